@@ -1,0 +1,65 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { actionIdReused, actionRejected } from '../domain/case';
+
+/** An error the API answers with its own status and message. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly fields?: Array<{ path: string; message: string }>,
+  ) {
+    super(message);
+  }
+}
+
+export function invalidBody(error: z.ZodError): HttpError {
+  const fields = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  return new HttpError(400, 'invalid-request', describeFields(fields), fields);
+}
+
+function describeFields(fields: Array<{ path: string; message: string }>): string {
+  return fields.map((f) => `${f.path || '(body)'}: ${f.message}`).join('; ');
+}
+
+/** Maps every failure to `{ error: { code, message } }`: 400 bad input, 404 unknown case, 409 rejected by the case, 5xx hidden. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: { code: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const fields = error.validation.map((v) => ({
+        path: [error.validationContext, ...String(v.instancePath).split('/').filter(Boolean)].filter(Boolean).join('.'),
+        message: v.message ?? 'invalid',
+      }));
+      return reply.code(400).send({ error: { code: 'invalid-request', message: describeFields(fields), fields } });
+    }
+    if (error instanceof HttpError) {
+      return reply.code(error.statusCode).send({ error: { code: error.code, message: error.message, fields: error.fields } });
+    }
+    if (error instanceof WorkflowNotFoundError) {
+      return reply.code(404).send({ error: { code: 'case-not-found', message: 'no such case' } });
+    }
+    const rejection = workflowRejection(error);
+    if (rejection) {
+      return reply.code(409).send({ error: { code: rejection.type === actionIdReused ? 'action-id-reused' : 'action-rejected', message: rejection.message } });
+    }
+    if (error.statusCode && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ error: { code: error.code ?? 'bad-request', message: error.message } });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: { code: 'internal', message: 'internal error' } });
+  });
+}
+
+function workflowRejection(error: unknown): ApplicationFailure | undefined {
+  if (!(error instanceof WorkflowUpdateFailedError)) return undefined;
+  const cause = error.cause;
+  if (cause instanceof ApplicationFailure && (cause.type === actionRejected || cause.type === actionIdReused)) return cause;
+  return undefined;
+}

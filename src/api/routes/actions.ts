@@ -1,0 +1,39 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { procedureOfCaseId } from '../../domain/case';
+import { actionSchemas, anyActionSchema } from '../../domain/procedures.schema';
+import { readCase, submitAction } from '../../temporal/cases';
+import { HttpError, invalidBody } from '../errors';
+import { caseIdParams } from './cases';
+
+/** Actions: what an officer or the station system reports, delivered to the case as a validated Update. */
+export const actionsRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    '/v1/cases/:caseId/actions',
+    {
+      schema: {
+        summary: 'Report a completed action; answers the new case view',
+        tags: ['actions'],
+        params: caseIdParams,
+        body: anyActionSchema,
+      },
+      // The body is validated against the case's own procedure below, so its errors name that procedure's fields.
+      validatorCompiler: ({ httpPart }) => (data) => (httpPart === 'body' ? { value: data } : { value: caseIdParams.parse(data) }),
+    },
+    async (request) => {
+      const { caseId } = request.params;
+      request.caseId = caseId;
+      const procedure = procedureOfCaseId(caseId);
+      if (!procedure) throw new HttpError(404, 'case-not-found', 'no such case');
+      const parsed = actionSchemas[procedure].safeParse(request.body);
+      if (!parsed.success) throw invalidBody(parsed.error);
+      const action = parsed.data;
+      request.actionType = action.type;
+      const outcome = await submitAction(app.temporal, caseId, action);
+      if ('view' in outcome) return outcome.view;
+      // The case has ended: the action was accepted before only if the audit log holds its id.
+      const { rowCount } = await app.db.query('SELECT 1 FROM audit_log WHERE case_id = $1 AND action_id = $2', [caseId, action.actionId]);
+      if (!rowCount) throw new HttpError(409, 'action-rejected', 'the case is closed');
+      return { ...(await readCase(app.temporal, caseId)), duplicate: true };
+    },
+  );
+};

@@ -1,0 +1,30 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { builtInCalendar } from '../../domain/calendar';
+import { computeDeadline, deadlineRules, parseInstant } from '../../domain/legal-time';
+
+const deadlineQuery = z.object({
+  rule: z.enum(deadlineRules as [string, ...string[]]),
+  from: z.string().refine((v) => {
+    try {
+      parseInstant(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'a date (YYYY-MM-DD) or a datetime with an offset'),
+  n: z.coerce.number().int().min(0).max(3660),
+});
+
+/** Legal time arithmetic: when a duty falls due under one of the regulation's period rules. */
+export const timeRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/v1/time/deadline',
+    { schema: { summary: 'Compute a legal deadline on the working-day calendar', tags: ['time'], querystring: deadlineQuery } },
+    async (request) => {
+      const { rule, from, n } = request.query;
+      const deadline = computeDeadline(rule as (typeof deadlineRules)[number], from, n, builtInCalendar);
+      return { rule, from, n, due: deadline.due, explanation: deadline.explanation, warnings: deadline.warnings };
+    },
+  );
+};

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** Every environment variable beatflow reads, parsed once. docker-compose.yml is checked against it. */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Bearer tokens accepted by the API, comma-separated. Unset: the API is open (development only). */
+  API_TOKENS: z.string().optional(),
+  /** host:port of the Temporal frontend. Unset under `npm start`: an embedded dev server is started. */
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('beatflow'),
+  TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),
+  /** Unset under `npm start`: an embedded PostgreSQL (PGlite) under BEATFLOW_DATA_DIR. */
+  DATABASE_URL: z.string().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(10),
+  BEATFLOW_DATA_DIR: z.string().default('.data'),
+  /** Where notices are POSTed after they are written to the outbox. Unset: outbox only. */
+  NOTICE_WEBHOOK_URL: z.string().url().optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const faults = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${faults}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { actionBase, caseStartBase, instant, localDate } from './case.schema';
+import { addDays, addMonths } from './legal-time';
+import { bailPolicyDefaults, applicationKindsFor } from './bail-surveillance';
+
+const person = z.object({
+  name: z.string().min(1).max(100),
+  idNumber: z.string().regex(/^[0-9A-Za-z]{6,30}$/, 'an identity document number'),
+  address: z.string().min(1).max(300),
+});
+
+/** Start of a bail / residential-surveillance case (取保候审 / 监视居住, Art. 41(8)). */
+export const bailStartSchema = caseStartBase
+  .extend({
+    procedure: z.literal('bail-surveillance'),
+    measure: z.enum(['bail', 'residential-surveillance']),
+    subject: person,
+    decisionAuthority: z.object({
+      name: z.string().min(1).max(200),
+      kind: z.enum(['court', 'procuratorate', 'public-security']),
+    }),
+    guarantee: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('guarantor'), guarantorName: z.string().min(1).max(100) }),
+        z.object({ kind: z.literal('deposit'), amount: z.number().positive().optional() }),
+      ])
+      .optional(),
+    noticeReceivedAt: instant,
+    reportBy: instant,
+    termStart: localDate,
+    termEnd: localDate,
+  })
+  .superRefine((start, ctx) => {
+    if (start.termEnd < start.termStart) {
+      ctx.addIssue({ code: 'custom', path: ['termEnd'], message: 'the term ends before it starts' });
+    }
+    // Criminal Procedure Law Art. 79: bail at most 12 months, residential surveillance at most 6.
+    const months = start.measure === 'bail' ? bailPolicyDefaults.maxBailMonths : bailPolicyDefaults.maxSurveillanceMonths;
+    if (start.termEnd > addDays(addMonths(start.termStart, months), -1)) {
+      ctx.addIssue({ code: 'custom', path: ['termEnd'], message: `a ${start.measure} term may not exceed ${months} months` });
+    }
+    if (Date.parse(start.reportBy) < Date.parse(start.noticeReceivedAt)) {
+      ctx.addIssue({ code: 'custom', path: ['reportBy'], message: 'the report deadline is before the notice was received' });
+    }
+    if (start.measure === 'bail' && !start.guarantee) {
+      ctx.addIssue({ code: 'custom', path: ['guarantee'], message: 'bail needs a guarantor or a deposit' });
+    }
+  });
+
+const allApplicationKinds = [...applicationKindsFor.bail, ...applicationKindsFor['residential-surveillance']] as const;
+
+/** Actions an officer or the station system reports on a bail / residential-surveillance case. */
+export const bailActionSchema = z.discriminatedUnion('type', [
+  actionBase.extend({ type: z.literal('subject-reported') }),
+  actionBase.extend({ type: z.literal('rules-explained') }),
+  actionBase.extend({ type: z.literal('feedback-sent'), documentRef: z.string().min(1).max(100).optional() }),
+  actionBase.extend({
+    type: z.literal('compliance-checked'),
+    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month, YYYY-MM'),
+    compliant: z.boolean(),
+  }),
+  actionBase.extend({
+    type: z.literal('application-received'),
+    applicationId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+    kind: z.enum(allApplicationKinds),
+  }),
+  actionBase.extend({
+    type: z.literal('application-decided'),
+    applicationId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+    decision: z.enum(['approved', 'refused']),
+  }),
+  actionBase.extend({
+    type: z.literal('violation-reported'),
+    by: z.enum(['subject', 'guarantor']),
+    description: z.string().min(1).max(2000),
+  }),
+  actionBase.extend({ type: z.literal('term-changed'), termEnd: localDate }),
+  actionBase.extend({
+    type: z.literal('authority-decided'),
+    decision: z.enum(['revoked', 'changed-measure', 'case-closed']),
+  }),
+]);
+
+export type BailStart = z.infer<typeof bailStartSchema>;
+export type BailAction = z.infer<typeof bailActionSchema>;

@@ -1,0 +1,99 @@
+/**
+ * The contract every case workflow shares with the API: message definitions, the case view, ids.
+ * Pure: imported by the API and bundled into workflows.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { DueBasis, DueChange, ObligationStatus, Recipient, Responsible } from './obligation';
+
+export const procedures = ['bail-surveillance'] as const;
+export type Procedure = (typeof procedures)[number];
+
+export const defaultTaskQueue = 'beatflow';
+
+/** Workflow id of a case: one execution per (procedure, station system case number). */
+export function caseIdOf(procedure: Procedure, caseNumber: string): string {
+  return `${procedure}:${caseNumber}`;
+}
+
+export function procedureOfCaseId(caseId: string): Procedure | undefined {
+  const prefix = caseId.slice(0, caseId.indexOf(':'));
+  return (procedures as readonly string[]).includes(prefix) ? (prefix as Procedure) : undefined;
+}
+
+/** Fields every action carries; each procedure adds its own `type`s and payloads. */
+export interface ActionEnvelope {
+  type: string;
+  actionId: string;
+  actor: string;
+  /** When the reported act happened (ISO with offset); defaults to when the case received it. */
+  at?: string;
+}
+
+export interface ObligationView {
+  key: string;
+  period?: string;
+  article: string;
+  titleZh: string;
+  titleEn: string;
+  responsible: Responsible;
+  status: ObligationStatus;
+  opensAt?: string;
+  dueAt: string;
+  completedAt?: string;
+  completedBy?: string;
+  late: boolean;
+  overdueAt?: string;
+  basis?: DueBasis;
+  changes?: Array<Omit<DueChange, 'from' | 'to' | 'at'> & { from: string; to: string; at: string }>;
+}
+
+export interface NoticeView {
+  kind: string;
+  recipient: Recipient;
+  article: string;
+  obligationKey?: string;
+  createdAt: string;
+}
+
+export type CaseStatus = 'open' | 'closed';
+
+export interface CaseView<Records = unknown> {
+  caseId: string;
+  procedure: Procedure;
+  caseNumber: string;
+  stationId: string;
+  officerId: string;
+  status: CaseStatus;
+  outcome?: string;
+  startedAt: string;
+  closedAt?: string;
+  nextDueAt?: string;
+  overdueCount: number;
+  obligations: ObligationView[];
+  notices: NoticeView[];
+  records: Records;
+  policy: Record<string, number>;
+  warnings: string[];
+  /** How many times the case continued as new; the case id stays the same. */
+  run: number;
+  /** Set on the answer to an action whose actionId the case had already accepted. */
+  duplicate?: boolean;
+}
+
+/** Officers and the station system report actions through this Update; the validator rejects bad ones. */
+export const submitActionUpdate = defineUpdate<CaseView, [ActionEnvelope]>('submitAction');
+export const caseViewQuery = defineQuery<CaseView>('caseView');
+
+/** Failure types the API maps to HTTP answers. */
+export const actionRejected = 'ActionRejected';
+export const actionIdReused = 'ActionIdReused';
+
+/** Workflow type of each procedure; the API starts cases by name and never imports workflow code. */
+export const workflowTypes = {
+  'bail-surveillance': 'bailSurveillanceWorkflow',
+} as const satisfies Record<Procedure, string>;
+
+/** The Temporal UI's one-line summary of a case: procedure, case number and station, no personal data. */
+export const procedureTitlesZh: Record<Procedure, string> = {
+  'bail-surveillance': '取保候审/监视居住',
+};

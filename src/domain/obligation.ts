@@ -1,0 +1,107 @@
+/**
+ * The obligation model (义务 / 任务标准件, Art. 107): the unit of legal duty that every procedure declares
+ * and the one engine in workflows/ keeps. Pure types and functions: imported by workflows and the API.
+ */
+
+export type ObligationStatus = 'pending' | 'done' | 'overdue' | 'waived' | 'cancelled';
+
+/** Who must discharge the duty. `system`: a notice beatflow itself issues when the duty's time comes. */
+export type Responsible = 'officer' | 'station' | 'decision-authority' | 'system';
+
+export const recipients = [
+  'decision-authority', 'station', 'station-leader', 'supervisor', 'township-government',
+  'superior-department', 'subject', 'unit', 'community-organisation', 'control-centre', 'officer',
+] as const;
+export type Recipient = (typeof recipients)[number];
+
+/** A notice the engine issues on its own when an obligation's time comes. */
+export interface NoticeTemplate {
+  kind: string;
+  recipients: Recipient[];
+}
+
+/** What a procedure declares. Times are epoch milliseconds. */
+export interface ObligationSpec {
+  /** Stable kebab-case key; it is API. */
+  key: string;
+  /** For recurring duties, the period ('2026-12'); `key` + `period` identify the obligation. */
+  period?: string;
+  article: string;
+  titleZh: string;
+  titleEn: string;
+  responsible: Responsible;
+  opensAt?: number;
+  dueAt: number;
+  /** How the due time was computed, for the record (rule, explanation, warnings). */
+  basis?: DueBasis;
+  /** Hours before `dueAt` at which the responsible person is reminded; 0 disables the reminder. */
+  reminderLeadHours?: number;
+  /** For `system` duties: the notice issued when the duty opens (or at due when it has no window). */
+  issues?: NoticeTemplate;
+  /** Notices at due instead of the default escalation to the station leader. */
+  onOverdue?: NoticeTemplate;
+  /** false: no second escalation to the supervisor after the grace period. */
+  escalateToSupervisor?: boolean;
+}
+
+export interface DueBasis {
+  rule: string;
+  explanation: string[];
+  warnings: string[];
+}
+
+export interface DueChange {
+  from: number;
+  to: number;
+  at: number;
+  reason: string;
+}
+
+export interface Obligation extends ObligationSpec {
+  id: string;
+  status: ObligationStatus;
+  declaredAt: number;
+  completedAt?: number;
+  completedBy?: string;
+  late: boolean;
+  remindedAt?: number;
+  overdueAt?: number;
+  supervisorEscalatedAt?: number;
+  changes: DueChange[];
+}
+
+export function obligationId(key: string, period?: string): string {
+  return period ? `${key}@${period}` : key;
+}
+
+export function isOpen(o: Pick<Obligation, 'status'>): boolean {
+  return o.status === 'pending' || o.status === 'overdue';
+}
+
+/** Engine policy: the regulation sets the deadlines; how early to remind and when to go to the supervisor is the station's. */
+export interface EnginePolicy {
+  reminderLeadHours: number;
+  supervisorGraceHours: number;
+  /** Local hour at which a system notice whose duty is "by day D" is issued on that day. */
+  systemNoticeHour: number;
+}
+
+export const defaultEnginePolicy: EnginePolicy = {
+  reminderLeadHours: 24,
+  supervisorGraceHours: 48,
+  systemNoticeHour: 9,
+};
+
+/** A notice as the case records it; `key` is unique within the case, so writing it twice is harmless. */
+export interface IssuedNotice {
+  key: string;
+  kind: string;
+  recipient: Recipient;
+  article: string;
+  obligationKey?: string;
+  period?: string;
+  titleZh: string;
+  createdAt: number;
+  /** Facts the document states; no personal data beyond what the recipient must be told. */
+  facts?: Record<string, string | number | boolean>;
+}

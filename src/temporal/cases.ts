@@ -1,0 +1,79 @@
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  type ActionEnvelope,
+  type CaseView,
+  caseIdOf,
+  caseViewQuery,
+  procedureTitlesZh,
+  submitActionUpdate,
+  workflowTypes,
+} from '../domain/case';
+import { fingerprint } from '../domain/fingerprint';
+import type { CaseStart } from '../domain/procedures.schema';
+import { caseProcedureKey, caseStatusKey, officerIdKey, overdueCountKey, stationIdKey } from './search-attributes';
+
+export type StartOutcome = { caseId: string; created: true } | { caseId: string; created: false } | { caseId: string; conflict: true };
+
+/**
+ * Starts the case's workflow once: the workflow id is derived from (procedure, case number), and the digest of
+ * the first start request rides in the memo, so a repeated arrival is recognised as the same or as a conflict.
+ */
+export async function startCase(client: Client, taskQueue: string, start: CaseStart): Promise<StartOutcome> {
+  const caseId = caseIdOf(start.procedure, start.caseNumber);
+  const inputDigest = fingerprint(start);
+  try {
+    await client.workflow.start(workflowTypes[start.procedure], {
+      taskQueue,
+      workflowId: caseId,
+      args: [{ start }],
+      memo: { inputDigest },
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdConflictPolicy: 'FAIL',
+      typedSearchAttributes: [
+        { key: caseProcedureKey, value: start.procedure },
+        { key: stationIdKey, value: start.stationId },
+        { key: officerIdKey, value: start.officerId },
+        { key: caseStatusKey, value: 'open' },
+        { key: overdueCountKey, value: 0 },
+      ],
+      staticSummary: `${procedureTitlesZh[start.procedure]} · 案件 ${start.caseNumber} · 派出所 ${start.stationId} · 民警 ${start.officerId}`,
+    });
+    return { caseId, created: true };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const description = await client.workflow.getHandle(caseId).describe();
+    return description.memo?.inputDigest === inputDigest ? { caseId, created: false } : { caseId, conflict: true };
+  }
+}
+
+/** The case as its workflow sees it now. */
+export async function readCase(client: Client, caseId: string): Promise<CaseView> {
+  return client.workflow.getHandle(caseId).query(caseViewQuery);
+}
+
+export type ActionOutcome = { view: CaseView } | { closed: true };
+
+/**
+ * Delivers an action as an Update whose id is the actionId, so a retried request is answered, not applied twice.
+ * A case that has already ended takes no Update: the caller decides between "already recorded" and "closed".
+ */
+export async function submitAction(client: Client, caseId: string, action: ActionEnvelope): Promise<ActionOutcome> {
+  const handle = client.workflow.getHandle(caseId);
+  try {
+    return { view: await handle.executeUpdate(submitActionUpdate, { args: [action], updateId: action.actionId }) };
+  } catch (err) {
+    if (await isClosed(client, caseId, err)) return { closed: true };
+    throw err;
+  }
+}
+
+async function isClosed(client: Client, caseId: string, err: unknown): Promise<boolean> {
+  if (!(err instanceof WorkflowNotFoundError) && !/completed|closed/i.test(String((err as Error)?.message))) return false;
+  try {
+    const { status } = await client.workflow.getHandle(caseId).describe();
+    return status.name !== 'RUNNING';
+  } catch {
+    return false;
+  }
+}

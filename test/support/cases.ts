@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Pool } from 'pg';
+import pino from 'pino';
+import { createActivities } from '../../activities';
+import type { BailStart } from '../../src/domain/bail-surveillance.schema';
+import { type CaseView, caseViewQuery, submitActionUpdate, type ActionEnvelope } from '../../src/domain/case';
+import { addDays, formatInstant, localDate } from '../../src/domain/legal-time';
+import { runMigrations } from '../../src/db/migrate';
+
+export const silentLogger = pino({ level: 'silent' });
+const hour = 3_600_000;
+
+/** Bundles the workflows once per test file. */
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+}
+
+/** The test PostgreSQL (started by the global setup), migrated. */
+export async function testPool(): Promise<Pool> {
+  const url = process.env.BEATFLOW_TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+  if (!url) throw new Error('no test database: the global setup sets BEATFLOW_TEST_DATABASE_URL');
+  await runMigrations(url);
+  return new Pool({ connectionString: url, max: 4 });
+}
+
+export function uniqueQueue(name: string): string {
+  return `${name}-${randomUUID().slice(0, 8)}`;
+}
+
+export async function caseWorker(env: TestWorkflowEnvironment, taskQueue: string, bundle: WorkflowBundleWithSourceMap, pool: Pool): Promise<Worker> {
+  return Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: createActivities({ pool, logger: silentLogger }),
+  });
+}
+
+/** A bail case whose dates are laid out from `now` (the test server's clock). */
+export function bailStart(now: number, overrides: Partial<BailStart> = {}): BailStart {
+  const today = localDate(now);
+  return {
+    procedure: 'bail-surveillance',
+    caseNumber: `XA-${randomUUID().slice(0, 8)}`,
+    stationId: 'S-01',
+    officerId: 'P-20931',
+    measure: 'bail',
+    subject: { name: '张三', idNumber: '110101199001011234', address: '北京市东城区某街1号' },
+    decisionAuthority: { name: '某区人民法院', kind: 'court' },
+    guarantee: { kind: 'guarantor', guarantorName: '李四' },
+    noticeReceivedAt: formatInstant(now),
+    reportBy: formatInstant(now + 24 * hour),
+    termStart: today,
+    termEnd: addDays(today, 120),
+    ...overrides,
+  };
+}
+
+export function action<T extends { type: string }>(fields: T): T & ActionEnvelope {
+  return { actionId: randomUUID(), actor: 'P-20931', ...fields };
+}
+
+export async function act(handle: WorkflowHandle, a: ActionEnvelope): Promise<CaseView> {
+  return handle.executeUpdate(submitActionUpdate, { args: [a], updateId: a.actionId });
+}
+
+export async function view(handle: WorkflowHandle): Promise<CaseView> {
+  return handle.query(caseViewQuery);
+}
+
+export function obligation(v: CaseView, key: string, period?: string) {
+  const found = v.obligations.find((o) => o.key === key && o.period === period);
+  if (!found) throw new Error(`no obligation ${key}${period ? ` ${period}` : ''} in ${v.obligations.map((o) => o.key).join(', ')}`);
+  return found;
+}
+
+export function noticesOf(v: CaseView, kind: string) {
+  return v.notices.filter((n) => n.kind === kind);
+}

@@ -1,0 +1,1 @@
+export { bailSurveillanceWorkflow } from './bail-surveillance';

@@ -1,0 +1,289 @@
+/**
+ * The one obligation engine (Art. 107 任务标准件): keeps every declared duty, reminds before it, marks it
+ * overdue at its due time with an escalation to the station leader, escalates to the supervisor after a
+ * grace period, issues the notices that `system` duties owe, and opens recurring duties period by period.
+ * Deterministic: it reads time only from the caller (workflow time) and does no I/O; notices it issues are
+ * appended to `notices` for the case runtime to write through an activity.
+ */
+import {
+  addMonths,
+  endOfDay,
+  endOfMonth,
+  formatInstant,
+  startOfDay,
+} from '../src/domain/legal-time';
+import {
+  type EnginePolicy,
+  type IssuedNotice,
+  type NoticeTemplate,
+  type Obligation,
+  type ObligationSpec,
+  type Recipient,
+  isOpen,
+  obligationId,
+} from '../src/domain/obligation';
+
+const hour = 3_600_000;
+
+/** A duty that recurs every `everyMonths` calendar months from `from` (inclusive) to `until` (inclusive). */
+export interface RecurrenceSpec extends Omit<ObligationSpec, 'period' | 'dueAt' | 'opensAt'> {
+  everyMonths: 1 | 3 | 6;
+  from: string;
+  until?: string;
+}
+
+interface Recurrence extends RecurrenceSpec {
+  /** First local date of the next period to open. */
+  next: string;
+  stopped: boolean;
+}
+
+export interface EngineState {
+  obligations: Obligation[];
+  recurrences: Recurrence[];
+  notices: IssuedNotice[];
+}
+
+export interface Wake {
+  at: number;
+  summary: string;
+}
+
+export class ObligationEngine {
+  private readonly obligations = new Map<string, Obligation>();
+  private readonly recurrences: Recurrence[];
+  readonly notices: IssuedNotice[];
+
+  constructor(
+    state: EngineState,
+    private readonly policy: EnginePolicy,
+  ) {
+    for (const o of state.obligations) this.obligations.set(o.id, o);
+    this.recurrences = state.recurrences;
+    this.notices = state.notices;
+  }
+
+  static empty(): EngineState {
+    return { obligations: [], recurrences: [], notices: [] };
+  }
+
+  snapshot(): EngineState {
+    return { obligations: [...this.obligations.values()], recurrences: this.recurrences, notices: this.notices };
+  }
+
+  all(): Obligation[] {
+    return [...this.obligations.values()];
+  }
+
+  get(key: string, period?: string): Obligation | undefined {
+    return this.obligations.get(obligationId(key, period));
+  }
+
+  /** Declares a duty. Declaring one that exists and is still open moves its dates instead. */
+  declare(spec: ObligationSpec, now: number, reason = 'declared again'): Obligation {
+    const id = obligationId(spec.key, spec.period);
+    const existing = this.obligations.get(id);
+    if (existing && isOpen(existing)) {
+      this.reschedule(existing, spec.dueAt, now, reason, spec);
+      return existing;
+    }
+    const obligation: Obligation = { ...spec, id, status: 'pending', declaredAt: now, late: false, changes: [] };
+    this.obligations.set(id, obligation);
+    return obligation;
+  }
+
+  /** Declares a recurring duty; its periods open one by one as time reaches them. */
+  declareRecurring(spec: RecurrenceSpec): void {
+    this.recurrences.push({ ...spec, next: periodStart(spec.from, spec.everyMonths), stopped: false });
+  }
+
+  /** Stops a recurring duty from opening further periods (the case or the term ended). */
+  stopRecurring(key: string): void {
+    for (const r of this.recurrences) if (r.key === key) r.stopped = true;
+  }
+
+  /** Moves an open duty's due time, recording the old and new time and why. */
+  reschedule(o: Obligation, dueAt: number, now: number, reason: string, changes: Partial<ObligationSpec> = {}): void {
+    if (!isOpen(o)) return;
+    const { key: _key, period: _period, ...rest } = changes;
+    const from = o.dueAt;
+    Object.assign(o, rest, { dueAt });
+    if (from !== dueAt) o.changes.push({ from, to: dueAt, at: now, reason });
+    if (dueAt > now && o.status === 'overdue') {
+      o.status = 'pending';
+      o.overdueAt = undefined;
+      o.supervisorEscalatedAt = undefined;
+    }
+    if (from !== dueAt) o.remindedAt = undefined;
+  }
+
+  /** Records a duty as discharged; a completion after the due time is kept and marked late. */
+  complete(o: Obligation, at: number, actor: string): void {
+    if (!isOpen(o)) return;
+    o.status = 'done';
+    o.completedAt = at;
+    o.completedBy = actor;
+    o.late = at > o.dueAt;
+  }
+
+  /** Ends every open duty and recurrence, e.g. when the case closes. */
+  cancelOpen(now: number): void {
+    for (const o of this.obligations.values()) {
+      if (isOpen(o)) {
+        o.status = 'cancelled';
+        o.completedAt = now;
+      }
+    }
+    for (const r of this.recurrences) r.stopped = true;
+  }
+
+  /** Issues a notice to each recipient; `ref` makes the notice key unique and stable across retries. */
+  issue(template: NoticeTemplate, ref: string, now: number, about: NoticeSubject, facts?: IssuedNotice['facts']): void {
+    for (const recipient of template.recipients) {
+      const key = `${ref}/${template.kind}/${recipient}`;
+      if (this.notices.some((n) => n.key === key)) continue;
+      this.notices.push({
+        key,
+        kind: template.kind,
+        recipient,
+        article: about.article,
+        obligationKey: about.obligationKey,
+        period: about.period,
+        titleZh: about.titleZh,
+        createdAt: now,
+        facts,
+      });
+    }
+  }
+
+  /** Acts on everything whose time has come. Returns whether anything changed. */
+  fire(now: number): boolean {
+    let changed = this.openDuePeriods(now);
+    for (const o of this.obligations.values()) changed = this.fireOne(o, now) || changed;
+    return changed;
+  }
+
+  /** The next instant at which `fire` has something to do, with a summary for the Temporal UI. */
+  nextWake(now: number): Wake | undefined {
+    let best: Wake | undefined;
+    const consider = (at: number | undefined, summary: string) => {
+      if (at !== undefined && at > now && (!best || at < best.at)) best = { at, summary };
+    };
+    for (const o of this.obligations.values()) {
+      const label = `${o.titleZh}（${o.key}${o.period ? ` ${o.period}` : ''}）`;
+      if (o.status === 'pending' && o.responsible === 'system') {
+        consider(o.opensAt ?? o.dueAt, `发出通知：${label}`);
+      } else if (o.status === 'pending') {
+        consider(this.reminderAt(o), `到期前提醒：${label}`);
+        consider(o.dueAt, `到期：${label}`);
+      } else if (o.status === 'overdue') {
+        consider(this.supervisorEscalationAt(o), `逾期升级督察：${label}`);
+      }
+    }
+    for (const r of this.recurrences) {
+      if (!r.stopped && (!r.until || r.next <= r.until)) consider(startOfDay(r.next), `开启下一期：${r.titleZh}（${r.key} ${periodName(r.next, r.everyMonths)}）`);
+    }
+    return best;
+  }
+
+  overdueCount(): number {
+    return this.all().filter((o) => o.status === 'overdue').length;
+  }
+
+  /** Earliest due time of a pending duty. */
+  nextDueAt(): number | undefined {
+    const due = this.all().filter((o) => o.status === 'pending').map((o) => o.dueAt);
+    return due.length ? Math.min(...due) : undefined;
+  }
+
+  private fireOne(o: Obligation, now: number): boolean {
+    const about = { article: o.article, obligationKey: o.key, period: o.period, titleZh: o.titleZh };
+    const ref = `${o.id}/${formatInstant(o.dueAt)}`;
+    if (o.status === 'pending' && o.responsible === 'system') {
+      if ((o.opensAt ?? o.dueAt) > now) return false;
+      if (o.issues) this.issue(o.issues, ref, now, about, { dueAt: formatInstant(o.dueAt) });
+      o.status = 'done';
+      o.completedAt = now;
+      o.completedBy = 'system';
+      o.late = now > o.dueAt;
+      return true;
+    }
+    if (o.status === 'pending' && o.dueAt <= now) {
+      o.status = 'overdue';
+      o.overdueAt = now;
+      const template = o.onOverdue ?? { kind: 'overdue-escalation', recipients: ['station-leader'] };
+      this.issue(template, ref, now, about, { dueAt: formatInstant(o.dueAt), responsible: o.responsible });
+      return true;
+    }
+    if (o.status === 'pending') {
+      const remindAt = this.reminderAt(o);
+      if (remindAt === undefined || remindAt > now) return false;
+      o.remindedAt = now;
+      const recipient: Recipient = o.responsible === 'station' ? 'station' : 'officer';
+      this.issue({ kind: 'reminder', recipients: [recipient] }, ref, now, about, { dueAt: formatInstant(o.dueAt) });
+      return true;
+    }
+    if (o.status === 'overdue') {
+      const escalateAt = this.supervisorEscalationAt(o);
+      if (escalateAt === undefined || escalateAt > now) return false;
+      o.supervisorEscalatedAt = now;
+      this.issue({ kind: 'supervisor-escalation', recipients: ['supervisor'] }, ref, now, about, {
+        dueAt: formatInstant(o.dueAt),
+        overdueSince: formatInstant(o.overdueAt ?? o.dueAt),
+      });
+      return true;
+    }
+    return false;
+  }
+
+  /** A reminder is due `lead` hours before the deadline, unless that moment had passed when the duty was declared. */
+  private reminderAt(o: Obligation): number | undefined {
+    if (o.remindedAt !== undefined) return undefined;
+    const lead = o.reminderLeadHours ?? this.policy.reminderLeadHours;
+    if (lead <= 0) return undefined;
+    const at = Math.max(o.dueAt - lead * hour, o.opensAt ?? 0);
+    return at > o.declaredAt && at < o.dueAt ? at : undefined;
+  }
+
+  private supervisorEscalationAt(o: Obligation): number | undefined {
+    if (o.escalateToSupervisor === false || o.supervisorEscalatedAt !== undefined) return undefined;
+    return (o.overdueAt ?? o.dueAt) + this.policy.supervisorGraceHours * hour;
+  }
+
+  private openDuePeriods(now: number): boolean {
+    let changed = false;
+    for (const r of this.recurrences) {
+      while (!r.stopped && (!r.until || r.next <= r.until) && startOfDay(r.next) <= now) {
+        const { everyMonths, from, until, next: _next, stopped: _stopped, ...spec } = r;
+        const last = endOfMonth(addMonths(r.next, everyMonths - 1));
+        const opens = r.next < from ? from : r.next;
+        const closes = until && until < last ? until : last;
+        this.declare({ ...spec, period: periodName(r.next, everyMonths), opensAt: startOfDay(opens), dueAt: endOfDay(closes) }, now);
+        r.next = addMonths(r.next, everyMonths);
+        changed = true;
+      }
+    }
+    return changed;
+  }
+}
+
+export interface NoticeSubject {
+  article: string;
+  obligationKey?: string;
+  period?: string;
+  titleZh: string;
+}
+
+/** First day of the calendar period (month, quarter, half-year) that contains `date`. */
+function periodStart(date: string, everyMonths: number): string {
+  const [y, m] = date.split('-').map(Number);
+  const firstMonth = Math.floor((m - 1) / everyMonths) * everyMonths + 1;
+  return `${y}-${String(firstMonth).padStart(2, '0')}-01`;
+}
+
+function periodName(start: string, everyMonths: number): string {
+  const month = start.slice(0, 7);
+  if (everyMonths === 1) return month;
+  const [y, m] = month.split('-').map(Number);
+  return everyMonths === 3 ? `${y}-Q${(m + 2) / 3}` : `${y}-H${(m + 5) / 6}`;
+}
