@@ -206,7 +206,7 @@ function declareTermDuties(ctx: Omit<Context, 'records'>, termEnd: string, rules
   engine.declare(
     {
       key: 'expiry-notice',
-      period: pending?.period ?? (previous.length ? termEnd : undefined),
+      period: pending ? pending.period : previous.length ? termEnd : undefined,
       article,
       titleZh: '期限届满十日前通知决定机关',
       titleEn: 'Notify the decision authority 10 days before the term ends',

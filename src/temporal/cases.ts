@@ -55,13 +55,21 @@ export async function readCase(client: Client, caseId: string): Promise<CaseView
 export type ActionOutcome = { view: CaseView } | { closed: true };
 
 /**
- * Delivers an action as an Update whose id is the actionId, so a retried request is answered, not applied twice.
+ * The Update id of an action: its actionId and content, so the server answers a retried request with the first
+ * result, while the same actionId with other content reaches the case's validator and is refused there.
+ */
+export function updateIdOf(action: ActionEnvelope): string {
+  return `${action.actionId}/${fingerprint(action)}`;
+}
+
+/**
+ * Delivers an action as an Update, so a retried request is answered, not applied twice.
  * A case that has already ended takes no Update: the caller decides between "already recorded" and "closed".
  */
 export async function submitAction(client: Client, caseId: string, action: ActionEnvelope): Promise<ActionOutcome> {
   const handle = client.workflow.getHandle(caseId);
   try {
-    return { view: await handle.executeUpdate(submitActionUpdate, { args: [action], updateId: action.actionId }) };
+    return { view: await handle.executeUpdate(submitActionUpdate, { args: [action], updateId: updateIdOf(action) }) };
   } catch (err) {
     if (await isClosed(client, caseId, err)) return { closed: true };
     throw err;

@@ -9,6 +9,7 @@ import type { BailStart } from '../../src/domain/bail-surveillance.schema';
 import { type CaseView, caseViewQuery, submitActionUpdate, type ActionEnvelope } from '../../src/domain/case';
 import { addDays, formatInstant, localDate } from '../../src/domain/legal-time';
 import { runMigrations } from '../../src/db/migrate';
+import { updateIdOf } from '../../src/temporal/cases';
 
 export const silentLogger = pino({ level: 'silent' });
 const hour = 3_600_000;
@@ -63,8 +64,24 @@ export function action<T extends { type: string }>(fields: T): T & ActionEnvelop
   return { actionId: randomUUID(), actor: 'P-20931', ...fields };
 }
 
+/**
+ * Reports an action once the case is idle, as an officer would between two acts. The Java test server, unlike
+ * the real one, does not carry an Update that arrives during continue-as-new over to the new run.
+ */
 export async function act(handle: WorkflowHandle, a: ActionEnvelope): Promise<CaseView> {
-  return handle.executeUpdate(submitActionUpdate, { args: [a], updateId: a.actionId });
+  await settle(handle);
+  return handle.executeUpdate(submitActionUpdate, { args: [a], updateId: updateIdOf(a) });
+}
+
+/** Waits until the case has no workflow task or activity in flight. */
+export async function settle(handle: WorkflowHandle): Promise<void> {
+  let quiet = 0;
+  for (let tries = 0; tries < 200 && quiet < 2; tries++) {
+    const { raw, status } = await handle.describe();
+    const busy = status.name === 'RUNNING' && (raw.pendingWorkflowTask || raw.pendingActivities?.length);
+    quiet = busy ? 0 : quiet + 1;
+    if (quiet < 2) await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 export async function view(handle: WorkflowHandle): Promise<CaseView> {

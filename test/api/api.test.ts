@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import type { Pool } from 'pg';
+import pino from 'pino';
+import { createActivities } from '../../activities';
+import { buildApp } from '../../src/api/app';
+import type { CaseView } from '../../src/domain/case';
+import { redactedPaths } from '../../src/logger';
+import { caseStatusKey, stationIdKey } from '../../src/temporal/search-attributes';
+import { action, bailStart, bundleWorkflows, obligation, silentLogger, testPool, uniqueQueue } from '../support/cases';
+
+const address = process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
+const logLines: string[] = [];
+
+let app: FastifyInstance;
+let pool: Pool;
+let connection: Connection;
+let nativeConnection: NativeConnection;
+let client: Client;
+let worker: Worker;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  const taskQueue = uniqueQueue('api');
+  pool = await testPool();
+  connection = await Connection.connect({ address });
+  nativeConnection = await NativeConnection.connect({ address });
+  client = new Client({ connection });
+  worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflows(),
+    activities: createActivities({ pool, logger: silentLogger }),
+  });
+  running = worker.run();
+  const sink = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
+  const logger = pino({ level: 'info', redact: { paths: redactedPaths, censor: '[redacted]' } }, sink);
+  app = await buildApp({ logger, temporal: { client, namespace: 'default', taskQueue }, db: { pool } });
+});
+
+afterAll(async () => {
+  await app?.close();
+  worker?.shutdown();
+  await running;
+  await connection?.close();
+  await nativeConnection?.close();
+  await pool?.end();
+});
+
+const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as object });
+const get = (url: string) => app.inject({ method: 'GET', url });
+const casePath = (caseId: string) => `/v1/cases/${encodeURIComponent(caseId)}`;
+
+async function startedCase() {
+  const start = bailStart(Date.now());
+  const res = await post('/v1/cases', start);
+  expect(res.statusCode).toBe(201);
+  return { start, caseId: res.json().caseId as string };
+}
+
+describe('POST /v1/cases', () => {
+  test('starts a case once: the same request again answers 200 with the same case, other content 409', async () => {
+    const start = bailStart(Date.now());
+    const first = await post('/v1/cases', start);
+    expect(first.statusCode).toBe(201);
+    expect(first.json()).toEqual({ caseId: `bail-surveillance:${start.caseNumber}`, created: true });
+    expect(first.headers.location).toBe(casePath(first.json().caseId));
+
+    const again = await post('/v1/cases', { ...start });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual({ caseId: first.json().caseId, created: false });
+
+    const other = await post('/v1/cases', { ...start, officerId: 'P-99999' });
+    expect(other.statusCode).toBe(409);
+    expect(other.json().error.code).toBe('case-conflict');
+
+    const description = await client.workflow.getHandle(first.json().caseId).describe();
+    expect(description.typedSearchAttributes.get(stationIdKey)).toBe('S-01');
+    expect(description.typedSearchAttributes.get(caseStatusKey)).toBe('open');
+    expect(description.staticSummary).toBe(`取保候审/监视居住 · 案件 ${start.caseNumber} · 派出所 S-01 · 民警 P-20931`);
+  });
+
+  test('rejects a bad start with 400 naming each bad field, and starts nothing', async () => {
+    const start = bailStart(Date.now(), { termEnd: '2099-01-01' });
+    const res = await post('/v1/cases', { ...start, stationId: 'bad id with spaces', measure: 'house-arrest' });
+    expect(res.statusCode).toBe(400);
+    const { error } = res.json();
+    expect(error.code).toBe('invalid-request');
+    const paths = error.fields.map((f: { path: string }) => f.path);
+    expect(paths).toEqual(expect.arrayContaining(['body.stationId', 'body.measure']));
+    await expect(client.workflow.getHandle(`bail-surveillance:${start.caseNumber}`).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+
+    const tooLong = await post('/v1/cases', bailStart(Date.now(), { termStart: '2027-01-01', termEnd: '2028-01-01' }));
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().error.message).toMatch(/may not exceed 12 months/);
+  });
+});
+
+describe('POST /v1/cases/:caseId/actions', () => {
+  test('answers the new view; the same actionId again is the same answer with no second effect', async () => {
+    const { caseId } = await startedCase();
+    const report = action({ type: 'subject-reported' });
+    const first = await post(`${casePath(caseId)}/actions`, report);
+    expect(first.statusCode).toBe(200);
+    expect(obligation(first.json() as CaseView, 'subject-report').status).toBe('done');
+
+    const again = await post(`${casePath(caseId)}/actions`, report);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().obligations).toEqual(first.json().obligations);
+    const { rows } = await pool.query('SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1', [caseId]);
+    expect(rows[0].n).toBe(1);
+  });
+
+  test('malformed → 400 naming the fields; wrong state → 409; unknown case → 404; the case is unchanged', async () => {
+    const { caseId } = await startedCase();
+    const before = (await get(casePath(caseId))).json();
+
+    const malformed = await post(`${casePath(caseId)}/actions`, { type: 'compliance-checked', actionId: 'not-a-uuid', actor: 'P-1', month: '2026-13' });
+    expect(malformed.statusCode).toBe(400);
+    const paths = malformed.json().error.fields.map((f: { path: string }) => f.path);
+    expect(paths).toEqual(expect.arrayContaining(['actionId', 'month', 'compliant']));
+
+    const unknownType = await post(`${casePath(caseId)}/actions`, { ...action({ type: 'hazard-filed' }) });
+    expect(unknownType.statusCode).toBe(400);
+
+    const wrongState = await post(`${casePath(caseId)}/actions`, action({ type: 'feedback-sent' }));
+    expect(wrongState.statusCode).toBe(409);
+    expect(wrongState.json().error).toEqual({ code: 'action-rejected', message: 'feedback is due only after the subject has reported' });
+
+    const unknownCase = await post(`${casePath('bail-surveillance:NO-SUCH-CASE')}/actions`, action({ type: 'subject-reported' }));
+    expect(unknownCase.statusCode).toBe(404);
+    expect((await get(casePath('bail-surveillance:NO-SUCH-CASE'))).statusCode).toBe(404);
+    expect((await get(casePath('no-such-procedure:1'))).statusCode).toBe(404);
+
+    expect((await get(casePath(caseId))).json()).toEqual(before);
+  });
+
+  test('an action on a closed case: its own retry is answered, anything new is 409', async () => {
+    const { caseId } = await startedCase();
+    const decided = action({ type: 'authority-decided', decision: 'revoked' });
+    expect((await post(`${casePath(caseId)}/actions`, decided)).statusCode).toBe(200);
+    await client.workflow.getHandle(caseId).result();
+    const retry = await post(`${casePath(caseId)}/actions`, decided);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toMatchObject({ status: 'closed', duplicate: true });
+    const late = await post(`${casePath(caseId)}/actions`, action({ type: 'subject-reported' }));
+    expect(late.statusCode).toBe(409);
+    expect(late.json().error.message).toBe('the case is closed');
+  });
+});
+
+describe('GET /v1/time/deadline', () => {
+  test('within-days n=3 from 2026-09-28 ends 2026-10-08, naming the National Day holiday days it skipped', async () => {
+    const res = await get('/v1/time/deadline?rule=within-days&from=2026-09-28&n=3');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().due).toBe('2026-10-08T23:59:59+08:00');
+    expect(res.json().explanation.join('\n')).toMatch(/2026-10-01.*National Day/);
+  });
+
+  test('a year without calendar data carries a warning; bad parameters are 400', async () => {
+    const res = await get('/v1/time/deadline?rule=days-before&from=2027-11-30&n=10');
+    expect(res.json()).toMatchObject({ due: '2027-11-19T23:59:59+08:00', warnings: [expect.stringContaining('2027')] });
+    const bad = await get('/v1/time/deadline?rule=someday&from=yesterday&n=-1');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.fields.map((f: { path: string }) => f.path).sort()).toEqual(['querystring.from', 'querystring.n', 'querystring.rule']);
+  });
+});
+
+test('health and readiness', async () => {
+  expect((await get('/healthz')).json()).toEqual({ status: 'ok' });
+  expect((await get('/readyz')).json()).toEqual({ status: 'ready', temporal: 'up', database: 'up' });
+});
+
+test('the OpenAPI document lists the routes', async () => {
+  const doc = (await get('/docs/json')).json();
+  expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/cases', '/v1/cases/{caseId}', '/v1/cases/{caseId}/actions', '/v1/time/deadline']));
+});
+
+test('request logs carry the case id and action type, never the subject', async () => {
+  const { start, caseId } = await startedCase();
+  await post(`${casePath(caseId)}/actions`, action({ type: 'subject-reported', actionId: randomUUID() }));
+  const lines = logLines.join('');
+  expect(lines).toContain(caseId);
+  expect(lines).toContain('"action":"subject-reported"');
+  expect(lines).not.toContain(start.subject.name);
+  expect(lines).not.toContain(start.subject.idNumber);
+});

@@ -1,0 +1,140 @@
+/**
+ * End to end: the real worker and API processes (built into dist/ by `npm test`), the real Temporal dev server
+ * and PostgreSQL, driven over HTTP as the station system and an officer would.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import type { Pool } from 'pg';
+import { freePort } from '../../src/dev/embedded';
+import { formatInstant } from '../../src/domain/legal-time';
+import { action, bailStart, testPool, uniqueQueue } from '../support/cases';
+
+const root = path.resolve(__dirname, '../..');
+const temporalAddress = process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
+const databaseUrl = process.env.BEATFLOW_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? '';
+const taskQueue = uniqueQueue('e2e');
+const day = 86_400_000;
+
+let pool: Pool;
+let api: ChildProcess;
+let worker: ChildProcess;
+let baseUrl: string;
+const output: string[] = [];
+
+function launch(entry: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, [path.join(root, 'dist', entry)], {
+    env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d) => output.push(String(d)));
+  child.stderr?.on('data', (d) => output.push(String(d)));
+  return child;
+}
+
+async function stop(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  await exited;
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output.join('').slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const http = async (method: string, url: string, body?: unknown) => {
+  const res = await fetch(baseUrl + url, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return { status: res.status, body: (await res.json()) as any };
+};
+const casePath = (caseId: string) => `/v1/cases/${encodeURIComponent(caseId)}`;
+
+async function noticeRows(caseId: string): Promise<string[]> {
+  const { rows } = await pool.query('SELECT kind, recipient FROM notices WHERE case_id = $1 ORDER BY kind, recipient', [caseId]);
+  return rows.map((r) => `${r.kind}→${r.recipient}`);
+}
+
+beforeAll(async () => {
+  pool = await testPool();
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  worker = launch('worker/main.js', {});
+  api = launch('src/api/main.js', { PORT: String(port), HOST: '127.0.0.1' });
+  await until(async () => ((await fetch(`${baseUrl}/readyz`)).ok ? true : undefined), 'the API to be ready');
+});
+
+afterAll(async () => {
+  await Promise.all([stop(api), stop(worker)]);
+  await pool?.end();
+});
+
+test('a bail case through the API: start, act, survive a worker crash, idempotent retries, exact notices', async () => {
+  const start = bailStart(Date.now());
+  const created = await http('POST', '/v1/cases', start);
+  expect(created.status).toBe(201);
+  const { caseId } = created.body;
+  expect((await http('POST', '/v1/cases', start)).status).toBe(200);
+
+  const report = action({ type: 'subject-reported' });
+  const reported = await http('POST', `${casePath(caseId)}/actions`, report);
+  expect(reported.status).toBe(200);
+  expect((await http('POST', `${casePath(caseId)}/actions`, report)).body.duplicate).toBe(true);
+
+  // The worker dies mid-case; the officer's next report waits for a worker and goes through once one is back.
+  await stop(worker, 'SIGKILL');
+  const explaining = http('POST', `${casePath(caseId)}/actions`, action({ type: 'rules-explained' }));
+  await new Promise((r) => setTimeout(r, 1000));
+  worker = launch('worker/main.js', {});
+  const explained = await explaining;
+  expect(explained.status).toBe(200);
+  expect(explained.body.obligations.find((o: { key: string }) => o.key === 'rules-explained').status).toBe('done');
+
+  expect((await http('POST', `${casePath(caseId)}/actions`, action({ type: 'feedback-sent', documentRef: 'FK-1' }))).status).toBe(200);
+  expect((await http('POST', `${casePath(caseId)}/actions`, action({ type: 'violation-reported', by: 'subject', description: '未经批准离开所居住的市县' }))).status).toBe(200);
+  const rejected = await http('POST', `${casePath(caseId)}/actions`, action({ type: 'feedback-sent' }));
+  expect(rejected.status).toBe(409);
+
+  const decided = action({ type: 'authority-decided', decision: 'changed-measure' });
+  expect((await http('POST', `${casePath(caseId)}/actions`, decided)).body.status).toBe('closed');
+  expect((await http('POST', `${casePath(caseId)}/actions`, decided)).status).toBe(200);
+  expect((await http('POST', `${casePath(caseId)}/actions`, action({ type: 'compliance-checked', month: '2026-12', compliant: true }))).status).toBe(409);
+
+  const expected = ['authority-feedback→decision-authority', 'violation→decision-authority'];
+  await until(async () => ((await noticeRows(caseId)).length === expected.length ? true : undefined), 'the notices to be written');
+  expect(await noticeRows(caseId)).toEqual(expected);
+  const audit = await pool.query('SELECT type FROM audit_log WHERE case_id = $1 ORDER BY id', [caseId]);
+  expect(audit.rows.map((r) => r.type)).toEqual(['subject-reported', 'rules-explained', 'feedback-sent', 'violation-reported', 'authority-decided']);
+  const listed = await until(async () => {
+    const res = await http('GET', `/v1/cases?stationId=S-01&status=closed&limit=500`);
+    return res.body.cases.find((c: { caseId: string }) => c.caseId === caseId);
+  }, 'the read model to show the closed case');
+  expect(listed).toMatchObject({ procedure: 'bail-surveillance', status: 'closed', outcome: 'changed-measure', overdueCount: 0 });
+});
+
+test('a case whose report deadline had passed when it arrived: the station and the decision authority are notified at once', async () => {
+  const now = Date.now();
+  const start = bailStart(now, { noticeReceivedAt: formatInstant(now - 3 * day), reportBy: formatInstant(now - 2 * day) });
+  const { body } = await http('POST', '/v1/cases', start);
+  const expected = ['subject-not-reported→decision-authority', 'subject-not-reported→station'];
+  await until(async () => ((await noticeRows(body.caseId)).length === 2 ? true : undefined), 'the missed-report notices');
+  expect(await noticeRows(body.caseId)).toEqual(expected);
+  const view = await http('GET', casePath(body.caseId));
+  expect(view.body.obligations.find((o: { key: string }) => o.key === 'subject-report').status).toBe('overdue');
+  expect(view.body.overdueCount).toBe(1);
+});
+
+test('process logs never carry the subject', () => {
+  const logs = output.join('');
+  expect(logs).not.toContain('张三');
+  expect(logs).not.toContain('110101199001011234');
+});

@@ -1,0 +1,134 @@
+/**
+ * Jest globalSetup: the servers the tests share, started once per run.
+ *
+ * - PostgreSQL: DATABASE_URL when set, else a private throwaway cluster (startPostgresCluster).
+ * - Temporal: TEMPORAL_ADDRESS when set, else the `temporal` CLI's dev server (temp SQLite file, free ports),
+ *   else the Java test server (real time, time skipping locked), else the SDK's own download of the dev server.
+ *
+ * The tests read BEATFLOW_TEST_DATABASE_URL, BEATFLOW_TEST_TEMPORAL_ADDRESS and BEATFLOW_TEST_TEMPORAL_NAMESPACE
+ * (BEATFLOW_TEST_TEMPORAL_KIND says which Temporal it is). The handles stay on globalThis for global-teardown.ts,
+ * which stops each server by the PID started here.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  freePort,
+  startPostgresCluster,
+  startTemporalDevServer,
+  startTemporalTestServer,
+} from '../../src/dev/embedded';
+import { ensureTemporalCli, ensureTestServer } from '../../src/dev/provision';
+import { caseSearchAttributes } from '../../src/temporal/search-attributes';
+
+export interface StartedTestServer {
+  what: string;
+  stop(): Promise<void>;
+}
+
+declare global {
+  var __beatflowTestServers: StartedTestServer[] | undefined;
+}
+
+function log(line: string): void {
+  process.stdout.write(`[global-setup] ${line}\n`);
+}
+
+function since(startedAt: number): string {
+  return `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
+}
+
+async function startTemporal(servers: StartedTestServer[]): Promise<void> {
+  const namespace = 'default';
+  process.env.BEATFLOW_TEST_TEMPORAL_NAMESPACE = namespace;
+  const startedAt = Date.now();
+
+  const cli = await ensureTemporalCli((line) => log(line));
+  if (cli) {
+    const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'beatflow-temporal-'));
+    try {
+      const dev = await startTemporalDevServer({
+        cliPath: cli.path,
+        port: await freePort(),
+        uiPort: await freePort(),
+        dbFile: path.join(dbDir, 'temporal.db'),
+        namespace,
+      });
+      servers.push({
+        what: `Temporal dev server (PID ${dev.pid})`,
+        stop: async () => {
+          await dev.stop();
+          fs.rmSync(dbDir, { recursive: true, force: true });
+        },
+      });
+      process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS = dev.address;
+      process.env.BEATFLOW_TEST_TEMPORAL_KIND = 'dev-server';
+      log(`Temporal dev server ${dev.address}, UI ${dev.uiUrl} (PID ${dev.pid}, ${cli.source} ${cli.path}, ${since(startedAt)})`);
+      return;
+    } catch (err) {
+      fs.rmSync(dbDir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  const testServer = await ensureTestServer((line) => log(line));
+  if (testServer) {
+    log('no temporal CLI: falling back to the Java test server (real in-memory Temporal, no time skipping)');
+    const server = await startTemporalTestServer({ path: testServer.path, port: await freePort(), namespace });
+    servers.push({ what: `Temporal test server (PID ${server.pid})`, stop: () => server.stop() });
+    process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS = server.address;
+    process.env.BEATFLOW_TEST_TEMPORAL_KIND = 'test-server';
+    log(`Temporal test server ${server.address} (PID ${server.pid}, ${testServer.path}, ${since(startedAt)})`);
+    return;
+  }
+
+  log("no temporal CLI and no Java test server: falling back to the Temporal SDK's own download of the dev server");
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { ip: '127.0.0.1', namespace, searchAttributes: [...caseSearchAttributes] },
+  });
+  servers.push({ what: 'Temporal dev server (SDK download)', stop: () => env.teardown() });
+  process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS = env.address;
+  process.env.BEATFLOW_TEST_TEMPORAL_KIND = 'dev-server';
+  log(`Temporal dev server (SDK download) ${env.address} (${since(startedAt)})`);
+}
+
+export default async function globalSetup(): Promise<void> {
+  const startedAt = Date.now();
+  const servers: StartedTestServer[] = [];
+  globalThis.__beatflowTestServers = servers;
+  try {
+    // Both start concurrently: they are independent and each spends most of its time waiting.
+    const postgres = (async () => {
+      if (process.env.DATABASE_URL) {
+        process.env.BEATFLOW_TEST_DATABASE_URL = process.env.DATABASE_URL;
+        log('PostgreSQL: using DATABASE_URL');
+        return;
+      }
+      const pgStartedAt = Date.now();
+      const pg = await startPostgresCluster({ baseDir: os.tmpdir() });
+      servers.push({ what: `PostgreSQL (PID ${pg.pid})`, stop: () => pg.stop() });
+      process.env.BEATFLOW_TEST_DATABASE_URL = pg.url;
+      log(`PostgreSQL ${pg.url} (PID ${pg.pid}, ${since(pgStartedAt)})`);
+    })();
+    const temporal = (async () => {
+      if (process.env.TEMPORAL_ADDRESS) {
+        process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS;
+        process.env.BEATFLOW_TEST_TEMPORAL_NAMESPACE = process.env.TEMPORAL_NAMESPACE ?? 'default';
+        process.env.BEATFLOW_TEST_TEMPORAL_KIND = 'external';
+        log('Temporal: using TEMPORAL_ADDRESS');
+        return;
+      }
+      await startTemporal(servers);
+    })();
+    const results = await Promise.allSettled([postgres, temporal]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  } catch (err) {
+    // Jest does not run globalTeardown when globalSetup fails: stop what did start.
+    await Promise.allSettled(servers.map((s) => s.stop()));
+    globalThis.__beatflowTestServers = undefined;
+    throw err;
+  }
+  log(`ready in ${since(startedAt)}`);
+}
