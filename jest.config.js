@@ -14,9 +14,13 @@ module.exports = {
   roots: ['<rootDir>/test'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { ...tsconfig.compilerOptions, isolatedModules: true } }],
+    // fastify's inject() loads `cookie`, published as an ES module only; jest's CommonJS runtime needs it compiled.
+    '/node_modules/cookie/.+\\.js$': ['ts-jest', { tsconfig: { ...tsconfig.compilerOptions, isolatedModules: true, allowJs: true } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
   // Starts PostgreSQL and Temporal once for the whole run (unless DATABASE_URL / TEMPORAL_ADDRESS are set) and
   // hands their addresses to the tests as BEATFLOW_TEST_DATABASE_URL / BEATFLOW_TEST_TEMPORAL_ADDRESS.
+  setupFiles: ['./test/support/quiet-runtime.ts'],
   globalSetup: './test/support/global-setup.ts',
   globalTeardown: './test/support/global-teardown.ts',
   // Workflow tests run against real servers.

@@ -172,8 +172,8 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
 
   let published = '';
   const flush = async () => {
-    const notices = engine.notices.slice(state.noticesWritten);
-    for (const notice of notices) {
+    while (state.noticesWritten < engine.notices.length) {
+      const notice = engine.notices[state.noticesWritten];
       await issueNotice.executeWithOptions(
         { startToCloseTimeout: '30 seconds', summary: `发出通知：${notice.titleZh} → ${notice.recipient}` },
         [{ caseId, ...notice }],
@@ -207,8 +207,9 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
     if (engine.fire(Date.now())) state.revision++;
     const seen = state.revision;
     await flush();
-    if (state.status === 'closed') break;
+    // An action that arrived while the flush awaited its activities has effects still to write.
     if (state.revision !== seen) continue;
+    if (state.status === 'closed') break;
     const info = workflowInfo();
     if (info.continueAsNewSuggested || (args.maxHistoryEvents !== undefined && info.historyLength >= args.maxHistoryEvents)) {
       await condition(allHandlersFinished);

@@ -352,3 +352,22 @@ test('a 6-month residential surveillance runs to its end with every monthly chec
     40,
   );
 });
+
+test('actions that arrive while the case is writing its records still get every notice written, even the one that closes it', async () => {
+  await withCase(
+    (now) => bailStart(now),
+    async (handle) => {
+      const send = (a: ReturnType<typeof action>) => handle.executeUpdate(submitActionUpdate, { args: [a], updateId: a.actionId });
+      await send(action({ type: 'violation-reported', by: 'subject', description: '未按时报到' }));
+      await send(action({ type: 'violation-reported', by: 'guarantor', description: '保证人失联' }));
+      await send(action({ type: 'authority-decided', decision: 'revoked' }));
+      const result = (await resultOf(handle)) as CaseView;
+      expect(noticesOf(result, 'violation')).toHaveLength(2);
+      const { rows } = await pool.query('SELECT kind, recipient FROM notices WHERE case_id = $1', [handle.workflowId]);
+      expect(rows).toEqual([
+        { kind: 'violation', recipient: 'decision-authority' },
+        { kind: 'violation', recipient: 'decision-authority' },
+      ]);
+    },
+  );
+});
