@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { formatInstant } from '../../domain/legal-time';
 import { caseStartSchema } from '../../domain/procedures.schema';
 import { readCase, startCase } from '../../temporal/cases';
 import { HttpError } from '../errors';
@@ -65,7 +66,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
           officerId: r.officer_id,
           status: r.status,
           outcome: r.outcome ?? undefined,
-          nextDueAt: r.next_due_at?.toISOString(),
+          nextDueAt: r.next_due_at ? formatInstant(r.next_due_at.getTime()) : undefined,
           overdueCount: r.overdue_count,
         })),
       };
