@@ -6,7 +6,7 @@
 import type { BailAction, BailStart } from '../src/domain/bail-surveillance.schema';
 import { type BailPolicy, type BailRecords, applicationKindsFor, bailPolicyDefaults } from '../src/domain/bail-surveillance';
 import type { CaseView } from '../src/domain/case';
-import { addDays, addMonths, computeDeadline, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../src/domain/legal-time';
+import { addDays, addMonths, endOfDay, formatInstant, parseInstant } from '../src/domain/legal-time';
 import { isOpen } from '../src/domain/obligation';
 import { type CaseArgs, type CaseContext, type ProcedureDefinition, runCase } from './case-runtime';
 
@@ -14,7 +14,6 @@ const article = '41(8)';
 const hour = 3_600_000;
 
 type Context = CaseContext<BailStart, BailRecords>;
-type Rules = BailPolicy & { systemNoticeHour: number };
 
 /** One bail or residential-surveillance case, from the decision's arrival to the authority's final decision. */
 export async function bailSurveillanceWorkflow(args: CaseArgs<BailStart, BailRecords>): Promise<CaseView<BailRecords>> {
@@ -52,7 +51,7 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
       everyMonths: 1,
       from: start.termStart,
     });
-    declareTermDuties(ctx, start.termEnd, policy as Rules, 'declared');
+    declareTermDuties(ctx, start.termEnd, policy , 'declared');
     return {
       measure: start.measure,
       termStart: start.termStart,
@@ -108,7 +107,7 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
 
   apply(ctx, action, at, policy) {
     const { engine, records } = ctx;
-    const rules = policy as Rules;
+    const rules = policy;
     switch (action.type) {
       case 'subject-reported': {
         engine.complete(engine.get('subject-report')!, at, action.actor);
@@ -128,8 +127,7 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
         );
         // 接到通知和人员报到后 … 三日内向决定机关反馈: counted from the later of the two.
         const from = Math.max(parseInstant(ctx.start.noticeReceivedAt), at);
-        const deadline = computeDeadline('within-days', from, rules.feedbackDays, ctx.calendar);
-        deadline.warnings.forEach(ctx.warn);
+        const due = ctx.deadline('within-days', from, rules.feedbackDays);
         engine.declare(
           {
             key: 'authority-feedback',
@@ -138,8 +136,8 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
             titleEn: 'Feedback to the decision authority',
             responsible: 'officer',
             opensAt: from,
-            dueAt: deadline.dueMs,
-            basis: { rule: 'within-days', explanation: deadline.explanation, warnings: deadline.warnings },
+            dueAt: due.at,
+            basis: due.basis,
           },
           ctx.now(),
         );
@@ -195,12 +193,11 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
 };
 
 /** Duties that hang on the term's end: the expiry notice and the authority's decision. Moves them when the term changes. */
-function declareTermDuties(ctx: Omit<Context, 'records'>, termEnd: string, rules: Rules, reason: string): void {
+function declareTermDuties(ctx: Omit<Context, 'records'>, termEnd: string, rules: BailPolicy, reason: string): void {
   const { engine } = ctx;
   const now = ctx.now();
   // 期限届满十日前将相关情况通知决定机关
-  const deadline = computeDeadline('days-before', termEnd, rules.expiryNoticeDaysBefore, ctx.calendar);
-  deadline.warnings.forEach(ctx.warn);
+  const due = ctx.deadline('days-before', termEnd, rules.expiryNoticeDaysBefore);
   const previous = engine.all().filter((o) => o.key === 'expiry-notice');
   const pending = previous.find(isOpen);
   engine.declare(
@@ -211,9 +208,8 @@ function declareTermDuties(ctx: Omit<Context, 'records'>, termEnd: string, rules
       titleZh: '期限届满十日前通知决定机关',
       titleEn: 'Notify the decision authority 10 days before the term ends',
       responsible: 'system',
-      opensAt: startOfDay(localDate(deadline.dueMs)) + rules.systemNoticeHour * hour,
-      dueAt: deadline.dueMs,
-      basis: { rule: 'days-before', explanation: deadline.explanation, warnings: deadline.warnings },
+      dueAt: due.at,
+      basis: due.basis,
       issues: { kind: 'expiry-notice', recipients: ['decision-authority'] },
     },
     now,

@@ -15,19 +15,20 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { AuditEntry, CaseActivities } from '../activities';
-import { builtInCalendar, type WorkingCalendar } from '../src/domain/calendar';
+import { type CalendarYear, builtInCalendarYears, WorkingCalendar } from '../src/domain/calendar';
 import {
   type ActionEnvelope,
   type CaseView,
   type Procedure,
   actionIdReused,
   actionRejected,
+  calendarChangedSignal,
   caseViewQuery,
   submitActionUpdate,
 } from '../src/domain/case';
 import { fingerprint } from '../src/domain/fingerprint';
-import { formatInstant, parseInstant } from '../src/domain/legal-time';
-import { type EnginePolicy, type Obligation, defaultEnginePolicy, isOpen } from '../src/domain/obligation';
+import { type DeadlineRule, computeDeadline, formatInstant, parseInstant } from '../src/domain/legal-time';
+import { type DueBasis, type EnginePolicy, type Obligation, basisOf, defaultEnginePolicy, isOpen } from '../src/domain/obligation';
 import { caseStatusKey, nextDueAtKey, overdueCountKey } from '../src/temporal/search-attributes';
 import { type EngineState, ObligationEngine } from './obligation-engine';
 
@@ -39,6 +40,8 @@ const { issueNotice, recordAction, saveCase } = proxyActivities<CaseActivities>(
 
 /** Actions may report an act that happened a little earlier, never one in the future. */
 const clockSkewMs = 5 * 60_000;
+/** Cases continue as new well before Temporal's own limits, so that years-long cases replay fast. */
+const defaultMaxHistoryEvents = 1_000;
 
 export interface CaseStartFields {
   procedure: Procedure;
@@ -56,6 +59,8 @@ export interface CaseState<R> {
   records: R;
   policy: Record<string, number>;
   engine: EngineState;
+  /** The working-day calendar in force, year by year; later versions arrive by signal. */
+  calendar: CalendarYear[];
   /** actionId → fingerprint of the accepted action: the same id again is answered, never applied twice. */
   actions: Record<string, string>;
   audit: AuditEntry[];
@@ -67,6 +72,8 @@ export interface CaseState<R> {
 
 export interface CaseArgs<S, R> {
   start: S;
+  /** The calendar when the case arrived (the API reads it from the database); built-in data when absent. */
+  calendar?: CalendarYear[];
   carried?: CaseState<R>;
   /** Continue as new once history reaches this many events (tests force it early). */
   maxHistoryEvents?: number;
@@ -80,6 +87,8 @@ export interface CaseContext<S, R> {
   readonly calendar: WorkingCalendar;
   readonly enginePolicy: EnginePolicy;
   now(): number;
+  /** A legal deadline on the case's calendar, with the basis that lets a calendar change recompute it. */
+  deadline(rule: DeadlineRule, from: string | number, n: number, sets?: DueBasis['sets']): { at: number; basis: DueBasis };
   close(outcome: string): void;
   warn(warning: string): void;
 }
@@ -92,6 +101,8 @@ export interface ProcedureDefinition<S extends CaseStartFields, A extends Action
   /** Why the action cannot be accepted now, or undefined. Must not change anything. */
   check(ctx: CaseContext<S, R>, action: A, at: number, policy: P): string | undefined;
   apply(ctx: CaseContext<S, R>, action: A, at: number, policy: P): void;
+  /** Reacts to duties the engine just acted on (a system duty done, a duty overdue, a period opened). */
+  onFired?(ctx: CaseContext<S, R>, fired: Obligation[], policy: P): void;
 }
 
 /** Runs one case of a procedure to its end, across as many runs as its history needs. */
@@ -109,6 +120,7 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
     records: undefined as R,
     policy,
     engine: ObligationEngine.empty(),
+    calendar: args.calendar ?? [...builtInCalendarYears],
     actions: {},
     audit: [],
     noticesWritten: 0,
@@ -117,12 +129,16 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
     warnings: [],
   };
   const engine = new ObligationEngine(state.engine, enginePolicy);
+  let calendar = new WorkingCalendar(state.calendar);
   const base = {
     start,
     engine,
-    calendar: builtInCalendar,
     enginePolicy,
     now: () => Date.now(),
+    deadline(rule: DeadlineRule, from: string | number, n: number, sets?: DueBasis['sets']) {
+      const deadline = computeDeadline(rule, from, n, calendar);
+      return { at: deadline.dueMs, basis: basisOf(deadline, sets) };
+    },
     close(outcome: string) {
       state.status = 'closed';
       state.outcome = outcome;
@@ -133,12 +149,24 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
       if (!state.warnings.includes(warning)) state.warnings.push(warning);
     },
   };
-  const ctx: CaseContext<S, R> = Object.defineProperty(base, 'records', { get: () => state.records }) as CaseContext<S, R>;
+  const ctx = Object.defineProperties(base, {
+    records: { get: () => state.records },
+    calendar: { get: () => calendar },
+  }) as CaseContext<S, R>;
   if (!args.carried) state.records = definition.begin(ctx, policy);
 
   const view = (): CaseView<R> => caseView(caseId, start, state, engine);
 
   setHandler(caseViewQuery, view);
+  setHandler(calendarChangedSignal, (year) => {
+    const held = state.calendar.find((y) => y.year === year.year);
+    if (held && held.version >= year.version) return;
+    state.calendar = [...state.calendar.filter((y) => y.year !== year.year), year].sort((a, b) => a.year - b.year);
+    calendar = new WorkingCalendar(state.calendar);
+    const reason = `working-day calendar ${year.year} version ${year.version} loaded (${year.source})`;
+    engine.recompute(calendar, Date.now(), reason);
+    state.revision++;
+  });
   setHandler(
     submitActionUpdate,
     (envelope) => {
@@ -146,7 +174,7 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
       if (state.actions[action.actionId] !== undefined) return { ...view(), duplicate: true };
       const at = actionTime(action);
       definition.apply(ctx, action, at, policy);
-      engine.fire(Date.now());
+      fire();
       state.actions[action.actionId] = fingerprint(action);
       state.audit.push({ actionId: action.actionId, type: action.type, actor: action.actor, at, receivedAt: Date.now(), payload: action });
       state.revision++;
@@ -203,15 +231,22 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
     }
   };
 
+  function fire(): boolean {
+    const fired = engine.fire(Date.now());
+    if (fired.length) definition.onFired?.(ctx, fired, policy);
+    return fired.length > 0;
+  }
+
+  const maxHistoryEvents = args.maxHistoryEvents ?? defaultMaxHistoryEvents;
   for (;;) {
-    if (engine.fire(Date.now())) state.revision++;
+    if (fire()) state.revision++;
     const seen = state.revision;
     await flush();
     // An action that arrived while the flush awaited its activities has effects still to write.
     if (state.revision !== seen) continue;
     if (state.status === 'closed') break;
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || (args.maxHistoryEvents !== undefined && info.historyLength >= args.maxHistoryEvents)) {
+    if (info.continueAsNewSuggested || info.historyLength >= maxHistoryEvents) {
       await condition(allHandlersFinished);
       if (state.revision !== seen) continue;
       state.run++;
@@ -261,7 +296,7 @@ function caseView<S extends CaseStartFields, R>(caseId: string, start: S, state:
       overdueAt: iso(o.overdueAt),
       basis: o.basis,
       changes: o.changes.length
-        ? o.changes.map((c) => ({ reason: c.reason, from: formatInstant(c.from), to: formatInstant(c.to), at: formatInstant(c.at) }))
+        ? o.changes.map((c) => ({ field: c.field ?? 'dueAt', reason: c.reason, from: formatInstant(c.from), to: formatInstant(c.to), at: formatInstant(c.at) }))
         : undefined,
     })),
     notices: engine.notices.map((n) => ({
@@ -273,7 +308,9 @@ function caseView<S extends CaseStartFields, R>(caseId: string, start: S, state:
     })),
     records: state.records,
     policy: state.policy,
-    warnings: state.warnings,
+    // A deadline computed in a year without calendar data says so for as long as it is open.
+    warnings: [...new Set([...state.warnings, ...engine.all().filter(isOpen).flatMap((o) => o.basis?.warnings ?? [])])],
+    calendar: state.calendar.map((y) => ({ year: y.year, version: y.version })),
     run: state.run,
   };
 }

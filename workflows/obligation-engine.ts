@@ -5,11 +5,16 @@
  * Deterministic: it reads time only from the caller (workflow time) and does no I/O; notices it issues are
  * appended to `notices` for the case runtime to write through an activity.
  */
+import type { WorkingCalendar } from '../src/domain/calendar';
 import {
+  type DeadlineRule,
   addMonths,
+  computeDeadline,
+  deadlineRules,
   endOfDay,
   endOfMonth,
   formatInstant,
+  localDate,
   startOfDay,
 } from '../src/domain/legal-time';
 import {
@@ -156,11 +161,39 @@ export class ObligationEngine {
     }
   }
 
-  /** Acts on everything whose time has come. Returns whether anything changed. */
-  fire(now: number): boolean {
-    let changed = this.openDuePeriods(now);
-    for (const o of this.obligations.values()) changed = this.fireOne(o, now) || changed;
-    return changed;
+  /** Acts on everything whose time has come. Returns the duties it opened or acted on. */
+  fire(now: number): Obligation[] {
+    const touched = this.openDuePeriods(now);
+    for (const o of this.obligations.values()) if (this.fireOne(o, now)) touched.push(o);
+    return touched;
+  }
+
+  /**
+   * Recomputes every computed time not yet reached on a new working-day calendar; a time already reached is never
+   * moved. Returns the duties whose time moved, each with the change and `reason` recorded.
+   */
+  recompute(calendar: WorkingCalendar, now: number, reason: string): Obligation[] {
+    const moved: Obligation[] = [];
+    for (const o of this.obligations.values()) {
+      const basis = o.basis;
+      if (!isOpen(o) || !basis || basis.from === undefined || basis.n === undefined) continue;
+      if (!(deadlineRules as readonly string[]).includes(basis.rule)) continue;
+      const field = basis.sets ?? 'dueAt';
+      const current = field === 'opensAt' ? o.opensAt : o.dueAt;
+      if (current === undefined || current <= now) continue;
+      const deadline = computeDeadline(basis.rule as DeadlineRule, basis.from, basis.n, calendar);
+      o.basis = { ...basis, explanation: deadline.explanation, warnings: deadline.warnings };
+      if (deadline.dueMs === current) continue;
+      if (field === 'dueAt') {
+        this.reschedule(o, deadline.dueMs, now, reason);
+      } else {
+        o.changes.push({ field, from: current, to: deadline.dueMs, at: now, reason });
+        o.opensAt = deadline.dueMs;
+        o.remindedAt = undefined;
+      }
+      moved.push(o);
+    }
+    return moved;
   }
 
   /** The next instant at which `fire` has something to do, with a summary for the Temporal UI. */
@@ -172,7 +205,7 @@ export class ObligationEngine {
     for (const o of this.obligations.values()) {
       const label = `${o.titleZh}（${o.key}${o.period ? ` ${o.period}` : ''}）`;
       if (o.status === 'pending' && o.responsible === 'system') {
-        consider(o.opensAt ?? o.dueAt, `发出通知：${label}`);
+        consider(this.issueAt(o), `发出通知：${label}`);
       } else if (o.status === 'pending') {
         consider(this.reminderAt(o), `到期前提醒：${label}`);
         consider(o.dueAt, `到期：${label}`);
@@ -200,7 +233,7 @@ export class ObligationEngine {
     const about = { article: o.article, obligationKey: o.key, period: o.period, titleZh: o.titleZh };
     const ref = `${o.id}/${formatInstant(o.dueAt)}`;
     if (o.status === 'pending' && o.responsible === 'system') {
-      if ((o.opensAt ?? o.dueAt) > now) return false;
+      if (this.issueAt(o) > now) return false;
       if (o.issues) this.issue(o.issues, ref, now, about, { dueAt: formatInstant(o.dueAt) });
       o.status = 'done';
       o.completedAt = now;
@@ -236,6 +269,13 @@ export class ObligationEngine {
     return false;
   }
 
+  /** When a system duty issues its notice: when its window opens, else in office hours on the day a day-based rule names. */
+  private issueAt(o: Obligation): number {
+    if (o.opensAt !== undefined) return o.opensAt;
+    const dayRule = o.basis?.rule === 'within-days' || o.basis?.rule === 'days-before';
+    return dayRule ? Math.min(startOfDay(localDate(o.dueAt)) + this.policy.systemNoticeHour * hour, o.dueAt) : o.dueAt;
+  }
+
   /** A reminder is due `lead` hours before the deadline, unless that moment had passed when the duty was declared. */
   private reminderAt(o: Obligation): number | undefined {
     if (o.remindedAt !== undefined) return undefined;
@@ -250,20 +290,19 @@ export class ObligationEngine {
     return (o.overdueAt ?? o.dueAt) + this.policy.supervisorGraceHours * hour;
   }
 
-  private openDuePeriods(now: number): boolean {
-    let changed = false;
+  private openDuePeriods(now: number): Obligation[] {
+    const opened: Obligation[] = [];
     for (const r of this.recurrences) {
       while (!r.stopped && (!r.until || r.next <= r.until) && startOfDay(r.next) <= now) {
         const { everyMonths, from, until, next: _next, stopped: _stopped, ...spec } = r;
         const last = endOfMonth(addMonths(r.next, everyMonths - 1));
         const opens = r.next < from ? from : r.next;
         const closes = until && until < last ? until : last;
-        this.declare({ ...spec, period: periodName(r.next, everyMonths), opensAt: startOfDay(opens), dueAt: endOfDay(closes) }, now);
+        opened.push(this.declare({ ...spec, period: periodName(r.next, everyMonths), opensAt: startOfDay(opens), dueAt: endOfDay(closes) }, now));
         r.next = addMonths(r.next, everyMonths);
-        changed = true;
       }
     }
-    return changed;
+    return opened;
   }
 }
 

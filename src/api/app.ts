@@ -9,6 +9,7 @@ import { registerErrorHandling } from './errors';
 import { dbPlugin } from './plugins/db';
 import { temporalPlugin } from './plugins/temporal';
 import { actionsRoutes } from './routes/actions';
+import { calendarRoutes } from './routes/calendar';
 import { casesRoutes } from './routes/cases';
 import { healthRoutes } from './routes/health';
 import { timeRoutes } from './routes/time';
@@ -78,5 +79,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(casesRoutes);
   await app.register(actionsRoutes);
   await app.register(timeRoutes);
+  await app.register(calendarRoutes);
   return app as unknown as FastifyInstance;
 }

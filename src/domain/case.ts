@@ -2,7 +2,8 @@
  * The contract every case workflow shares with the API: message definitions, the case view, ids.
  * Pure: imported by the API and bundled into workflows.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CalendarYear } from './calendar';
 import type { DueBasis, DueChange, ObligationStatus, Recipient, Responsible } from './obligation';
 
 export const procedures = ['bail-surveillance'] as const;
@@ -74,6 +75,8 @@ export interface CaseView<Records = unknown> {
   records: Records;
   policy: Record<string, number>;
   warnings: string[];
+  /** The working-day calendar the case computes with: each year's version. */
+  calendar: Array<{ year: number; version: number }>;
   /** How many times the case continued as new; the case id stays the same. */
   run: number;
   /** Set on the answer to an action whose actionId the case had already accepted. */
@@ -83,6 +86,8 @@ export interface CaseView<Records = unknown> {
 /** Officers and the station system report actions through this Update; the validator rejects bad ones. */
 export const submitActionUpdate = defineUpdate<CaseView, [ActionEnvelope]>('submitAction');
 export const caseViewQuery = defineQuery<CaseView>('caseView');
+/** A year of the working-day calendar was loaded or replaced: open cases recompute the deadlines not yet reached. */
+export const calendarChangedSignal = defineSignal<[CalendarYear]>('calendarChanged');
 
 /** Failure types the API maps to HTTP answers. */
 export const actionRejected = 'ActionRejected';

@@ -1,3 +1,5 @@
+import type { Deadline } from './legal-time';
+
 /**
  * The obligation model (义务 / 任务标准件, Art. 107): the unit of legal duty that every procedure declares
  * and the one engine in workflows/ keeps. Pure types and functions: imported by workflows and the API.
@@ -44,13 +46,20 @@ export interface ObligationSpec {
   escalateToSupervisor?: boolean;
 }
 
+/** How a duty's time was fixed: a legal time rule with its inputs (so a calendar change can recompute it), or a given time. */
 export interface DueBasis {
   rule: string;
+  /** Inputs of a computed rule. */
+  from?: string;
+  n?: number;
+  /** Which of the duty's times the rule computes: its due time (default) or the opening of its window. */
+  sets?: 'dueAt' | 'opensAt';
   explanation: string[];
   warnings: string[];
 }
 
 export interface DueChange {
+  field?: 'dueAt' | 'opensAt';
   from: number;
   to: number;
   at: number;
@@ -104,4 +113,16 @@ export interface IssuedNotice {
   createdAt: number;
   /** Facts the document states; no personal data beyond what the recipient must be told. */
   facts?: Record<string, string | number | boolean>;
+}
+
+/** The basis of a duty whose time a legal time rule computed. */
+export function basisOf(deadline: Deadline, sets: DueBasis['sets'] = 'dueAt'): DueBasis {
+  return {
+    rule: deadline.rule,
+    from: deadline.from,
+    n: deadline.n,
+    sets,
+    explanation: deadline.explanation,
+    warnings: deadline.warnings,
+  };
 }

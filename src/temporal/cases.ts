@@ -1,4 +1,5 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { CalendarYear } from '../domain/calendar';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   type ActionEnvelope,
@@ -19,14 +20,14 @@ export type StartOutcome = { caseId: string; created: true } | { caseId: string;
  * Starts the case's workflow once: the workflow id is derived from (procedure, case number), and the digest of
  * the first start request rides in the memo, so a repeated arrival is recognised as the same or as a conflict.
  */
-export async function startCase(client: Client, taskQueue: string, start: CaseStart): Promise<StartOutcome> {
+export async function startCase(client: Client, taskQueue: string, start: CaseStart, calendar: CalendarYear[]): Promise<StartOutcome> {
   const caseId = caseIdOf(start.procedure, start.caseNumber);
   const inputDigest = fingerprint(start);
   try {
     await client.workflow.start(workflowTypes[start.procedure], {
       taskQueue,
       workflowId: caseId,
-      args: [{ start }],
+      args: [{ start, calendar }],
       memo: { inputDigest },
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       workflowIdConflictPolicy: 'FAIL',

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { loadCalendarYears } from '../../db/calendar';
 import { formatInstant } from '../../domain/legal-time';
 import { caseStartSchema } from '../../domain/procedures.schema';
 import { readCase, startCase } from '../../temporal/cases';
@@ -13,7 +14,7 @@ export const casesRoutes: FastifyPluginAsyncZod = async (app) => {
     '/v1/cases',
     { schema: { summary: 'Start a case', tags: ['cases'], body: caseStartSchema } },
     async (request, reply) => {
-      const outcome = await startCase(app.temporal, app.taskQueue, request.body);
+      const outcome = await startCase(app.temporal, app.taskQueue, request.body, await loadCalendarYears(app.db));
       request.caseId = outcome.caseId;
       if ('conflict' in outcome) {
         throw new HttpError(409, 'case-conflict', `case ${request.body.caseNumber} already exists with other content`);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { builtInCalendar } from '../../domain/calendar';
+import { loadCalendarYears } from '../../db/calendar';
+import { WorkingCalendar } from '../../domain/calendar';
 import { computeDeadline, deadlineRules, parseInstant } from '../../domain/legal-time';
 
 const deadlineQuery = z.object({
@@ -23,7 +24,8 @@ export const timeRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { summary: 'Compute a legal deadline on the working-day calendar', tags: ['time'], querystring: deadlineQuery } },
     async (request) => {
       const { rule, from, n } = request.query;
-      const deadline = computeDeadline(rule as (typeof deadlineRules)[number], from, n, builtInCalendar);
+      const calendar = new WorkingCalendar(await loadCalendarYears(app.db));
+      const deadline = computeDeadline(rule as (typeof deadlineRules)[number], from, n, calendar);
       return { rule, from, n, due: deadline.due, explanation: deadline.explanation, warnings: deadline.warnings };
     },
   );
