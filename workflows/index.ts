@@ -1,1 +1,2 @@
 export { bailSurveillanceWorkflow } from './bail-surveillance';
+export { deprivedRightsWorkflow } from './deprived-rights';

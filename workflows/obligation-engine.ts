@@ -131,14 +131,16 @@ export class ObligationEngine {
     o.late = at > o.dueAt;
   }
 
+  /** Ends a duty that can no longer be discharged; an overdue one keeps its record of when it became overdue. */
+  cancel(o: Obligation, now: number): void {
+    if (!isOpen(o)) return;
+    o.status = 'cancelled';
+    o.completedAt = now;
+  }
+
   /** Ends every open duty and recurrence, e.g. when the case closes. */
   cancelOpen(now: number): void {
-    for (const o of this.obligations.values()) {
-      if (isOpen(o)) {
-        o.status = 'cancelled';
-        o.completedAt = now;
-      }
-    }
+    for (const o of this.obligations.values()) this.cancel(o, now);
     for (const r of this.recurrences) r.stopped = true;
   }
 

@@ -6,7 +6,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CalendarYear } from './calendar';
 import type { DueBasis, DueChange, ObligationStatus, Recipient, Responsible } from './obligation';
 
-export const procedures = ['bail-surveillance'] as const;
+export const procedures = ['bail-surveillance', 'deprived-rights'] as const;
 export type Procedure = (typeof procedures)[number];
 
 export const defaultTaskQueue = 'beatflow';
@@ -96,9 +96,11 @@ export const actionIdReused = 'ActionIdReused';
 /** Workflow type of each procedure; the API starts cases by name and never imports workflow code. */
 export const workflowTypes = {
   'bail-surveillance': 'bailSurveillanceWorkflow',
+  'deprived-rights': 'deprivedRightsWorkflow',
 } as const satisfies Record<Procedure, string>;
 
 /** The Temporal UI's one-line summary of a case: procedure, case number and station, no personal data. */
 export const procedureTitlesZh: Record<Procedure, string> = {
   'bail-surveillance': '取保候审/监视居住',
+  'deprived-rights': '剥夺政治权利',
 };

@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import { bailActionSchema, bailStartSchema } from './bail-surveillance.schema';
+import { deprivedRightsActionSchema, deprivedRightsStartSchema } from './deprived-rights.schema';
 import type { Procedure } from './case';
 
 /** The body of POST /v1/cases: one member per procedure, told apart by `procedure`. */
-export const caseStartSchema = z.discriminatedUnion('procedure', [bailStartSchema]);
+export const caseStartSchema = z.discriminatedUnion('procedure', [bailStartSchema, deprivedRightsStartSchema]);
 export type CaseStart = z.infer<typeof caseStartSchema>;
 
 /** Each procedure's actions; the case id says which procedure a case belongs to. */
 export const actionSchemas = {
   'bail-surveillance': bailActionSchema,
+  'deprived-rights': deprivedRightsActionSchema,
 } satisfies Record<Procedure, z.ZodType>;
 
 /** For the API docs: any procedure's action. */
-export const anyActionSchema = z.union([bailActionSchema]);
+export const anyActionSchema = z.union([bailActionSchema, deprivedRightsActionSchema]);

@@ -6,6 +6,7 @@ import { Pool } from 'pg';
 import pino from 'pino';
 import { createActivities } from '../../activities';
 import type { BailStart } from '../../src/domain/bail-surveillance.schema';
+import type { DeprivedRightsStart } from '../../src/domain/deprived-rights.schema';
 import { type CaseView, caseViewQuery, submitActionUpdate, type ActionEnvelope } from '../../src/domain/case';
 import { addDays, formatInstant, localDate } from '../../src/domain/legal-time';
 import { runMigrations } from '../../src/db/migrate';
@@ -96,4 +97,21 @@ export function obligation(v: CaseView, key: string, period?: string) {
 
 export function noticesOf(v: CaseView, kind: string) {
   return v.notices.filter((n) => n.kind === kind);
+}
+
+/** A deprivation-of-political-rights case with a unit, so three parties are told and notified. */
+export function deprivedStart(termStart: string, termEnd: string | null, overrides: Partial<DeprivedRightsStart> = {}): DeprivedRightsStart {
+  return {
+    procedure: 'deprived-rights',
+    caseNumber: `DR-${randomUUID().slice(0, 8)}`,
+    stationId: 'S-01',
+    officerId: 'P-20931',
+    subject: { name: '钱七', idNumber: '110101198501011234', address: '北京市西城区某街2号' },
+    sentence: { court: '某市中级人民法院', judgmentNumber: '(2026)某刑初12号' },
+    termStart,
+    termEnd,
+    unit: { name: '某机械厂' },
+    communityOrganisation: { name: '某街道某社区居民委员会' },
+    ...overrides,
+  };
 }

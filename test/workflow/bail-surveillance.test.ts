@@ -1,89 +1,40 @@
 import { randomUUID } from 'node:crypto';
-import { Client, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { BailStart } from '../../src/domain/bail-surveillance.schema';
 import type { BailRecords } from '../../src/domain/bail-surveillance';
 import { builtInCalendar } from '../../src/domain/calendar';
-import { type CaseView, caseIdOf, submitActionUpdate, workflowTypes } from '../../src/domain/case';
+import { type CaseView, submitActionUpdate, workflowTypes } from '../../src/domain/case';
 import { addDays, addMonths, computeDeadline, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/domain/legal-time';
 import * as workflows from '../../workflows';
-import {
-  act, action, bailStart, bundleWorkflows, caseWorker, noticesOf, obligation, testPool, uniqueQueue, view,
-} from '../support/cases';
-import { createTimeSkippingEnv } from '../support/time-skipping';
+import { CaseHarness } from '../support/case-harness';
+import { act, action, bailStart, noticesOf, obligation, view } from '../support/cases';
 
 const hour = 3_600_000;
 const day = 24 * hour;
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
+let harness: CaseHarness;
 let pool: Pool;
 
 beforeAll(async () => {
-  [env, bundle, pool] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows(), testPool()]);
+  harness = await CaseHarness.create();
+  pool = harness.pool;
 });
 
 afterAll(async () => {
-  await env?.teardown();
-  await pool?.end();
+  await harness?.teardown();
 });
 
-/** Runs `body` with a fresh worker on its own task queue, against one started bail case. */
-async function withCase(
+function withCase(
   start: (now: number) => BailStart,
   body: (handle: WorkflowHandle, s: BailStart, now: number) => Promise<void>,
   maxHistoryEvents?: number,
 ): Promise<void> {
-  const taskQueue = uniqueQueue('bail');
-  const worker: Worker = await caseWorker(env, taskQueue, bundle, pool);
-  const now = Number(await env.currentTimeMs());
-  const s = start(now);
-  await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(workflowTypes['bail-surveillance'], {
-      taskQueue,
-      workflowId: caseIdOf('bail-surveillance', s.caseNumber),
-      args: [{ start: s, maxHistoryEvents }],
-    });
-    try {
-      await body(handle, s, now);
-    } finally {
-      await closeCase(handle);
-    }
-  });
+  return harness.withCase(start, body, { maxHistoryEvents });
 }
 
-/**
- * Ends a case a test left open, once its activities are done: an open case would keep firing timers on the
- * shared test server's clock, and one terminated with an activity in flight stalls the server's time skipping.
- */
-async function closeCase(handle: WorkflowHandle): Promise<void> {
-  for (let tries = 0; tries < 100; tries++) {
-    const { status, raw } = await handle.describe();
-    if (status.name !== 'RUNNING') return;
-    if (!raw.pendingActivities?.length) {
-      await handle.terminate('test over');
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`case ${handle.workflowId} still has activities in flight`);
-}
-
-/**
- * The result of a case that has already ended. The environment's own client would unlock time skipping while it
- * waits, and the test server then races its clock ahead; a plain client does not.
- */
-async function resultOf(handle: WorkflowHandle): Promise<unknown> {
-  return new Client({ connection: env.connection }).workflow.getHandle(handle.workflowId).result();
-}
-
-/** Sleeps the test server's clock until just after `at`. */
-async function skipTo(at: number): Promise<void> {
-  const now = Number(await env.currentTimeMs());
-  if (at > now) await env.sleep(at - now + 1000);
-}
+const skipTo = (at: number) => harness.skipTo(at);
+const resultOf = (handle: WorkflowHandle) => harness.resultOf(handle);
 
 async function rejection(promise: Promise<unknown>): Promise<string> {
   try {
@@ -206,7 +157,7 @@ test('a report deadline already past when the case starts is acted on at once', 
   await withCase(
     (now) => bailStart(now, { noticeReceivedAt: formatInstant(now - 3 * day), reportBy: formatInstant(now - 2 * day) }),
     async (handle, s, now) => {
-      await env.sleep(1000);
+      await harness.env.sleep(1000);
       const v = await view(handle);
       expect(obligation(v, 'subject-report').status).toBe('overdue');
       const missed = noticesOf(v, 'subject-not-reported');
@@ -330,7 +281,7 @@ test('a 6-month residential surveillance runs to its end with every monthly chec
       for (let m = s.termStart.slice(0, 7); m <= s.termEnd.slice(0, 7); m = addMonths(`${m}-01`, 1).slice(0, 7)) months.push(m);
       for (const month of months) {
         // Wait into the month (its duty opens on the 1st), then the officer records the check.
-        await skipTo(Math.max(startOfDay(`${month}-01`), Number(await env.currentTimeMs())) + 10 * hour);
+        await skipTo(Math.max(startOfDay(`${month}-01`), await harness.now()) + 10 * hour);
         const v = await act(handle, action({ type: 'compliance-checked', month, compliant: true }));
         expect(obligation(v, 'compliance-check', month)).toMatchObject({ status: 'done', late: false });
       }

@@ -1,0 +1,88 @@
+import { Client, type WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { type Procedure, caseIdOf, workflowTypes } from '../../src/domain/case';
+import { bundleWorkflows, caseWorker, testPool, uniqueQueue } from './cases';
+import { createTimeSkippingEnv } from './time-skipping';
+
+/**
+ * Time-skipping cases for a test file: one test server, one workflow bundle and the test database, shared by its
+ * tests; each case runs on its own task queue with its own worker.
+ */
+export class CaseHarness {
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly bundle: WorkflowBundleWithSourceMap,
+    readonly pool: Pool,
+  ) {}
+
+  static async create(): Promise<CaseHarness> {
+    const [env, bundle, pool] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows(), testPool()]);
+    return new CaseHarness(env, bundle, pool);
+  }
+
+  async teardown(): Promise<void> {
+    await this.env.teardown();
+    await this.pool.end();
+  }
+
+  async now(): Promise<number> {
+    return Number(await this.env.currentTimeMs());
+  }
+
+  /** Starts a case with inputs laid out from the test server's clock and runs `body` against it. */
+  async withCase<S extends { procedure: Procedure; caseNumber: string }>(
+    start: (now: number) => S,
+    body: (handle: WorkflowHandle, start: S, now: number) => Promise<void>,
+    options: { maxHistoryEvents?: number } = {},
+  ): Promise<void> {
+    const taskQueue = uniqueQueue('case');
+    const worker = await caseWorker(this.env, taskQueue, this.bundle, this.pool);
+    const now = await this.now();
+    const s = start(now);
+    await worker.runUntil(async () => {
+      const handle = await this.env.client.workflow.start(workflowTypes[s.procedure], {
+        taskQueue,
+        workflowId: caseIdOf(s.procedure, s.caseNumber),
+        args: [{ start: s, maxHistoryEvents: options.maxHistoryEvents }],
+      });
+      try {
+        await body(handle, s, now);
+      } finally {
+        await closeCase(handle);
+      }
+    });
+  }
+
+  /** Sleeps the test server's clock until just after `at`. */
+  async skipTo(at: number): Promise<void> {
+    const now = await this.now();
+    if (at > now) await this.env.sleep(at - now + 1000);
+  }
+
+  /**
+   * The result of a case that has already ended. The environment's own client would unlock time skipping while
+   * it waits, and the test server then races its clock ahead; a plain client does not.
+   */
+  async resultOf<T>(handle: WorkflowHandle): Promise<T> {
+    return new Client({ connection: this.env.connection }).workflow.getHandle(handle.workflowId).result() as Promise<T>;
+  }
+}
+
+/**
+ * Ends a case a test left open, once its activities are done: an open case would keep firing timers on the
+ * shared test server's clock, and one terminated with an activity in flight stalls the server's time skipping.
+ */
+async function closeCase(handle: WorkflowHandle): Promise<void> {
+  for (let tries = 0; tries < 100; tries++) {
+    const { status, raw } = await handle.describe();
+    if (status.name !== 'RUNNING') return;
+    if (!raw.pendingActivities?.length) {
+      await handle.terminate('test over');
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`case ${handle.workflowId} still has activities in flight`);
+}
