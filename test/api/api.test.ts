@@ -10,7 +10,8 @@ import { buildApp } from '../../src/api/app';
 import type { CaseView } from '../../src/domain/case';
 import { redactedPaths } from '../../src/logger';
 import { caseStatusKey, stationIdKey } from '../../src/temporal/search-attributes';
-import { action, bailStart, bundleWorkflows, obligation, silentLogger, testPool, uniqueQueue } from '../support/cases';
+import { addMonths, localDate } from '../../src/domain/legal-time';
+import { action, bailStart, bundleWorkflows, deprivedStart, obligation, silentLogger, testPool, uniqueQueue } from '../support/cases';
 
 const address = process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
 const logLines: string[] = [];
@@ -178,6 +179,61 @@ describe('GET /v1/time/deadline', () => {
     const bad = await get('/v1/time/deadline?rule=someday&from=yesterday&n=-1');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.fields.map((f: { path: string }) => f.path).sort()).toEqual(['querystring.from', 'querystring.n', 'querystring.rule']);
+  });
+});
+
+describe('the working-day calendar', () => {
+  const put = (year: string, payload: unknown) => app.inject({ method: 'PUT', url: `/v1/calendar/${year}`, payload: payload as object });
+
+  test('the shipped years are seeded with a version', async () => {
+    const res = await get('/v1/calendar/2026');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ year: 2026, version: 1, workdays: expect.arrayContaining(['2026-10-10']) });
+    expect(res.json().holidays).toContainEqual(expect.objectContaining({ from: '2026-10-01', to: '2026-10-07' }));
+  });
+
+  test('a bad year is refused with 400 naming the fault, and nothing is stored', async () => {
+    const good = { holidays: [{ from: '2098-01-01', to: '2098-01-01', name: 'New Year' }], workdays: [], source: 'test' };
+    const faults: Array<[string, unknown, RegExp]> = [
+      ['2098', { ...good, holidays: [{ from: '2097-12-31', to: '2098-01-01', name: 'New Year' }] }, /2097-12-31.*2098|outside/],
+      ['2098', { ...good, workdays: ['2098-01-01'] }, /2098-01-01/],
+      ['2098', { ...good, holidays: [...good.holidays, { from: '2098-01-01', to: '2098-01-03', name: 'Overlap' }] }, /2098-01-01/],
+      ['2098', { ...good, holidays: [{ from: '2098-02-30', to: '2098-03-01', name: 'Bad date' }] }, /from/],
+      ['98', good, /four-digit year/],
+    ];
+    for (const [year, body, message] of faults) {
+      const res = await put(year, body);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.message).toMatch(message);
+    }
+    expect((await get('/v1/calendar/2098')).statusCode).toBe(404);
+  });
+
+  test('loading a year moves the open cases\' windows not yet reached, and the time endpoint uses it', async () => {
+    const termEnd = '2099-06-15';
+    const before = (await get(`/v1/time/deadline?rule=working-days-before&from=${termEnd}&n=5`)).json();
+    expect(before.warnings).toEqual(['no working-day calendar for 2099: computed on weekends only']);
+    const start = deprivedStart(addMonths(`${localDate(Date.now()).slice(0, 7)}-01`, 1), termEnd);
+    const { caseId } = (await post('/v1/cases', start)).json();
+    const opens = async () => obligation((await get(casePath(caseId))).json(), 'station-report').opensAt;
+    expect(await opens()).toBe(before.due);
+
+    const year = { holidays: [{ from: '2099-06-08', to: '2099-06-14', name: 'Test holiday' }], workdays: [], source: 'notice for 2099' };
+    const loaded = await put('2099', year);
+    expect(loaded.statusCode).toBe(200);
+    expect(loaded.json()).toMatchObject({ year: 2099, version: 1, changed: true });
+    expect(loaded.json().casesNotified).toBeGreaterThanOrEqual(1);
+    const after = (await get(`/v1/time/deadline?rule=working-days-before&from=${termEnd}&n=5`)).json();
+    expect(after.warnings).toEqual([]);
+    expect(after.due < before.due).toBe(true);
+    for (let tries = 0; tries < 50 && (await opens()) !== after.due; tries++) await new Promise((r) => setTimeout(r, 100));
+    const report = obligation((await get(casePath(caseId))).json(), 'station-report');
+    expect(report.opensAt).toBe(after.due);
+    expect(report.changes).toEqual([expect.objectContaining({ from: before.due, to: after.due, reason: 'working-day calendar 2099 version 1 loaded (notice for 2099)' })]);
+
+    const again = await put('2099', year);
+    expect(again.json()).toMatchObject({ version: 1, changed: false });
+    expect((await get('/v1/calendar/2099')).json()).toMatchObject({ year: 2099, version: 1, source: 'notice for 2099' });
   });
 });
 
