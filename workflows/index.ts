@@ -1,2 +1,3 @@
 export { bailSurveillanceWorkflow } from './bail-surveillance';
 export { deprivedRightsWorkflow } from './deprived-rights';
+export { hazardRectificationWorkflow } from './hazard-rectification';

@@ -6,7 +6,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CalendarYear } from './calendar';
 import type { DueBasis, DueChange, ObligationStatus, Recipient, Responsible } from './obligation';
 
-export const procedures = ['bail-surveillance', 'deprived-rights'] as const;
+export const procedures = ['bail-surveillance', 'deprived-rights', 'hazard-rectification'] as const;
 export type Procedure = (typeof procedures)[number];
 
 export const defaultTaskQueue = 'beatflow';
@@ -97,10 +97,12 @@ export const actionIdReused = 'ActionIdReused';
 export const workflowTypes = {
   'bail-surveillance': 'bailSurveillanceWorkflow',
   'deprived-rights': 'deprivedRightsWorkflow',
+  'hazard-rectification': 'hazardRectificationWorkflow',
 } as const satisfies Record<Procedure, string>;
 
 /** The Temporal UI's one-line summary of a case: procedure, case number and station, no personal data. */
 export const procedureTitlesZh: Record<Procedure, string> = {
   'bail-surveillance': '取保候审/监视居住',
   'deprived-rights': '剥夺政治权利',
+  'hazard-rectification': '治安隐患整改',
 };

@@ -1,10 +1,15 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Client, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { type Procedure, caseIdOf, workflowTypes } from '../../src/domain/case';
 import { bundleWorkflows, caseWorker, testPool, uniqueQueue } from './cases';
 import { createTimeSkippingEnv } from './time-skipping';
+
+export const historiesDir = path.resolve(__dirname, '../histories');
 
 /**
  * Time-skipping cases for a test file: one test server, one workflow bundle and the test database, shared by its
@@ -53,6 +58,17 @@ export class CaseHarness {
         await closeCase(handle);
       }
     });
+  }
+
+  /**
+   * With RECORD_HISTORIES=1 (`npm run record-histories`), writes the history of a finished case's last run into
+   * test/histories/, where the replay test reads it to guard determinism on every later change.
+   */
+  async recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
+    if (process.env.RECORD_HISTORIES !== '1') return;
+    const history = await this.env.client.workflow.getHandle(handle.workflowId).fetchHistory();
+    fs.mkdirSync(historiesDir, { recursive: true });
+    fs.writeFileSync(path.join(historiesDir, `${name}.binpb`), temporal.api.history.v1.History.encode(history).finish());
   }
 
   /** Sleeps the test server's clock until just after `at`. */

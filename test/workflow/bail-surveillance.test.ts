@@ -84,6 +84,7 @@ test('subject reports, rules explained, feedback within 3 days, authority notifi
       expect(obligation(v, 'authority-decision')).toMatchObject({ status: 'done', late: false });
       const result = (await resultOf(handle)) as CaseView<BailRecords>;
       expect(result.status).toBe('closed');
+      await harness.recordHistory(handle, 'bail-surveillance-closed');
       expect(result.obligations.filter((o) => o.status === 'pending' || o.status === 'overdue')).toEqual([]);
       // The duties that were kept were never escalated (the monthly checks this test skipped were).
       const kept = ['subject-report', 'rules-explained', 'authority-feedback', 'expiry-notice', 'authority-decision'];
@@ -302,7 +303,7 @@ test('a 6-month residential surveillance runs to its end with every monthly chec
     },
     40,
   );
-});
+}, 300_000);
 
 test('actions that arrive while the case is writing its records still get every notice written, even the one that closes it', async () => {
   await withCase(

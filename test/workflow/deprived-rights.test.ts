@@ -141,6 +141,7 @@ test('a 5-year term: 60 monthly reports, some late, one missed; the station repo
         'supervisor-escalation→supervisor',
       ]);
       expect(result.run).toBeGreaterThanOrEqual(1);
+      await harness.recordHistory(handle, 'deprived-rights-5-years-last-run');
     },
   );
   // Every run of the case stays small, however long the term.
@@ -177,6 +178,8 @@ test('a life-long deprivation starting later: monthly duties begin with the term
       v = await act(handle, action({ type: 'case-closed', reason: '法院裁定' }));
       expect(v).toMatchObject({ status: 'closed', outcome: 'closed-by-decision' });
       expect(v.obligations.filter((o) => o.status === 'pending' || o.status === 'overdue')).toEqual([]);
+      await harness.resultOf(handle);
+      await harness.recordHistory(handle, 'deprived-rights-life-closed');
     },
   );
 });

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { actionBase, caseStartBase, instant, localDate, systemId } from './case.schema';
+import { failureReportRecipients, isCreditCode } from './hazard-rectification';
+import { localDate as localDateOf, parseInstant } from './legal-time';
+
+const documentRef = z.string().trim().min(1, 'a document reference').max(100);
+
+/** Start of a hazard-rectification case (治安隐患整改): the order to rectify made on the spot (Art. 60–61). */
+export const hazardStartSchema = caseStartBase
+  .extend({
+    procedure: z.literal('hazard-rectification'),
+    unit: z.object({
+      name: z.string().trim().min(1).max(200),
+      creditCode: z.string().refine(isCreditCode, 'a unified social credit code (统一社会信用代码), 18 characters'),
+      /** 治安保卫重点单位 */
+      keyUnit: z.boolean(),
+    }),
+    // Art. 60: an auxiliary officer or police assistant assists, and the inspection is recorded on video.
+    inspection: z.object({
+      at: instant,
+      assistantId: systemId,
+      recordingRef: documentRef,
+    }),
+    hazards: z.array(z.object({ description: z.string().trim().min(1).max(2000) })).min(1).max(100),
+    decidedAt: instant,
+    /** The rectification deadline: rectify by the end of that local day. */
+    rectifyBy: localDate,
+    // Art. 61: 当场责令限期整改，并处警告.
+    warningIssued: z.literal(true, { error: 'Art. 61: the order to rectify is made with a warning on the spot' }),
+  })
+  .superRefine((start, ctx) => {
+    if (parseInstant(start.decidedAt) < parseInstant(start.inspection.at)) {
+      ctx.addIssue({ code: 'custom', path: ['decidedAt'], message: 'the decision is made at the inspection, not before it' });
+    }
+    if (start.rectifyBy < localDateOf(parseInstant(start.decidedAt))) {
+      ctx.addIssue({ code: 'custom', path: ['rectifyBy'], message: 'the rectification deadline is before the decision' });
+    }
+  });
+
+/** Actions an officer or the station system reports on a hazard-rectification case. */
+export const hazardActionSchema = z.discriminatedUnion('type', [
+  actionBase.extend({ type: z.literal('filed'), filingNumber: documentRef }),
+  actionBase.extend({ type: z.literal('extension-requested'), documentRef, requestedUntil: localDate }),
+  actionBase.extend({ type: z.literal('extension-reviewed'), recommendation: z.enum(['approve', 'refuse']).optional() }),
+  z.discriminatedUnion('decision', [
+    actionBase.extend({ type: z.literal('extension-decided'), decision: z.literal('approved'), newDeadline: localDate }),
+    actionBase.extend({ type: z.literal('extension-decided'), decision: z.literal('refused') }),
+  ]),
+  actionBase.extend({ type: z.literal('reinspection-requested'), documentRef: documentRef.optional() }),
+  z.discriminatedUnion('result', [
+    actionBase.extend({ type: z.literal('reinspected'), result: z.literal('passed') }),
+    actionBase.extend({ type: z.literal('reinspected'), result: z.literal('failed'), justified: z.boolean() }),
+  ]),
+  actionBase.extend({ type: z.literal('failure-reported'), recipient: z.enum(failureReportRecipients) }),
+  actionBase.extend({ type: z.literal('new-deadline-set'), rectifyBy: localDate }),
+]);
+
+export type HazardStart = z.infer<typeof hazardStartSchema>;
+export type HazardAction = z.infer<typeof hazardActionSchema>;

@@ -1,0 +1,260 @@
+/**
+ * End to end: a hazard-rectification case (治安隐患整改, Art. 60–62) through the real API and worker processes
+ * (built into dist/), the real Temporal dev server and PostgreSQL, driven over HTTP as the station system and an
+ * officer would.
+ */
+import { randomUUID } from 'node:crypto';
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import type { Pool } from 'pg';
+import { freePort } from '../../src/dev/embedded';
+import { addDays, formatInstant, localDate, startOfDay } from '../../src/domain/legal-time';
+import { action, testPool, uniqueQueue } from '../support/cases';
+
+const root = path.resolve(__dirname, '../..');
+const temporalAddress = process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
+const databaseUrl = process.env.BEATFLOW_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? '';
+const taskQueue = uniqueQueue('e2e-hazard');
+const hour = 3_600_000;
+const day = 24 * hour;
+
+let pool: Pool;
+let api: ChildProcess;
+let worker: ChildProcess;
+let baseUrl: string;
+const output: string[] = [];
+
+function launch(entry: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, [path.join(root, 'dist', entry)], {
+    env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d) => output.push(String(d)));
+  child.stderr?.on('data', (d) => output.push(String(d)));
+  return child;
+}
+
+async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output.join('').slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const http = async (method: string, url: string, body?: unknown) => {
+  const res = await fetch(baseUrl + url, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return { status: res.status, body: (await res.json()) as any };
+};
+const casePath = (caseId: string) => `/v1/cases/${encodeURIComponent(caseId)}`;
+const report = (caseId: string, a: { type: string }) => http('POST', `${casePath(caseId)}/actions`, a);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const obligationIn = (view: any, key: string, period?: string) => view.obligations.find((o: any) => o.key === key && o.period === period);
+
+async function noticeRows(caseId: string): Promise<string[]> {
+  const { rows } = await pool.query('SELECT kind, recipient FROM notices WHERE case_id = $1 ORDER BY kind, recipient', [caseId]);
+  return rows.map((r) => `${r.kind}→${r.recipient}`);
+}
+
+/** Once the case's activities are done writing, its notices: the same rows twice in a row, a second apart. */
+async function settledNoticeRows(caseId: string, atLeast: number): Promise<string[]> {
+  let last = '';
+  return until(async () => {
+    const rows = await noticeRows(caseId);
+    const now = JSON.stringify(rows);
+    const settled = rows.length >= atLeast && now === last;
+    last = now;
+    if (!settled) await new Promise((r) => setTimeout(r, 750));
+    return settled ? rows : undefined;
+  }, 'the notices to be written', 60_000);
+}
+
+/** A case as the station system sends it: the order to rectify made an hour ago, 10 days to rectify. */
+function hazardStart(now: number, overrides: Record<string, unknown> = {}) {
+  return {
+    procedure: 'hazard-rectification',
+    caseNumber: `ZG-${randomUUID().slice(0, 8)}`,
+    stationId: 'S-07',
+    officerId: 'P-31877',
+    unit: { name: '某某商贸有限公司', creditCode: '91350100M000100Y43', keyUnit: true },
+    inspection: { at: formatInstant(now - 2 * hour), assistantId: 'FJ-0412', recordingRef: 'ZFJLY-0001' },
+    hazards: [{ description: '消防通道堆放杂物' }],
+    decidedAt: formatInstant(now - hour),
+    rectifyBy: addDays(localDate(now), 10),
+    warningIssued: true,
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  pool = await testPool();
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  worker = launch('worker/main.js', {});
+  api = launch('src/api/main.js', { PORT: String(port), HOST: '127.0.0.1' });
+  await until(async () => ((await fetch(`${baseUrl}/readyz`)).ok ? true : undefined), 'the API to be ready');
+});
+
+afterAll(async () => {
+  await Promise.all([stop(api), stop(worker)]);
+  await pool?.end();
+});
+
+test('a hazard case from start to end: filed, extension approved, early re-inspection failed with a reason and reported, new deadline, passed; exact notices', async () => {
+  const start = hazardStart(Date.now());
+  const created = await http('POST', '/v1/cases', start);
+  expect(created.status).toBe(201);
+  const { caseId } = created.body;
+  expect(caseId).toBe(`hazard-rectification:${start.caseNumber}`);
+  expect((await http('POST', '/v1/cases', start)).status).toBe(200);
+
+  const filed = action({ type: 'filed', filingNumber: 'BA-2026-0193' });
+  let res = await report(caseId, filed);
+  expect(res.status).toBe(200);
+  expect(obligationIn(res.body, 'filing')).toMatchObject({ status: 'done', late: false });
+  // A retried request is answered with the first result and has no second effect.
+  expect(await report(caseId, filed)).toEqual(res);
+
+  // The unit asks in writing for more time; the officer reviews it and reports to the station, which approves.
+  const newDeadline = addDays(start.rectifyBy, 15);
+  expect((await report(caseId, action({ type: 'extension-requested', documentRef: 'YQSQ-001', requestedUntil: addDays(start.rectifyBy, 20) }))).status).toBe(200);
+  expect((await report(caseId, action({ type: 'extension-reviewed', recommendation: 'approve' }))).status).toBe(200);
+  res = await report(caseId, action({ type: 'extension-decided', decision: 'approved', newDeadline }));
+  expect(res.status).toBe(200);
+  expect(obligationIn(res.body, 'reinspection', 'round-1')).toMatchObject({
+    status: 'pending',
+    opensAt: formatInstant(startOfDay(addDays(newDeadline, 1))),
+    changes: [expect.objectContaining({ reason: expect.stringContaining(newDeadline) })],
+  });
+
+  // The unit asks to be re-inspected early; the re-inspection finds a justified failure, reported to the township.
+  expect((await report(caseId, action({ type: 'reinspection-requested' }))).status).toBe(200);
+  res = await report(caseId, action({ type: 'reinspected', result: 'failed', justified: true }));
+  expect(res.body.records).toMatchObject({ stage: 'awaiting-new-deadline', kpi: { reinspectedOnTime: 'yes', failureReported: 'no' } });
+  res = await report(caseId, action({ type: 'failure-reported', recipient: 'township-government' }));
+  expect(res.body.records.kpi.failureReported).toBe('yes');
+
+  // The station sets a new deadline; the unit asks again to be re-inspected early, and this time it passes.
+  const second = addDays(localDate(Date.now()), 20);
+  res = await report(caseId, action({ type: 'new-deadline-set', rectifyBy: second }));
+  expect(obligationIn(res.body, 'reinspection', 'round-2')).toMatchObject({ status: 'pending', opensAt: formatInstant(startOfDay(addDays(second, 1))) });
+  expect((await report(caseId, action({ type: 'reinspection-requested', documentRef: 'TQFC-2' }))).status).toBe(200);
+  const passed = action({ type: 'reinspected', result: 'passed' });
+  res = await report(caseId, passed);
+  expect(res.body).toMatchObject({ status: 'closed', outcome: 'rectified' });
+  expect(res.body.records.rounds).toEqual([
+    expect.objectContaining({ round: 1, rectifyBy: newDeadline, result: 'failed-justified', failureReport: expect.objectContaining({ recipient: 'township-government' }) }),
+    expect.objectContaining({ round: 2, rectifyBy: second, setBy: 'station', result: 'passed' }),
+  ]);
+  expect(await report(caseId, passed)).toMatchObject({ status: 200, body: { status: 'closed', outcome: 'rectified' } });
+  expect(await report(caseId, action({ type: 'failure-reported', recipient: 'superior-department' }))).toMatchObject({
+    status: 409,
+    body: { error: { code: 'action-rejected' } },
+  });
+
+  expect(await settledNoticeRows(caseId, 3)).toEqual([
+    'extension-review→station',
+    'filing→station',
+    'rectification-failure→township-government',
+  ]);
+  const audit = await pool.query('SELECT type FROM audit_log WHERE case_id = $1 ORDER BY id', [caseId]);
+  expect(audit.rows.map((r) => r.type)).toEqual([
+    'filed', 'extension-requested', 'extension-reviewed', 'extension-decided', 'reinspection-requested', 'reinspected',
+    'failure-reported', 'new-deadline-set', 'reinspection-requested', 'reinspected',
+  ]);
+  // The read model carries the Art. 62 facts of the case for the station's KPIs.
+  const kpi = await until(async () => {
+    const { rows } = await pool.query("SELECT status, outcome, view->'records'->'kpi' AS kpi FROM cases WHERE case_id = $1", [caseId]);
+    return rows[0]?.status === 'closed' ? rows[0] : undefined;
+  }, 'the read model to show the closed case');
+  expect(kpi).toEqual({ status: 'closed', outcome: 'rectified', kpi: { reinspectedOnTime: 'yes', failureReported: 'yes' } });
+});
+
+test('a failure without a justified reason: the station is notified once, and the case ends as referred', async () => {
+  const { body } = await http('POST', '/v1/cases', hazardStart(Date.now()));
+  const caseId = body.caseId;
+  await report(caseId, action({ type: 'filed', filingNumber: 'BA-2026-0194' }));
+  await report(caseId, action({ type: 'reinspection-requested' }));
+  const res = await report(caseId, action({ type: 'reinspected', result: 'failed', justified: false }));
+  expect(res.body).toMatchObject({ status: 'closed', outcome: 'referred', records: { kpi: { failureReported: 'not-applicable' } } });
+  expect(await settledNoticeRows(caseId, 2)).toEqual(['filing→station', 'referral→station']);
+});
+
+test('bad requests are answered 400 or 409 and change nothing', async () => {
+  const now = Date.now();
+  // Start requests that the regulation does not allow: no case is created.
+  const badStarts: Array<[Record<string, unknown>, string]> = [
+    [{ inspection: { at: formatInstant(now - 2 * hour), recordingRef: 'ZFJLY-0001' } }, 'inspection.assistantId'],
+    [{ warningIssued: false }, 'warningIssued'],
+    [{ unit: { name: '某某商贸有限公司', creditCode: '91350100M000100Y44', keyUnit: false } }, 'unit.creditCode'],
+    [{ rectifyBy: addDays(localDate(now), -1) }, 'rectifyBy'],
+    [{ hazards: [] }, 'hazards'],
+  ];
+  for (const [overrides, field] of badStarts) {
+    const start = hazardStart(now, overrides);
+    const res = await http('POST', '/v1/cases', start);
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields.map((f: { path: string }) => f.path)).toContain(`body.${field}`);
+    expect((await http('GET', casePath(`hazard-rectification:${start.caseNumber}`))).status).toBe(404);
+  }
+
+  // A case decided three days ago, due to be rectified yesterday: its filing is overdue, its deadline has passed.
+  const start = hazardStart(now, { decidedAt: formatInstant(now - 3 * day), inspection: { at: formatInstant(now - 3 * day - hour), assistantId: 'FJ-0412', recordingRef: 'ZFJLY-0002' }, rectifyBy: localDate(now - day) });
+  const { body } = await http('POST', '/v1/cases', start);
+  const caseId = body.caseId;
+  expect(await settledNoticeRows(caseId, 1)).toEqual(['overdue-escalation→station-leader']);
+  const before = await http('GET', casePath(caseId));
+  expect(obligationIn(before.body, 'filing').status).toBe('overdue');
+
+  const invalid: Array<{ type: string } & Record<string, unknown>> = [
+    { type: 'extension-requested', requestedUntil: addDays(localDate(now), 10) },
+    { type: 'reinspected', result: 'failed' },
+    { type: 'extension-decided', decision: 'approved' },
+    { type: 'failure-reported', recipient: 'station' },
+    { type: 'mediated' },
+  ];
+  for (const a of invalid) expect((await report(caseId, action(a))).status).toBe(400);
+
+  const rejected: Array<[{ type: string } & Record<string, unknown>, RegExp]> = [
+    [{ type: 'extension-requested', documentRef: 'YQSQ-9', requestedUntil: addDays(localDate(now), 10) }, /after the rectification deadline/],
+    [{ type: 'reinspection-requested' }, /has passed/],
+    [{ type: 'extension-decided', decision: 'refused' }, /no extension request/],
+    [{ type: 'failure-reported', recipient: 'township-government' }, /no failed rectification/],
+    [{ type: 'new-deadline-set', rectifyBy: addDays(localDate(now), 10) }, /failed with a justified reason/],
+    [{ type: 'filed', filingNumber: 'BA-1', at: formatInstant(now - 4 * day) }, /before the rectification decision/],
+  ];
+  for (const [a, reason] of rejected) {
+    const res = await report(caseId, action(a));
+    expect(res).toMatchObject({ status: 409, body: { error: { code: 'action-rejected', message: expect.stringMatching(reason) } } });
+  }
+
+  expect(await http('GET', casePath(caseId))).toEqual(before);
+  const audit = await pool.query('SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1', [caseId]);
+  expect(audit.rows[0].n).toBe(0);
+  expect(await noticeRows(caseId)).toEqual(['overdue-escalation→station-leader']);
+
+  // The re-inspection window is open; a late filing is still accepted and recorded as late.
+  const filed = await report(caseId, action({ type: 'filed', filingNumber: 'BA-2026-0195' }));
+  expect(obligationIn(filed.body, 'filing')).toMatchObject({ status: 'done', late: true });
+});
+
+test('process logs never carry the hazards or the inspection recording', () => {
+  const logs = output.join('');
+  expect(logs).toMatch(/"msg":"notice"/);
+  expect(logs).not.toContain('消防通道堆放杂物');
+  expect(logs).not.toContain('ZFJLY-');
+});
