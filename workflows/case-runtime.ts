@@ -24,6 +24,7 @@ import {
   actionRejected,
   calendarChangedSignal,
   caseViewQuery,
+  procedureTitlesZh,
   submitActionUpdate,
 } from '../src/domain/case';
 import { fingerprint } from '../src/domain/fingerprint';
@@ -226,7 +227,7 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
         { key: overdueCountKey, value: engine.overdueCount() },
         { key: nextDueAtKey, value: nextDue === undefined ? null : new Date(nextDue) },
       ]);
-      setCurrentDetails(currentDetails(engine.all(), state));
+      setCurrentDetails(currentDetails(current, engine.all()));
       published = fingerprintNow;
     }
   };
@@ -315,14 +316,18 @@ function caseView<S extends CaseStartFields, R>(caseId: string, start: S, state:
   };
 }
 
-/** The Temporal UI's "current details": open duties in words, without personal data. */
-function currentDetails(obligations: Obligation[], state: CaseState<unknown>): string {
+/**
+ * The Temporal UI's "current details": what the case is and its open duties in words, without personal data. The
+ * first line repeats the static summary, which a run started by continue-as-new does not carry.
+ */
+function currentDetails(view: CaseView<unknown>, obligations: Obligation[]): string {
+  const heading = `**${procedureTitlesZh[view.procedure]}** · 案件 ${view.caseNumber} · 派出所 ${view.stationId} · 民警 ${view.officerId}${view.run ? ` · 第 ${view.run + 1} 段运行` : ''}`;
+  const warnings = view.warnings.map((w) => `> 注意：${w}`);
+  if (view.status === 'closed') return [heading, `**已结案**（${view.outcome ?? ''}）`].join('\n');
   const open = obligations.filter(isOpen).sort((a, b) => a.dueAt - b.dueAt);
-  if (state.status === 'closed') return `**已结案**（${state.outcome ?? ''}）`;
-  if (!open.length) return '**无待办义务**';
   const lines = open.map((o) => {
     const status = o.status === 'overdue' ? '**已逾期**' : '待办';
     return `- ${status} ${o.titleZh}（${o.key}${o.period ? ` ${o.period}` : ''}，第${o.article}条）截止 ${formatInstant(o.dueAt)}`;
   });
-  return ['**待办义务**', ...lines].join('\n');
+  return [heading, ...warnings, open.length ? '**待办义务**' : '**无待办义务**', ...lines].join('\n');
 }

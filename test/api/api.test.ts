@@ -93,6 +93,11 @@ describe('POST /v1/cases', () => {
     const description = await client.workflow.getHandle(first.json().caseId).describe();
     expect(description.typedSearchAttributes.get(stationIdKey)).toBe('S-01');
     expect(description.typedSearchAttributes.get(caseStatusKey)).toBe('open');
+    // What the Temporal UI shows of the case: its open duties in words, never the subject.
+    const metadata = (await client.workflow.getHandle(first.json().caseId).query('__temporal_workflow_metadata')) as { currentDetails: string };
+    expect(metadata.currentDetails).toContain(`案件 ${start.caseNumber}`);
+    expect(metadata.currentDetails).toContain('被取保候审/监视居住人报到（subject-report，第41(8)条）');
+    expect(metadata.currentDetails).not.toContain(start.subject.name);
     expect(await description.staticSummary()).toBe(`取保候审/监视居住 · 案件 ${start.caseNumber} · 派出所 S-01 · 民警 P-20931`);
   });
 
