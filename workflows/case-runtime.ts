@@ -218,6 +218,7 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
     const current = view();
     const fingerprintNow = fingerprint({ ...current, run: 0 });
     if (fingerprintNow !== published) {
+      setCurrentDetails(currentDetails(current, engine.all()));
       await saveCase.executeWithOptions({ startToCloseTimeout: '30 seconds', summary: '更新案件读模型' }, [
         { view: current, revision: state.revision },
       ]);
@@ -227,7 +228,6 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
         { key: overdueCountKey, value: engine.overdueCount() },
         { key: nextDueAtKey, value: nextDue === undefined ? null : new Date(nextDue) },
       ]);
-      setCurrentDetails(currentDetails(current, engine.all()));
       published = fingerprintNow;
     }
   };

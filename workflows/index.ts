@@ -1,3 +1,4 @@
 export { bailSurveillanceWorkflow } from './bail-surveillance';
+export { disputeWorkflow } from './dispute';
 export { deprivedRightsWorkflow } from './deprived-rights';
 export { hazardRectificationWorkflow } from './hazard-rectification';

@@ -6,7 +6,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CalendarYear } from './calendar';
 import type { DueBasis, DueChange, ObligationStatus, Recipient, Responsible } from './obligation';
 
-export const procedures = ['bail-surveillance', 'deprived-rights', 'hazard-rectification'] as const;
+export const procedures = ['bail-surveillance', 'deprived-rights', 'hazard-rectification', 'dispute'] as const;
 export type Procedure = (typeof procedures)[number];
 
 export const defaultTaskQueue = 'beatflow';
@@ -96,6 +96,7 @@ export const actionIdReused = 'ActionIdReused';
 /** Workflow type of each procedure; the API starts cases by name and never imports workflow code. */
 export const workflowTypes = {
   'bail-surveillance': 'bailSurveillanceWorkflow',
+  dispute: 'disputeWorkflow',
   'deprived-rights': 'deprivedRightsWorkflow',
   'hazard-rectification': 'hazardRectificationWorkflow',
 } as const satisfies Record<Procedure, string>;
@@ -103,6 +104,7 @@ export const workflowTypes = {
 /** The Temporal UI's one-line summary of a case: procedure, case number and station, no personal data. */
 export const procedureTitlesZh: Record<Procedure, string> = {
   'bail-surveillance': '取保候审/监视居住',
+  dispute: '矛盾纠纷',
   'deprived-rights': '剥夺政治权利',
   'hazard-rectification': '治安隐患整改',
 };

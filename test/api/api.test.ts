@@ -94,7 +94,10 @@ describe('POST /v1/cases', () => {
     expect(description.typedSearchAttributes.get(stationIdKey)).toBe('S-01');
     expect(description.typedSearchAttributes.get(caseStatusKey)).toBe('open');
     // What the Temporal UI shows of the case: its open duties in words, never the subject.
-    const metadata = (await client.workflow.getHandle(first.json().caseId).query('__temporal_workflow_metadata')) as { currentDetails: string };
+    let metadata = { currentDetails: '' };
+    for (let tries = 0; tries < 50 && !metadata.currentDetails; tries++) {
+      metadata = await client.workflow.getHandle(first.json().caseId).query('__temporal_workflow_metadata');
+    }
     expect(metadata.currentDetails).toContain(`案件 ${start.caseNumber}`);
     expect(metadata.currentDetails).toContain('被取保候审/监视居住人报到（subject-report，第41(8)条）');
     expect(metadata.currentDetails).not.toContain(start.subject.name);

@@ -70,8 +70,16 @@ export function action<T extends { type: string }>(fields: T): T & ActionEnvelop
  * the real one, does not carry an Update that arrives during continue-as-new over to the new run.
  */
 export async function act(handle: WorkflowHandle, a: ActionEnvelope): Promise<CaseView> {
-  await settle(handle);
-  return handle.executeUpdate(submitActionUpdate, { args: [a], updateId: updateIdOf(a) });
+  // The same Update id answers a repeated request with the first result, so a retry after a lost Update is safe.
+  for (let attempt = 1; ; attempt++) {
+    await settle(handle);
+    const update = handle.executeUpdate(submitActionUpdate, { args: [a], updateId: updateIdOf(a) });
+    const lost = new Promise<'lost'>((resolve) => setTimeout(() => resolve('lost'), 20_000).unref());
+    const outcome = await Promise.race([update, lost]);
+    if (outcome !== 'lost') return outcome;
+    update.catch(() => undefined);
+    if (attempt === 3) throw new Error(`action ${a.type} got no answer after ${attempt} attempts`);
+  }
 }
 
 /** Waits until the case has no workflow task or activity in flight. */

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { actionBase, caseStartBase, instant, localDate, systemId } from './case.schema';
+import {
+  disputeCategories,
+  disputeSources,
+  diversionTargets,
+  mediationVenues,
+  partyRoles,
+  progressOutcomes,
+  referralTargets,
+  riskLevels,
+  securityMediationCauses,
+  specificSubjectKinds,
+  triageDecisions,
+} from './dispute';
+
+/** Start of a dispute case (矛盾纠纷, Art. 72–76). Parties' names are personal data: the case keeps roles only. */
+export const disputeStartSchema = caseStartBase.extend({
+  procedure: z.literal('dispute'),
+  source: z.enum(disputeSources),
+  category: z.enum(disputeCategories),
+  parties: z.array(z.object({ name: z.string().min(1).max(100), role: z.enum(partyRoles) })).min(1).max(50),
+  place: z.string().min(1).max(300),
+  occurredAt: instant,
+  riskLevel: z.enum(riskLevels),
+  relatedCaseNumbers: z.array(systemId).max(50).default([]),
+});
+
+/** A party by its index (0-based) in the start's `parties`. */
+const party = z.number().int().min(0).max(49);
+/** A route by its number in the case view, when several could be meant. */
+const route = z.number().int().min(1).optional();
+
+/** Parties an alarm shows to be specific subjects (Art. 75): the officer then owes their marking. */
+const concerns = z.array(z.object({ party, kind: z.enum(specificSubjectKinds) })).max(50).optional();
+
+/** Actions an officer or the station system reports on a dispute case. */
+export const disputeActionSchema = z.discriminatedUnion('type', [
+  actionBase
+    .extend({
+      type: z.literal('triaged'),
+      decision: z.enum(triageDecisions),
+      divertedTo: z.object({ kind: z.enum(diversionTargets), name: z.string().min(1).max(200) }).optional(),
+    })
+    .superRefine((a, ctx) => {
+      if (a.decision === 'divert' && !a.divertedTo) ctx.addIssue({ code: 'custom', path: ['divertedTo'], message: 'a diversion names the department or organisation' });
+      if (a.decision === 'intervene' && a.divertedTo) ctx.addIssue({ code: 'custom', path: ['divertedTo'], message: 'only a diversion names a department' });
+    }),
+  actionBase.extend({ type: z.literal('progress-checked'), route, outcome: z.enum(progressOutcomes) }),
+  actionBase.extend({ type: z.literal('mediated-on-site'), outcome: z.enum(['resolved', 'failed']) }),
+  actionBase
+    .extend({
+      type: z.literal('referred'),
+      to: z.enum(referralTargets),
+      venue: z.enum(mediationVenues).optional(),
+      /** 法治教育 (Art. 74(1)). */
+      legalEducation: z.boolean(),
+    })
+    .superRefine((a, ctx) => {
+      if (a.to === 'people-mediation' && !a.venue) ctx.addIssue({ code: 'custom', path: ['venue'], message: "people's mediation names its venue" });
+      if (a.to !== 'people-mediation' && a.venue) ctx.addIssue({ code: 'custom', path: ['venue'], message: "only people's mediation has a venue" });
+    }),
+  actionBase
+    .extend({
+      type: z.literal('security-mediation-recorded'),
+      cause: z.enum(securityMediationCauses),
+      agreement: z.enum(['reached', 'not-reached']),
+      performBy: localDate.optional(),
+    })
+    .superRefine((a, ctx) => {
+      if (a.agreement === 'reached' && !a.performBy) ctx.addIssue({ code: 'custom', path: ['performBy'], message: 'an agreement names the date it is to be performed by' });
+      if (a.agreement === 'not-reached' && a.performBy) ctx.addIssue({ code: 'custom', path: ['performBy'], message: 'no agreement, no date' });
+    }),
+  actionBase.extend({ type: z.literal('agreement-performance-checked'), route, performed: z.boolean() }),
+  actionBase.extend({ type: z.literal('repeat-alarm'), alarmRef: systemId.optional(), concerns }),
+  actionBase.extend({ type: z.literal('follow-up-visited'), route }),
+  actionBase.extend({ type: z.literal('superior-reported'), documentRef: systemId.optional() }),
+  actionBase.extend({ type: z.literal('specific-subject-marked'), party, kind: z.enum(specificSubjectKinds) }),
+  actionBase.extend({ type: z.literal('risk-changed'), riskLevel: z.enum(riskLevels) }),
+  actionBase.extend({ type: z.literal('closed') }),
+]);
+
+export type DisputeStart = z.infer<typeof disputeStartSchema>;
+export type DisputeAction = z.infer<typeof disputeActionSchema>;

@@ -1,0 +1,237 @@
+/**
+ * End to end: a dispute case through the real worker and API processes (built into dist/), the Temporal dev server and
+ * PostgreSQL, driven over HTTP as the station system and an officer would.
+ */
+import { randomUUID } from 'node:crypto';
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import type { Pool } from 'pg';
+import { freePort } from '../../src/dev/embedded';
+import type { DisputeStart } from '../../src/domain/dispute.schema';
+import { addDays, formatInstant, localDate } from '../../src/domain/legal-time';
+import { action, testPool, uniqueQueue } from '../support/cases';
+
+const root = path.resolve(__dirname, '../..');
+const temporalAddress = process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
+const databaseUrl = process.env.BEATFLOW_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? '';
+const taskQueue = uniqueQueue('e2e-dispute');
+const hour = 3_600_000;
+
+let pool: Pool;
+let api: ChildProcess;
+let worker: ChildProcess;
+let baseUrl: string;
+const output: string[] = [];
+
+function launch(entry: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, [path.join(root, 'dist', entry)], {
+    env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d) => output.push(String(d)));
+  child.stderr?.on('data', (d) => output.push(String(d)));
+  return child;
+}
+
+async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output.join('').slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const http = async (method: string, url: string, body?: unknown) => {
+  const res = await fetch(baseUrl + url, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return { status: res.status, body: (await res.json()) as any };
+};
+const casePath = (caseId: string) => `/v1/cases/${encodeURIComponent(caseId)}`;
+const post = (caseId: string, body: unknown) => http('POST', `${casePath(caseId)}/actions`, body);
+
+function disputeStart(overrides: Partial<DisputeStart> = {}): DisputeStart {
+  return {
+    procedure: 'dispute',
+    caseNumber: `JF-${randomUUID().slice(0, 8)}`,
+    stationId: 'S-02',
+    officerId: 'P-30417',
+    source: 'alarm',
+    category: 'family',
+    parties: [
+      { name: '周九', role: 'complainant' },
+      { name: '吴十', role: 'respondent' },
+    ],
+    place: '某村五组某户院内',
+    occurredAt: formatInstant(Date.now() - hour),
+    riskLevel: 'medium',
+    relatedCaseNumbers: ['XA-2026-0042'],
+    ...overrides,
+  };
+}
+
+async function started(overrides: Partial<DisputeStart> = {}): Promise<string> {
+  const res = await http('POST', '/v1/cases', disputeStart(overrides));
+  expect(res.status).toBe(201);
+  return res.body.caseId;
+}
+
+async function noticeRows(caseId: string): Promise<string[]> {
+  const { rows } = await pool.query('SELECT kind, recipient FROM notices WHERE case_id = $1 ORDER BY kind, recipient', [caseId]);
+  return rows.map((r) => `${r.kind}→${r.recipient}`);
+}
+
+async function auditTypes(caseId: string): Promise<string[]> {
+  const { rows } = await pool.query('SELECT type FROM audit_log WHERE case_id = $1 ORDER BY id', [caseId]);
+  return rows.map((r) => r.type);
+}
+
+beforeAll(async () => {
+  pool = await testPool();
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  worker = launch('worker/main.js', {});
+  api = launch('src/api/main.js', { PORT: String(port), HOST: '127.0.0.1' });
+  await until(async () => ((await fetch(`${baseUrl}/readyz`)).ok ? true : undefined), 'the API to be ready');
+});
+
+afterAll(async () => {
+  await Promise.all([stop(api), stop(worker)]);
+  await pool?.end();
+});
+
+test('a family dispute through the API: public-security mediation performed and visited, a repeated alarm reported upward, a specific subject marked, closed with its route', async () => {
+  const start = disputeStart();
+  const created = await http('POST', '/v1/cases', start);
+  expect(created.status).toBe(201);
+  const { caseId } = created.body;
+  expect(caseId).toBe(`dispute:${start.caseNumber}`);
+  expect((await http('POST', '/v1/cases', start)).status).toBe(200);
+
+  const ok = async (body: unknown) => {
+    const res = await post(caseId, body);
+    expect(res).toMatchObject({ status: 200 });
+    return res.body;
+  };
+  await ok(action({ type: 'triaged', decision: 'intervene' }));
+  await ok(action({ type: 'mediated-on-site', outcome: 'failed' }));
+  const performBy = addDays(localDate(Date.now()), 10);
+  let v = await ok(action({ type: 'security-mediation-recorded', cause: 'fight', agreement: 'reached', performBy }));
+  expect(v.obligations.find((o: { key: string }) => o.key === 'agreement-performance')).toMatchObject({ period: '1', status: 'pending' });
+
+  // The parties fight again: a repeated alarm on a family dispute whose risk the officer then raises.
+  v = await ok(action({ type: 'repeat-alarm', alarmRef: 'JJ-2026-0917', concerns: [{ party: 1, kind: 'domestic-violence' }] }));
+  expect(v.records).toMatchObject({ repeatCount: 1, kpi: { repeat: { repeated: true, marked: true } } });
+  v = await ok(action({ type: 'risk-changed', riskLevel: 'high' }));
+  expect(v.obligations.find((o: { key: string }) => o.key === 'superior-report')).toMatchObject({ period: '1', status: 'pending' });
+  await ok(action({ type: 'superior-reported', documentRef: 'SB-2026-31' }));
+  await ok(action({ type: 'specific-subject-marked', party: 1, kind: 'domestic-violence' }));
+  await ok(action({ type: 'follow-up-visited', route: 2 }));
+
+  await ok(action({ type: 'agreement-performance-checked', performed: true }));
+  await ok(action({ type: 'follow-up-visited' }));
+  v = await ok(action({ type: 'closed' }));
+  expect(v).toMatchObject({ status: 'closed', outcome: 'resolved' });
+  expect(v.records.summary).toMatchObject({ outcome: 'resolved', repeatCount: 1, superiorReports: 1, specificSubjects: 1, riskLevel: 'high' });
+  expect(v.records.summary.routes).toEqual([
+    'route 1 intervention: on-site-mediation (failed) → public-security-mediation (fight: agreement reached) → agreement-performance (performed) → follow-up-visit ⇒ resolved',
+    'route 2 repeat-alarm: repeat-alarm (repeat 1) → repeat-marked → follow-up-visit ⇒ followed-up',
+  ]);
+  expect(v.records.kpi).toMatchObject({
+    followUp: { owed: 2, onTime: 2, late: 0, open: 0, overdue: 0 },
+    specificSubjects: { found: 1, marked: 1, markedOnTime: 1 },
+  });
+
+  const expected = ['specific-subject→station', 'superior-report→superior-department'];
+  await until(async () => ((await noticeRows(caseId)).length >= expected.length ? true : undefined), 'the notices to be written');
+  expect(await noticeRows(caseId)).toEqual(expected);
+  await until(async () => ((await auditTypes(caseId)).length >= 11 ? true : undefined), 'the audit log');
+  expect(await auditTypes(caseId)).toEqual([
+    'triaged', 'mediated-on-site', 'security-mediation-recorded', 'repeat-alarm', 'risk-changed', 'superior-reported',
+    'specific-subject-marked', 'follow-up-visited', 'agreement-performance-checked', 'follow-up-visited', 'closed',
+  ]);
+  const listed = await until(async () => {
+    const res = await http('GET', '/v1/cases?stationId=S-02&procedure=dispute&status=closed&limit=500');
+    return res.body.cases.find((c: { caseId: string }) => c.caseId === caseId);
+  }, 'the read model to show the closed case');
+  expect(listed).toMatchObject({ procedure: 'dispute', status: 'closed', outcome: 'resolved', overdueCount: 0 });
+  expect(JSON.stringify((await http('GET', casePath(caseId))).body)).not.toMatch(/周九|吴十|某村五组/);
+});
+
+test('repeated actions are answered with the first result and take effect once, before and after the case closes', async () => {
+  const caseId = await started({ category: 'neighbour' });
+  const triage = action({ type: 'triaged', decision: 'divert', divertedTo: { kind: 'grass-roots-organisation', name: '某村民委员会' } });
+  const first = await post(caseId, triage);
+  expect(first.status).toBe(200);
+  expect(await post(caseId, triage)).toEqual(first);
+
+  const alarm = action({ type: 'repeat-alarm' });
+  const alarmed = await post(caseId, alarm);
+  expect(alarmed.body.records.repeatCount).toBe(1);
+  const again = await post(caseId, alarm);
+  expect(again).toEqual(alarmed);
+  expect(again.body.records.repeatCount).toBe(1);
+
+  await post(caseId, action({ type: 'follow-up-visited' }));
+  await post(caseId, action({ type: 'progress-checked', outcome: 'resolved' }));
+  const closing = action({ type: 'closed' });
+  const closed = await post(caseId, closing);
+  expect(closed.body).toMatchObject({ status: 'closed', outcome: 'resolved' });
+  const retried = await post(caseId, closing);
+  expect(retried).toMatchObject({ status: 200, body: { status: 'closed', outcome: 'resolved' } });
+  expect((await post(caseId, action({ type: 'repeat-alarm' }))).status).toBe(409);
+
+  await until(async () => ((await auditTypes(caseId)).length >= 5 ? true : undefined), 'the audit log');
+  expect(await auditTypes(caseId)).toEqual(['triaged', 'repeat-alarm', 'follow-up-visited', 'progress-checked', 'closed']);
+  await until(async () => ((await noticeRows(caseId)).length >= 1 ? true : undefined), 'the diversion notice');
+  expect(await noticeRows(caseId)).toEqual(['diversion→community-organisation']);
+});
+
+test('invalid transitions are answered 409 with the reason and leave the case as it was; malformed actions 400', async () => {
+  const caseId = await started({ category: 'professional' });
+  const before = (await http('GET', casePath(caseId))).body;
+
+  const rejected = async (body: unknown, message: string | RegExp) => {
+    const res = await post(caseId, body);
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('action-rejected');
+    expect(res.body.error.message).toMatch(message);
+  };
+  await rejected(action({ type: 'mediated-on-site', outcome: 'failed' }), 'the dispute has not been triaged');
+  await rejected(action({ type: 'closed' }), 'the dispute has not been triaged');
+  await rejected(action({ type: 'superior-reported' }), 'no report to the superior public security organ is owed');
+  await rejected(action({ type: 'progress-checked', outcome: 'resolved' }), 'no progress check is open');
+  expect((await http('GET', casePath(caseId))).body).toEqual(before);
+
+  const malformed = await post(caseId, action({ type: 'referred', to: 'people-mediation', legalEducation: true }));
+  expect(malformed.status).toBe(400);
+  expect(malformed.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['venue']);
+  expect((await post(caseId, action({ type: 'subject-reported' }))).status).toBe(400);
+
+  const triaged = (await post(caseId, action({ type: 'triaged', decision: 'intervene' }))).body;
+  await rejected(action({ type: 'triaged', decision: 'intervene' }), 'the dispute has already been triaged');
+  await rejected(action({ type: 'referred', to: 'arbitration-or-court', legalEducation: false }), /follows an on-site mediation that failed/);
+  await rejected(action({ type: 'follow-up-visited' }), 'no follow-up visit is open');
+  await rejected(action({ type: 'risk-changed', riskLevel: 'medium' }), 'the risk is already medium');
+  expect((await http('GET', casePath(caseId))).body).toEqual(triaged);
+  await until(async () => ((await auditTypes(caseId)).length >= 1 ? true : undefined), 'the audit log');
+  expect(await auditTypes(caseId)).toEqual(['triaged']);
+});
+
+test('process logs never carry the parties or the place', () => {
+  const logs = output.join('');
+  expect(logs).toContain('dispute:');
+  expect(logs).not.toMatch(/周九|吴十|某村五组/);
+});
