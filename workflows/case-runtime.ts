@@ -68,7 +68,6 @@ export interface CaseState<R> {
   noticesWritten: number;
   revision: number;
   run: number;
-  warnings: string[];
 }
 
 export interface CaseArgs<S, R> {
@@ -91,7 +90,6 @@ export interface CaseContext<S, R> {
   /** A legal deadline on the case's calendar, with the basis that lets a calendar change recompute it. */
   deadline(rule: DeadlineRule, from: string | number, n: number, sets?: DueBasis['sets']): { at: number; basis: DueBasis };
   close(outcome: string): void;
-  warn(warning: string): void;
 }
 
 export interface ProcedureDefinition<S extends CaseStartFields, A extends ActionEnvelope, R, P extends Record<string, number>> {
@@ -127,7 +125,6 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
     noticesWritten: 0,
     revision: 1,
     run: 0,
-    warnings: [],
   };
   const engine = new ObligationEngine(state.engine, enginePolicy);
   let calendar = new WorkingCalendar(state.calendar);
@@ -145,9 +142,6 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
       state.outcome = outcome;
       state.closedAt = Date.now();
       engine.cancelOpen(Date.now());
-    },
-    warn(warning: string) {
-      if (!state.warnings.includes(warning)) state.warnings.push(warning);
     },
   };
   const ctx = Object.defineProperties(base, {
@@ -310,7 +304,7 @@ function caseView<S extends CaseStartFields, R>(caseId: string, start: S, state:
     records: state.records,
     policy: state.policy,
     // A deadline computed in a year without calendar data says so for as long as it is open.
-    warnings: [...new Set([...state.warnings, ...engine.all().filter(isOpen).flatMap((o) => o.basis?.warnings ?? [])])],
+    warnings: [...new Set(engine.all().filter(isOpen).flatMap((o) => o.basis?.warnings ?? []))],
     calendar: state.calendar.map((y) => ({ year: y.year, version: y.version })),
     run: state.run,
   };

@@ -4,71 +4,24 @@
  * officer would.
  */
 import { randomUUID } from 'node:crypto';
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import type { Pool } from 'pg';
-import { freePort } from '../../src/dev/embedded';
 import { addDays, formatInstant, localDate, startOfDay } from '../../src/domain/legal-time';
-import { action, testPool, uniqueQueue } from '../support/cases';
+import { action } from '../support/cases';
+import { ProcessStack, casePath } from '../support/stack';
 
-const root = path.resolve(__dirname, '../..');
-const temporalAddress = process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
-const databaseUrl = process.env.BEATFLOW_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? '';
-const taskQueue = uniqueQueue('e2e-hazard');
 const hour = 3_600_000;
 const day = 24 * hour;
 
+let stack: ProcessStack;
 let pool: Pool;
-let api: ChildProcess;
-let worker: ChildProcess;
-let baseUrl: string;
-const output: string[] = [];
-
-function launch(entry: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [path.join(root, 'dist', entry)], {
-    env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d) => output.push(String(d)));
-  child.stderr?.on('data', (d) => output.push(String(d)));
-  return child;
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output.join('').slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-const http = async (method: string, url: string, body?: unknown) => {
-  const res = await fetch(baseUrl + url, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return { status: res.status, body: (await res.json()) as any };
-};
-const casePath = (caseId: string) => `/v1/cases/${encodeURIComponent(caseId)}`;
+const output = { join: (separator: string) => stack.output.join(separator) };
+const http = (method: string, url: string, body?: unknown) => stack.http(method, url, body);
+const until = <T>(probe: () => Promise<T | undefined>, what: string, timeoutMs?: number) => stack.until(probe, what, timeoutMs);
 const report = (caseId: string, a: { type: string }) => http('POST', `${casePath(caseId)}/actions`, a);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const obligationIn = (view: any, key: string, period?: string) => view.obligations.find((o: any) => o.key === key && o.period === period);
 
-async function noticeRows(caseId: string): Promise<string[]> {
-  const { rows } = await pool.query('SELECT kind, recipient FROM notices WHERE case_id = $1 ORDER BY kind, recipient', [caseId]);
-  return rows.map((r) => `${r.kind}→${r.recipient}`);
-}
+const noticeRows = (caseId: string) => stack.noticeRows(caseId);
 
 /** Once the case's activities are done writing, its notices: the same rows twice in a row, a second apart. */
 async function settledNoticeRows(caseId: string, atLeast: number): Promise<string[]> {
@@ -101,17 +54,12 @@ function hazardStart(now: number, overrides: Record<string, unknown> = {}) {
 }
 
 beforeAll(async () => {
-  pool = await testPool();
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  worker = launch('worker/main.js', {});
-  api = launch('src/api/main.js', { PORT: String(port), HOST: '127.0.0.1' });
-  await until(async () => ((await fetch(`${baseUrl}/readyz`)).ok ? true : undefined), 'the API to be ready');
+  stack = await ProcessStack.start('e2e-hazard');
+  pool = stack.pool;
 });
 
 afterAll(async () => {
-  await Promise.all([stop(api), stop(worker)]);
-  await pool?.end();
+  await stack?.stop();
 });
 
 test('a hazard case from start to end: filed, extension approved, early re-inspection failed with a reason and reported, new deadline, passed; exact notices', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Pool } from 'pg';
@@ -82,14 +82,15 @@ export async function act(handle: WorkflowHandle, a: ActionEnvelope): Promise<Ca
   }
 }
 
-/** Waits until the case has no workflow task or activity in flight. */
+/** Waits until the case has no workflow task or activity in flight, and is not between two runs. */
 export async function settle(handle: WorkflowHandle): Promise<void> {
   let quiet = 0;
-  for (let tries = 0; tries < 200 && quiet < 2; tries++) {
+  for (let tries = 0; tries < 200 && quiet < 3; tries++) {
     const { raw, status } = await handle.describe();
-    const busy = status.name === 'RUNNING' && (raw.pendingWorkflowTask || raw.pendingActivities?.length);
+    const busy =
+      status.name === 'CONTINUED_AS_NEW' || (status.name === 'RUNNING' && (raw.pendingWorkflowTask || raw.pendingActivities?.length));
     quiet = busy ? 0 : quiet + 1;
-    if (quiet < 2) await new Promise((r) => setTimeout(r, 25));
+    if (quiet < 3) await new Promise((r) => setTimeout(r, 25));
   }
 }
 
@@ -122,4 +123,15 @@ export function deprivedStart(termStart: string, termEnd: string | null, overrid
     communityOrganisation: { name: '某街道某社区居民委员会' },
     ...overrides,
   };
+}
+
+/** The reason a case refused an action with; fails the test when the action was accepted. */
+export async function rejection(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) return String(err.cause?.message);
+    throw err;
+  }
+  throw new Error('the action was accepted');
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { BailStart } from '../../src/domain/bail-surveillance.schema';
 import type { BailRecords } from '../../src/domain/bail-surveillance';
@@ -8,7 +8,7 @@ import { type CaseView, submitActionUpdate, workflowTypes } from '../../src/doma
 import { addDays, addMonths, computeDeadline, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/domain/legal-time';
 import * as workflows from '../../workflows';
 import { CaseHarness } from '../support/case-harness';
-import { act, action, bailStart, noticesOf, obligation, view } from '../support/cases';
+import { act, action, bailStart, noticesOf, obligation, view, rejection } from '../support/cases';
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -36,15 +36,6 @@ function withCase(
 const skipTo = (at: number) => harness.skipTo(at);
 const resultOf = (handle: WorkflowHandle) => harness.resultOf(handle);
 
-async function rejection(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) return String(err.cause?.message);
-    throw err;
-  }
-  throw new Error('the action was accepted');
-}
 
 test('the workflow type names the API uses are the ones the worker registers', () => {
   expect(Object.values(workflowTypes).sort()).toEqual(Object.keys(workflows).sort());

@@ -1,10 +1,10 @@
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { type CalendarYear, WorkingCalendar, builtInCalendarYears } from '../../src/domain/calendar';
 import { type CaseView, calendarChangedSignal } from '../../src/domain/case';
 import type { DeprivedRightsRecords } from '../../src/domain/deprived-rights';
 import { addDays, addMonths, computeDeadline, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/domain/legal-time';
 import { CaseHarness } from '../support/case-harness';
-import { act, action, deprivedStart, noticesOf, obligation, view } from '../support/cases';
+import { act, action, deprivedStart, noticesOf, obligation, view, rejection } from '../support/cases';
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -19,15 +19,6 @@ afterAll(async () => {
   await harness?.teardown();
 });
 
-async function rejection(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) return String(err.cause?.message);
-    throw err;
-  }
-  throw new Error('the action was accepted');
-}
 
 const firstOfNextMonth = (now: number) => addMonths(`${localDate(now).slice(0, 7)}-01`, 1);
 
@@ -150,7 +141,7 @@ test('a 5-year term: 60 monthly reports, some late, one missed; the station repo
     const history = await harness.env.client.workflow.getHandle(caseHandle!.workflowId, runId).fetchHistory();
     expect(history.events?.length).toBeLessThan(2000);
   }
-});
+}, 300_000);
 
 test('a life-long deprivation starting later: monthly duties begin with the term, no expiry duties, ended only by a decision', async () => {
   await harness.withCase(

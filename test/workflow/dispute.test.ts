@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { builtInCalendar } from '../../src/domain/calendar';
 import type { CaseView } from '../../src/domain/case';
@@ -7,7 +7,7 @@ import type { DisputeRecords } from '../../src/domain/dispute';
 import type { DisputeStart } from '../../src/domain/dispute.schema';
 import { addDays, computeDeadline, endOfDay, formatInstant, localDate, parseInstant } from '../../src/domain/legal-time';
 import { CaseHarness } from '../support/case-harness';
-import { act, action, noticesOf, obligation, settle, view } from '../support/cases';
+import { act, action, noticesOf, obligation, settle, view, rejection } from '../support/cases';
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -60,15 +60,6 @@ async function moment(at: number): Promise<number> {
   return t;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) return String(err.cause?.message);
-    throw err;
-  }
-  throw new Error('the action was accepted');
-}
 
 const records = (v: CaseView) => v.records as DisputeRecords;
 const within = (rule: 'within-days' | 'within-hours', from: number, n: number) => computeDeadline(rule, from, n, builtInCalendar);
@@ -141,6 +132,7 @@ test('on-site mediation resolves it: a follow-up visit is due within 7 days; vis
       expect(v).toMatchObject({ status: 'closed', outcome: 'resolved' });
       const result = await resultOf(handle);
       expect(records(result).summary?.routes).toEqual(['route 1 intervention: on-site-mediation (resolved) → follow-up-visit ⇒ resolved']);
+      await harness.recordHistory(handle, 'dispute-resolved-on-site');
       expect(records(result).steps.map((s) => s.step)).toEqual(['triage', 'on-site-mediation', 'follow-up-visit', 'end']);
       expect(records(result).kpi.followUp).toMatchObject({ owed: 1, onTime: 1, onTimeSoFar: true });
       expect(result.notices.filter((n) => n.kind !== 'reminder')).toEqual([]);

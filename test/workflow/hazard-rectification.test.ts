@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { builtInCalendar } from '../../src/domain/calendar';
 import type { CaseView } from '../../src/domain/case';
@@ -7,7 +7,7 @@ import type { HazardRecords } from '../../src/domain/hazard-rectification';
 import { type HazardStart, hazardStartSchema } from '../../src/domain/hazard-rectification.schema';
 import { addDays, computeDeadline, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/domain/legal-time';
 import { CaseHarness } from '../support/case-harness';
-import { act, action, noticesOf, obligation, view } from '../support/cases';
+import { act, action, noticesOf, obligation, view, rejection } from '../support/cases';
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -51,15 +51,6 @@ function withCase(
 const skipTo = (at: number) => harness.skipTo(at);
 const resultOf = (handle: WorkflowHandle) => harness.resultOf<CaseView<HazardRecords>>(handle);
 
-async function rejection(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) return String(err.cause?.message);
-    throw err;
-  }
-  throw new Error('the action was accepted');
-}
 
 const records = (v: CaseView) => v.records as HazardRecords;
 const sent = (v: CaseView, key?: string) =>
@@ -284,6 +275,7 @@ test('passed: re-inspected within 3 days after the deadline, the case ends as re
       });
       const result = await resultOf(handle);
       expect(result.status).toBe('closed');
+      await harness.recordHistory(handle, 'hazard-rectification-rectified');
       expect(result.obligations.filter((o) => o.status === 'pending' || o.status === 'overdue')).toEqual([]);
       expect(sent(result)).toEqual(['filing→station']);
       const { rows } = await pool.query('SELECT kind, recipient FROM notices WHERE case_id = $1', [handle.workflowId]);

@@ -1,0 +1,108 @@
+/**
+ * The real processes of an end-to-end suite: the worker and the API built into dist/ by `npm test`, against the
+ * Temporal dev server and PostgreSQL that the global setup started, on a task queue of the suite's own.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import type { Pool } from 'pg';
+import { freePort } from '../../src/dev/embedded';
+import { testPool, uniqueQueue } from './cases';
+
+const root = path.resolve(__dirname, '../..');
+
+export class ProcessStack {
+  readonly output: string[] = [];
+  private readonly taskQueue: string;
+  private api?: ChildProcess;
+  private worker?: ChildProcess;
+  private baseUrl = '';
+
+  private constructor(
+    name: string,
+    readonly pool: Pool,
+  ) {
+    this.taskQueue = uniqueQueue(name);
+  }
+
+  /** Starts a worker and an API process and waits until the API is ready. */
+  static async start(name: string): Promise<ProcessStack> {
+    const stack = new ProcessStack(name, await testPool());
+    const port = await freePort();
+    stack.baseUrl = `http://127.0.0.1:${port}`;
+    stack.startWorker();
+    stack.api = stack.launch('src/api/main.js', { PORT: String(port), HOST: '127.0.0.1' });
+    await stack.until(async () => ((await fetch(`${stack.baseUrl}/readyz`)).ok ? true : undefined), 'the API to be ready');
+    return stack;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([stopProcess(this.api), stopProcess(this.worker)]);
+    await this.pool.end();
+  }
+
+  startWorker(): void {
+    this.worker = this.launch('worker/main.js', {});
+  }
+
+  /** Kills the worker as a crash would. */
+  async killWorker(): Promise<void> {
+    await stopProcess(this.worker, 'SIGKILL');
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async http(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const res = await fetch(this.baseUrl + url, {
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, body: await res.json() };
+  }
+
+  /** An officer's or the station system's report on a case. */
+  report(caseId: string, action: unknown) {
+    return this.http('POST', `${casePath(caseId)}/actions`, action);
+  }
+
+  /** The notices table's rows of a case, as `kind→recipient`. */
+  async noticeRows(caseId: string): Promise<string[]> {
+    const { rows } = await this.pool.query('SELECT kind, recipient FROM notices WHERE case_id = $1 ORDER BY kind, recipient', [caseId]);
+    return rows.map((r) => `${r.kind}→${r.recipient}`);
+  }
+
+  async until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe().catch(() => undefined);
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${this.output.join('').slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  private launch(entry: string, env: Record<string, string>): ChildProcess {
+    const child = spawn(process.execPath, [path.join(root, 'dist', entry)], {
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233',
+        DATABASE_URL: process.env.BEATFLOW_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? '',
+        TEMPORAL_TASK_QUEUE: this.taskQueue,
+        LOG_LEVEL: 'info',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d) => this.output.push(String(d)));
+    child.stderr?.on('data', (d) => this.output.push(String(d)));
+    return child;
+  }
+}
+
+export const casePath = (caseId: string) => `/v1/cases/${encodeURIComponent(caseId)}`;
+
+async function stopProcess(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  await exited;
+}
