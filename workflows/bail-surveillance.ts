@@ -64,10 +64,7 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
 
   check(ctx, action) {
     const { engine, records } = ctx;
-    const open = (key: string, period?: string) => {
-      const o = engine.get(key, period);
-      return o !== undefined && isOpen(o);
-    };
+    const open = (key: string, period?: string) => engine.isOpen(key, period);
     switch (action.type) {
       case 'subject-reported':
         return open('subject-report') ? undefined : 'the subject has already reported';

@@ -80,10 +80,7 @@ const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAct
 
   check(ctx, action) {
     const { engine, records } = ctx;
-    const open = (key: string, period?: string) => {
-      const o = engine.get(key, period);
-      return o !== undefined && isOpen(o);
-    };
+    const open = (key: string, period?: string) => engine.isOpen(key, period);
     switch (action.type) {
       case 'subject-reported':
         return records.reportedAt ? 'the sentenced person has already reported' : undefined;

@@ -84,6 +84,12 @@ export class ObligationEngine {
     return this.obligations.get(obligationId(key, period));
   }
 
+  /** Whether the duty exists and is still to be discharged (pending or overdue). */
+  isOpen(key: string, period?: string): boolean {
+    const o = this.get(key, period);
+    return o !== undefined && isOpen(o);
+  }
+
   /** Declares a duty. Declaring one that exists and is still open moves its dates instead. */
   declare(spec: ObligationSpec, now: number, reason = 'declared again'): Obligation {
     const id = obligationId(spec.key, spec.period);
