@@ -10,14 +10,27 @@ export const migrationsDir = path.join(packageRoot(__dirname), 'src', 'db', 'mig
 
 /** Brings the schema up to date and seeds the shipped calendar years; safe to run from several processes at once (node-pg-migrate takes a lock). */
 export async function runMigrations(databaseUrl: string, logger?: Logger): Promise<string[]> {
-  const applied = await runner({
-    databaseUrl,
-    dir: migrationsDir,
-    direction: 'up',
-    migrationsTable: 'schema_migrations',
-    count: Infinity,
-    log: (message) => logger?.debug({ migration: message }, 'migration'),
-  });
+  const migrate = () =>
+    runner({
+      databaseUrl,
+      dir: migrationsDir,
+      direction: 'up',
+      migrationsTable: 'schema_migrations',
+      count: Infinity,
+      log: (message) => logger?.debug({ migration: message }, 'migration'),
+    });
+  // The worker and the API start together and both migrate: node-pg-migrate's lock refuses the second at once,
+  // so the second waits for the first to finish, then finds nothing left to do.
+  let applied: Awaited<ReturnType<typeof migrate>> | undefined;
+  for (let attempt = 1; !applied; attempt++) {
+    try {
+      applied = await migrate();
+    } catch (err) {
+      if (!/another migration is already running/i.test(String((err as Error)?.message)) || attempt >= 240) throw err;
+      logger?.info('waiting for another process to finish the migrations');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
   try {
     await seedCalendar(pool);

@@ -55,6 +55,8 @@ export class ProcessStack {
       method,
       headers: body ? { 'content-type': 'application/json' } : {},
       body: body ? JSON.stringify(body) : undefined,
+      // An action waits for a worker; a test must fail, not hang, when none comes.
+      signal: AbortSignal.timeout(90_000),
     });
     return { status: res.status, body: await res.json() };
   }
