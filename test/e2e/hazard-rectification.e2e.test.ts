@@ -149,7 +149,8 @@ test('bad requests are answered 400 or 409 and change nothing', async () => {
     [{ inspection: { at: formatInstant(now - 2 * hour), recordingRef: 'ZFJLY-0001' } }, 'inspection.assistantId'],
     [{ warningIssued: false }, 'warningIssued'],
     [{ unit: { name: '某某商贸有限公司', creditCode: '91350100M000100Y44', keyUnit: false } }, 'unit.creditCode'],
-    [{ rectifyBy: addDays(localDate(now), -1) }, 'rectifyBy'],
+    // the day before the decision (made an hour ago, so perhaps yesterday in Beijing time)
+    [{ rectifyBy: addDays(localDate(now - hour), -1) }, 'rectifyBy'],
     [{ hazards: [] }, 'hazards'],
   ];
   for (const [overrides, field] of badStarts) {
