@@ -13,7 +13,7 @@ interface CalendarRow {
 const toYear = (r: CalendarRow): CalendarYear => ({ year: r.year, holidays: r.holidays, workdays: r.workdays, source: r.source, version: r.version });
 
 /** Seeds the years the project ships (2025, 2026); a year already in the database is left as it is. */
-export async function seedCalendar(pool: Pool): Promise<void> {
+export async function seedCalendar(pool: Pick<Pool, 'query'>): Promise<void> {
   for (const y of builtInCalendarYears) {
     await pool.query(
       `INSERT INTO calendar_years (year, holidays, workdays, source, version) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (year) DO NOTHING`,
