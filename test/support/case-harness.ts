@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { type Procedure, caseIdOf, workflowTypes } from '../../src/domain/case';
-import { bundleWorkflows, caseWorker, testPool, uniqueQueue } from './cases';
+import { bundleWorkflows, caseWorker, lastStep, testPool, uniqueQueue } from './cases';
 import { createTimeSkippingEnv } from './time-skipping';
 
 export const historiesDir = path.resolve(__dirname, '../histories');
@@ -40,7 +40,7 @@ export class CaseHarness {
   async withCase<S extends { procedure: Procedure; caseNumber: string }>(
     start: (now: number) => S,
     body: (handle: WorkflowHandle, start: S, now: number) => Promise<void>,
-    options: { maxHistoryEvents?: number } = {},
+    options: { maxHistoryEvents?: number; budgetMs?: number } = {},
   ): Promise<void> {
     const taskQueue = uniqueQueue('case');
     const worker = await caseWorker(this.env, taskQueue, this.bundle, this.pool);
@@ -52,9 +52,15 @@ export class CaseHarness {
         workflowId: caseIdOf(s.procedure, s.caseNumber),
         args: [{ start: s, maxHistoryEvents: options.maxHistoryEvents }],
       });
+      // A case that stops answering fails the test with what it was waiting for, before jest's own timeout.
+      let timer: NodeJS.Timeout | undefined;
+      const stuck = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`case ${handle.workflowId} stuck at: ${lastStep.name}`)), options.budgetMs ?? 110_000);
+      });
       try {
-        await body(handle, s, now);
+        await Promise.race([body(handle, s, now), stuck]);
       } finally {
+        clearTimeout(timer);
         await closeCase(handle);
       }
     });
@@ -73,6 +79,7 @@ export class CaseHarness {
 
   /** Sleeps the test server's clock until just after `at`. */
   async skipTo(at: number): Promise<void> {
+    lastStep.name = `time skip to ${new Date(at).toISOString()}`;
     // The Java test server now and then leaves a sleep unanswered although its clock has moved on: look again.
     for (let attempt = 0; attempt < 5; attempt++) {
       const now = await this.now();
@@ -89,6 +96,7 @@ export class CaseHarness {
    * it waits, and the test server then races its clock ahead; a plain client does not.
    */
   async resultOf<T>(handle: WorkflowHandle): Promise<T> {
+    lastStep.name = 'the case to end';
     for (let tries = 0; (await handle.describe()).status.name === 'RUNNING'; tries++) {
       if (tries === 300) throw new Error(`case ${handle.workflowId} is still open`);
       await realTime(100);

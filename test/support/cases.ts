@@ -69,13 +69,16 @@ export function action<T extends { type: string }>(fields: T): T & ActionEnvelop
  * Reports an action once the case is idle, as an officer would between two acts. The Java test server, unlike
  * the real one, does not carry an Update that arrives during continue-as-new over to the new run.
  */
+/** What a test was last waiting for, named when a test runs out of time. */
+export const lastStep = { name: '' };
+
 export async function act(handle: WorkflowHandle, a: ActionEnvelope): Promise<CaseView> {
+  lastStep.name = `action ${a.type}`;
   // The same Update id answers a repeated request with the first result, so a retry after a lost Update is safe.
   for (let attempt = 1; ; attempt++) {
     await settle(handle);
     const update = handle.executeUpdate(submitActionUpdate, { args: [a], updateId: updateIdOf(a) });
-    const lost = new Promise<'lost'>((resolve) => setTimeout(() => resolve('lost'), 20_000).unref());
-    const outcome = await Promise.race([update, lost]);
+    const outcome = await Promise.race([update, realTime(20_000).then(() => 'lost' as const)]);
     if (outcome !== 'lost') return outcome;
     update.catch(() => undefined);
     if (attempt === 3) throw new Error(`action ${a.type} got no answer after ${attempt} attempts`);
@@ -95,7 +98,20 @@ export async function settle(handle: WorkflowHandle): Promise<void> {
 }
 
 export async function view(handle: WorkflowHandle): Promise<CaseView> {
-  return handle.query(caseViewQuery);
+  lastStep.name = 'query of the case view';
+  // A query waits for the worker; after continue-as-new the test server has been seen not to answer one.
+  for (let attempt = 1; ; attempt++) {
+    await settle(handle);
+    const query = handle.query(caseViewQuery);
+    query.catch(() => undefined);
+    const outcome = await Promise.race([query, realTime(20_000).then(() => 'lost' as const)]);
+    if (outcome !== 'lost') return outcome;
+    if (attempt === 3) throw new Error(`the case ${handle.workflowId} answered no query after ${attempt} attempts`);
+  }
+}
+
+function realTime(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 export function obligation(v: CaseView, key: string, period?: string) {
