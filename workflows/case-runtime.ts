@@ -85,7 +85,6 @@ export interface CaseContext<S, R> {
   readonly records: R;
   readonly engine: ObligationEngine;
   readonly calendar: WorkingCalendar;
-  readonly enginePolicy: EnginePolicy;
   now(): number;
   /** A legal deadline on the case's calendar, with the basis that lets a calendar change recompute it. */
   deadline(rule: DeadlineRule, from: string | number, n: number, sets?: DueBasis['sets']): { at: number; basis: DueBasis };
@@ -131,7 +130,6 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
   const base = {
     start,
     engine,
-    enginePolicy,
     now: () => Date.now(),
     deadline(rule: DeadlineRule, from: string | number, n: number, sets?: DueBasis['sets']) {
       const deadline = computeDeadline(rule, from, n, calendar);

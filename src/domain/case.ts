@@ -9,8 +9,6 @@ import type { DueBasis, DueChange, ObligationStatus, Recipient, Responsible } fr
 export const procedures = ['bail-surveillance', 'deprived-rights', 'hazard-rectification', 'dispute'] as const;
 export type Procedure = (typeof procedures)[number];
 
-export const defaultTaskQueue = 'beatflow';
-
 /** Workflow id of a case: one execution per (procedure, station system case number). */
 export function caseIdOf(procedure: Procedure, caseNumber: string): string {
   return `${procedure}:${caseNumber}`;

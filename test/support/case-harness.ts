@@ -125,3 +125,21 @@ async function closeCase(handle: WorkflowHandle): Promise<void> {
   }
   throw new Error(`case ${handle.workflowId} still has activities in flight`);
 }
+
+/** The test file's harness: created before its tests, torn down after them. */
+export function useCaseHarness(): CaseHarness {
+  let current: CaseHarness | undefined;
+  beforeAll(async () => {
+    current = await CaseHarness.create();
+  });
+  afterAll(async () => {
+    await current?.teardown();
+  });
+  return new Proxy({} as CaseHarness, {
+    get(_target, property) {
+      if (!current) throw new Error('the case harness is used before beforeAll created it');
+      const value = Reflect.get(current, property, current);
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+  });
+}

@@ -1,29 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Pool } from 'pg';
 import type { BailStart } from '../../src/domain/bail-surveillance.schema';
 import type { BailRecords } from '../../src/domain/bail-surveillance';
 import { builtInCalendar } from '../../src/domain/calendar';
 import { type CaseView, submitActionUpdate, workflowTypes } from '../../src/domain/case';
 import { addDays, addMonths, computeDeadline, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/domain/legal-time';
 import * as workflows from '../../workflows';
-import { CaseHarness } from '../support/case-harness';
+import { useCaseHarness } from '../support/case-harness';
 import { act, action, bailStart, noticesOf, obligation, view, rejection } from '../support/cases';
 
 const hour = 3_600_000;
 const day = 24 * hour;
 
-let harness: CaseHarness;
-let pool: Pool;
-
-beforeAll(async () => {
-  harness = await CaseHarness.create();
-  pool = harness.pool;
-});
-
-afterAll(async () => {
-  await harness?.teardown();
-});
+const harness = useCaseHarness();
 
 function withCase(
   start: (now: number) => BailStart,
@@ -248,7 +237,7 @@ test('invalid actions are rejected with a reason and change nothing; a repeated 
       expect(again.obligations).toEqual(first.obligations);
       expect(await rejection(act(handle, { ...report, at: formatInstant(Date.now() - day) }))).toMatch(/already used/);
       expect(await rejection(act(handle, action({ type: 'subject-reported' })))).toMatch(/already reported/);
-      const { rows } = await pool.query('SELECT type FROM audit_log WHERE case_id = $1', [handle.workflowId]);
+      const { rows } = await harness.pool.query('SELECT type FROM audit_log WHERE case_id = $1', [handle.workflowId]);
       expect(rows.map((r) => r.type)).toEqual(['subject-reported']);
     },
   );
@@ -286,7 +275,7 @@ test('a 6-month residential surveillance runs to its end with every monthly chec
       expect(v.run).toBeGreaterThanOrEqual(2);
       expect(noticesOf(v, 'expiry-notice')).toHaveLength(1);
       expect(v.notices.filter((n) => n.kind === 'overdue-escalation')).toEqual([]);
-      const { rows } = await pool.query(
+      const { rows } = await harness.pool.query(
         "SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1 AND type = 'compliance-checked'",
         [handle.workflowId],
       );
@@ -306,7 +295,7 @@ test('actions that arrive while the case is writing its records still get every 
       await send(action({ type: 'authority-decided', decision: 'revoked' }));
       const result = (await resultOf(handle)) as CaseView;
       expect(noticesOf(result, 'violation')).toHaveLength(2);
-      const { rows } = await pool.query('SELECT kind, recipient FROM notices WHERE case_id = $1', [handle.workflowId]);
+      const { rows } = await harness.pool.query('SELECT kind, recipient FROM notices WHERE case_id = $1', [handle.workflowId]);
       expect(rows).toEqual([
         { kind: 'violation', recipient: 'decision-authority' },
         { kind: 'violation', recipient: 'decision-authority' },

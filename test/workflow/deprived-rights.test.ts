@@ -3,21 +3,13 @@ import { type CalendarYear, WorkingCalendar, builtInCalendarYears } from '../../
 import { type CaseView, calendarChangedSignal } from '../../src/domain/case';
 import type { DeprivedRightsRecords } from '../../src/domain/deprived-rights';
 import { addDays, addMonths, computeDeadline, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/domain/legal-time';
-import { CaseHarness } from '../support/case-harness';
+import { useCaseHarness } from '../support/case-harness';
 import { act, action, deprivedStart, noticesOf, obligation, view, rejection } from '../support/cases';
 
 const hour = 3_600_000;
 const day = 24 * hour;
 
-let harness: CaseHarness;
-
-beforeAll(async () => {
-  harness = await CaseHarness.create();
-});
-
-afterAll(async () => {
-  await harness?.teardown();
-});
+const harness = useCaseHarness();
 
 
 const firstOfNextMonth = (now: number) => addMonths(`${localDate(now).slice(0, 7)}-01`, 1);

@@ -1,29 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Pool } from 'pg';
 import { builtInCalendar } from '../../src/domain/calendar';
 import type { CaseView } from '../../src/domain/case';
 import type { DisputeRecords } from '../../src/domain/dispute';
 import type { DisputeStart } from '../../src/domain/dispute.schema';
 import { addDays, computeDeadline, endOfDay, formatInstant, localDate, parseInstant } from '../../src/domain/legal-time';
-import { CaseHarness } from '../support/case-harness';
+import { useCaseHarness } from '../support/case-harness';
 import { act, action, noticesOf, obligation, settle, view, rejection } from '../support/cases';
 
 const hour = 3_600_000;
 const day = 24 * hour;
 const names = /王五|赵六|孙八|某小区/;
 
-let harness: CaseHarness;
-let pool: Pool;
-
-beforeAll(async () => {
-  harness = await CaseHarness.create();
-  pool = harness.pool;
-});
-
-afterAll(async () => {
-  await harness?.teardown();
-});
+const harness = useCaseHarness();
 
 /** A dispute between two neighbours, laid out from `now` (the test server's clock). */
 function disputeStart(now: number, overrides: Partial<DisputeStart> = {}): DisputeStart {
@@ -67,7 +56,7 @@ const escalationsOf = (v: CaseView) => v.notices.filter((n) => n.recipient === '
 
 /** The notices the case wrote to the outbox, with the facts each states. */
 async function noticeRows(caseId: string) {
-  const { rows } = await pool.query('SELECT kind, recipient, facts, created_at FROM notices WHERE case_id = $1 ORDER BY id', [caseId]);
+  const { rows } = await harness.pool.query('SELECT kind, recipient, facts, created_at FROM notices WHERE case_id = $1 ORDER BY id', [caseId]);
   return rows as Array<{ kind: string; recipient: string; facts: Record<string, unknown> | null; created_at: Date }>;
 }
 
@@ -453,7 +442,7 @@ test('specific subjects: an alarm showing domestic violence makes the marking du
       ]);
       expect(JSON.stringify(marks)).not.toMatch(names);
       expect(JSON.stringify(v)).not.toMatch(names);
-      const { rows } = await pool.query('SELECT view FROM cases WHERE case_id = $1', [handle.workflowId]);
+      const { rows } = await harness.pool.query('SELECT view FROM cases WHERE case_id = $1', [handle.workflowId]);
       expect(JSON.stringify(rows[0].view)).not.toMatch(names);
     },
   );
@@ -479,7 +468,7 @@ test('invalid actions are rejected with a reason and change nothing; a repeated 
       expect(await rejection(act(handle, action({ type: 'follow-up-visited', route: 1 })))).toBe('route 1 has no follow-up visit open (it is on-site)');
       expect(await view(handle)).toEqual(first);
       await settle(handle);
-      const { rows } = await pool.query('SELECT type FROM audit_log WHERE case_id = $1', [handle.workflowId]);
+      const { rows } = await harness.pool.query('SELECT type FROM audit_log WHERE case_id = $1', [handle.workflowId]);
       expect(rows.map((r) => r.type)).toEqual(['triaged']);
     },
   );

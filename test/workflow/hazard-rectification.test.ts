@@ -1,28 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Pool } from 'pg';
 import { builtInCalendar } from '../../src/domain/calendar';
 import type { CaseView } from '../../src/domain/case';
 import type { HazardRecords } from '../../src/domain/hazard-rectification';
 import { type HazardStart, hazardStartSchema } from '../../src/domain/hazard-rectification.schema';
 import { addDays, computeDeadline, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/domain/legal-time';
-import { CaseHarness } from '../support/case-harness';
+import { useCaseHarness } from '../support/case-harness';
 import { act, action, noticesOf, obligation, view, rejection } from '../support/cases';
 
 const hour = 3_600_000;
 const day = 24 * hour;
 
-let harness: CaseHarness;
-let pool: Pool;
-
-beforeAll(async () => {
-  harness = await CaseHarness.create();
-  pool = harness.pool;
-});
-
-afterAll(async () => {
-  await harness?.teardown();
-});
+const harness = useCaseHarness();
 
 /** A hazard-rectification case whose dates are laid out from `now` (the test server's clock): decided an hour ago. */
 function hazardStart(now: number, overrides: Partial<HazardStart> = {}): HazardStart {
@@ -278,7 +267,7 @@ test('passed: re-inspected within 3 days after the deadline, the case ends as re
       await harness.recordHistory(handle, 'hazard-rectification-rectified');
       expect(result.obligations.filter((o) => o.status === 'pending' || o.status === 'overdue')).toEqual([]);
       expect(sent(result)).toEqual(['filing→station']);
-      const { rows } = await pool.query('SELECT kind, recipient FROM notices WHERE case_id = $1', [handle.workflowId]);
+      const { rows } = await harness.pool.query('SELECT kind, recipient FROM notices WHERE case_id = $1', [handle.workflowId]);
       expect(rows).toEqual([{ kind: 'filing', recipient: 'station' }]);
     },
   );
@@ -361,7 +350,7 @@ test('failed without a justified reason: the station is notified to handle it as
       expect(noticesOf(v, 'referral').map((n) => [n.recipient, n.article])).toEqual([['station', '61']]);
       const result = await resultOf(handle);
       expect(result.obligations.filter((o) => o.key === 'failure-report')).toEqual([]);
-      const { rows } = await pool.query('SELECT kind, recipient FROM notices WHERE case_id = $1 ORDER BY id', [handle.workflowId]);
+      const { rows } = await harness.pool.query('SELECT kind, recipient FROM notices WHERE case_id = $1 ORDER BY id', [handle.workflowId]);
       expect(rows).toEqual([
         { kind: 'filing', recipient: 'station' },
         { kind: 'referral', recipient: 'station' },
@@ -392,7 +381,7 @@ test('actions out of order are rejected with a reason and change nothing', async
         expect.stringMatching(/follows a re-inspection that failed with a justified reason/),
       ]);
       expect(await view(handle)).toEqual(before);
-      const { rows } = await pool.query('SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1', [handle.workflowId]);
+      const { rows } = await harness.pool.query('SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1', [handle.workflowId]);
       expect(rows[0].n).toBe(0);
     },
   );
