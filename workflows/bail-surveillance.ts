@@ -4,54 +4,25 @@
  * handles applications and violations, and the authority is notified 10 days before the term ends.
  */
 import type { BailAction, BailStart } from '../src/domain/bail-surveillance.schema';
-import { type BailPolicy, type BailRecords, applicationKindsFor, bailPolicyDefaults } from '../src/domain/bail-surveillance';
-import type { CaseView } from '../src/domain/case';
+import { type BailPolicy, type BailRecords, applicationKindsFor, bailPolicyDefaults, bailSurveillanceProcedure } from '../src/domain/bail-surveillance';
 import { addDays, addMonths, endOfDay, formatInstant, parseInstant } from '../src/domain/legal-time';
 import { isOpen } from '../src/domain/obligation';
-import { type CaseArgs, type CaseContext, type ProcedureDefinition, runCase } from './case-runtime';
+import type { CaseContext, ProcedureDefinition } from './case';
+import { caseWorkflow } from './case-runtime';
 
-const article = '41(8)';
+const { duties, articles: article } = bailSurveillanceProcedure;
 const hour = 3_600_000;
 
 type Context = CaseContext<BailStart, BailRecords>;
 
-/** One bail or residential-surveillance case, from the decision's arrival to the authority's final decision. */
-export async function bailSurveillanceWorkflow(args: CaseArgs<BailStart, BailRecords>): Promise<CaseView<BailRecords>> {
-  return runCase(bailSurveillance, args);
-}
-
 const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, BailPolicy> = {
-  procedure: 'bail-surveillance',
-  policy: bailPolicyDefaults,
+  descriptor: bailSurveillanceProcedure,
 
   begin(ctx, policy) {
-    const { start, engine } = ctx;
-    const now = ctx.now();
-    engine.declare(
-      {
-        key: 'subject-report',
-        article,
-        titleZh: '被取保候审/监视居住人报到',
-        titleEn: 'Subject reports in person',
-        responsible: 'officer',
-        dueAt: parseInstant(start.reportBy),
-        basis: { rule: 'set by the decision authority', explanation: [`report by ${start.reportBy}`], warnings: [] },
-        // 未在规定期限内报到的，应当报所通知决定机关
-        onOverdue: { kind: 'subject-not-reported', recipients: ['station', 'decision-authority'] },
-        escalateToSupervisor: false,
-      },
-      now,
-    );
-    engine.declareRecurring({
-      key: 'compliance-check',
-      article,
-      titleZh: '定期了解遵守规定情况并记录',
-      titleEn: 'Monthly compliance check',
-      responsible: 'officer',
-      everyMonths: 1,
-      from: start.termStart,
-    });
-    declareTermDuties(ctx, start.termEnd, policy , 'declared');
+    const { start } = ctx;
+    ctx.owe(duties.subjectReport, { at: parseInstant(start.reportBy), rule: 'set by the decision authority', explanation: [`report by ${start.reportBy}`] });
+    ctx.oweEvery(duties.complianceCheck, { everyMonths: 1, from: start.termStart });
+    declareTermDuties(ctx, start.termEnd, policy, 'declared');
     return {
       measure: start.measure,
       termStart: start.termStart,
@@ -67,15 +38,15 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
     const open = (key: string, period?: string) => engine.isOpen(key, period);
     switch (action.type) {
       case 'subject-reported':
-        return open('subject-report') ? undefined : 'the subject has already reported';
+        return open(duties.subjectReport.key) ? undefined : 'the subject has already reported';
       case 'rules-explained':
         if (!records.subjectReportedAt) return 'the subject has not reported yet';
-        return open('rules-explained') ? undefined : 'the rules have already been explained';
+        return open(duties.rulesExplained.key) ? undefined : 'the rules have already been explained';
       case 'feedback-sent':
         if (!records.subjectReportedAt) return 'feedback is due only after the subject has reported';
-        return open('authority-feedback') ? undefined : 'feedback has already been sent';
+        return open(duties.authorityFeedback.key) ? undefined : 'feedback has already been sent';
       case 'compliance-checked':
-        return open('compliance-check', action.month) ? undefined : `no compliance check is open for ${action.month}`;
+        return open(duties.complianceCheck.key, action.month) ? undefined : `no compliance check is open for ${action.month}`;
       case 'application-received': {
         const fits = (applicationKindsFor[records.measure] as readonly string[]).includes(action.kind);
         if (!fits) return `a ${action.kind} application does not apply to ${records.measure}`;
@@ -107,52 +78,27 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
     const rules = policy;
     switch (action.type) {
       case 'subject-reported': {
-        engine.complete(engine.get('subject-report')!, at, action.actor);
+        engine.complete(engine.get(duties.subjectReport.key)!, at, action.actor);
         records.subjectReportedAt = formatInstant(at);
-        engine.declare(
-          {
-            key: 'rules-explained',
-            article,
-            titleZh: '告知应遵守的规定及违反规定的法律后果',
-            titleEn: 'Explain the rules and the consequences of breaking them',
-            responsible: 'officer',
-            opensAt: at,
-            dueAt: at + rules.rulesExplainedHours * hour,
-            reminderLeadHours: 0,
-          },
-          ctx.now(),
-        );
+        ctx.owe(duties.rulesExplained, at + rules.rulesExplainedHours * hour, { opens: at });
         // 接到通知和人员报到后 … 三日内向决定机关反馈: counted from the later of the two.
         const from = Math.max(parseInstant(ctx.start.noticeReceivedAt), at);
-        const due = ctx.deadline('within-days', from, rules.feedbackDays);
-        engine.declare(
-          {
-            key: 'authority-feedback',
-            article,
-            titleZh: '向决定机关反馈',
-            titleEn: 'Feedback to the decision authority',
-            responsible: 'officer',
-            opensAt: from,
-            dueAt: due.at,
-            basis: due.basis,
-          },
-          ctx.now(),
-        );
+        ctx.owe(duties.authorityFeedback, { rule: 'within-days', from, n: rules.feedbackDays }, { opens: from });
         return;
       }
       case 'rules-explained':
-        engine.complete(engine.get('rules-explained')!, at, action.actor);
+        engine.complete(engine.get(duties.rulesExplained.key)!, at, action.actor);
         return;
       case 'feedback-sent': {
-        const feedback = engine.get('authority-feedback')!;
+        const feedback = engine.get(duties.authorityFeedback.key)!;
         engine.complete(feedback, at, action.actor);
         const facts: Record<string, string | boolean> = { late: feedback.late };
         if (action.documentRef) facts.documentRef = action.documentRef;
-        engine.issue({ kind: 'authority-feedback', recipients: ['decision-authority'] }, `action/${action.actionId}`, ctx.now(), about(feedback.titleZh, 'authority-feedback'), facts);
+        ctx.notify('authority-feedback', ['decision-authority'], about(feedback.titleZh, feedback.key), facts);
         return;
       }
       case 'compliance-checked':
-        engine.complete(engine.get('compliance-check', action.month)!, at, action.actor);
+        engine.complete(engine.get(duties.complianceCheck.key, action.month)!, at, action.actor);
         records.complianceChecks.push({ month: action.month, compliant: action.compliant, at: formatInstant(at) });
         return;
       case 'application-received':
@@ -167,20 +113,14 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
       case 'violation-reported':
         records.violations.push({ by: action.by, reportedAt: formatInstant(at) });
         // 发现违反有关规定 … 及时告知决定机关
-        engine.issue(
-          { kind: 'violation', recipients: ['decision-authority'] },
-          `action/${action.actionId}`,
-          ctx.now(),
-          about('违反规定情况告知决定机关'),
-          { by: action.by, description: action.description },
-        );
+        ctx.notify('violation', ['decision-authority'], about('违反规定情况告知决定机关'), { by: action.by, description: action.description });
         return;
       case 'term-changed':
         records.termEnd = action.termEnd;
         declareTermDuties(ctx, action.termEnd, rules, `term changed by the decision authority to end ${action.termEnd}`);
         return;
       case 'authority-decided': {
-        engine.complete(engine.get('authority-decision')!, at, action.actor);
+        engine.complete(engine.get(duties.authorityDecision.key)!, at, action.actor);
         records.decision = action.decision;
         ctx.close(action.decision);
         return;
@@ -191,41 +131,17 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
 
 /** Duties that hang on the term's end: the expiry notice and the authority's decision. Moves them when the term changes. */
 function declareTermDuties(ctx: Omit<Context, 'records'>, termEnd: string, rules: BailPolicy, reason: string): void {
-  const { engine } = ctx;
-  const now = ctx.now();
-  // 期限届满十日前将相关情况通知决定机关
-  const due = ctx.deadline('days-before', termEnd, rules.expiryNoticeDaysBefore);
-  const previous = engine.all().filter((o) => o.key === 'expiry-notice');
+  const previous = ctx.engine.all().filter((o) => o.key === duties.expiryNotice.key);
   const pending = previous.find(isOpen);
-  engine.declare(
-    {
-      key: 'expiry-notice',
-      period: pending ? pending.period : previous.length ? termEnd : undefined,
-      article,
-      titleZh: '期限届满十日前通知决定机关',
-      titleEn: 'Notify the decision authority 10 days before the term ends',
-      responsible: 'system',
-      dueAt: due.at,
-      basis: due.basis,
-      issues: { kind: 'expiry-notice', recipients: ['decision-authority'] },
-    },
-    now,
-    reason,
-  );
-  engine.declare(
-    {
-      key: 'authority-decision',
-      article,
-      titleZh: '决定机关作出处理决定（解除、变更或结案）',
-      titleEn: "The decision authority's decision at the end of the term",
-      responsible: 'decision-authority',
-      dueAt: endOfDay(termEnd),
-    },
-    now,
-    reason,
-  );
+  // 期限届满十日前将相关情况通知决定机关; a notice already sent for an earlier end leaves a new one owed for the new end.
+  const period = pending ? pending.period : previous.length ? termEnd : undefined;
+  ctx.owe(duties.expiryNotice, { rule: 'days-before', from: termEnd, n: rules.expiryNoticeDaysBefore }, { period, reason });
+  ctx.owe(duties.authorityDecision, endOfDay(termEnd), { reason });
 }
 
 function about(titleZh: string, obligationKey?: string) {
   return { article, titleZh, obligationKey };
 }
+
+/** One bail or residential-surveillance case, from the decision's arrival to the authority's final decision. */
+export const bailSurveillanceWorkflow = caseWorkflow(bailSurveillance);

@@ -10,70 +10,35 @@ import {
   type AnnouncementAudience,
   type DeprivedRightsPolicy,
   type DeprivedRightsRecords,
-  deprivedRightsPolicyDefaults,
+  deprivedRightsProcedure,
 } from '../src/domain/deprived-rights';
-import type { CaseView } from '../src/domain/case';
 import { addDays, endOfDay, formatInstant } from '../src/domain/legal-time';
 import { type Obligation, isOpen } from '../src/domain/obligation';
-import { type CaseArgs, type CaseContext, type ProcedureDefinition, runCase } from './case-runtime';
+import type { CaseContext, ProcedureDefinition } from './case';
+import { caseWorkflow } from './case-runtime';
 
-const article = '41(4)';
+const { duties, articles: article } = deprivedRightsProcedure;
 const hour = 3_600_000;
 
 type Context = CaseContext<DeprivedRightsStart, DeprivedRightsRecords>;
 
-/** One deprivation-of-political-rights case, from the report to the restoration of rights (or an explicit end). */
-export async function deprivedRightsWorkflow(
-  args: CaseArgs<DeprivedRightsStart, DeprivedRightsRecords>,
-): Promise<CaseView<DeprivedRightsRecords>> {
-  return runCase(deprivedRights, args);
-}
-
 const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAction, DeprivedRightsRecords, DeprivedRightsPolicy> = {
-  procedure: 'deprived-rights',
-  policy: deprivedRightsPolicyDefaults,
+  descriptor: deprivedRightsProcedure,
 
   begin(ctx, policy) {
-    const { start, engine } = ctx;
-    const now = ctx.now();
+    const { start } = ctx;
     // 每月督促罪犯报告一次活动情况: every calendar month of the term, from its first day, the next opening regardless.
-    engine.declareRecurring({
-      key: 'monthly-report',
-      article,
-      titleZh: '督促罪犯每月报告活动情况',
-      titleEn: 'Monthly report of activities',
-      responsible: 'officer',
+    ctx.oweEvery(duties.monthlyReport, {
       everyMonths: 1,
       from: start.termStart,
       until: start.termEnd === null ? undefined : addDays(start.termEnd, -1),
     });
     if (start.termEnd !== null) {
       // 执行期满前五个工作日内报所: the window opens on the 5th working day before the end, the end itself not counted.
-      const window = ctx.deadline('working-days-before', start.termEnd, policy.stationReportWorkingDays, 'opensAt');
-      engine.declare(
-        {
-          key: 'station-report',
-          article,
-          titleZh: '执行期满前五个工作日内报所',
-          titleEn: 'Report to the station within 5 working days before the term ends',
-          responsible: 'officer',
-          opensAt: window.at,
-          dueAt: endOfDay(addDays(start.termEnd, -1)),
-          basis: window.basis,
-        },
-        now,
-      );
-      engine.declare(
-        {
-          key: 'rights-restored',
-          article,
-          titleZh: '执行期满，恢复政治权利',
-          titleEn: 'The term ends and the rights are restored',
-          responsible: 'system',
-          dueAt: endOfDay(start.termEnd),
-        },
-        now,
-      );
+      ctx.owe(duties.stationReport, endOfDay(addDays(start.termEnd, -1)), {
+        opens: { rule: 'working-days-before', from: start.termEnd, n: policy.stationReportWorkingDays },
+      });
+      ctx.owe(duties.rightsRestored, endOfDay(start.termEnd));
     }
     return { termStart: start.termStart, termEnd: start.termEnd, announcedTo: [], violations: [] };
   },
@@ -85,23 +50,23 @@ const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAct
       case 'subject-reported':
         return records.reportedAt ? 'the sentenced person has already reported' : undefined;
       case 'announced': {
-        if (!open('announcement')) return records.reportedAt ? 'the announcement has been made to everyone' : 'the sentenced person has not reported yet';
+        if (!open(duties.announcement.key)) return records.reportedAt ? 'the announcement has been made to everyone' : 'the sentenced person has not reported yet';
         const required = audiences(ctx);
         const unknown = action.to.filter((to) => !required.includes(to));
         if (unknown.length) return `the case has no ${unknown.join(', ')} to tell`;
         return action.to.every((to) => records.announcedTo.includes(to)) ? `already announced to ${action.to.join(', ')}` : undefined;
       }
       case 'activity-reported':
-        return open('monthly-report', action.month) ? undefined : `no monthly report is open for ${action.month}`;
+        return open(duties.monthlyReport.key, action.month) ? undefined : `no monthly report is open for ${action.month}`;
       case 'violation-recorded':
         return undefined;
       case 'station-reported': {
-        const report = engine.get('station-report');
+        const report = engine.get(duties.stationReport.key);
         if (!report || !isOpen(report)) return records.termEnd === null ? 'a life-long deprivation has no station report' : 'the station has already been told';
         return ctx.now() < report.opensAt! ? `the station report window opens on ${formatInstant(report.opensAt!)}` : undefined;
       }
       case 'written-notices-delivered':
-        return open('written-notices') ? undefined : 'the written notices are not due: the station has not been told yet, or they were delivered';
+        return open(duties.writtenNotices.key) ? undefined : 'the written notices are not due: the station has not been told yet, or they were delivered';
       case 'case-closed':
         return undefined;
     }
@@ -109,31 +74,18 @@ const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAct
 
   apply(ctx, action, at, policy) {
     const { engine, records } = ctx;
-    const now = ctx.now();
     switch (action.type) {
       case 'subject-reported':
         records.reportedAt = formatInstant(at);
-        engine.declare(
-          {
-            key: 'announcement',
-            article,
-            titleZh: '向罪犯及其所在单位、居住地基层组织宣布犯罪事实、期限和应遵守的规定',
-            titleEn: 'Announce the crime, the term and the rules to the person, the unit and the community organisation',
-            responsible: 'officer',
-            opensAt: at,
-            dueAt: at + policy.announcementHours * hour,
-            reminderLeadHours: 0,
-          },
-          now,
-        );
+        ctx.owe(duties.announcement, at + policy.announcementHours * hour, { opens: at });
         return;
       case 'announced': {
         for (const to of action.to) if (!records.announcedTo.includes(to)) records.announcedTo.push(to);
-        if (audiences(ctx).every((a) => records.announcedTo.includes(a))) engine.complete(engine.get('announcement')!, at, action.actor);
+        if (audiences(ctx).every((a) => records.announcedTo.includes(a))) engine.complete(engine.get(duties.announcement.key)!, at, action.actor);
         return;
       }
       case 'activity-reported':
-        engine.complete(engine.get('monthly-report', action.month)!, at, action.actor);
+        engine.complete(engine.get(duties.monthlyReport.key, action.month)!, at, action.actor);
         closeWhenDone(ctx);
         return;
       case 'violation-recorded': {
@@ -141,41 +93,19 @@ const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAct
         records.violations.push({ at: formatInstant(at), penaltyProposed });
         // 对违反规定、尚未构成新的犯罪的，依法可以给予治安管理处罚: the station decides on the penalty.
         if (penaltyProposed) {
-          engine.issue(
-            { kind: 'penalty-proposal', recipients: ['station'] },
-            `action/${action.actionId}`,
-            now,
-            { article, titleZh: '违反规定，建议给予治安管理处罚' },
-            { description: action.description },
-          );
+          ctx.notify('penalty-proposal', ['station'], { article, titleZh: '违反规定，建议给予治安管理处罚' }, { description: action.description });
         }
         return;
       }
       case 'station-reported':
-        engine.complete(engine.get('station-report')!, at, action.actor);
+        engine.complete(engine.get(duties.stationReport.key)!, at, action.actor);
         // 由派出所书面通知本人及其所在单位、居住地基层组织: by the end of the term.
-        engine.declare(
-          {
-            key: 'written-notices',
-            article,
-            titleZh: '派出所书面通知本人及其所在单位、居住地基层组织',
-            titleEn: 'The station notifies the person, the unit and the community organisation in writing',
-            responsible: 'station',
-            dueAt: endOfDay(records.termEnd!),
-          },
-          now,
-        );
+        ctx.owe(duties.writtenNotices, endOfDay(records.termEnd!));
         return;
       case 'written-notices-delivered': {
-        const notices = engine.get('written-notices')!;
+        const notices = engine.get(duties.writtenNotices.key)!;
         engine.complete(notices, at, action.actor);
-        engine.issue(
-          { kind: 'rights-restoration-notice', recipients: audiences(ctx) },
-          `action/${action.actionId}`,
-          now,
-          { article, obligationKey: 'written-notices', titleZh: notices.titleZh },
-          { termEnd: records.termEnd! },
-        );
+        ctx.notify('rights-restoration-notice', audiences(ctx), { article, obligationKey: notices.key, titleZh: notices.titleZh }, { termEnd: records.termEnd! });
         closeWhenDone(ctx);
         return;
       }
@@ -186,13 +116,13 @@ const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAct
   },
 
   onFired(ctx, fired) {
-    const restored = fired.find((o) => o.key === 'rights-restored' && o.status === 'done');
+    const restored = fired.find((o) => o.key === duties.rightsRestored.key && o.status === 'done');
     if (!restored) return;
     const now = ctx.now();
     ctx.records.rightsRestoredAt = formatInstant(now);
     // The term is over: a monthly report never made can no longer be made; its overdue record stays.
-    ctx.engine.stopRecurring('monthly-report');
-    for (const o of ctx.engine.all()) if (o.key === 'monthly-report') ctx.engine.cancel(o, now);
+    ctx.engine.stopRecurring(duties.monthlyReport.key);
+    for (const o of ctx.engine.all()) if (o.key === duties.monthlyReport.key) ctx.engine.cancel(o, now);
     closeWhenDone(ctx);
   },
 };
@@ -209,7 +139,7 @@ function closeWhenDone(ctx: Context): void {
 
 function finish(ctx: Context, outcome: string): void {
   const obligations = ctx.engine.all();
-  const monthly = obligations.filter((o: Obligation) => o.key === 'monthly-report');
+  const monthly = obligations.filter((o: Obligation) => o.key === duties.monthlyReport.key);
   ctx.records.summary = {
     monthlyReports: monthly.filter((o) => o.status === 'done').length,
     reportedLate: monthly.filter((o) => o.status === 'done' && o.late).length,
@@ -219,3 +149,6 @@ function finish(ctx: Context, outcome: string): void {
   };
   ctx.close(outcome);
 }
+
+/** One deprivation-of-political-rights case, from the report to the restoration of rights (or an explicit end). */
+export const deprivedRightsWorkflow = caseWorkflow(deprivedRights);

@@ -4,7 +4,6 @@
  * mediates under public security, visits after a resolution or a repeated alarm, and the case marks repeats and
  * specific subjects, reports risky repeats upward and escalates to the basic control centre.
  */
-import type { CaseView } from '../src/domain/case';
 import {
   type DisputeKpi,
   type DisputePolicy,
@@ -15,7 +14,7 @@ import {
   type RouteStage,
   type SpecificSubjectKind,
   type StepName,
-  disputePolicyDefaults,
+  disputeProcedure,
   endedStages,
   focusCategories,
   isCriminalRisk,
@@ -23,72 +22,22 @@ import {
   riskRank,
 } from '../src/domain/dispute';
 import type { DisputeAction, DisputeStart } from '../src/domain/dispute.schema';
-import { type DeadlineRule, endOfDay, formatInstant, localDate } from '../src/domain/legal-time';
-import { type ObligationSpec, type Recipient, isOpen } from '../src/domain/obligation';
-import { type CaseArgs, type CaseContext, type ProcedureDefinition, runCase } from './case-runtime';
+import { endOfDay, formatInstant, localDate } from '../src/domain/legal-time';
+import { type Recipient, isOpen } from '../src/domain/obligation';
+import type { CaseContext, ProcedureDefinition } from './case';
+import { caseWorkflow } from './case-runtime';
 
 type Context = CaseContext<DisputeStart, DisputeRecords>;
-type Duty = Omit<ObligationSpec, 'dueAt' | 'period'>;
 
-/** The duties of the table, by the keys the API shows. */
-const duties = {
-  triage: {
-    key: 'triage',
-    article: '74',
-    titleZh: '矛盾纠纷研判：分流非警务事项或介入化解',
-    titleEn: 'Triage the dispute: divert a non-police matter or intervene',
-    responsible: 'officer',
-  },
-  progressCheck: {
-    key: 'progress-check',
-    article: '75',
-    titleZh: '了解矛盾纠纷化解进展情况',
-    titleEn: 'Check on the progress of the resolution',
-    responsible: 'officer',
-  },
-  followUpVisit: {
-    key: 'follow-up-visit',
-    article: '75',
-    titleZh: '跟进回访',
-    titleEn: 'Follow-up visit',
-    responsible: 'officer',
-  },
-  agreementPerformance: {
-    key: 'agreement-performance',
-    article: '74',
-    titleZh: '检查治安调解协议履行情况',
-    titleEn: 'Check that the public-security mediation agreement was performed',
-    responsible: 'officer',
-  },
-  superiorReport: {
-    key: 'superior-report',
-    article: '74(3)',
-    titleZh: '向上级公安机关报告矛盾纠纷及其调处情况、风险隐患',
-    titleEn: 'Report the dispute, its mediation and its risk to the superior public security organ',
-    responsible: 'officer',
-  },
-  specificSubjectMark: {
-    key: 'specific-subject-mark',
-    article: '75',
-    titleZh: '标注特定对象',
-    titleEn: 'Mark a specific subject',
-    responsible: 'officer',
-  },
-} as const satisfies Record<string, Duty>;
-
-/** One dispute case, from its arrival to its resolution and follow-up, or its handing over. */
-export async function disputeWorkflow(args: CaseArgs<DisputeStart, DisputeRecords>): Promise<CaseView<DisputeRecords>> {
-  return runCase(dispute, args);
-}
+const { duties } = disputeProcedure;
 
 const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, DisputePolicy> = {
-  procedure: 'dispute',
-  policy: disputePolicyDefaults,
+  descriptor: disputeProcedure,
 
   begin(ctx, policy) {
     const { start } = ctx;
     const now = ctx.now();
-    declareWithin(ctx, duties.triage, undefined, 'within-hours', now, policy.triageHours);
+    ctx.owe(duties.triage, { rule: 'within-hours', from: now, n: policy.triageHours });
     const records: Omit<DisputeRecords, 'kpi'> = {
       source: start.source,
       category: start.category,
@@ -196,7 +145,7 @@ const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, 
         step(records, at, 'diversion', '74', by, { route, outcome: action.divertedTo!.kind });
         // Departments are reached through the township government or street office's grass-roots governance platform.
         const recipient: Recipient = action.divertedTo!.kind === 'department' ? 'township-government' : 'community-organisation';
-        engine.issue({ kind: 'diversion', recipients: [recipient] }, `action/${action.actionId}`, ctx.now(), about('74', '非警务矛盾纠纷分流转办'), {
+        ctx.notify('diversion', [recipient], about('74', '非警务矛盾纠纷分流转办'), {
           ...caseFacts(records),
           divertedTo: action.divertedTo!.name,
         });
@@ -252,18 +201,14 @@ const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, 
           break;
         }
         route.stage = 'agreement';
-        engine.declare(
+        ctx.owe(
+          duties.agreementPerformance,
           {
-            ...duties.agreementPerformance,
-            period: String(route.no),
-            dueAt: endOfDay(action.performBy!),
-            basis: {
-              rule: 'agreed date',
-              explanation: [`the parties agreed to perform by ${action.performBy}`, 'checked by the end of that day'],
-              warnings: [],
-            },
+            at: endOfDay(action.performBy!),
+            rule: 'agreed date',
+            explanation: [`the parties agreed to perform by ${action.performBy}`, 'checked by the end of that day'],
           },
-          ctx.now(),
+          { period: String(route.no) },
         );
         break;
       }
@@ -288,7 +233,7 @@ const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, 
           step(records, at, 'repeat-marked', '73', 'system', { route });
         }
         // 对当事人重复报警的矛盾纠纷，社区民警应当跟进回访 (Art. 75).
-        declareWithin(ctx, duties.followUpVisit, String(route.no), 'within-days', at, policy.followUpDays);
+        ctx.owe(duties.followUpVisit, { rule: 'within-days', from: at, n: policy.followUpDays }, { period: String(route.no) });
         for (const concern of action.concerns ?? []) flagSpecificSubject(ctx, concern.party, concern.kind, at, policy);
         maybeOweSuperiorReport(ctx, at, policy);
         const escalated = records.controlCentreEscalations.some((e) => e.trigger === 'repeat-alarms');
@@ -310,7 +255,7 @@ const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, 
         step(records, at, 'superior-report', '74(3)', by);
         const facts: Record<string, string | number | boolean> = { ...caseFacts(records), history: history(records) };
         if (action.documentRef) facts.documentRef = action.documentRef;
-        engine.issue({ kind: 'superior-report', recipients: ['superior-department'] }, `action/${action.actionId}`, ctx.now(), about('74(3)', duties.superiorReport.titleZh, duties.superiorReport.key), facts);
+        ctx.notify('superior-report', ['superior-department'], about('74(3)', duties.superiorReport.titleZh, duties.superiorReport.key), facts);
         break;
       }
       case 'specific-subject-marked': {
@@ -325,7 +270,7 @@ const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, 
         if (owed) engine.complete(owed, at, by);
         step(records, at, 'specific-subject-marked', '75', by, { outcome: `party ${action.party} (${subject.role}): ${action.kind}` });
         // 标注为特定对象采取帮教转化措施 (Art. 75): the station starts the special handling in its own procedure.
-        engine.issue({ kind: 'specific-subject', recipients: ['station'] }, `action/${action.actionId}`, ctx.now(), about('75', '标注特定对象，采取帮教转化措施'), {
+        ctx.notify('specific-subject', ['station'], about('75', '标注特定对象，采取帮教转化措施'), {
           ...caseFacts(records),
           party: action.party,
           role: subject.role,
@@ -422,34 +367,21 @@ function step(
   route?.steps.push(outcome ? `${name} (${outcome})` : name);
 }
 
-/** Declares a duty whose due time follows a legal time rule on the case's calendar, with its basis (a calendar change recomputes it). */
-function declareWithin(
-  ctx: Omit<Context, 'records'>,
-  duty: Duty,
-  period: string | undefined,
-  rule: DeadlineRule,
-  from: number,
-  n: number,
-): void {
-  const due = ctx.deadline(rule, from, n);
-  ctx.engine.declare({ ...duty, period, dueAt: due.at, basis: due.basis }, ctx.now());
-}
-
 /** The next progress check of a diverted or referred dispute, one period at a time: `${route}.${sequence}`. */
 function declareProgressCheck(ctx: Context, route: DisputeRoute, from: number, policy: DisputePolicy): void {
-  declareWithin(ctx, duties.progressCheck, `${route.no}.${route.progressChecks + 1}`, 'within-days', from, policy.progressCheckDays);
+  ctx.owe(duties.progressCheck, { rule: 'within-days', from, n: policy.progressCheckDays }, { period: `${route.no}.${route.progressChecks + 1}` });
 }
 
 /** A resolved intervention is followed up by a visit (跟进回访, Art. 75, 76(1)). */
 function owe(ctx: Context, route: DisputeRoute, at: number, policy: DisputePolicy): void {
   route.stage = 'follow-up';
-  declareWithin(ctx, duties.followUpVisit, String(route.no), 'within-days', at, policy.followUpDays);
+  ctx.owe(duties.followUpVisit, { rule: 'within-days', from: at, n: policy.followUpDays }, { period: String(route.no) });
 }
 
 /** 报所予以依法处理 (Art. 74): the station takes the dispute over; the route ends handed over. */
 function reportToStation(ctx: Context, route: DisputeRoute, at: number, actionId: string, reason: string): void {
   const { records } = ctx;
-  ctx.engine.issue({ kind: 'station-report', recipients: ['station'] }, `action/${actionId}`, ctx.now(), about('74', '治安调解未达成协议或者不履行，报所依法处理'), {
+  ctx.notify('station-report', ['station'], about('74', '治安调解未达成协议或者不履行，报所依法处理'), {
     ...caseFacts(records),
     cause: route.securityMediation!.cause,
     reason,
@@ -467,7 +399,7 @@ function maybeOweSuperiorReport(ctx: Context, at: number, policy: DisputePolicy)
   if (records.repeatCount === 0 || !focusCategories.includes(records.category) || !isCriminalRisk(records.riskLevel)) return;
   if (openDuties(ctx, duties.superiorReport.key).length) return;
   const sequence = engine.all().filter((o) => o.key === duties.superiorReport.key).length + 1;
-  declareWithin(ctx, duties.superiorReport, String(sequence), 'within-hours', at, policy.superiorReportHours);
+  ctx.owe(duties.superiorReport, { rule: 'within-hours', from: at, n: policy.superiorReportHours }, { period: String(sequence) });
 }
 
 /** 提请基础管控中心协调 (Art. 105): a notice at once to the control centre, and to the station leader who asks for it. */
@@ -476,11 +408,13 @@ function escalateToControlCentre(ctx: Context, trigger: EscalationTrigger, ref: 
   const now = ctx.now();
   records.controlCentreEscalations.push({ trigger, at: formatInstant(now) });
   step(records, now, 'control-centre-escalation', '105', 'system', { outcome: trigger });
-  ctx.engine.issue({ kind: 'control-centre-escalation', recipients: ['control-centre', 'station-leader'] }, ref, now, about('105', '提请基础管控中心协调化解矛盾纠纷'), {
-    ...caseFacts(records),
-    trigger,
-    history: history(records),
-  });
+  ctx.notify(
+    'control-centre-escalation',
+    ['control-centre', 'station-leader'],
+    about('105', '提请基础管控中心协调化解矛盾纠纷'),
+    { ...caseFacts(records), trigger, history: history(records) },
+    ref,
+  );
 }
 
 /** A party an alarm shows to be a specific subject: its marking is owed (及时标注, Art. 75) unless already done or owed. */
@@ -491,7 +425,7 @@ function flagSpecificSubject(ctx: Context, party: number, kind: SpecificSubjectK
   if (subject.markedAt || subject.flaggedAt) return;
   subject.flaggedAt = formatInstant(at);
   step(records, at, 'specific-subject-flagged', '75', 'system', { outcome: `party ${party} (${subject.role}): ${kind}` });
-  declareWithin(ctx, duties.specificSubjectMark, `party-${party}`, 'within-days', at, policy.specificSubjectMarkDays);
+  ctx.owe(duties.specificSubjectMark, { rule: 'within-days', from: at, n: policy.specificSubjectMarkDays }, { period: `party-${party}` });
 }
 
 function subjectOf(records: DisputeRecords, party: number) {
@@ -536,3 +470,6 @@ function kpiOf(engine: Context['engine'], records: Omit<DisputeRecords, 'kpi'>, 
   };
 }
 
+
+/** One dispute case, from its arrival to its resolution and follow-up, or its handing over. */
+export const disputeWorkflow = caseWorkflow(dispute);

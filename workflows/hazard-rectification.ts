@@ -12,44 +12,26 @@ import {
   type HazardPolicy,
   type HazardRecords,
   type HazardRound,
-  hazardPolicyDefaults,
+  hazardRectificationProcedure,
 } from '../src/domain/hazard-rectification';
-import type { CaseView } from '../src/domain/case';
 import { addDays, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../src/domain/legal-time';
 import { type Obligation, isOpen } from '../src/domain/obligation';
-import { type CaseArgs, type CaseContext, type ProcedureDefinition, runCase } from './case-runtime';
+import type { CaseContext, ProcedureDefinition } from './case';
+import { caseWorkflow } from './case-runtime';
 
+const { duties } = hazardRectificationProcedure;
 const article = '61';
 
 type Context = Omit<CaseContext<HazardStart, HazardRecords>, 'records'>;
 
-/** One hazard-rectification case, from the order on the spot to the hazard rectified or the unit referred for penalty. */
-export async function hazardRectificationWorkflow(args: CaseArgs<HazardStart, HazardRecords>): Promise<CaseView<HazardRecords>> {
-  return runCase(hazardRectification, args);
-}
-
 const hazardRectification: ProcedureDefinition<HazardStart, HazardAction, HazardRecords, HazardPolicy> = {
-  procedure: 'hazard-rectification',
-  policy: hazardPolicyDefaults,
+  descriptor: hazardRectificationProcedure,
 
   begin(ctx, policy) {
-    const { start, engine } = ctx;
+    const { start } = ctx;
     const decidedAt = parseInstant(start.decidedAt);
     // 作出决定后的二十四小时内，应当报所属公安机关备案
-    const due = ctx.deadline('within-hours', decidedAt, policy.filingHours);
-    engine.declare(
-      {
-        key: 'filing',
-        article,
-        titleZh: '整改决定报所属公安机关备案',
-        titleEn: 'File the rectification decision with the public security organ',
-        responsible: 'officer',
-        opensAt: decidedAt,
-        dueAt: due.at,
-        basis: due.basis,
-      },
-      ctx.now(),
-    );
+    ctx.owe(duties.filing, { rule: 'within-hours', from: decidedAt, n: policy.filingHours }, { opens: decidedAt });
     const records: HazardRecords = {
       unit: { name: start.unit.name, creditCode: start.unit.creditCode, keyUnit: start.unit.keyUnit },
       hazardCount: start.hazards.length,
@@ -71,7 +53,7 @@ const hazardRectification: ProcedureDefinition<HazardStart, HazardAction, Hazard
     const rectifying = records.stage === 'rectifying';
     switch (action.type) {
       case 'filed':
-        return isOpen(engine.get('filing')!) ? undefined : 'the decision has already been filed';
+        return isOpen(engine.get(duties.filing.key)!) ? undefined : 'the decision has already been filed';
       case 'extension-requested':
         if (!rectifying) return 'no rectification period is running';
         // Art. 61: 书面延期整改申请 — only a written request, made while the period runs.
@@ -117,41 +99,23 @@ const hazardRectification: ProcedureDefinition<HazardStart, HazardAction, Hazard
     const { engine, records } = ctx;
     const now = ctx.now();
     const round = currentRound(records);
-    const ref = `action/${action.actionId}`;
     switch (action.type) {
       case 'filed': {
-        const filing = engine.get('filing')!;
+        const filing = engine.get(duties.filing.key)!;
         engine.complete(filing, at, action.actor);
         records.filing = { filingNumber: action.filingNumber, filedAt: formatInstant(at), late: filing.late };
-        engine.issue({ kind: 'filing', recipients: ['station'] }, ref, now, about('责令限期整改决定备案', filing), {
-          filingNumber: action.filingNumber,
-          late: filing.late,
-        });
+        ctx.notify('filing', ['station'], about('责令限期整改决定备案', filing), { filingNumber: action.filingNumber, late: filing.late });
         break;
       }
       case 'extension-requested': {
         const n = records.rounds.reduce((count, r) => count + r.extensions.length, 0) + 1;
         round.extensions.push({ n, documentRef: action.documentRef, requestedAt: formatInstant(at), requestedUntil: action.requestedUntil });
-        const due = ctx.deadline('within-days', at, policy.extensionReviewDays);
-        engine.declare(
-          {
-            key: 'extension-review',
-            period: `request-${n}`,
-            article,
-            titleZh: '审查书面延期整改申请并报所',
-            titleEn: 'Review the written extension request and report it to the station',
-            responsible: 'officer',
-            opensAt: at,
-            dueAt: due.at,
-            basis: due.basis,
-          },
-          now,
-        );
+        ctx.owe(duties.extensionReview, { rule: 'within-days', from: at, n: policy.extensionReviewDays }, { period: `request-${n}`, opens: at });
         break;
       }
       case 'extension-reviewed': {
         const request = pendingExtension(round)!;
-        const review = engine.get('extension-review', `request-${request.n}`)!;
+        const review = engine.get(duties.extensionReview.key, `request-${request.n}`)!;
         engine.complete(review, at, action.actor);
         request.reviewedAt = formatInstant(at);
         if (action.recommendation) request.recommendation = action.recommendation;
@@ -162,7 +126,7 @@ const hazardRectification: ProcedureDefinition<HazardStart, HazardAction, Hazard
           late: review.late,
         };
         if (action.recommendation) facts.recommendation = action.recommendation;
-        engine.issue({ kind: 'extension-review', recipients: ['station'] }, ref, now, about('延期整改申请审查意见报所', review), facts);
+        ctx.notify('extension-review', ['station'], about('延期整改申请审查意见报所', review), facts);
         break;
       }
       case 'extension-decided': {
@@ -202,29 +166,12 @@ const hazardRectification: ProcedureDefinition<HazardStart, HazardAction, Hazard
           // 复查发现整改情况难以达到规定要求的，及时报告当地乡镇人民政府、街道办事处，或者通报单位上一级主管部门
           round.result = 'failed-justified';
           records.stage = 'awaiting-new-deadline';
-          const due = ctx.deadline('within-days', at, policy.failureReportDays);
-          engine.declare(
-            {
-              key: 'failure-report',
-              period: `round-${round.round}`,
-              article,
-              titleZh: '整改未达要求报告乡镇政府、街道办事处或通报上级主管部门',
-              titleEn: "Report the failed rectification to the township government or the unit's superior department",
-              responsible: 'officer',
-              opensAt: at,
-              dueAt: due.at,
-              basis: due.basis,
-            },
-            now,
-          );
+          ctx.owe(duties.failureReport, { rule: 'within-days', from: at, n: policy.failureReportDays }, { period: `round-${round.round}`, opens: at });
         } else {
           // 对无正当理由致使整改情况未达到规定要求的，按逾期不整改治安隐患依法处理
           round.result = 'failed-unjustified';
           records.stage = 'referred';
-          engine.issue({ kind: 'referral', recipients: ['station'] }, ref, now, { article, titleZh: '无正当理由未整改，按逾期不整改治安隐患依法处理' }, {
-            round: round.round,
-            rectifyBy: round.rectifyBy,
-          });
+          ctx.notify('referral', ['station'], { article, titleZh: '无正当理由未整改，按逾期不整改治安隐患依法处理' }, { round: round.round, rectifyBy: round.rectifyBy });
         }
         break;
       }
@@ -233,7 +180,7 @@ const hazardRectification: ProcedureDefinition<HazardStart, HazardAction, Hazard
         engine.complete(report, at, action.actor);
         const failed = records.rounds.find((r) => `round-${r.round}` === report.period)!;
         failed.failureReport = { recipient: action.recipient, reportedAt: formatInstant(at), late: report.late };
-        engine.issue({ kind: 'rectification-failure', recipients: [action.recipient] }, ref, now, about('整改情况难以达到规定要求的报告（通报）', report), {
+        ctx.notify('rectification-failure', [action.recipient], about('整改情况难以达到规定要求的报告（通报）', report), {
           unit: records.unit.name,
           rectifyBy: failed.rectifyBy,
           reinspectedAt: failed.reinspection!.at,
@@ -260,22 +207,11 @@ function openRound(ctx: Context, records: HazardRecords, rectifyBy: string, setB
 /** Declares the round's re-inspection after its deadline, or moves it when the deadline moved. */
 function scheduleReinspection(ctx: Context, round: HazardRound, policy: HazardPolicy, reason: string): void {
   // 整改期满: the period ends with the deadline day; the re-inspection is due within the policy's days after it.
-  const due = ctx.deadline('within-days', endOfDay(round.rectifyBy), policy.reinspectionDays);
-  ctx.engine.declare(
-    {
-      key: 'reinspection',
-      period: `round-${round.round}`,
-      article,
-      titleZh: '隐患整改复查',
-      titleEn: 'Re-inspect the rectification',
-      responsible: 'officer',
-      opensAt: startOfDay(addDays(round.rectifyBy, 1)),
-      dueAt: due.at,
-      basis: due.basis,
-    },
-    ctx.now(),
+  ctx.owe(duties.reinspection, { rule: 'within-days', from: endOfDay(round.rectifyBy), n: policy.reinspectionDays }, {
+    period: `round-${round.round}`,
+    opens: startOfDay(addDays(round.rectifyBy, 1)),
     reason,
-  );
+  });
 }
 
 function currentRound(records: HazardRecords): HazardRound {
@@ -287,11 +223,11 @@ function pendingExtension(round: HazardRound): ExtensionRequest | undefined {
 }
 
 function reinspectionOf(ctx: Context, round: HazardRound): Obligation {
-  return ctx.engine.get('reinspection', `round-${round.round}`)!;
+  return ctx.engine.get(duties.reinspection.key, `round-${round.round}`)!;
 }
 
 function openFailureReport(ctx: Context): Obligation | undefined {
-  return ctx.engine.all().find((o) => o.key === 'failure-report' && isOpen(o));
+  return ctx.engine.all().find((o) => o.key === duties.failureReport.key && isOpen(o));
 }
 
 /** Art. 62(2) and (3) for this case: every re-inspection on time, every justified failure reported. */
@@ -307,3 +243,6 @@ function kpiOf(records: HazardRecords): HazardKpi {
 function about(titleZh: string, o: Obligation) {
   return { article: o.article, titleZh, obligationKey: o.key, period: o.period };
 }
+
+/** One hazard-rectification case, from the order on the spot to the hazard rectified or the unit referred for penalty. */
+export const hazardRectificationWorkflow = caseWorkflow(hazardRectification);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { actionBase, caseStartBase, instant, localDate } from './case.schema';
+import { actionBase, caseStartBase, instant, localDate, plugIn } from './case.schema';
 import { addDays, addMonths } from './legal-time';
-import { bailPolicyDefaults, applicationKindsFor } from './bail-surveillance';
+import { applicationKindsFor, bailPolicyDefaults, bailSurveillanceProcedure } from './bail-surveillance';
 
 const person = z.object({
   name: z.string().min(1).max(100),
@@ -83,3 +83,6 @@ export const bailActionSchema = z.discriminatedUnion('type', [
 
 export type BailStart = z.infer<typeof bailStartSchema>;
 export type BailAction = z.infer<typeof bailActionSchema>;
+
+/** The bail surveillance procedure as the registry lists it. */
+export const bailSurveillancePlugin = plugIn(bailSurveillanceProcedure, { start: bailStartSchema, action: bailActionSchema });

@@ -1,4 +1,5 @@
 /** Contract of the bail / residential-surveillance procedure (取保候审 / 监视居住, Art. 41(8)). Pure. */
+import { defineProcedure } from './procedure';
 
 export type Measure = 'bail' | 'residential-surveillance';
 
@@ -47,3 +48,64 @@ export interface BailRecords {
   complianceChecks: Array<{ month: string; compliant: boolean; at: string }>;
   decision?: 'revoked' | 'changed-measure' | 'case-closed';
 }
+
+const article = '41(8)';
+
+/** Bail / residential surveillance: its descriptor and duty table. */
+export const bailSurveillanceProcedure = defineProcedure({
+  name: 'bail-surveillance',
+  workflowType: 'bailSurveillanceWorkflow',
+  titleZh: '取保候审/监视居住',
+  titleEn: 'Bail / residential surveillance',
+  articles: article,
+  policy: bailPolicyDefaults,
+  duties: {
+    subjectReport: {
+      key: 'subject-report',
+      article,
+      titleZh: '被取保候审/监视居住人报到',
+      titleEn: 'Subject reports in person',
+      responsible: 'officer',
+      // 未在规定期限内报到的，应当报所通知决定机关
+      onOverdue: { kind: 'subject-not-reported', recipients: ['station', 'decision-authority'] },
+      escalateToSupervisor: false,
+    },
+    rulesExplained: {
+      key: 'rules-explained',
+      article,
+      titleZh: '告知应遵守的规定及违反规定的法律后果',
+      titleEn: 'Explain the rules and the consequences of breaking them',
+      responsible: 'officer',
+      reminderLeadHours: 0,
+    },
+    authorityFeedback: {
+      key: 'authority-feedback',
+      article,
+      titleZh: '向决定机关反馈',
+      titleEn: 'Feedback to the decision authority',
+      responsible: 'officer',
+    },
+    complianceCheck: {
+      key: 'compliance-check',
+      article,
+      titleZh: '定期了解遵守规定情况并记录',
+      titleEn: 'Monthly compliance check',
+      responsible: 'officer',
+    },
+    expiryNotice: {
+      key: 'expiry-notice',
+      article,
+      titleZh: '期限届满十日前通知决定机关',
+      titleEn: 'Notify the decision authority 10 days before the term ends',
+      responsible: 'system',
+      issues: { kind: 'expiry-notice', recipients: ['decision-authority'] },
+    },
+    authorityDecision: {
+      key: 'authority-decision',
+      article,
+      titleZh: '决定机关作出处理决定（解除、变更或结案）',
+      titleEn: "The decision authority's decision at the end of the term",
+      responsible: 'decision-authority',
+    },
+  },
+});

@@ -5,18 +5,13 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CalendarYear } from './calendar';
 import type { DueBasis, DueChange, ObligationStatus, Recipient, Responsible } from './obligation';
+import type { Procedure } from './procedures';
 
-export const procedures = ['bail-surveillance', 'deprived-rights', 'hazard-rectification', 'dispute'] as const;
-export type Procedure = (typeof procedures)[number];
+export type { Procedure };
 
 /** Workflow id of a case: one execution per (procedure, station system case number). */
 export function caseIdOf(procedure: Procedure, caseNumber: string): string {
   return `${procedure}:${caseNumber}`;
-}
-
-export function procedureOfCaseId(caseId: string): Procedure | undefined {
-  const prefix = caseId.slice(0, caseId.indexOf(':'));
-  return (procedures as readonly string[]).includes(prefix) ? (prefix as Procedure) : undefined;
 }
 
 /** Fields every action carries; each procedure adds its own `type`s and payloads. */
@@ -90,19 +85,3 @@ export const calendarChangedSignal = defineSignal<[CalendarYear]>('calendarChang
 /** Failure types the API maps to HTTP answers. */
 export const actionRejected = 'ActionRejected';
 export const actionIdReused = 'ActionIdReused';
-
-/** Workflow type of each procedure; the API starts cases by name and never imports workflow code. */
-export const workflowTypes = {
-  'bail-surveillance': 'bailSurveillanceWorkflow',
-  dispute: 'disputeWorkflow',
-  'deprived-rights': 'deprivedRightsWorkflow',
-  'hazard-rectification': 'hazardRectificationWorkflow',
-} as const satisfies Record<Procedure, string>;
-
-/** The Temporal UI's one-line summary of a case: procedure, case number and station, no personal data. */
-export const procedureTitlesZh: Record<Procedure, string> = {
-  'bail-surveillance': '取保候审/监视居住',
-  dispute: '矛盾纠纷',
-  'deprived-rights': '剥夺政治权利',
-  'hazard-rectification': '治安隐患整改',
-};

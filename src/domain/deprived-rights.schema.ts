@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { actionBase, caseStartBase, localDate } from './case.schema';
-import { announcementAudiences } from './deprived-rights';
+import { actionBase, caseStartBase, localDate, plugIn } from './case.schema';
+import { announcementAudiences, deprivedRightsProcedure } from './deprived-rights';
 
 /** Start of a deprivation-of-political-rights case (剥夺政治权利, Art. 41(4)). */
 export const deprivedRightsStartSchema = caseStartBase
@@ -42,3 +42,6 @@ export const deprivedRightsActionSchema = z.discriminatedUnion('type', [
 
 export type DeprivedRightsStart = z.infer<typeof deprivedRightsStartSchema>;
 export type DeprivedRightsAction = z.infer<typeof deprivedRightsActionSchema>;
+
+/** The deprived rights procedure as the registry lists it. */
+export const deprivedRightsPlugin = plugIn(deprivedRightsProcedure, { start: deprivedRightsStartSchema, action: deprivedRightsActionSchema });

@@ -1,4 +1,5 @@
 /** Contract of the deprivation-of-political-rights procedure (剥夺政治权利, Art. 41(4)). Pure. */
+import { defineProcedure } from './procedure';
 
 /** The regulation's values; every one is policy, recorded on the case when it starts. */
 export const deprivedRightsPolicyDefaults = {
@@ -31,3 +32,53 @@ export interface DeprivedRightsRecords {
   rightsRestoredAt?: string;
   summary?: DeprivedRightsSummary;
 }
+
+const article = '41(4)';
+
+/** Deprivation of political rights: its descriptor and duty table. */
+export const deprivedRightsProcedure = defineProcedure({
+  name: 'deprived-rights',
+  workflowType: 'deprivedRightsWorkflow',
+  titleZh: '剥夺政治权利',
+  titleEn: 'Deprivation of political rights',
+  articles: article,
+  policy: deprivedRightsPolicyDefaults,
+  duties: {
+    announcement: {
+      key: 'announcement',
+      article,
+      titleZh: '向罪犯及其所在单位、居住地基层组织宣布犯罪事实、期限和应遵守的规定',
+      titleEn: 'Announce the crime, the term and the rules to the person, the unit and the community organisation',
+      responsible: 'officer',
+      reminderLeadHours: 0,
+    },
+    monthlyReport: {
+      key: 'monthly-report',
+      article,
+      titleZh: '督促罪犯每月报告活动情况',
+      titleEn: 'Monthly report of activities',
+      responsible: 'officer',
+    },
+    stationReport: {
+      key: 'station-report',
+      article,
+      titleZh: '执行期满前五个工作日内报所',
+      titleEn: 'Report to the station within 5 working days before the term ends',
+      responsible: 'officer',
+    },
+    writtenNotices: {
+      key: 'written-notices',
+      article,
+      titleZh: '派出所书面通知本人及其所在单位、居住地基层组织',
+      titleEn: 'The station notifies the person, the unit and the community organisation in writing',
+      responsible: 'station',
+    },
+    rightsRestored: {
+      key: 'rights-restored',
+      article,
+      titleZh: '执行期满，恢复政治权利',
+      titleEn: 'The term ends and the rights are restored',
+      responsible: 'system',
+    },
+  },
+});

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { actionBase, caseStartBase, instant, localDate, systemId } from './case.schema';
+import { actionBase, caseStartBase, instant, localDate, systemId, plugIn } from './case.schema';
 import {
   disputeCategories,
+  disputeProcedure,
   disputeSources,
   diversionTargets,
   mediationVenues,
@@ -82,3 +83,6 @@ export const disputeActionSchema = z.discriminatedUnion('type', [
 
 export type DisputeStart = z.infer<typeof disputeStartSchema>;
 export type DisputeAction = z.infer<typeof disputeActionSchema>;
+
+/** The dispute procedure as the registry lists it. */
+export const disputePlugin = plugIn(disputeProcedure, { start: disputeStartSchema, action: disputeActionSchema });

@@ -3,6 +3,7 @@
  * on-site mediation, people's or professional mediation, public-security mediation 治安调解), followed up (回访),
  * marked when repeated (重复矛盾纠纷) and escalated. Pure: no zod, no personal data in anything defined here.
  */
+import { defineProcedure } from './procedure';
 
 /** The regulation's values, or the station's where the regulation only says "promptly" (及时); all are policy. */
 export const disputePolicyDefaults = {
@@ -234,3 +235,57 @@ export interface DisputeRecords {
   kpi: DisputeKpi;
   summary?: DisputeSummary;
 }
+
+/** Dispute: its descriptor and duty table. */
+export const disputeProcedure = defineProcedure({
+  name: 'dispute',
+  workflowType: 'disputeWorkflow',
+  titleZh: '矛盾纠纷',
+  titleEn: 'Dispute',
+  articles: '72-76, 105',
+  policy: disputePolicyDefaults,
+  duties: {
+    triage: {
+      key: 'triage',
+      article: '74',
+      titleZh: '矛盾纠纷研判：分流非警务事项或介入化解',
+      titleEn: 'Triage the dispute: divert a non-police matter or intervene',
+      responsible: 'officer',
+    },
+    progressCheck: {
+      key: 'progress-check',
+      article: '75',
+      titleZh: '了解矛盾纠纷化解进展情况',
+      titleEn: 'Check on the progress of the resolution',
+      responsible: 'officer',
+    },
+    followUpVisit: {
+      key: 'follow-up-visit',
+      article: '75',
+      titleZh: '跟进回访',
+      titleEn: 'Follow-up visit',
+      responsible: 'officer',
+    },
+    agreementPerformance: {
+      key: 'agreement-performance',
+      article: '74',
+      titleZh: '检查治安调解协议履行情况',
+      titleEn: 'Check that the public-security mediation agreement was performed',
+      responsible: 'officer',
+    },
+    superiorReport: {
+      key: 'superior-report',
+      article: '74(3)',
+      titleZh: '向上级公安机关报告矛盾纠纷及其调处情况、风险隐患',
+      titleEn: 'Report the dispute, its mediation and its risk to the superior public security organ',
+      responsible: 'officer',
+    },
+    specificSubjectMark: {
+      key: 'specific-subject-mark',
+      article: '75',
+      titleZh: '标注特定对象',
+      titleEn: 'Mark a specific subject',
+      responsible: 'officer',
+    },
+  },
+});

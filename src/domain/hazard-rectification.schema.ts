@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { actionBase, caseStartBase, instant, localDate, systemId } from './case.schema';
-import { failureReportRecipients, isCreditCode } from './hazard-rectification';
+import { actionBase, caseStartBase, instant, localDate, systemId, plugIn } from './case.schema';
+import { failureReportRecipients, hazardRectificationProcedure, isCreditCode } from './hazard-rectification';
 import { localDate as localDateOf, parseInstant } from './legal-time';
 
 const documentRef = z.string().trim().min(1, 'a document reference').max(100);
@@ -57,3 +57,6 @@ export const hazardActionSchema = z.discriminatedUnion('type', [
 
 export type HazardStart = z.infer<typeof hazardStartSchema>;
 export type HazardAction = z.infer<typeof hazardActionSchema>;
+
+/** The hazard rectification procedure as the registry lists it. */
+export const hazardRectificationPlugin = plugIn(hazardRectificationProcedure, { start: hazardStartSchema, action: hazardActionSchema });

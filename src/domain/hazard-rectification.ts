@@ -1,4 +1,5 @@
 /** Contract of the hazard-rectification procedure (治安隐患整改, Art. 60–62). Pure. */
+import { defineProcedure } from './procedure';
 
 /** The regulation's values, and the station's where the regulation gives none; recorded on the case when it starts. */
 export const hazardPolicyDefaults = {
@@ -89,3 +90,45 @@ export function isCreditCode(code: string): boolean {
   const sum = creditCodeWeights.reduce((acc, weight, i) => acc + creditCodeChars.indexOf(code[i]) * weight, 0);
   return creditCodeChars[(31 - (sum % 31)) % 31] === code[17];
 }
+
+const article = '61';
+
+/** Hazard rectification: its descriptor and duty table. */
+export const hazardRectificationProcedure = defineProcedure({
+  name: 'hazard-rectification',
+  workflowType: 'hazardRectificationWorkflow',
+  titleZh: '治安隐患整改',
+  titleEn: 'Hazard rectification',
+  articles: '60-62',
+  policy: hazardPolicyDefaults,
+  duties: {
+    filing: {
+      key: 'filing',
+      article,
+      titleZh: '整改决定报所属公安机关备案',
+      titleEn: 'File the rectification decision with the public security organ',
+      responsible: 'officer',
+    },
+    extensionReview: {
+      key: 'extension-review',
+      article,
+      titleZh: '审查书面延期整改申请并报所',
+      titleEn: 'Review the written extension request and report it to the station',
+      responsible: 'officer',
+    },
+    reinspection: {
+      key: 'reinspection',
+      article,
+      titleZh: '隐患整改复查',
+      titleEn: 'Re-inspect the rectification',
+      responsible: 'officer',
+    },
+    failureReport: {
+      key: 'failure-report',
+      article,
+      titleZh: '整改未达要求报告乡镇政府、街道办事处或通报上级主管部门',
+      titleEn: "Report the failed rectification to the township government or the unit's superior department",
+      responsible: 'officer',
+    },
+  },
+});

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { CalendarYear } from '../domain/calendar';
-import { calendarChangedSignal, workflowTypes } from '../domain/case';
+import { calendarChangedSignal } from '../domain/case';
+import { workflowTypes } from '../domain/procedures';
 
 /**
  * Tells every open case that a calendar year changed; each recomputes its deadlines not yet reached. A case

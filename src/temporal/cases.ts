@@ -1,17 +1,9 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { CalendarYear } from '../domain/calendar';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import {
-  type ActionEnvelope,
-  type CaseView,
-  caseIdOf,
-  caseViewQuery,
-  procedureTitlesZh,
-  submitActionUpdate,
-  workflowTypes,
-} from '../domain/case';
+import { type ActionEnvelope, type CaseView, caseIdOf, caseViewQuery, submitActionUpdate } from '../domain/case';
 import { fingerprint } from '../domain/fingerprint';
-import type { CaseStart } from '../domain/procedures.schema';
+import { type CaseStart, procedureTitlesZh, workflowTypes } from '../domain/procedures';
 import { caseProcedureKey, caseStatusKey, officerIdKey, overdueCountKey, stationIdKey } from './search-attributes';
 
 export type StartOutcome = { caseId: string; created: true } | { caseId: string; created: false } | { caseId: string; conflict: true };

@@ -5,7 +5,8 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Pool } from 'pg';
-import { type Procedure, caseIdOf, workflowTypes } from '../../src/domain/case';
+import { caseIdOf } from '../../src/domain/case';
+import { type Procedure, workflowTypes } from '../../src/domain/procedures';
 import { bundleWorkflows, caseWorker, lastStep, testPool, uniqueQueue } from './cases';
 import { createTimeSkippingEnv } from './time-skipping';
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { procedureOfCaseId } from '../../domain/case';
-import { actionSchemas, anyActionSchema } from '../../domain/procedures.schema';
+import { procedureOfCaseId } from '../../domain/procedures';
+import { actionSchemas, anyActionSchema } from '../../domain/procedures';
 import { readCase, submitAction } from '../../temporal/cases';
 import { HttpError, invalidBody } from '../errors';
 import { caseIdParams } from './cases';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { loadCalendarYears } from '../../db/calendar';
 import { formatInstant } from '../../domain/legal-time';
-import { caseStartSchema } from '../../domain/procedures.schema';
+import { caseStartSchema } from '../../domain/procedures';
 import { readCase, startCase } from '../../temporal/cases';
 import { HttpError } from '../errors';
 

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { bailSurveillancePlugin } from './bail-surveillance.schema';
+import { deprivedRightsPlugin } from './deprived-rights.schema';
+import { disputePlugin } from './dispute.schema';
+import { hazardRectificationPlugin } from './hazard-rectification.schema';
+
+/**
+ * The registry: every procedure beatflow runs, each described once by its descriptor and schemas. Every list of
+ * procedures (names, workflow types, titles, the start and action schemas, the API's tags, the replay list) is
+ * derived from it. It carries zod: workflows import it by type only.
+ */
+export const procedureRegistry = [bailSurveillancePlugin, deprivedRightsPlugin, hazardRectificationPlugin, disputePlugin] as const;
+
+type Registry = typeof procedureRegistry;
+type Entry = Registry[number];
+export type Procedure = Entry['name'];
+
+export const procedures = procedureRegistry.map((p) => p.name) as Procedure[];
+
+export function procedureOf<P extends Procedure>(name: P): Extract<Entry, { name: P }> {
+  return procedureRegistry.find((p) => p.name === name) as Extract<Entry, { name: P }>;
+}
+
+/** The procedure a case id names (its prefix), if any. */
+export function procedureOfCaseId(caseId: string): Procedure | undefined {
+  const prefix = caseId.slice(0, caseId.indexOf(':'));
+  return procedures.find((p) => p === prefix);
+}
+
+function byName<T>(pick: (entry: Entry) => T): Record<Procedure, T> {
+  return Object.fromEntries(procedureRegistry.map((p) => [p.name, pick(p)])) as Record<Procedure, T>;
+}
+
+/** Workflow type of each procedure: the API starts cases by name and never imports workflow code. */
+export const workflowTypes = byName((p) => p.workflowType);
+
+/** The Temporal UI's one-line summary of a case starts with the procedure's Chinese title. */
+export const procedureTitlesZh = byName((p) => p.titleZh);
+
+// Mapped over a type parameter, so that a tuple maps to a tuple (what zod's unions take).
+type StartsOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: T[K] extends { start: infer S } ? S : never };
+type ActionsOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: T[K] extends { action: infer A } ? A : never };
+type Starts = StartsOf<Registry>;
+type Actions = ActionsOf<Registry>;
+
+/** The body of POST /v1/cases: one member per procedure, told apart by `procedure`. */
+export const caseStartSchema = z.discriminatedUnion('procedure', procedureRegistry.map((p) => p.start) as unknown as Starts);
+export type CaseStart = z.infer<typeof caseStartSchema>;
+
+/** Each procedure's actions; the case id says which procedure a case belongs to. */
+export const actionSchemas = byName((p) => p.action as z.ZodType<{ type: string; actionId: string; actor: string; at?: string }>);
+
+/** For the API docs: any procedure's action. */
+export const anyActionSchema = z.union(procedureRegistry.map((p) => p.action) as unknown as Actions);
+export type AnyAction = z.infer<typeof anyActionSchema>;

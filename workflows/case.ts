@@ -1,0 +1,338 @@
+/**
+ * A case as pure state: a procedure's definition, its records, the obligation engine and the working-day calendar in
+ * force. It answers actions, calendar changes and the passing of time, reading the time only from the clock it is
+ * given and doing no I/O. The case runtime gives it Temporal (workflow time, the Update, the outbox activities); the
+ * simulator in test/support gives it a fake clock.
+ */
+import type { AuditEntry } from '../activities';
+import { type CalendarYear, builtInCalendarYears, WorkingCalendar } from '../src/domain/calendar';
+import { type ActionEnvelope, type CaseView, type Procedure, actionIdReused, actionRejected } from '../src/domain/case';
+import { fingerprint } from '../src/domain/fingerprint';
+import { type DeadlineRule, computeDeadline, formatInstant, parseInstant } from '../src/domain/legal-time';
+import {
+  type DueBasis,
+  type EnginePolicy,
+  type IssuedNotice,
+  type Obligation,
+  type ObligationSpec,
+  type Recipient,
+  basisOf,
+  defaultEnginePolicy,
+  isOpen,
+} from '../src/domain/obligation';
+import type { Duty, ProcedureDescriptor } from '../src/domain/procedure';
+import { type EngineState, type NoticeSubject, type RecurrenceSpec, ObligationEngine } from './obligation-engine';
+
+/** Actions may report an act that happened a little earlier, never one in the future. */
+const clockSkewMs = 5 * 60_000;
+
+export interface CaseStartFields {
+  procedure: Procedure;
+  caseNumber: string;
+  stationId: string;
+  officerId: string;
+}
+
+/** Everything a case carries from one run to the next. */
+export interface CaseState<R> {
+  startedAt: number;
+  status: 'open' | 'closed';
+  outcome?: string;
+  closedAt?: number;
+  records: R;
+  /** The procedure's and the engine's policy when the case started: later defaults in code never change it. */
+  policy: Record<string, number>;
+  engine: EngineState;
+  /** The working-day calendar in force, year by year; later versions arrive by signal. */
+  calendar: CalendarYear[];
+  /** actionId → fingerprint of the accepted action: the same id again is answered, never applied twice. */
+  actions: Record<string, string>;
+  audit: AuditEntry[];
+  noticesWritten: number;
+  revision: number;
+  run: number;
+}
+
+export interface CaseArgs<S, R> {
+  start: S;
+  /** The calendar when the case arrived (the API reads it from the database); built-in data when absent. */
+  calendar?: CalendarYear[];
+  carried?: CaseState<R>;
+  /** Continue as new once history reaches this many events (tests force it early). */
+  maxHistoryEvents?: number;
+}
+
+/**
+ * When a duty falls due or its window opens: an instant, a legal time rule on the case's calendar (recomputed when
+ * the calendar changes), or an instant fixed by someone else with the reason for the record.
+ */
+export type Timing =
+  | number
+  | { rule: DeadlineRule; from: string | number; n: number }
+  | { at: number; rule: string; explanation: string[] };
+
+/** What a procedure sees while it declares obligations and applies actions. */
+export interface CaseContext<S, R> {
+  readonly start: S;
+  readonly records: R;
+  readonly engine: ObligationEngine;
+  readonly calendar: WorkingCalendar;
+  now(): number;
+  /** A legal deadline on the case's calendar, with the basis that lets a calendar change recompute it. */
+  deadline(rule: DeadlineRule, from: string | number, n: number, sets?: DueBasis['sets']): { at: number; basis: DueBasis };
+  /** Declares a duty of the procedure's table (or moves it, if it is open): due at `due`, its window opening at `opens`. */
+  owe(duty: Duty, due: Timing, options?: { period?: string; opens?: Timing; reason?: string }): Obligation;
+  /** Declares a duty owed every calendar month (quarter, half-year) from `from` until `until`. */
+  oweEvery(duty: Duty, recurrence: Pick<RecurrenceSpec, 'everyMonths' | 'from' | 'until'>): void;
+  /** Issues a notice to each recipient, once: `ref` (by default the action being applied) keeps it unique across retries. */
+  notify(kind: string, to: Recipient[], about: NoticeSubject, facts?: IssuedNotice['facts'], ref?: string): void;
+  close(outcome: string): void;
+}
+
+export interface ProcedureDefinition<S extends CaseStartFields, A extends ActionEnvelope, R, P extends Record<string, number>> {
+  descriptor: ProcedureDescriptor<S['procedure'], P>;
+  /** Declares the first obligations and returns the initial records. */
+  begin(ctx: Omit<CaseContext<S, R>, 'records'>, policy: P): R;
+  /** Why the action cannot be accepted now, or undefined. Must not change anything. */
+  check(ctx: CaseContext<S, R>, action: A, at: number, policy: P): string | undefined;
+  apply(ctx: CaseContext<S, R>, action: A, at: number, policy: P): void;
+  /** Reacts to duties the engine just acted on (a system duty done, a duty overdue, a period opened). */
+  onFired?(ctx: CaseContext<S, R>, fired: Obligation[], policy: P): void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyProcedureDefinition = ProcedureDefinition<any, any, any, any>;
+
+/** Why a case refuses an action: the failure type the API maps to an answer, and the reason in words. */
+export interface Rejection {
+  type: typeof actionRejected | typeof actionIdReused;
+  message: string;
+}
+
+export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P extends Record<string, number>> {
+  readonly state: CaseState<R>;
+  readonly engine: ObligationEngine;
+  private readonly policy: P & EnginePolicy;
+  private readonly ctx: CaseContext<S, R>;
+  private calendar: WorkingCalendar;
+  /** The notice ref of the action being applied. */
+  private ref?: string;
+
+  constructor(
+    readonly definition: ProcedureDefinition<S, A, R, P>,
+    readonly caseId: string,
+    args: CaseArgs<S, R>,
+    private readonly clock: () => number,
+  ) {
+    const policy = args.carried?.policy ?? { ...definition.descriptor.policy, ...defaultEnginePolicy };
+    this.policy = policy as P & EnginePolicy;
+    this.state = args.carried ?? {
+      startedAt: clock(),
+      status: 'open',
+      records: undefined as R,
+      policy,
+      engine: ObligationEngine.empty(),
+      calendar: args.calendar ?? [...builtInCalendarYears],
+      actions: {},
+      audit: [],
+      noticesWritten: 0,
+      revision: 1,
+      run: 0,
+    };
+    this.engine = new ObligationEngine(this.state.engine, enginePolicyOf(this.policy));
+    this.calendar = new WorkingCalendar(this.state.calendar);
+    this.ctx = this.context(args.start);
+    if (!args.carried) this.state.records = definition.begin(this.ctx, this.policy);
+  }
+
+  get start(): S {
+    return this.ctx.start;
+  }
+
+  /** Why `action` cannot be accepted now, or undefined; changes nothing (the Update's validator). */
+  rejection(action: A): Rejection | undefined {
+    const seen = this.state.actions[action.actionId];
+    if (seen !== undefined) {
+      return seen === fingerprint(action) ? undefined : { type: actionIdReused, message: `actionId ${action.actionId} was already used for another action` };
+    }
+    if (this.state.status === 'closed') return { type: actionRejected, message: 'the case is closed' };
+    const at = this.actionTime(action);
+    if (at > this.clock() + clockSkewMs) return { type: actionRejected, message: '`at` is in the future' };
+    const reason = this.definition.check(this.ctx, action, at, this.policy);
+    return reason ? { type: actionRejected, message: reason } : undefined;
+  }
+
+  /** Applies an accepted action once; the same actionId again answers the view and changes nothing. */
+  accept(action: A): CaseView<R> {
+    if (this.state.actions[action.actionId] !== undefined) return { ...this.view(), duplicate: true };
+    const at = this.actionTime(action);
+    this.ref = `action/${action.actionId}`;
+    try {
+      this.definition.apply(this.ctx, action, at, this.policy);
+    } finally {
+      this.ref = undefined;
+    }
+    this.fire();
+    this.state.actions[action.actionId] = fingerprint(action);
+    this.state.audit.push({ actionId: action.actionId, type: action.type, actor: action.actor, at, receivedAt: this.clock(), payload: action });
+    this.state.revision++;
+    return this.view();
+  }
+
+  /** A year of the working-day calendar was loaded: deadlines not yet reached are computed again. */
+  changeCalendar(year: CalendarYear): void {
+    const held = this.state.calendar.find((y) => y.year === year.year);
+    if (held && held.version >= year.version) return;
+    this.state.calendar = [...this.state.calendar.filter((y) => y.year !== year.year), year].sort((a, b) => a.year - b.year);
+    this.calendar = new WorkingCalendar(this.state.calendar);
+    this.engine.recompute(this.calendar, this.clock(), `working-day calendar ${year.year} version ${year.version} loaded (${year.source})`);
+    this.state.revision++;
+  }
+
+  /** Acts on every duty whose time has come; true when something happened. */
+  fire(): boolean {
+    const fired = this.engine.fire(this.clock());
+    if (fired.length) this.definition.onFired?.(this.ctx, fired, this.policy);
+    return fired.length > 0;
+  }
+
+  /** Everything the case carries into its next run. */
+  carry(): CaseState<R> {
+    this.state.run++;
+    this.state.engine = this.engine.snapshot();
+    return this.state;
+  }
+
+  view(): CaseView<R> {
+    return caseView(this.caseId, this.start, this.state, this.engine);
+  }
+
+  /**
+   * The Temporal UI's "current details": what the case is and its open duties in words, without personal data. The
+   * first line repeats the static summary, which a run started by continue-as-new does not carry.
+   */
+  details(): string {
+    const view = this.view();
+    const heading = `**${this.definition.descriptor.titleZh}** · 案件 ${view.caseNumber} · 派出所 ${view.stationId} · 民警 ${view.officerId}${view.run ? ` · 第 ${view.run + 1} 段运行` : ''}`;
+    const warnings = view.warnings.map((w) => `> 注意：${w}`);
+    if (view.status === 'closed') return [heading, `**已结案**（${view.outcome ?? ''}）`].join('\n');
+    const open = this.engine
+      .all()
+      .filter(isOpen)
+      .sort((a, b) => a.dueAt - b.dueAt);
+    const lines = open.map((o) => {
+      const status = o.status === 'overdue' ? '**已逾期**' : '待办';
+      return `- ${status} ${o.titleZh}（${o.key}${o.period ? ` ${o.period}` : ''}，第${o.article}条）截止 ${formatInstant(o.dueAt)}`;
+    });
+    return [heading, ...warnings, open.length ? '**待办义务**' : '**无待办义务**', ...lines].join('\n');
+  }
+
+  private actionTime(action: A): number {
+    return action.at ? parseInstant(action.at) : this.clock();
+  }
+
+  private context(start: S): CaseContext<S, R> {
+    const { engine, state, clock } = this;
+    const calendar = () => this.calendar;
+    const actionRef = () => this.ref;
+    const resolve = (timing: Timing, sets: DueBasis['sets']): { at: number; basis?: DueBasis } => {
+      if (typeof timing === 'number') return { at: timing };
+      if ('n' in timing) {
+        const deadline = computeDeadline(timing.rule, timing.from, timing.n, calendar());
+        return { at: deadline.dueMs, basis: basisOf(deadline, sets) };
+      }
+      return { at: timing.at, basis: { rule: timing.rule, explanation: timing.explanation, warnings: [] } };
+    };
+    return {
+      start,
+      engine,
+      get records() {
+        return state.records;
+      },
+      get calendar() {
+        return calendar();
+      },
+      now: clock,
+      deadline(rule, from, n, sets) {
+        const deadline = computeDeadline(rule, from, n, calendar());
+        return { at: deadline.dueMs, basis: basisOf(deadline, sets) };
+      },
+      owe(duty, due, { period, opens, reason } = {}) {
+        const dueAt = resolve(due, 'dueAt');
+        const opensAt = opens === undefined ? undefined : resolve(opens, 'opensAt');
+        const basis = opensAt?.basis ?? dueAt.basis;
+        const spec: ObligationSpec = { ...duty, dueAt: dueAt.at };
+        if (period !== undefined) spec.period = period;
+        if (opensAt) spec.opensAt = opensAt.at;
+        if (basis) spec.basis = basis;
+        return engine.declare(spec, clock(), reason);
+      },
+      oweEvery(duty, recurrence) {
+        engine.declareRecurring({ ...duty, ...recurrence });
+      },
+      notify(kind, to, about, facts, ref) {
+        engine.issue({ kind, recipients: to }, ref ?? actionRef() ?? `at/${clock()}`, clock(), about, facts);
+      },
+      close(outcome) {
+        state.status = 'closed';
+        state.outcome = outcome;
+        state.closedAt = clock();
+        engine.cancelOpen(clock());
+      },
+    };
+  }
+}
+
+function enginePolicyOf(policy: EnginePolicy): EnginePolicy {
+  return { reminderLeadHours: policy.reminderLeadHours, supervisorGraceHours: policy.supervisorGraceHours, systemNoticeHour: policy.systemNoticeHour };
+}
+
+function caseView<S extends CaseStartFields, R>(caseId: string, start: S, state: CaseState<R>, engine: ObligationEngine): CaseView<R> {
+  const nextDue = engine.nextDueAt();
+  const iso = (ms: number | undefined) => (ms === undefined ? undefined : formatInstant(ms));
+  return {
+    caseId,
+    procedure: start.procedure,
+    caseNumber: start.caseNumber,
+    stationId: start.stationId,
+    officerId: start.officerId,
+    status: state.status,
+    outcome: state.outcome,
+    startedAt: formatInstant(state.startedAt),
+    closedAt: iso(state.closedAt),
+    nextDueAt: iso(nextDue),
+    overdueCount: engine.overdueCount(),
+    obligations: engine.all().map((o) => ({
+      key: o.key,
+      period: o.period,
+      article: o.article,
+      titleZh: o.titleZh,
+      titleEn: o.titleEn,
+      responsible: o.responsible,
+      status: o.status,
+      opensAt: iso(o.opensAt),
+      dueAt: formatInstant(o.dueAt),
+      completedAt: iso(o.completedAt),
+      completedBy: o.completedBy,
+      late: o.late,
+      overdueAt: iso(o.overdueAt),
+      basis: o.basis,
+      changes: o.changes.length
+        ? o.changes.map((c) => ({ field: c.field ?? 'dueAt', reason: c.reason, from: formatInstant(c.from), to: formatInstant(c.to), at: formatInstant(c.at) }))
+        : undefined,
+    })),
+    notices: engine.notices.map((n) => ({
+      kind: n.kind,
+      recipient: n.recipient,
+      article: n.article,
+      obligationKey: n.obligationKey,
+      createdAt: formatInstant(n.createdAt),
+    })),
+    records: state.records,
+    policy: state.policy,
+    // A deadline computed in a year without calendar data says so for as long as it is open.
+    warnings: [...new Set(engine.all().filter(isOpen).flatMap((o) => o.basis?.warnings ?? []))],
+    calendar: state.calendar.map((y) => ({ year: y.year, version: y.version })),
+    run: state.run,
+  };
+}
