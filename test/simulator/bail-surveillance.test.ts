@@ -1,0 +1,249 @@
+import { SimulatedCase } from '../support/simulator';
+
+// Every date is pinned in 2026 (built-in calendar: National Day 10-01…10-07, make-up workdays 09-20 and 10-10).
+// 2026-03-02 is a Monday.
+
+function bail(overrides: Record<string, unknown> = {}) {
+  return SimulatedCase.start(
+    {
+      procedure: 'bail-surveillance',
+      caseNumber: 'XA-2026-0301',
+      stationId: 'S-01',
+      officerId: 'P-20931',
+      measure: 'bail',
+      subject: { name: '张三', idNumber: '110101199001011234', address: '北京市东城区某街1号' },
+      decisionAuthority: { name: '某区人民法院', kind: 'court' },
+      guarantee: { kind: 'guarantor', guarantorName: '李四' },
+      noticeReceivedAt: '2026-03-02T09:00:00+08:00',
+      reportBy: '2026-03-04T09:00:00+08:00',
+      termStart: '2026-03-02',
+      termEnd: '2026-09-30',
+      ...overrides,
+    },
+    '2026-03-02T09:00:00+08:00',
+  );
+}
+
+const sent = (c: SimulatedCase, kind: string) => c.notices(kind).map((n) => `${n.recipient} ${n.createdAt}`);
+
+describe('subject-report (Art. 41(8)): the subject reports by the decision authority’s deadline', () => {
+  test('on time: done, not late; 24 h before the deadline the officer was reminded', () => {
+    const c = bail().advanceTo('2026-03-03T10:00:00+08:00');
+    expect(sent(c, 'reminder')).toEqual(['officer 2026-03-03T09:00:00+08:00']);
+    c.act('subject-reported');
+    expect(c.obligation('subject-report')).toMatchObject({ status: 'done', late: false, completedBy: 'P-20931', completedAt: '2026-03-03T10:00:00+08:00' });
+  });
+
+  test('missed: at the deadline the station and the decision authority are told, and no one else, even days later', () => {
+    const c = bail().advanceTo('2026-03-04T09:00:00+08:00');
+    expect(c.obligation('subject-report')).toMatchObject({ status: 'overdue', overdueAt: '2026-03-04T09:00:00+08:00' });
+    expect(sent(c, 'subject-not-reported')).toEqual(['station 2026-03-04T09:00:00+08:00', 'decision-authority 2026-03-04T09:00:00+08:00']);
+    c.advanceDays(5);
+    expect(c.notices('overdue-escalation')).toEqual([]);
+    expect(c.notices('supervisor-escalation').filter((n) => n.obligationKey === 'subject-report')).toEqual([]);
+  });
+
+  test('late: a report after the deadline is recorded as late, never lost', () => {
+    const c = bail().advanceTo('2026-03-05T11:00:00+08:00');
+    c.act('subject-reported');
+    expect(c.obligation('subject-report')).toMatchObject({ status: 'done', late: true, completedAt: '2026-03-05T11:00:00+08:00' });
+  });
+});
+
+describe('rules-explained: the rules are explained within 24 hours of the report', () => {
+  test('on time, with no reminder (the officer explains them on the spot)', () => {
+    const c = bail().advanceTo('2026-03-03T10:00:00+08:00');
+    c.act('subject-reported');
+    expect(c.obligation('rules-explained')).toMatchObject({ status: 'pending', opensAt: '2026-03-03T10:00:00+08:00', dueAt: '2026-03-04T10:00:00+08:00' });
+    c.advanceHours(2).act('rules-explained');
+    expect(c.obligation('rules-explained')).toMatchObject({ status: 'done', late: false });
+    expect(c.notices('reminder').filter((n) => n.obligationKey === 'rules-explained')).toEqual([]);
+  });
+
+  test('missed: overdue to the station leader at 24 h, to the supervisor 48 h later; explained late afterwards', () => {
+    const c = bail().advanceTo('2026-03-03T10:00:00+08:00');
+    c.act('subject-reported');
+    c.advanceTo('2026-03-06T10:00:00+08:00');
+    const about = (kind: string) => c.notices(kind).filter((n) => n.obligationKey === 'rules-explained').map((n) => `${n.recipient} ${n.createdAt}`);
+    expect(about('overdue-escalation')).toEqual(['station-leader 2026-03-04T10:00:00+08:00']);
+    expect(about('supervisor-escalation')).toEqual(['supervisor 2026-03-06T10:00:00+08:00']);
+    c.act('rules-explained');
+    expect(c.obligation('rules-explained')).toMatchObject({ status: 'done', late: true, overdueAt: '2026-03-04T10:00:00+08:00' });
+  });
+});
+
+describe('authority-feedback: feedback to the decision authority within 3 days (the period rule)', () => {
+  test('a report on Wednesday: day 3 is Saturday, so the period ends with Monday; reminded Sunday night; on time Monday', () => {
+    const c = bail().advanceTo('2026-03-04T08:00:00+08:00');
+    c.act('subject-reported');
+    expect(c.obligation('authority-feedback')).toMatchObject({ opensAt: '2026-03-04T08:00:00+08:00', dueAt: '2026-03-09T23:59:59+08:00' });
+    c.advanceTo('2026-03-09T16:00:00+08:00');
+    expect(c.notices('reminder').filter((n) => n.obligationKey === 'authority-feedback').map((n) => n.createdAt)).toEqual(['2026-03-08T23:59:59+08:00']);
+    c.act('feedback-sent', { documentRef: 'FK-0309' });
+    expect(c.obligation('authority-feedback')).toMatchObject({ status: 'done', late: false });
+    expect(c.notices('authority-feedback')).toEqual([
+      expect.objectContaining({ recipient: 'decision-authority', createdAt: '2026-03-09T16:00:00+08:00', facts: { late: false, documentRef: 'FK-0309' } }),
+    ]);
+  });
+
+  test('a report on Monday 2026-09-28: day 3 falls in the National Day holiday, so the period ends with Thursday 10-08', () => {
+    const c = bail({ noticeReceivedAt: '2026-09-28T08:00:00+08:00', reportBy: '2026-09-29T09:00:00+08:00', termStart: '2026-09-28', termEnd: '2027-03-27' });
+    c.advanceTo('2026-09-28T09:00:00+08:00').act('subject-reported');
+    expect(c.obligation('authority-feedback').dueAt).toBe('2026-10-08T23:59:59+08:00');
+  });
+
+  test('missed: overdue to the station leader at the end of the period, the supervisor 48 h later; sent late, the notice says so', () => {
+    const c = bail().advanceTo('2026-03-04T08:00:00+08:00');
+    c.act('subject-reported');
+    c.act('rules-explained');
+    c.advanceTo('2026-03-12T09:00:00+08:00');
+    const about = (kind: string) => c.notices(kind).filter((n) => n.obligationKey === 'authority-feedback').map((n) => `${n.recipient} ${n.createdAt}`);
+    expect(about('overdue-escalation')).toEqual(['station-leader 2026-03-09T23:59:59+08:00']);
+    expect(about('supervisor-escalation')).toEqual(['supervisor 2026-03-11T23:59:59+08:00']);
+    c.act('feedback-sent');
+    expect(c.obligation('authority-feedback')).toMatchObject({ status: 'done', late: true });
+    expect(c.notices('authority-feedback')[0].facts).toEqual({ late: true });
+  });
+
+  test('counted from the notice when it arrives after the report', () => {
+    const c = bail({ noticeReceivedAt: '2026-03-05T09:00:00+08:00', reportBy: '2026-03-06T09:00:00+08:00' }, );
+    c.advanceTo('2026-03-02T10:00:00+08:00');
+    expect(c.rejection('feedback-sent')).toBe('feedback is due only after the subject has reported');
+    c.act('subject-reported');
+    expect(c.obligation('authority-feedback')).toMatchObject({ opensAt: '2026-03-05T09:00:00+08:00', dueAt: '2026-03-09T23:59:59+08:00' });
+  });
+
+  test('rescheduled: a period ending in a year without calendar data moves when that year is loaded, with the reason', () => {
+    const c = bail({ noticeReceivedAt: '2026-12-29T09:00:00+08:00', reportBy: '2026-12-30T09:00:00+08:00', termStart: '2026-12-29', termEnd: '2027-06-28' });
+    c.advanceTo('2026-12-29T10:00:00+08:00').act('subject-reported');
+    // 2027 is not loaded: only weekends are days off, and the deadline says so.
+    expect(c.obligation('authority-feedback').dueAt).toBe('2027-01-01T23:59:59+08:00');
+    expect(c.view().warnings.join(' ')).toMatch(/2027/);
+    c.loadCalendar({
+      year: 2027,
+      source: 'test schedule',
+      version: 1,
+      holidays: [{ from: '2027-01-01', to: '2027-01-03', name: 'New Year 元旦' }],
+      workdays: [],
+    });
+    const feedback = c.obligation('authority-feedback');
+    expect(feedback.dueAt).toBe('2027-01-04T23:59:59+08:00');
+    expect(feedback.changes).toEqual([
+      expect.objectContaining({ field: 'dueAt', from: '2027-01-01T23:59:59+08:00', to: '2027-01-04T23:59:59+08:00', reason: 'working-day calendar 2027 version 1 loaded (test schedule)' }),
+    ]);
+    expect(c.view().warnings).toEqual([]);
+  });
+});
+
+describe('compliance-check: a compliance check every calendar month of the term', () => {
+  test('periods open month by month from the term start; one on time, one missed with both escalations', () => {
+    const c = bail().advanceTo('2026-03-02T10:00:00+08:00');
+    expect(c.obligation('compliance-check', '2026-03')).toMatchObject({ opensAt: '2026-03-02T00:00:00+08:00', dueAt: '2026-03-31T23:59:59+08:00' });
+    c.act('compliance-checked', { month: '2026-03', compliant: true });
+    expect(c.obligation('compliance-check', '2026-03')).toMatchObject({ status: 'done', late: false });
+    expect(c.rejection('compliance-checked', { month: '2026-04', compliant: true })).toBe('no compliance check is open for 2026-04');
+    c.advanceTo('2026-05-03T00:00:00+08:00');
+    expect(c.obligation('compliance-check', '2026-04')).toMatchObject({ status: 'overdue', opensAt: '2026-04-01T00:00:00+08:00', overdueAt: '2026-04-30T23:59:59+08:00' });
+    const april = (kind: string) => c.notices(kind).filter((n) => n.period === '2026-04').map((n) => `${n.recipient} ${n.createdAt}`);
+    expect(april('reminder')).toEqual(['officer 2026-04-29T23:59:59+08:00']);
+    expect(april('overdue-escalation')).toEqual(['station-leader 2026-04-30T23:59:59+08:00']);
+    expect(april('supervisor-escalation')).toEqual(['supervisor 2026-05-02T23:59:59+08:00']);
+    c.act('compliance-checked', { month: '2026-04', compliant: false });
+    expect(c.obligation('compliance-check', '2026-04')).toMatchObject({ status: 'done', late: true });
+    expect(c.view().records).toMatchObject({ complianceChecks: [{ month: '2026-03', compliant: true }, { month: '2026-04', compliant: false }] });
+  });
+});
+
+describe('expiry-notice (期限届满十日前): the decision authority is told 10 days before the term ends', () => {
+  test('term ending 2026-09-30: the latest day is 09-20, a make-up workday; the notice goes out at 09:00 that day', () => {
+    const c = bail();
+    expect(c.obligation('expiry-notice')).toMatchObject({ responsible: 'system', dueAt: '2026-09-20T23:59:59+08:00' });
+    c.advanceTo('2026-09-20T08:59:00+08:00');
+    expect(c.notices('expiry-notice')).toEqual([]);
+    c.advanceTo('2026-09-20T09:00:00+08:00');
+    expect(sent(c, 'expiry-notice')).toEqual(['decision-authority 2026-09-20T09:00:00+08:00']);
+    expect(c.obligation('expiry-notice')).toMatchObject({ status: 'done', completedBy: 'system', late: false });
+  });
+
+  test('rescheduled: the term extended to 2026-10-12 moves it to 09-30, the working day before the National Day holiday', () => {
+    const c = bail().advanceTo('2026-06-01T10:00:00+08:00');
+    c.act('term-changed', { termEnd: '2026-10-12' });
+    const notice = c.obligation('expiry-notice');
+    expect(notice.dueAt).toBe('2026-09-30T23:59:59+08:00');
+    expect(notice.changes).toEqual([
+      expect.objectContaining({ from: '2026-09-20T23:59:59+08:00', to: '2026-09-30T23:59:59+08:00', reason: 'term changed by the decision authority to end 2026-10-12' }),
+    ]);
+    c.advanceTo('2026-10-01T00:00:00+08:00');
+    expect(sent(c, 'expiry-notice')).toEqual(['decision-authority 2026-09-30T09:00:00+08:00']);
+  });
+
+  test('a term extended after the notice went out owes a new notice for the new end', () => {
+    const c = bail().advanceTo('2026-09-22T10:00:00+08:00');
+    c.act('term-changed', { termEnd: '2027-01-20' });
+    expect(c.obligation('expiry-notice')).toMatchObject({ status: 'done' });
+    expect(c.obligation('expiry-notice', '2027-01-20')).toMatchObject({ status: 'pending', dueAt: '2027-01-08T23:59:59+08:00' });
+  });
+});
+
+describe('authority-decision: the decision authority decides at the end of the term', () => {
+  test('missed: the officer is reminded, the station leader told at the end of the term, the supervisor 48 h later', () => {
+    const c = bail().advanceTo('2026-10-03T00:00:00+08:00');
+    const about = (kind: string) => c.notices(kind).filter((n) => n.obligationKey === 'authority-decision').map((n) => `${n.recipient} ${n.createdAt}`);
+    expect(about('reminder')).toEqual(['officer 2026-09-29T23:59:59+08:00']);
+    expect(about('overdue-escalation')).toEqual(['station-leader 2026-09-30T23:59:59+08:00']);
+    expect(about('supervisor-escalation')).toEqual(['supervisor 2026-10-02T23:59:59+08:00']);
+  });
+
+  test('the decision closes the case and cancels what is still open', () => {
+    const c = bail().advanceTo('2026-03-03T10:00:00+08:00');
+    c.act('subject-reported');
+    const v = c.act('authority-decided', { decision: 'revoked' });
+    expect(v).toMatchObject({ status: 'closed', outcome: 'revoked', closedAt: '2026-03-03T10:00:00+08:00' });
+    expect(c.obligation('authority-decision')).toMatchObject({ status: 'done', late: false });
+    expect(c.obligation('authority-feedback').status).toBe('cancelled');
+    expect(c.rejection('feedback-sent')).toBe('the case is closed');
+    c.advanceTo('2026-10-30T00:00:00+08:00');
+    expect(c.notices('overdue-escalation')).toEqual([]);
+  });
+});
+
+describe('records and refusals', () => {
+  test('applications fit the measure, are decided once; violations go to the decision authority', () => {
+    const c = bail().advanceTo('2026-03-03T10:00:00+08:00');
+    expect(c.rejection('application-received', { applicationId: 'A-1', kind: 'leave-residence' })).toBe('a leave-residence application does not apply to bail');
+    c.act('application-received', { applicationId: 'A-1', kind: 'leave-city-or-county' });
+    expect(c.rejection('application-received', { applicationId: 'A-1', kind: 'leave-city-or-county' })).toBe('application A-1 was already received');
+    c.act('application-decided', { applicationId: 'A-1', decision: 'approved' });
+    expect(c.rejection('application-decided', { applicationId: 'A-1', decision: 'refused' })).toBe('application A-1 was already decided');
+    c.act('violation-reported', { by: 'subject', description: 'left the city without leave' });
+    expect(c.notices('violation')).toEqual([
+      expect.objectContaining({ recipient: 'decision-authority', article: '41(8)', createdAt: '2026-03-03T10:00:00+08:00', facts: { by: 'subject', description: 'left the city without leave' } }),
+    ]);
+  });
+
+  test('a deposit case has no guarantor; a term may not pass 12 months of bail; an act may not be dated in the future', () => {
+    const c = bail({ guarantee: { kind: 'deposit', amount: 5000 } }).advanceTo('2026-03-03T10:00:00+08:00');
+    expect(c.rejection('violation-reported', { by: 'guarantor', description: 'x' })).toBe('the case has no guarantor');
+    expect(c.rejection('term-changed', { termEnd: '2027-03-02' })).toBe('a bail term may not exceed 12 months (until 2027-03-01)');
+    expect(c.rejection('subject-reported', { at: '2026-03-03T11:00:00+08:00' })).toBe('`at` is in the future');
+  });
+
+  test('the same actionId twice is applied once', () => {
+    const c = bail().advanceTo('2026-03-03T10:00:00+08:00');
+    const actionId = '6f1c1d4e-0a5b-4c1e-9a3e-1f2b3c4d5e6f';
+    c.act('violation-reported', { actionId, by: 'subject', description: 'x' });
+    expect(c.act('violation-reported', { actionId, by: 'subject', description: 'x' }).duplicate).toBe(true);
+    expect(c.notices('violation')).toHaveLength(1);
+    expect(c.rejection('violation-reported', { actionId, by: 'subject', description: 'other' })).toMatch(/already used for another action/);
+  });
+
+  test('continue-as-new carries the case whole: duties, records and the actions already accepted', () => {
+    const c = bail().advanceTo('2026-03-03T10:00:00+08:00');
+    c.act('subject-reported');
+    const before = c.view();
+    c.continueAsNew();
+    expect(c.view()).toEqual({ ...before, run: 1 });
+    c.advanceTo('2026-03-09T23:59:59.999+08:00');
+    expect(c.obligation('authority-feedback').status).toBe('overdue');
+  });
+});

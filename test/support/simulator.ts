@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type { CalendarYear } from '../../src/domain/calendar';
+import { type ActionEnvelope, type CaseView, caseIdOf } from '../../src/domain/case';
+import { formatInstant, parseInstant } from '../../src/domain/legal-time';
+import type { IssuedNotice } from '../../src/domain/obligation';
+import { type Procedure, procedureOf, workflowTypes } from '../../src/domain/procedures';
+import * as workflows from '../../workflows';
+import { type AnyProcedureDefinition, type CaseArgs, Case } from '../../workflows/case';
+
+const hour = 3_600_000;
+const day = 24 * hour;
+
+/** The definition a procedure's workflow runs, found through the registry as the worker finds the workflow. */
+export function definitionOf(procedure: Procedure): AnyProcedureDefinition {
+  const workflow = (workflows as Record<string, { definition?: AnyProcedureDefinition }>)[workflowTypes[procedure]];
+  if (!workflow?.definition) throw new Error(`workflows/index.ts exports no case workflow ${workflowTypes[procedure]} for ${procedure}`);
+  return workflow.definition;
+}
+
+/** Why a simulated case refused an action, as the Update's validator would have said. */
+export class Rejected extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Instant = string | number;
+
+const ms = (t: Instant) => (typeof t === 'number' ? t : parseInstant(t));
+
+/**
+ * A case of a procedure on a fake clock: the procedure's definition and the obligation engine exactly as the workflow
+ * runs them, without Temporal or PostgreSQL. Time moves only when the test says so; every wake-up the workflow would
+ * take on the way (reminder, due time, escalation, a period opening) happens in order.
+ */
+export class SimulatedCase {
+  private kase: Case<never, ActionEnvelope, unknown, Record<string, number>>;
+
+  private constructor(
+    private readonly args: CaseArgs<unknown, unknown>,
+    private clock: number,
+  ) {
+    this.kase = this.build(args);
+    this.kase.fire();
+  }
+
+  /** Starts a case at `at`; the start is validated by the procedure's schema as the API would. */
+  static start(start: { procedure: Procedure } & Record<string, unknown>, at: Instant, calendar?: CalendarYear[]): SimulatedCase {
+    const parsed = procedureOf(start.procedure).start.parse(start);
+    return new SimulatedCase({ start: parsed, calendar }, ms(at));
+  }
+
+  get now(): number {
+    return this.clock;
+  }
+
+  /** Reports an action now (its `at` defaults to now), validated by the procedure's schema; throws Rejected if refused. */
+  act(type: string, fields: Record<string, unknown> = {}): CaseView {
+    const envelope = { actionId: randomUUID(), actor: this.kase.start.officerId, ...fields, type };
+    const action = this.procedure().action.parse(envelope) as ActionEnvelope;
+    const rejection = this.kase.rejection(action);
+    if (rejection) throw new Rejected(rejection.type, rejection.message);
+    return structuredClone(this.kase.accept(action));
+  }
+
+  /** The reason the case gives for refusing the action; fails the test if it was accepted. */
+  rejection(type: string, fields: Record<string, unknown> = {}): string {
+    try {
+      this.act(type, fields);
+    } catch (err) {
+      if (err instanceof Rejected) return err.message;
+      throw err;
+    }
+    throw new Error(`${type} was accepted`);
+  }
+
+  /** Moves the clock to `target`, taking every wake-up on the way. */
+  advanceTo(target: Instant): this {
+    const until = ms(target);
+    if (until < this.clock) throw new Error(`cannot go back from ${formatInstant(this.clock)} to ${formatInstant(until)}`);
+    for (;;) {
+      const wake = this.kase.state.status === 'open' ? this.kase.engine.nextWake(this.clock) : undefined;
+      if (!wake || wake.at > until) break;
+      this.clock = wake.at;
+      this.kase.fire();
+    }
+    this.clock = until;
+    this.kase.fire();
+    return this;
+  }
+
+  advanceHours(hours: number): this {
+    return this.advanceTo(this.clock + hours * hour);
+  }
+
+  advanceDays(days: number): this {
+    return this.advanceTo(this.clock + days * day);
+  }
+
+  /** A year of the working-day calendar loaded while the case runs. */
+  loadCalendar(year: CalendarYear): this {
+    this.kase.changeCalendar(year);
+    this.kase.fire();
+    return this;
+  }
+
+  /** Carries the state into a new run as continue-as-new does (through JSON, as Temporal stores it). */
+  continueAsNew(): this {
+    const carried = JSON.parse(JSON.stringify(this.kase.carry()));
+    this.kase = this.build({ ...this.args, carried });
+    return this;
+  }
+
+  view(): CaseView {
+    return structuredClone(this.kase.view());
+  }
+
+  obligation(key: string, period?: string) {
+    const found = this.view().obligations.find((o) => o.key === key && o.period === period);
+    if (!found) throw new Error(`no obligation ${key}${period ? ` ${period}` : ''}`);
+    return found;
+  }
+
+  /** Notices issued so far, with the facts they state and when (local time). */
+  notices(kind?: string): Array<Omit<IssuedNotice, 'createdAt'> & { createdAt: string }> {
+    return this.kase.engine.notices.filter((n) => kind === undefined || n.kind === kind).map((n) => ({ ...structuredClone(n), createdAt: formatInstant(n.createdAt) }));
+  }
+
+  /** The "current details" the Temporal UI shows. */
+  details(): string {
+    return this.kase.details();
+  }
+
+  private procedure() {
+    return procedureOf(this.kase.start.procedure);
+  }
+
+  private build(args: CaseArgs<unknown, unknown>) {
+    const start = args.start as { procedure: Procedure; caseNumber: string };
+    const definition = definitionOf(start.procedure);
+    return new Case(definition, caseIdOf(start.procedure, start.caseNumber), args as CaseArgs<never, unknown>, () => this.clock);
+  }
+}
