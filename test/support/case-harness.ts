@@ -5,6 +5,7 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Pool } from 'pg';
+import type { CaseActivities } from '../../activities';
 import { caseIdOf } from '../../src/domain/case';
 import { type Procedure, workflowTypes } from '../../src/domain/procedures';
 import { bundleWorkflows, caseWorker, lastStep, testPool, uniqueQueue } from './cases';
@@ -41,10 +42,10 @@ export class CaseHarness {
   async withCase<S extends { procedure: Procedure; caseNumber: string }>(
     start: (now: number) => S,
     body: (handle: WorkflowHandle, start: S, now: number) => Promise<void>,
-    options: { maxHistoryEvents?: number; budgetMs?: number } = {},
+    options: { maxHistoryEvents?: number; budgetMs?: number; activities?: CaseActivities } = {},
   ): Promise<void> {
     const taskQueue = uniqueQueue('case');
-    const worker = await caseWorker(this.env, taskQueue, this.bundle, this.pool);
+    const worker = await caseWorker(this.env, taskQueue, this.bundle, options.activities ?? this.pool);
     const now = await this.now();
     const s = start(now);
     await worker.runUntil(async () => {

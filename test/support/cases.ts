@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Pool } from 'pg';
 import pino from 'pino';
-import { createActivities } from '../../activities';
+import { type CaseActivities, createActivities } from '../../activities';
 import type { BailStart } from '../../src/domain/bail-surveillance.schema';
 import type { DeprivedRightsStart } from '../../src/domain/deprived-rights.schema';
 import { type CaseView, caseViewQuery, submitActionUpdate, type ActionEnvelope } from '../../src/domain/case';
@@ -32,13 +32,28 @@ export function uniqueQueue(name: string): string {
   return `${name}-${randomUUID().slice(0, 8)}`;
 }
 
-export async function caseWorker(env: TestWorkflowEnvironment, taskQueue: string, bundle: WorkflowBundleWithSourceMap, pool: Pool): Promise<Worker> {
+/** A worker for the case workflows, with the real activities on `pool` or the given ones (jest.fn fakes). */
+export async function caseWorker(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  bundle: WorkflowBundleWithSourceMap,
+  activities: Pool | CaseActivities,
+): Promise<Worker> {
   return Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: bundle,
-    activities: createActivities({ pool, logger: silentLogger }),
+    activities: activities instanceof Pool ? createActivities({ pool: activities, logger: silentLogger }) : activities,
   });
+}
+
+/** Activities that record their calls and write nothing: for time-skipping tests that are not about the database. */
+export function fakeActivities() {
+  return {
+    issueNotice: jest.fn<ReturnType<CaseActivities['issueNotice']>, Parameters<CaseActivities['issueNotice']>>(async () => ({ written: true })),
+    recordAction: jest.fn<ReturnType<CaseActivities['recordAction']>, Parameters<CaseActivities['recordAction']>>(async () => undefined),
+    saveCase: jest.fn<ReturnType<CaseActivities['saveCase']>, Parameters<CaseActivities['saveCase']>>(async () => ({ saved: true })),
+  } satisfies CaseActivities;
 }
 
 /** A bail case whose dates are laid out from `now` (the test server's clock). */

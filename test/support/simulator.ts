@@ -5,7 +5,7 @@ import { formatInstant, parseInstant } from '../../src/domain/legal-time';
 import type { IssuedNotice } from '../../src/domain/obligation';
 import { type Procedure, procedureOf, workflowTypes } from '../../src/domain/procedures';
 import * as workflows from '../../workflows';
-import { type AnyProcedureDefinition, type CaseArgs, Case } from '../../workflows/case';
+import { type AnyProcedureDefinition, type CaseArgs, type CaseStartFields, Case } from '../../workflows/case';
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -37,7 +37,7 @@ const ms = (t: Instant) => (typeof t === 'number' ? t : parseInstant(t));
  * take on the way (reminder, due time, escalation, a period opening) happens in order.
  */
 export class SimulatedCase {
-  private kase: Case<never, ActionEnvelope, unknown, Record<string, number>>;
+  private kase: Case<CaseStartFields, ActionEnvelope, unknown, Record<string, number>>;
 
   private constructor(
     private readonly args: CaseArgs<unknown, unknown>,
@@ -141,6 +141,6 @@ export class SimulatedCase {
   private build(args: CaseArgs<unknown, unknown>) {
     const start = args.start as { procedure: Procedure; caseNumber: string };
     const definition = definitionOf(start.procedure);
-    return new Case(definition, caseIdOf(start.procedure, start.caseNumber), args as CaseArgs<never, unknown>, () => this.clock);
+    return new Case(definition, caseIdOf(start.procedure, start.caseNumber), args as CaseArgs<CaseStartFields, unknown>, () => this.clock);
   }
 }
