@@ -43,6 +43,12 @@ describe('subject-report (Art. 41(8)): the subject reports by the decision autho
     expect(c.notices('supervisor-escalation').filter((n) => n.obligationKey === 'subject-report')).toEqual([]);
   });
 
+  test('a deadline already past when the case arrives is acted on at once, at the arrival', () => {
+    const c = bail({ noticeReceivedAt: '2026-02-27T09:00:00+08:00', reportBy: '2026-02-28T09:00:00+08:00' });
+    expect(c.obligation('subject-report')).toMatchObject({ status: 'overdue', overdueAt: '2026-03-02T09:00:00+08:00' });
+    expect(sent(c, 'subject-not-reported')).toEqual(['station 2026-03-02T09:00:00+08:00', 'decision-authority 2026-03-02T09:00:00+08:00']);
+  });
+
   test('late: a report after the deadline is recorded as late, never lost', () => {
     const c = bail().advanceTo('2026-03-05T11:00:00+08:00');
     c.act('subject-reported');
