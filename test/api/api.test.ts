@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import pino from 'pino';
 import { createActivities } from '../../activities';
-import { buildApp } from '../../src/api/app';
+import { app as apiApp, serverOptions } from '../../src/api/app';
 import type { CaseView } from '../../src/domain/case';
 import { redactedPaths } from '../../src/logger';
 import { caseStatusKey, stationIdKey } from '../../src/temporal/search-attributes';
@@ -39,7 +39,8 @@ beforeAll(async () => {
   running = worker.run();
   const sink = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
   const logger = pino({ level: 'info', redact: { paths: redactedPaths, censor: '[redacted]' } }, sink);
-  app = await buildApp({ logger, temporal: { client, namespace: 'default', taskQueue }, db: { pool } });
+  app = Fastify(serverOptions(logger));
+  await app.register(apiApp, { temporal: { client, namespace: 'default', taskQueue }, db: { pool } });
 });
 
 afterAll(async () => {
