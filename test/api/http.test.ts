@@ -81,6 +81,14 @@ describe('GET /v1/cases/:caseId', () => {
 });
 
 describe('POST /v1/cases/:caseId/actions', () => {
+  test('a case id too short to be one is 400 naming it, with the usual error body', async () => {
+    const res = await post('/v1/cases/ab/actions', action({ type: 'subject-reported' }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      error: { code: 'invalid-request', message: expect.stringContaining('params.caseId'), fields: [{ path: 'params.caseId', message: expect.any(String) }] },
+    });
+  });
+
   test("malformed → 400 naming the fields of the case's own procedure, and the case is unchanged", async () => {
     const { caseId } = await startedCase();
     const malformed = await post(`${casePath(caseId)}/actions`, { type: 'compliance-checked', actionId: 'not-a-uuid', actor: 'P-1', month: '2026-13' });

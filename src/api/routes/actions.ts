@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
 import { procedureOfCaseId } from '../../domain/case';
 import { actionSchemas, anyActionSchema } from '../../domain/procedures.schema';
 import { readCase, submitAction } from '../../temporal/cases';
@@ -18,7 +18,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         body: anyActionSchema,
       },
       // The body is validated against the case's own procedure below, so its errors name that procedure's fields.
-      validatorCompiler: ({ httpPart }) => (data) => (httpPart === 'body' ? { value: data } : { value: caseIdParams.parse(data) }),
+      validatorCompiler: (route) => (route.httpPart === 'body' ? (data) => ({ value: data }) : validatorCompiler({ ...route, schema: caseIdParams })),
     },
     async (request) => {
       const { caseId } = request.params;
