@@ -1,13 +1,13 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Pool } from 'pg';
+import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
+import fp from 'fastify-plugin';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { registerErrorHandling } from './errors';
-import { dbPlugin } from './plugins/db';
-import { temporalPlugin } from './plugins/temporal';
+import { authPlugin } from './plugins/auth';
+import { type DbPluginOptions, dbPlugin } from './plugins/db';
+import { type TemporalPluginOptions, temporalPlugin } from './plugins/temporal';
 import { actionsRoutes } from './routes/actions';
 import { calendarRoutes } from './routes/calendar';
 import { casesRoutes } from './routes/cases';
@@ -22,11 +22,12 @@ declare module 'fastify' {
 }
 
 export interface AppOptions {
-  logger: Logger;
-  temporal: { client?: Client; address?: string; namespace: string; taskQueue: string };
-  db: { pool?: Pool; databaseUrl?: string; poolSize?: number };
   /** Bearer tokens accepted on /v1; none: the API is open (development). */
   apiTokens?: string[];
+  /** How to reach Temporal; omitted when a plugin named `temporal` is registered before the app (the tests' fake). */
+  temporal?: TemporalPluginOptions;
+  /** How to reach PostgreSQL; omitted when a plugin named `db` is registered before the app (the tests' fake). */
+  db?: DbPluginOptions;
 }
 
 /** One line per request: route, status, case and action type; never a body (it may carry personal data). */
@@ -48,37 +49,33 @@ class RequestLog extends LogController {
   }
 }
 
-/** Builds the HTTP API; the entry file only listens and closes it. */
-export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: options.logger as FastifyBaseLogger, logController: new RequestLog() }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandling(app);
-
-  const tokens = new Set(options.apiTokens ?? []);
-  if (tokens.size) {
-    app.addHook('onRequest', async (request, reply) => {
-      if (!request.url.startsWith('/v1/')) return;
-      const token = request.headers.authorization?.replace(/^Bearer /, '');
-      if (!token || !tokens.has(token)) {
-        return reply.code(401).send({ error: { code: 'unauthorized', message: 'a valid bearer token is required' } });
-      }
-    });
-  }
-
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'beatflow', version: '0.1.0', description: 'Legal procedures of community policing, kept by Temporal' },
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(temporalPlugin, options.temporal);
-  await app.register(dbPlugin, options.db);
-  await app.register(healthRoutes);
-  await app.register(casesRoutes);
-  await app.register(actionsRoutes);
-  await app.register(timeRoutes);
-  await app.register(calendarRoutes);
-  return app as unknown as FastifyInstance;
+/** The options of the Fastify instance the app is registered on: the API's logger and its one line per request. */
+export function serverOptions(logger: Logger): FastifyServerOptions {
+  return { loggerInstance: logger as FastifyBaseLogger, logController: new RequestLog() };
 }
+
+/** The HTTP API as one plugin: auth, the Temporal client, the database, the docs and the routes by resource. */
+export const app = fp<AppOptions>(
+  async (instance, options) => {
+    instance.setValidatorCompiler(validatorCompiler);
+    instance.setSerializerCompiler(serializerCompiler);
+    registerErrorHandling(instance);
+
+    await instance.register(swagger, {
+      openapi: {
+        info: { title: 'beatflow', version: '0.1.0', description: 'Legal procedures of community policing, kept by Temporal' },
+      },
+      transform: jsonSchemaTransform,
+    });
+    await instance.register(swaggerUi, { routePrefix: '/docs' });
+    await instance.register(authPlugin, { tokens: options.apiTokens });
+    if (options.temporal) await instance.register(temporalPlugin, options.temporal);
+    if (options.db) await instance.register(dbPlugin, options.db);
+    await instance.register(healthRoutes);
+    await instance.register(casesRoutes);
+    await instance.register(actionsRoutes);
+    await instance.register(timeRoutes);
+    await instance.register(calendarRoutes);
+  },
+  { name: 'beatflow-api' },
+);

@@ -1,9 +1,14 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { loadConfig } from '../config';
 import { runMigrations } from '../db/migrate';
 import { createLogger } from '../logger';
-import { buildApp } from './app';
+import { app, serverOptions } from './app';
 
-/** Production entry of the API process. */
+/** How long requests in flight may take to finish after a stop signal. */
+const closeGraceMs = 10_000;
+
+/** Production entry of the API process: builds Fastify, registers the app, listens, and closes on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
@@ -11,19 +16,40 @@ async function main(): Promise<void> {
     throw new Error('TEMPORAL_ADDRESS and DATABASE_URL are required (npm start runs embedded servers instead)');
   }
   await runMigrations(config.DATABASE_URL, logger);
-  const app = await buildApp({
-    logger,
+  const server = Fastify(serverOptions(logger));
+  await server.register(app, {
     temporal: { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
     db: { databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE },
     apiTokens: config.API_TOKENS?.split(',').map((t) => t.trim()).filter(Boolean),
   });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      logger.info({ signal }, 'closing');
-      app.close().then(() => process.exit(0), () => process.exit(1));
-    });
-  }
-  await app.listen({ host: config.HOST, port: config.PORT });
+  closeOnSignals(server, logger);
+  await server.listen({ host: config.HOST, port: config.PORT });
+}
+
+/** The first signal stops new requests and lets those in flight finish; a second one, or the grace running out, exits at once. */
+function closeOnSignals(server: FastifyInstance, logger: Logger): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) {
+      logger.warn({ signal }, 'closing at once');
+      process.exit(1);
+    }
+    closing = true;
+    logger.info({ signal }, 'closing');
+    setTimeout(() => {
+      logger.error({ graceMs: closeGraceMs }, 'requests still in flight after the grace period');
+      process.exit(1);
+    }, closeGraceMs).unref();
+    server.close().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'closing failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
 
 main().catch((err) => {

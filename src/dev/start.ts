@@ -5,8 +5,9 @@
  */
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
+import Fastify from 'fastify';
 import { createCaseWorker } from '../../worker/run';
-import { buildApp } from '../api/app';
+import { app as apiApp, serverOptions } from '../api/app';
 import { loadConfig } from '../config';
 import { runMigrations } from '../db/migrate';
 import { createPool } from '../db/pool';
@@ -70,8 +71,8 @@ async function main(): Promise<void> {
       await running;
     });
 
-    const app = await buildApp({
-      logger,
+    const app = Fastify(serverOptions(logger));
+    await app.register(apiApp, {
       temporal: { address: temporalAddress, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
       db: { pool },
       apiTokens: config.API_TOKENS?.split(',').map((t) => t.trim()).filter(Boolean),

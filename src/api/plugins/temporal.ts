@@ -10,21 +10,20 @@ declare module 'fastify' {
 }
 
 export interface TemporalPluginOptions {
-  /** An existing client (tests); otherwise one is connected to `address` and closed with the app. */
+  /** An existing client, whose owner closes its connection; otherwise one is connected to `address` and closed with the app. */
   client?: Client;
   address?: string;
   namespace: string;
   taskQueue: string;
 }
 
-/** The Temporal client, shared by every route; its connection closes with the app. */
+/** The Temporal client, shared by every route. */
 export const temporalPlugin = fp<TemporalPluginOptions>(
   async (app, options) => {
-    const owned = !options.client;
     const client = options.client ?? (await connectClient(options.address ?? 'localhost:7233', options.namespace));
     app.decorate('temporal', client);
     app.decorate('taskQueue', options.taskQueue);
-    if (owned) app.addHook('onClose', async () => client.connection.close());
+    if (!options.client) app.addHook('onClose', async () => client.connection.close());
   },
   { name: 'temporal' },
 );

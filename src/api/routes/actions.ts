@@ -1,12 +1,12 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { procedureOfCaseId } from '../../domain/procedures';
-import { actionSchemas, anyActionSchema } from '../../domain/procedures';
+import fp from 'fastify-plugin';
+import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
+import { actionSchemas, anyActionSchema, procedureOfCaseId } from '../../domain/procedures';
 import { readCase, submitAction } from '../../temporal/cases';
 import { HttpError, invalidBody } from '../errors';
 import { caseIdParams } from './cases';
 
 /** Actions: what an officer or the station system reports, delivered to the case as a validated Update. */
-export const actionsRoutes: FastifyPluginAsyncZod = async (app) => {
+const routes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/v1/cases/:caseId/actions',
     {
@@ -17,7 +17,7 @@ export const actionsRoutes: FastifyPluginAsyncZod = async (app) => {
         body: anyActionSchema,
       },
       // The body is validated against the case's own procedure below, so its errors name that procedure's fields.
-      validatorCompiler: ({ httpPart }) => (data) => (httpPart === 'body' ? { value: data } : { value: caseIdParams.parse(data) }),
+      validatorCompiler: (route) => (route.httpPart === 'body' ? (data) => ({ value: data }) : validatorCompiler({ ...route, schema: caseIdParams })),
     },
     async (request) => {
       const { caseId } = request.params;
@@ -31,9 +31,10 @@ export const actionsRoutes: FastifyPluginAsyncZod = async (app) => {
       const outcome = await submitAction(app.temporal, caseId, action);
       if ('view' in outcome) return outcome.view;
       // The case has ended: the action was accepted before only if the audit log holds its id.
-      const { rowCount } = await app.db.query('SELECT 1 FROM audit_log WHERE case_id = $1 AND action_id = $2', [caseId, action.actionId]);
-      if (!rowCount) throw new HttpError(409, 'action-rejected', 'the case is closed');
+      if (!(await app.db.audit.actionRecorded(caseId, action.actionId))) throw new HttpError(409, 'action-rejected', 'the case is closed');
       return { ...(await readCase(app.temporal, caseId)), duplicate: true };
     },
   );
 };
+
+export const actionsRoutes = fp(routes, { name: 'actions-routes', dependencies: ['auth', 'db', 'temporal'], encapsulate: true });

@@ -1,6 +1,6 @@
+import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { loadCalendarYears } from '../../db/calendar';
 import { WorkingCalendar } from '../../domain/calendar';
 import { computeDeadline, deadlineRules, parseInstant } from '../../domain/legal-time';
 
@@ -18,15 +18,17 @@ const deadlineQuery = z.object({
 });
 
 /** Legal time arithmetic: when a duty falls due under one of the regulation's period rules. */
-export const timeRoutes: FastifyPluginAsyncZod = async (app) => {
+const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/time/deadline',
     { schema: { summary: 'Compute a legal deadline on the working-day calendar', tags: ['time'], querystring: deadlineQuery } },
     async (request) => {
       const { rule, from, n } = request.query;
-      const calendar = new WorkingCalendar(await loadCalendarYears(app.db));
+      const calendar = new WorkingCalendar(await app.db.calendar.years());
       const deadline = computeDeadline(rule as (typeof deadlineRules)[number], from, n, calendar);
       return { rule, from, n, due: deadline.due, explanation: deadline.explanation, warnings: deadline.warnings };
     },
   );
 };
+
+export const timeRoutes = fp(routes, { name: 'time-routes', dependencies: ['auth', 'db'], encapsulate: true });

@@ -1,0 +1,48 @@
+import type { Pool } from 'pg';
+import type { CaseStatus, Procedure } from '../domain/case';
+import { formatInstant } from '../domain/legal-time';
+
+/** A case as the read model lists it. */
+export interface CaseSummary {
+  caseId: string;
+  procedure: Procedure;
+  caseNumber: string;
+  stationId: string;
+  officerId: string;
+  status: CaseStatus;
+  outcome?: string;
+  nextDueAt?: string;
+  overdueCount: number;
+}
+
+export interface CaseFilter {
+  stationId?: string;
+  officerId?: string;
+  procedure?: string;
+  status?: CaseStatus;
+  limit: number;
+}
+
+/** Cases of the read model that match every given filter, soonest deadline first. */
+export async function listCases(pool: Pick<Pool, 'query'>, filter: CaseFilter): Promise<CaseSummary[]> {
+  const { stationId, officerId, procedure, status, limit } = filter;
+  const { rows } = await pool.query(
+    `SELECT case_id, procedure, case_number, station_id, officer_id, status, outcome, next_due_at, overdue_count
+       FROM cases
+      WHERE ($1::text IS NULL OR station_id = $1) AND ($2::text IS NULL OR officer_id = $2)
+        AND ($3::text IS NULL OR procedure = $3) AND ($4::text IS NULL OR status = $4)
+      ORDER BY next_due_at ASC NULLS LAST, case_id LIMIT $5`,
+    [stationId ?? null, officerId ?? null, procedure ?? null, status ?? null, limit],
+  );
+  return rows.map((r) => ({
+    caseId: r.case_id,
+    procedure: r.procedure,
+    caseNumber: r.case_number,
+    stationId: r.station_id,
+    officerId: r.officer_id,
+    status: r.status,
+    outcome: r.outcome ?? undefined,
+    nextDueAt: r.next_due_at ? formatInstant(r.next_due_at.getTime()) : undefined,
+    overdueCount: r.overdue_count,
+  }));
+}

@@ -1,0 +1,33 @@
+import type { Pool } from 'pg';
+import type { CalendarYear } from '../domain/calendar';
+import { actionRecorded } from './audit';
+import { loadCalendarYear, loadCalendarYears, replaceCalendarYear } from './calendar';
+import { type CaseFilter, type CaseSummary, listCases } from './cases';
+
+/** What the API reads and writes in PostgreSQL, by resource; tests give an in-memory one of the same shape. */
+export interface Repository {
+  cases: { list(filter: CaseFilter): Promise<CaseSummary[]> };
+  audit: { actionRecorded(caseId: string, actionId: string): Promise<boolean> };
+  calendar: {
+    years(): Promise<CalendarYear[]>;
+    year(year: number): Promise<CalendarYear | undefined>;
+    replace(year: Omit<CalendarYear, 'version'>): Promise<{ year: CalendarYear; changed: boolean }>;
+  };
+  /** Resolves when the database answers. */
+  ping(): Promise<void>;
+}
+
+export function createRepository(pool: Pool): Repository {
+  return {
+    cases: { list: (filter) => listCases(pool, filter) },
+    audit: { actionRecorded: (caseId, actionId) => actionRecorded(pool, caseId, actionId) },
+    calendar: {
+      years: () => loadCalendarYears(pool),
+      year: (year) => loadCalendarYear(pool, year),
+      replace: (year) => replaceCalendarYear(pool, year),
+    },
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+  };
+}

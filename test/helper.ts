@@ -1,0 +1,240 @@
+/**
+ * Builds the HTTP API on fake Temporal and database plugins, registered under the real plugins' names, so HTTP
+ * behaviour is tested with `app.inject` and no servers. The real stack is tested in test/api/api.test.ts.
+ */
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import pino, { type Logger } from 'pino';
+import { app, serverOptions } from '../src/api/app';
+import type { CaseFilter, CaseSummary } from '../src/db/cases';
+import type { Repository } from '../src/db/repository';
+import { builtInCalendarYears, type CalendarYear } from '../src/domain/calendar';
+import { type ActionEnvelope, actionIdReused, actionRejected, type CaseView } from '../src/domain/case';
+import { canonicalJson } from '../src/domain/fingerprint';
+import type { CaseStart } from '../src/domain/procedures';
+
+interface Execution {
+  workflowType: string;
+  memo: Record<string, unknown>;
+  status: 'RUNNING' | 'COMPLETED';
+  view: CaseView<{ actions: string[] }>;
+  updates: Map<string, CaseView>;
+  actionIds: Map<string, string>;
+}
+
+/**
+ * An in-memory Temporal holding case executions, faking only the client calls src/temporal makes (start, describe,
+ * query, executeUpdate, signal, list, getSystemInfo); a route that reaches for anything else fails its test.
+ */
+export class FakeTemporal {
+  readonly executions = new Map<string, Execution>();
+  readonly signals: Array<{ workflowId: string; signal: string; args: unknown[] }> = [];
+  /** What the case says to an action: the reason it refuses it, or undefined to accept it. */
+  refuse: (action: ActionEnvelope) => string | undefined = () => undefined;
+  /** Set: every call fails with this error, as when the server cannot be reached. */
+  failure?: Error;
+  readonly client: Client;
+
+  constructor(private readonly onAccepted: (caseId: string, action: ActionEnvelope) => void) {
+    const workflow = {
+      start: async (workflowType: string, options: { workflowId: string; memo?: Record<string, unknown>; args: [{ start: CaseStart; calendar: CalendarYear[] }] }) => {
+        this.reachable();
+        if (this.executions.has(options.workflowId)) {
+          throw new WorkflowExecutionAlreadyStartedError('Workflow execution already started', options.workflowId, workflowType);
+        }
+        const [{ start, calendar }] = options.args;
+        this.executions.set(options.workflowId, {
+          workflowType,
+          memo: options.memo ?? {},
+          status: 'RUNNING',
+          view: caseView(options.workflowId, start, calendar),
+          updates: new Map(),
+          actionIds: new Map(),
+        });
+      },
+      getHandle: (workflowId: string) => ({
+        describe: async () => {
+          const execution = this.execution(workflowId);
+          return { workflowId, type: execution.workflowType, memo: execution.memo, status: { name: execution.status } };
+        },
+        query: async () => structuredClone(this.execution(workflowId).view),
+        executeUpdate: async (_update: unknown, options: { args: [ActionEnvelope]; updateId: string }) => this.update(workflowId, options),
+        signal: async (signal: string | { name: string }, ...args: unknown[]) => {
+          this.execution(workflowId);
+          this.signals.push({ workflowId, signal: typeof signal === 'string' ? signal : signal.name, args });
+        },
+      }),
+      list: (_options?: unknown) => this.running(),
+    };
+    const workflowService = {
+      getSystemInfo: async () => {
+        this.reachable();
+        return {};
+      },
+    };
+    this.client = { workflow, workflowService } as unknown as Client;
+  }
+
+  /** The case ends, as when a decision closes it: it takes no Update any more. */
+  close(caseId: string, outcome: string): void {
+    const execution = this.execution(caseId);
+    execution.status = 'COMPLETED';
+    execution.view = { ...execution.view, status: 'closed', outcome };
+  }
+
+  private update(workflowId: string, { args: [action], updateId }: { args: [ActionEnvelope]; updateId: string }): CaseView {
+    const execution = this.execution(workflowId);
+    if (execution.status !== 'RUNNING') throw new WorkflowNotFoundError('workflow execution already completed', workflowId, undefined);
+    const earlier = execution.updates.get(updateId);
+    if (earlier) return structuredClone(earlier);
+    if (execution.actionIds.has(action.actionId)) {
+      throw rejection(actionIdReused, `actionId ${action.actionId} was already used for another action`);
+    }
+    const reason = this.refuse(action);
+    if (reason) throw rejection(actionRejected, reason);
+    execution.view = { ...execution.view, records: { actions: [...execution.view.records.actions, action.type] } };
+    execution.updates.set(updateId, structuredClone(execution.view));
+    execution.actionIds.set(action.actionId, updateId);
+    this.onAccepted(workflowId, action);
+    return structuredClone(execution.view);
+  }
+
+  private async *running(): AsyncIterable<{ workflowId: string }> {
+    this.reachable();
+    for (const [workflowId, execution] of this.executions) if (execution.status === 'RUNNING') yield { workflowId };
+  }
+
+  private execution(workflowId: string): Execution {
+    this.reachable();
+    const execution = this.executions.get(workflowId);
+    if (!execution) throw new WorkflowNotFoundError('workflow not found', workflowId, undefined);
+    return execution;
+  }
+
+  private reachable(): void {
+    if (this.failure) throw this.failure;
+  }
+}
+
+function rejection(type: string, message: string): WorkflowUpdateFailedError {
+  return new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type, message, nonRetryable: true }));
+}
+
+function caseView(caseId: string, start: CaseStart, calendar: CalendarYear[]): CaseView<{ actions: string[] }> {
+  return {
+    caseId,
+    procedure: start.procedure,
+    caseNumber: start.caseNumber,
+    stationId: start.stationId,
+    officerId: start.officerId,
+    status: 'open',
+    startedAt: '2026-03-02T09:00:00+08:00',
+    overdueCount: 0,
+    obligations: [],
+    notices: [],
+    records: { actions: [] },
+    policy: {},
+    warnings: [],
+    calendar: calendar.map(({ year, version }) => ({ year, version })),
+    run: 0,
+  };
+}
+
+/** The read model, audit log and calendar in memory, with the PostgreSQL repository's behaviour. */
+export class FakeRepository implements Repository {
+  readonly summaries: CaseSummary[] = [];
+  readonly auditLog: Array<{ caseId: string; actionId: string; type: string }> = [];
+  readonly calendarYears = new Map<number, CalendarYear>(builtInCalendarYears.map((y) => [y.year, structuredClone(y)]));
+  /** Set: every call fails with this error, as when the database cannot be reached. */
+  failure?: Error;
+
+  cases = {
+    list: async ({ stationId, officerId, procedure, status, limit }: CaseFilter): Promise<CaseSummary[]> => {
+      this.reachable();
+      const dueAt = (c: CaseSummary) => (c.nextDueAt ? Date.parse(c.nextDueAt) : Infinity);
+      return this.summaries
+        .filter((c) => (!stationId || c.stationId === stationId) && (!officerId || c.officerId === officerId))
+        .filter((c) => (!procedure || c.procedure === procedure) && (!status || c.status === status))
+        .sort((a, b) => dueAt(a) - dueAt(b) || a.caseId.localeCompare(b.caseId))
+        .slice(0, limit);
+    },
+  };
+
+  audit = {
+    actionRecorded: async (caseId: string, actionId: string): Promise<boolean> => {
+      this.reachable();
+      return this.auditLog.some((entry) => entry.caseId === caseId && entry.actionId === actionId);
+    },
+  };
+
+  calendar = {
+    years: async (): Promise<CalendarYear[]> => {
+      this.reachable();
+      return [...this.calendarYears.values()].sort((a, b) => a.year - b.year).map((y) => structuredClone(y));
+    },
+    year: async (year: number): Promise<CalendarYear | undefined> => {
+      this.reachable();
+      const held = this.calendarYears.get(year);
+      return held && structuredClone(held);
+    },
+    replace: async (year: Omit<CalendarYear, 'version'>): Promise<{ year: CalendarYear; changed: boolean }> => {
+      this.reachable();
+      const held = this.calendarYears.get(year.year);
+      if (held && canonicalJson({ ...held, version: 0 }) === canonicalJson({ ...year, version: 0 })) return { year: held, changed: false };
+      const stored = { ...year, version: (held?.version ?? 0) + 1 };
+      this.calendarYears.set(year.year, stored);
+      return { year: structuredClone(stored), changed: true };
+    },
+  };
+
+  async ping(): Promise<void> {
+    this.reachable();
+  }
+
+  private reachable(): void {
+    if (this.failure) throw this.failure;
+  }
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  temporal: FakeTemporal;
+  db: FakeRepository;
+}
+
+export interface TestAppOptions {
+  /** Bearer tokens the API accepts; none: it is open. */
+  apiTokens?: string[];
+  /** Where the request log goes; silent by default. */
+  logger?: Logger;
+}
+
+/** The app on fakes, ready for `inject`; the caller closes it. */
+export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const db = new FakeRepository();
+  // A case writes each accepted action into the audit log, as the real case's activity does.
+  const temporal = new FakeTemporal((caseId, action) => db.auditLog.push({ caseId, actionId: action.actionId, type: action.type }));
+  const server = Fastify(serverOptions(options.logger ?? pino({ level: 'silent' })));
+  await server.register(
+    fp(
+      async (instance) => {
+        instance.decorate('temporal', temporal.client);
+        instance.decorate('taskQueue', 'fake-queue');
+      },
+      { name: 'temporal' },
+    ),
+  );
+  await server.register(
+    fp(
+      async (instance) => {
+        instance.decorate('db', db);
+      },
+      { name: 'db' },
+    ),
+  );
+  await server.register(app, { apiTokens: options.apiTokens });
+  await server.ready();
+  return { app: server, temporal, db };
+}
