@@ -12,6 +12,7 @@ import { actionsRoutes } from './routes/actions';
 import { calendarRoutes } from './routes/calendar';
 import { casesRoutes } from './routes/cases';
 import { healthRoutes } from './routes/health';
+import { openApiTags, proceduresRoutes } from './routes/procedures';
 import { timeRoutes } from './routes/time';
 
 declare module 'fastify' {
@@ -64,6 +65,7 @@ export const app = fp<AppOptions>(
     await instance.register(swagger, {
       openapi: {
         info: { title: 'beatflow', version: '0.1.0', description: 'Legal procedures of community policing, kept by Temporal' },
+        tags: openApiTags,
       },
       transform: jsonSchemaTransform,
     });
@@ -76,6 +78,7 @@ export const app = fp<AppOptions>(
     await instance.register(actionsRoutes);
     await instance.register(timeRoutes);
     await instance.register(calendarRoutes);
+    await instance.register(proceduresRoutes);
   },
   { name: 'beatflow-api' },
 );

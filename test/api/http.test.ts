@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { redactedPaths } from '../../src/logger';
+import { procedures } from '../../src/domain/procedures';
 import { buildTestApp, type TestApp } from '../helper';
 import { action, bailStart } from '../support/cases';
 
@@ -282,6 +283,16 @@ test('the OpenAPI document lists the routes', async () => {
   expect(Object.keys(doc.paths)).toEqual(
     expect.arrayContaining(['/v1/cases', '/v1/cases/{caseId}', '/v1/cases/{caseId}/actions', '/v1/time/deadline', '/v1/calendar/{year}']),
   );
+});
+
+test('the procedures, the API tags and the start body all come from the registry', async () => {
+  const listed = (await get('/v1/procedures')).json().procedures as Array<{ name: string; duties: Array<{ key: string; responsible: string }> }>;
+  expect(listed.map((p) => p.name)).toEqual(procedures);
+  expect(listed.find((p) => p.name === 'bail-surveillance')?.duties).toContainEqual(expect.objectContaining({ key: 'expiry-notice', responsible: 'system' }));
+  const doc = (await get('/docs/json')).json();
+  for (const name of procedures) expect(doc.tags.find((t: { name: string }) => t.name === 'cases').description).toContain(`\`${name}\``);
+  const starts = doc.paths['/v1/cases'].post.requestBody.content['application/json'].schema;
+  expect(JSON.stringify(starts)).toContain('hazard-rectification');
 });
 
 test('request logs carry the case id and action type, never the subject', async () => {

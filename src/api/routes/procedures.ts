@@ -1,0 +1,40 @@
+import fp from 'fastify-plugin';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { procedureRegistry } from '../../domain/procedures';
+
+/** What each registered procedure is, from the registry: titles, articles, policy defaults and its duty table. */
+const catalogue = procedureRegistry.map((p) => ({
+  name: p.name,
+  titleZh: p.titleZh,
+  titleEn: p.titleEn,
+  articles: p.articles,
+  policy: p.policy,
+  duties: Object.values(p.duties).map((d) => ({
+    key: d.key,
+    article: d.article,
+    titleZh: d.titleZh,
+    titleEn: d.titleEn,
+    responsible: d.responsible,
+  })),
+}));
+
+/** Procedures: the legal procedures beatflow runs and the duties each one keeps. */
+const routes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/v1/procedures', { schema: { summary: 'The procedures beatflow runs, each with its duty table', tags: ['procedures'] } }, async () => ({
+    procedures: catalogue,
+  }));
+};
+
+export const proceduresRoutes = fp(routes, { name: 'procedures-routes', dependencies: ['auth'], encapsulate: true });
+
+/** The API document's tags: the resources, the case resource naming every procedure it starts. */
+export const openApiTags = [
+  {
+    name: 'cases',
+    description: `Start, read and list cases. Procedures: ${procedureRegistry.map((p) => `\`${p.name}\` ${p.titleZh} (${p.titleEn}, Art. ${p.articles})`).join('; ')}.`,
+  },
+  { name: 'actions', description: 'What an officer or the station system reports on a case; validated against its procedure.' },
+  { name: 'procedures', description: 'The registered procedures and their duty tables.' },
+  { name: 'time', description: 'Legal time arithmetic on the working-day calendar.' },
+  { name: 'calendar', description: 'The working-day calendar, year by year.' },
+];
