@@ -30,7 +30,7 @@ import {
 import { fingerprint } from '../src/domain/fingerprint';
 import { type DeadlineRule, computeDeadline, formatInstant, parseInstant } from '../src/domain/legal-time';
 import { type DueBasis, type EnginePolicy, type Obligation, basisOf, defaultEnginePolicy, isOpen } from '../src/domain/obligation';
-import { caseStatusKey, nextDueAtKey, overdueCountKey } from '../src/temporal/search-attributes';
+import { caseStatusKey, nextDueAtKey, overdueCountKey } from '../src/domain/search-attributes';
 import { type EngineState, ObligationEngine } from './obligation-engine';
 
 const { issueNotice, recordAction, saveCase } = proxyActivities<CaseActivities>({

@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { encodeSearchAttributeIndexedValueType, type SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
-import { caseSearchAttributes } from '../temporal/search-attributes';
+import { caseSearchAttributes } from '../domain/search-attributes';
 
 const LOOPBACK = '127.0.0.1';
 

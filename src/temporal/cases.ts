@@ -12,7 +12,7 @@ import {
 } from '../domain/case';
 import { fingerprint } from '../domain/fingerprint';
 import type { CaseStart } from '../domain/procedures.schema';
-import { caseProcedureKey, caseStatusKey, officerIdKey, overdueCountKey, stationIdKey } from './search-attributes';
+import { caseProcedureKey, caseStatusKey, officerIdKey, overdueCountKey, stationIdKey } from '../domain/search-attributes';
 
 export type StartOutcome = { caseId: string; created: true } | { caseId: string; created: false } | { caseId: string; conflict: true };
 

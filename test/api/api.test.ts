@@ -9,7 +9,7 @@ import { createActivities } from '../../activities';
 import { buildApp } from '../../src/api/app';
 import type { CaseView } from '../../src/domain/case';
 import { redactedPaths } from '../../src/logger';
-import { caseStatusKey, stationIdKey } from '../../src/temporal/search-attributes';
+import { caseStatusKey, stationIdKey } from '../../src/domain/search-attributes';
 import { addMonths, localDate } from '../../src/domain/legal-time';
 import { action, bailStart, bundleWorkflows, deprivedStart, obligation, silentLogger, testPool, uniqueQueue } from '../support/cases';
 

@@ -19,7 +19,7 @@ import {
   startTemporalTestServer,
 } from '../../src/dev/embedded';
 import { ensureTemporalCli, ensureTestServer } from '../../src/dev/provision';
-import { caseSearchAttributes } from '../../src/temporal/search-attributes';
+import { caseSearchAttributes } from '../../src/domain/search-attributes';
 
 export interface StartedTestServer {
   what: string;
