@@ -11,8 +11,9 @@ import { loadConfig } from '../config';
 import { runMigrations } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createLogger } from '../logger';
-import { startEmbeddedPostgres, startTemporalDevServer } from './embedded';
+import { startEmbeddedPostgres } from './embedded-postgres';
 import { ensureTemporalCli } from './provision';
+import { startTemporalDevServer } from './temporal-dev-server';
 
 async function main(): Promise<void> {
   const config = loadConfig();
