@@ -67,7 +67,8 @@ async function main(): Promise<void> {
     });
     const running = worker.run();
     stops.push(async () => {
-      worker.shutdown();
+      // The SDK's own SIGINT/SIGTERM handler may have begun the worker's shutdown already.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
 
