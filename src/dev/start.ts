@@ -12,8 +12,9 @@ import { loadConfig } from '../config';
 import { runMigrations } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createLogger } from '../logger';
-import { startEmbeddedPostgres, startTemporalDevServer } from './embedded';
+import { startEmbeddedPostgres } from './embedded-postgres';
 import { ensureTemporalCli } from './provision';
+import { startTemporalDevServer } from './temporal-dev-server';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -67,7 +68,8 @@ async function main(): Promise<void> {
     });
     const running = worker.run();
     stops.push(async () => {
-      worker.shutdown();
+      // The SDK's own SIGINT/SIGTERM handler may have begun the worker's shutdown already.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
 

@@ -4,7 +4,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { type ActionEnvelope, type CaseView, caseIdOf, caseViewQuery, submitActionUpdate } from '../domain/case';
 import { fingerprint } from '../domain/fingerprint';
 import { type CaseStart, procedureTitlesZh, workflowTypes } from '../domain/procedures';
-import { caseProcedureKey, caseStatusKey, officerIdKey, overdueCountKey, stationIdKey } from './search-attributes';
+import { caseProcedureKey, caseStatusKey, officerIdKey, overdueCountKey, stationIdKey } from '../domain/search-attributes';
 
 export type StartOutcome = { caseId: string; created: true } | { caseId: string; created: false } | { caseId: string; conflict: true };
 

@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import { app as apiApp, serverOptions } from '../../src/api/app';
 import type { CaseView } from '../../src/domain/case';
-import { caseStatusKey, stationIdKey } from '../../src/temporal/search-attributes';
+import { caseStatusKey, stationIdKey } from '../../src/domain/search-attributes';
 import { addMonths, localDate } from '../../src/domain/legal-time';
 import { action, bailStart, bundleWorkflows, deprivedStart, obligation, silentLogger, testPool, uniqueQueue } from '../support/cases';
 

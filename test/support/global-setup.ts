@@ -1,6 +1,8 @@
 /**
- * Jest globalSetup: the servers the tests share, started once per run.
+ * Jest globalSetup: the Temporal binaries and the servers the tests share, provisioned and started once per run.
  *
+ * - The Java time-skipping test server is provisioned (cached, else from Maven Central) before any test file needs
+ *   it, so that a first build never runs against a test's timeout.
  * - PostgreSQL: DATABASE_URL when set, else a private throwaway cluster (startPostgresCluster).
  * - Temporal: TEMPORAL_ADDRESS when set, else the `temporal` CLI's dev server (temp SQLite file, free ports),
  *   else the Java test server (real time, time skipping locked), else the SDK's own download of the dev server.
@@ -12,14 +14,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  freePort,
-  startPostgresCluster,
-  startTemporalDevServer,
-  startTemporalTestServer,
-} from '../../src/dev/embedded';
-import { ensureTemporalCli, ensureTestServer } from '../../src/dev/provision';
-import { caseSearchAttributes } from '../../src/temporal/search-attributes';
+import { freePort } from '../../src/dev/processes';
+import { describeProvisioned, ensureTemporalCli, type Provisioned } from '../../src/dev/provision';
+import { startTemporalDevServer } from '../../src/dev/temporal-dev-server';
+import { caseSearchAttributes } from '../../src/domain/search-attributes';
+import { startPostgresCluster } from './postgres-cluster';
+import { ensureTestServer } from './provision-test-server';
+import { startTemporalTestServer } from './temporal-test-server';
 
 export interface StartedTestServer {
   what: string;
@@ -38,7 +39,7 @@ function since(startedAt: number): string {
   return `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
 }
 
-async function startTemporal(servers: StartedTestServer[]): Promise<void> {
+async function startTemporal(servers: StartedTestServer[], testServerProvisioned: Promise<Provisioned | undefined>): Promise<void> {
   const namespace = 'default';
   process.env.BEATFLOW_TEST_TEMPORAL_NAMESPACE = namespace;
   const startedAt = Date.now();
@@ -71,7 +72,7 @@ async function startTemporal(servers: StartedTestServer[]): Promise<void> {
     }
   }
 
-  const testServer = await ensureTestServer((line) => log(line));
+  const testServer = await testServerProvisioned;
   if (testServer) {
     log('no temporal CLI: falling back to the Java test server (real in-memory Temporal, no time skipping)');
     const server = await startTemporalTestServer({ path: testServer.path, port: await freePort(), namespace });
@@ -98,7 +99,12 @@ export default async function globalSetup(): Promise<void> {
   const servers: StartedTestServer[] = [];
   globalThis.__beatflowTestServers = servers;
   try {
-    // Both start concurrently: they are independent and each spends most of its time waiting.
+    // All start concurrently: they are independent and each spends most of its time waiting.
+    const testServerStartedAt = Date.now();
+    const testServer = ensureTestServer((line) => log(line)).then((provisioned) => {
+      log(describeProvisioned('temporal test server', provisioned, testServerStartedAt, "the SDK's own download will be used"));
+      return provisioned;
+    });
     const postgres = (async () => {
       if (process.env.DATABASE_URL) {
         process.env.BEATFLOW_TEST_DATABASE_URL = process.env.DATABASE_URL;
@@ -119,9 +125,9 @@ export default async function globalSetup(): Promise<void> {
         log('Temporal: using TEMPORAL_ADDRESS');
         return;
       }
-      await startTemporal(servers);
+      await startTemporal(servers, testServer);
     })();
-    const results = await Promise.allSettled([postgres, temporal]);
+    const results = await Promise.allSettled([testServer, postgres, temporal]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   } catch (err) {

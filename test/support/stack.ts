@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Pool } from 'pg';
-import { freePort } from '../../src/dev/embedded';
+import { freePort } from '../../src/dev/processes';
 import { testPool, uniqueQueue } from './cases';
 
 const root = path.resolve(__dirname, '../..');

@@ -1,11 +1,11 @@
 /**
- * A time-skipping Temporal test environment on the Java test server that src/dev/provision.ts provisions from
+ * A time-skipping Temporal test environment on the Java test server that provision-test-server.ts provisions from
  * Maven Central (TEMPORAL_TEST_SERVER_PATH overrides it); the SDK's own download when it cannot be provisioned.
  * Each call starts its own server: call teardown() on the result.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { indexedSearchAttributes } from '../../src/dev/embedded';
-import { ensureTestServer } from '../../src/dev/provision';
+import { ensureTestServer } from './provision-test-server';
+import { indexedSearchAttributes } from './temporal-test-server';
 
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const testServer = await ensureTestServer();

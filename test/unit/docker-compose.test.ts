@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { configSchema } from '../../src/config';
-import { caseSearchAttributes } from '../../src/temporal/search-attributes';
+import { caseSearchAttributes } from '../../src/domain/search-attributes';
 
 interface ComposeService {
   image?: string;
@@ -56,7 +56,7 @@ describe('docker-compose.yml', () => {
     expect(env.DATABASE_URL).toBeTruthy();
   });
 
-  it('registers exactly the search attributes of src/temporal/search-attributes.ts', () => {
+  it('registers exactly the search attributes of src/domain/search-attributes.ts', () => {
     const pairs = environment('temporal-admin-tools').SEARCH_ATTRIBUTES.trim().split(/\s+/);
     const registered = Object.fromEntries(pairs.map((pair) => pair.split('=')));
     const expected = Object.fromEntries(caseSearchAttributes.map((key) => [key.name, CLI_TYPES[key.type]]));

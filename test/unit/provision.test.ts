@@ -3,14 +3,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { freePort } from '../../src/dev/embedded';
-import {
-  ensureTemporalCli,
-  ensureTestServer,
-  LOOPBACK_MAIN_CLASS,
-  TEST_SERVER_MAIN_CLASS,
-  testServerCachePath,
-} from '../../src/dev/provision';
+import { freePort } from '../../src/dev/processes';
+import { ensureTemporalCli } from '../../src/dev/provision';
+import { ensureTestServer, LOOPBACK_MAIN_CLASS, TEST_SERVER_MAIN_CLASS, testServerCachePath } from '../support/provision-test-server';
 
 function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
   const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
