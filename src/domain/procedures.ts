@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bailSurveillancePlugin } from './bail-surveillance.schema';
+import { caseFollowUpPlugin } from './case-follow-up.schema';
 import { deprivedRightsPlugin } from './deprived-rights.schema';
 import { disputePlugin } from './dispute.schema';
 import { hazardRectificationPlugin } from './hazard-rectification.schema';
@@ -9,7 +10,7 @@ import { hazardRectificationPlugin } from './hazard-rectification.schema';
  * procedures (names, workflow types, titles, the start and action schemas, the API's tags, the replay list) is
  * derived from it. It carries zod: workflows import it by type only.
  */
-export const procedureRegistry = [bailSurveillancePlugin, deprivedRightsPlugin, hazardRectificationPlugin, disputePlugin] as const;
+export const procedureRegistry = [bailSurveillancePlugin, deprivedRightsPlugin, hazardRectificationPlugin, disputePlugin, caseFollowUpPlugin] as const;
 
 type Registry = typeof procedureRegistry;
 type Entry = Registry[number];

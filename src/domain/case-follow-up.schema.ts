@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { actionBase, caseStartBase, instant, plugIn } from './case.schema';
+import { caseFollowUpProcedure, caseKinds, visitKinds, visitTopics } from './case-follow-up';
+
+/** Start of a case follow-up (案件回访, Art. 80): a criminal or administrative case in the officer's area was filed (立案). */
+export const followUpStartSchema = caseStartBase.extend({
+  procedure: z.literal('case-follow-up'),
+  caseKind: z.enum(caseKinds),
+  filedAt: instant,
+  /** How many victims or parties are to be visited; who they are stays in the station system. */
+  victimCount: z.int().min(0).max(10_000),
+});
+
+/** Actions an officer or the station system reports on a case follow-up. */
+export const followUpActionSchema = z.discriminatedUnion('type', [
+  actionBase.extend({
+    type: z.literal('visited'),
+    visit: z.enum(visitKinds),
+    covered: z.array(z.enum(visitTopics)).min(1).max(visitTopics.length),
+    riskFound: z.boolean().optional(),
+  }),
+  actionBase.extend({ type: z.literal('case-concluded') }),
+]);
+
+export type FollowUpStart = z.infer<typeof followUpStartSchema>;
+export type FollowUpAction = z.infer<typeof followUpActionSchema>;
+
+/** The case follow-up procedure as the registry lists it. */
+export const caseFollowUpPlugin = plugIn(caseFollowUpProcedure, { start: followUpStartSchema, action: followUpActionSchema });
