@@ -55,6 +55,11 @@ export interface CaseState<R> {
 
 export interface CaseArgs<S, R> {
   start: S;
+  /**
+   * The procedure's and the engine's policy in force, pinned in the case's history by whoever starts it, so that a
+   * default changed in code later changes new cases only. Cases started without it take the code's defaults.
+   */
+  policy?: Record<string, number>;
   /** The calendar when the case arrived (the API reads it from the database); built-in data when absent. */
   calendar?: CalendarYear[];
   carried?: CaseState<R>;
@@ -124,7 +129,7 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     args: CaseArgs<S, R>,
     private readonly clock: () => number,
   ) {
-    const policy = args.carried?.policy ?? { ...definition.descriptor.policy, ...defaultEnginePolicy };
+    const policy = args.carried?.policy ?? args.policy ?? { ...definition.descriptor.policy, ...defaultEnginePolicy };
     this.policy = policy as P & EnginePolicy;
     this.state = args.carried ?? {
       startedAt: clock(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultEnginePolicy } from './obligation';
 import { bailSurveillancePlugin } from './bail-surveillance.schema';
 import { caseFollowUpPlugin } from './case-follow-up.schema';
 import { deprivedRightsPlugin } from './deprived-rights.schema';
@@ -26,6 +27,11 @@ export function procedureOf<P extends Procedure>(name: P): Extract<Entry, { name
 export function procedureOfCaseId(caseId: string): Procedure | undefined {
   const prefix = caseId.slice(0, caseId.indexOf(':'));
   return procedures.find((p) => p === prefix);
+}
+
+/** The policy a case of `procedure` starts with: its procedure's defaults and the engine's, pinned in its history. */
+export function policyInForce(procedure: Procedure): Record<string, number> {
+  return { ...procedureOf(procedure).policy, ...defaultEnginePolicy };
 }
 
 function byName<T>(pick: (entry: Entry) => T): Record<Procedure, T> {

@@ -3,7 +3,7 @@ import type { CalendarYear } from '../domain/calendar';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { type ActionEnvelope, type CaseView, caseIdOf, caseViewQuery, submitActionUpdate } from '../domain/case';
 import { fingerprint } from '../domain/fingerprint';
-import { type CaseStart, procedureTitlesZh, workflowTypes } from '../domain/procedures';
+import { type CaseStart, policyInForce, procedureTitlesZh, workflowTypes } from '../domain/procedures';
 import { caseProcedureKey, caseStatusKey, officerIdKey, overdueCountKey, stationIdKey } from '../domain/search-attributes';
 
 export type StartOutcome = { caseId: string; created: true } | { caseId: string; created: false } | { caseId: string; conflict: true };
@@ -19,7 +19,7 @@ export async function startCase(client: Client, taskQueue: string, start: CaseSt
     await client.workflow.start(workflowTypes[start.procedure], {
       taskQueue,
       workflowId: caseId,
-      args: [{ start, calendar }],
+      args: [caseArgs(start, calendar)],
       memo: { inputDigest },
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       workflowIdConflictPolicy: 'FAIL',
@@ -38,6 +38,11 @@ export async function startCase(client: Client, taskQueue: string, start: CaseSt
     const description = await client.workflow.getHandle(caseId).describe();
     return description.memo?.inputDigest === inputDigest ? { caseId, created: false } : { caseId, conflict: true };
   }
+}
+
+/** The input of a case's workflow: the start, the calendar in force and the policy pinned for its whole life. */
+export function caseArgs<S extends Pick<CaseStart, 'procedure'>>(start: S, calendar?: CalendarYear[]) {
+  return { start, calendar, policy: policyInForce(start.procedure) };
 }
 
 /** The case as its workflow sees it now. */

@@ -8,6 +8,7 @@ import type { Pool } from 'pg';
 import type { CaseActivities } from '../../activities';
 import { caseIdOf } from '../../src/domain/case';
 import { type Procedure, workflowTypes } from '../../src/domain/procedures';
+import { caseArgs } from '../../src/temporal/cases';
 import { bundleWorkflows, caseWorker, lastStep, testPool, uniqueQueue } from './cases';
 import { createTimeSkippingEnv } from './time-skipping';
 
@@ -52,7 +53,7 @@ export class CaseHarness {
       const handle = await this.env.client.workflow.start(workflowTypes[s.procedure], {
         taskQueue,
         workflowId: caseIdOf(s.procedure, s.caseNumber),
-        args: [{ start: s, maxHistoryEvents: options.maxHistoryEvents }],
+        args: [{ ...caseArgs(s), maxHistoryEvents: options.maxHistoryEvents }],
       });
       // A case that stops answering fails the test with what it was waiting for, before jest's own timeout.
       let timer: NodeJS.Timeout | undefined;

@@ -16,8 +16,8 @@ export const silentLogger = pino({ level: 'silent' });
 const hour = 3_600_000;
 
 /** Bundles the workflows once per test file. */
-export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+export function bundleWorkflows(workflowsPath = require.resolve('../../workflows')): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
 }
 
 /** The test PostgreSQL (started by the global setup), migrated. */

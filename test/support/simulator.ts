@@ -3,7 +3,7 @@ import type { CalendarYear } from '../../src/domain/calendar';
 import { type ActionEnvelope, type CaseView, caseIdOf } from '../../src/domain/case';
 import { formatInstant, parseInstant } from '../../src/domain/legal-time';
 import type { IssuedNotice } from '../../src/domain/obligation';
-import { type Procedure, procedureOf, workflowTypes } from '../../src/domain/procedures';
+import { type Procedure, policyInForce, procedureOf, workflowTypes } from '../../src/domain/procedures';
 import * as workflows from '../../workflows';
 import { type AnyProcedureDefinition, type CaseArgs, type CaseStartFields, Case } from '../../workflows/case';
 
@@ -50,7 +50,7 @@ export class SimulatedCase {
   /** Starts a case at `at`; the start is validated by the procedure's schema as the API would. */
   static start(start: { procedure: Procedure } & Record<string, unknown>, at: Instant, calendar?: CalendarYear[]): SimulatedCase {
     const parsed = procedureOf(start.procedure).start.parse(start);
-    return new SimulatedCase({ start: parsed, calendar }, ms(at));
+    return new SimulatedCase({ start: parsed, calendar, policy: policyInForce(start.procedure) }, ms(at));
   }
 
   get now(): number {

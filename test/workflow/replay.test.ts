@@ -9,10 +9,14 @@ import { bundleWorkflows } from '../support/cases';
 // Histories of finished cases, recorded with `npm run record-histories`. A change to a workflow's commands that
 // would break running cases fails here: put it behind patched() instead.
 const histories = fs.readdirSync(historiesDir).filter((f) => f.endsWith('.binpb')).sort();
+const { History } = temporal.api.history.v1;
+const read = (file: string) => History.decode(fs.readFileSync(path.join(historiesDir, file)));
 
 let bundle: WorkflowBundleWithSourceMap;
+let withNewDefaults: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
   bundle = await bundleWorkflows();
+  withNewDefaults = await bundleWorkflows(require.resolve('../support/workflows-with-new-defaults'));
 });
 
 test.each(procedures)('%s has a recorded history to replay', (procedure) => {
@@ -24,6 +28,22 @@ test('every recorded history is named after a registered procedure', () => {
 });
 
 test.each(histories)('%s replays on the current workflow code', async (file) => {
-  const history = temporal.api.history.v1.History.decode(fs.readFileSync(path.join(historiesDir, file)));
+  await expect(Worker.runReplayHistory({ workflowBundle: bundle }, read(file))).resolves.toBeUndefined();
+});
+
+test.each(histories)('%s replays after policy defaults change in code: the case keeps the policy pinned at its start', async (file) => {
+  await expect(Worker.runReplayHistory({ workflowBundle: withNewDefaults }, read(file))).resolves.toBeUndefined();
+});
+
+test('the guard bites: a history altered to have scheduled another activity fails replay as nondeterministic', async () => {
+  const history = read('bail-surveillance-closed.binpb');
+  const scheduled = history.events!.find((e) => e.activityTaskScheduledEventAttributes)!;
+  scheduled.activityTaskScheduledEventAttributes!.activityType = { name: 'deleteCase' };
+  await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history)).rejects.toThrow(/nondetermin/i);
+});
+
+test('without the pinned policy the same change of defaults would break a running case (a history recorded before pinning)', async () => {
+  const history = History.decode(fs.readFileSync(path.join(historiesDir, 'before-pinned-policy', 'bail-surveillance-closed.binpb')));
   await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history)).resolves.toBeUndefined();
+  await expect(Worker.runReplayHistory({ workflowBundle: withNewDefaults }, history)).rejects.toThrow(/nondetermin/i);
 });
