@@ -27,17 +27,28 @@ const sideLayers = {
 /** src/domain: pure and deterministic, shared by the API and the workflow bundle. */
 const domainImports = ({ zod }) =>
   restrict(
-    ...Object.entries(sideLayers).map(([folder, what]) => ({ regex: into(`(src/)?${folder}`), message: `src/domain is pure: it never imports ${what}.` })),
+    ...Object.entries(sideLayers).map(([folder, what]) => ({
+      regex: into(`(src/)?${folder}`),
+      message: `src/domain is pure: it never imports ${what}.`,
+    })),
     { regex: into('activities'), message: 'src/domain never imports activities: they are side effects.' },
     { regex: into('workflows'), message: 'src/domain never imports workflow code: workflows import the domain, not the reverse.' },
     { regex: nodeBuiltin, message: `src/domain is pure and runs in the workflow sandbox: ${builtinMessage}.` },
     {
-      regex: '^(pg|pg-.*|node-pg-migrate|fastify|fastify-.*|@fastify/.*|pino|pino-.*|@electric-sql/.*|@temporalio/(client|worker|activity|testing))(/.*)?$',
-      message: 'src/domain is pure: no I/O packages (database, HTTP, logging, Temporal client or worker); @temporalio/common and @temporalio/workflow are fine.',
+      regex:
+        '^(pg|pg-.*|node-pg-migrate|fastify|fastify-.*|@fastify/.*|pino|pino-.*|@electric-sql/.*|@temporalio/(client|worker|activity|testing))(/.*)?$',
+      message:
+        'src/domain is pure: no I/O packages (database, HTTP, logging, Temporal client or worker); @temporalio/common and @temporalio/workflow are fine.',
     },
     ...(zod
       ? []
-      : [{ regex: '^zod(/.*)?$', message: 'zod belongs in src/domain/*.schema.ts (and the registry src/domain/procedures.ts), so that the workflow bundle stays free of it.' }]),
+      : [
+          {
+            regex: '^zod(/.*)?$',
+            message:
+              'zod belongs in src/domain/*.schema.ts (and the registry src/domain/procedures.ts), so that the workflow bundle stays free of it.',
+          },
+        ]),
   );
 
 /** workflows/: deterministic and sandboxed; only src/domain, the SDK's workflow side and activities by type. */
@@ -45,7 +56,8 @@ const workflowImports = restrict(
   { regex: nodeBuiltin, message: `workflow code is deterministic and sandboxed: ${builtinMessage}.` },
   {
     regex: `^(?![./]|node:|${oneOf(builtinModules)}(/|$)|@temporalio/(workflow|common)(/|$))`,
-    message: 'workflow code imports no packages but @temporalio/workflow and @temporalio/common: no I/O, and no zod (every cached workflow holds its own copy of the bundle).',
+    message:
+      'workflow code imports no packages but @temporalio/workflow and @temporalio/common: no I/O, and no zod (every cached workflow holds its own copy of the bundle).',
   },
   ...Object.entries(sideLayers).map(([folder, what]) => ({
     regex: `^(\\.\\./)+src/${folder}(/|$)`,
@@ -76,7 +88,10 @@ module.exports = tseslint.config(
     },
   },
   { files: ['src/domain/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': domainImports({ zod: false }) } },
-  { files: ['src/domain/**/*.schema.ts', 'src/domain/procedures.ts'], rules: { '@typescript-eslint/no-restricted-imports': domainImports({ zod: true }) } },
+  {
+    files: ['src/domain/**/*.schema.ts', 'src/domain/procedures.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': domainImports({ zod: true }) },
+  },
   { files: ['workflows/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': workflowImports } },
   {
     files: ['src/api/**/*.ts'],

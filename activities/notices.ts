@@ -24,8 +24,16 @@ export function noticeActivities({ pool, logger, webhookUrl }: NoticeDeps) {
          ON CONFLICT (case_id, notice_key) DO UPDATE SET case_id = EXCLUDED.case_id
          RETURNING id, delivered_at, (xmax = 0) AS inserted`,
         [
-          notice.caseId, notice.key, notice.kind, notice.recipient, notice.article, notice.obligationKey ?? null,
-          notice.period ?? null, notice.titleZh, notice.facts ?? null, new Date(notice.createdAt),
+          notice.caseId,
+          notice.key,
+          notice.kind,
+          notice.recipient,
+          notice.article,
+          notice.obligationKey ?? null,
+          notice.period ?? null,
+          notice.titleZh,
+          notice.facts ?? null,
+          new Date(notice.createdAt),
         ],
       );
       const row = rows[0];

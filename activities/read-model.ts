@@ -24,8 +24,19 @@ export function readModelActivities({ pool }: { pool: Pool }) {
              view = EXCLUDED.view, updated_at = now()
            WHERE cases.revision <= EXCLUDED.revision`,
           [
-            view.caseId, view.procedure, view.caseNumber, view.stationId, view.officerId, view.status, view.outcome ?? null,
-            view.startedAt, view.closedAt ?? null, view.nextDueAt ?? null, view.overdueCount, revision, view,
+            view.caseId,
+            view.procedure,
+            view.caseNumber,
+            view.stationId,
+            view.officerId,
+            view.status,
+            view.outcome ?? null,
+            view.startedAt,
+            view.closedAt ?? null,
+            view.nextDueAt ?? null,
+            view.overdueCount,
+            revision,
+            view,
           ],
         );
         if (rowCount) {
@@ -34,7 +45,19 @@ export function readModelActivities({ pool }: { pool: Pool }) {
             await client.query(
               `INSERT INTO obligations (case_id, key, period, article, responsible, status, opens_at, due_at, completed_at, late, overdue_at)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-              [view.caseId, o.key, o.period ?? '', o.article, o.responsible, o.status, o.opensAt ?? null, o.dueAt, o.completedAt ?? null, o.late, o.overdueAt ?? null],
+              [
+                view.caseId,
+                o.key,
+                o.period ?? '',
+                o.article,
+                o.responsible,
+                o.status,
+                o.opensAt ?? null,
+                o.dueAt,
+                o.completedAt ?? null,
+                o.late,
+                o.overdueAt ?? null,
+              ],
             );
           }
         }

@@ -2,8 +2,17 @@ import pino, { type Logger } from 'pino';
 
 /** Paths that may carry personal data; pino replaces them before a line is written. */
 export const redactedPaths = [
-  'subject', '*.subject', 'guarantee', '*.guarantee', 'parties', '*.parties',
-  'req.body', 'body', '*.idNumber', '*.name', 'req.headers.authorization',
+  'subject',
+  '*.subject',
+  'guarantee',
+  '*.guarantee',
+  'parties',
+  '*.parties',
+  'req.body',
+  'body',
+  '*.idNumber',
+  '*.name',
+  'req.headers.authorization',
 ];
 
 export function createLogger(level = 'info'): Logger {

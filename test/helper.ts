@@ -39,7 +39,10 @@ export class FakeTemporal {
 
   constructor(private readonly onAccepted: (caseId: string, action: ActionEnvelope) => void) {
     const workflow = {
-      start: async (workflowType: string, options: { workflowId: string; memo?: Record<string, unknown>; args: [{ start: CaseStart; calendar: CalendarYear[] }] }) => {
+      start: async (
+        workflowType: string,
+        options: { workflowId: string; memo?: Record<string, unknown>; args: [{ start: CaseStart; calendar: CalendarYear[] }] },
+      ) => {
         this.reachable();
         if (this.executions.has(options.workflowId)) {
           throw new WorkflowExecutionAlreadyStartedError('Workflow execution already started', options.workflowId, workflowType);

@@ -4,7 +4,13 @@
  * handles applications and violations, and the authority is notified 10 days before the term ends.
  */
 import type { BailAction, BailStart } from '../src/domain/bail-surveillance.schema';
-import { type BailPolicy, type BailRecords, applicationKindsFor, bailPolicyDefaults, bailSurveillanceProcedure } from '../src/domain/bail-surveillance';
+import {
+  type BailPolicy,
+  type BailRecords,
+  applicationKindsFor,
+  bailPolicyDefaults,
+  bailSurveillanceProcedure,
+} from '../src/domain/bail-surveillance';
 import { addDays, addMonths, endOfDay, formatInstant, parseInstant } from '../src/domain/legal-time';
 import { isOpen } from '../src/domain/obligation';
 import type { CaseContext, ProcedureDefinition } from './case';
@@ -20,7 +26,11 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
 
   begin(ctx, policy) {
     const { start } = ctx;
-    ctx.owe(duties.subjectReport, { at: parseInstant(start.reportBy), rule: 'set by the decision authority', explanation: [`report by ${start.reportBy}`] });
+    ctx.owe(duties.subjectReport, {
+      at: parseInstant(start.reportBy),
+      rule: 'set by the decision authority',
+      explanation: [`report by ${start.reportBy}`],
+    });
     ctx.oweEvery(duties.complianceCheck, { everyMonths: 1, from: start.termStart });
     declareTermDuties(ctx, start.termEnd, policy, 'declared');
     return {

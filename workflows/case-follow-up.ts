@@ -55,14 +55,25 @@ const caseFollowUp: ProcedureDefinition<FollowUpStart, FollowUpAction, FollowUpR
       case 'visited': {
         const duty = visitOf(ctx, action.visit)!;
         engine.complete(duty, at, action.actor);
-        records.visits.push({ visit: action.visit, at: formatInstant(at), covered: action.covered, riskFound: action.riskFound ?? false, late: duty.late });
+        records.visits.push({
+          visit: action.visit,
+          at: formatInstant(at),
+          covered: action.covered,
+          riskFound: action.riskFound ?? false,
+          late: duty.late,
+        });
         records.kpi[action.visit] = duty.late ? 'late' : 'on-time';
         if (action.riskFound) {
           // 发现重大风险及时上报 (Art. 80(五))
-          ctx.notify('major-risk', ['station-leader'], { article: '80(5)', titleZh: '回访发现重大风险上报', obligationKey: duty.key }, {
-            visit: action.visit,
-            caseKind: records.caseKind,
-          });
+          ctx.notify(
+            'major-risk',
+            ['station-leader'],
+            { article: '80(5)', titleZh: '回访发现重大风险上报', obligationKey: duty.key },
+            {
+              visit: action.visit,
+              caseKind: records.caseKind,
+            },
+          );
         }
         if (action.visit === 'conclusion') conclude(ctx, at, action.actor);
         return;

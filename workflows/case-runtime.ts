@@ -64,10 +64,9 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
   const flush = async () => {
     while (state.noticesWritten < engine.notices.length) {
       const notice = engine.notices[state.noticesWritten];
-      await issueNotice.executeWithOptions(
-        { startToCloseTimeout: '30 seconds', summary: `发出通知：${notice.titleZh} → ${notice.recipient}` },
-        [{ caseId, ...notice }],
-      );
+      await issueNotice.executeWithOptions({ startToCloseTimeout: '30 seconds', summary: `发出通知：${notice.titleZh} → ${notice.recipient}` }, [
+        { caseId, ...notice },
+      ]);
       state.noticesWritten++;
     }
     while (state.audit.length) {
@@ -114,4 +113,3 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
   await condition(allHandlersFinished);
   return kase.view();
 }
-

@@ -71,10 +71,7 @@ export interface CaseArgs<S, R> {
  * When a duty falls due or its window opens: an instant, a legal time rule on the case's calendar (recomputed when
  * the calendar changes), or an instant fixed by someone else with the reason for the record.
  */
-export type Timing =
-  | number
-  | { rule: DeadlineRule; from: string | number; n: number }
-  | { at: number; rule: string; explanation: string[] };
+export type Timing = number | { rule: DeadlineRule; from: string | number; n: number } | { at: number; rule: string; explanation: string[] };
 
 /** What a procedure sees while it declares obligations and applies actions. */
 export interface CaseContext<S, R> {
@@ -158,7 +155,9 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
   rejection(action: A): Rejection | undefined {
     const seen = this.state.actions[action.actionId];
     if (seen !== undefined) {
-      return seen === fingerprint(action) ? undefined : { type: actionIdReused, message: `actionId ${action.actionId} was already used for another action` };
+      return seen === fingerprint(action)
+        ? undefined
+        : { type: actionIdReused, message: `actionId ${action.actionId} was already used for another action` };
     }
     if (this.state.status === 'closed') return { type: actionRejected, message: 'the case is closed' };
     const at = this.actionTime(action);
@@ -289,7 +288,11 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
 }
 
 function enginePolicyOf(policy: EnginePolicy): EnginePolicy {
-  return { reminderLeadHours: policy.reminderLeadHours, supervisorGraceHours: policy.supervisorGraceHours, systemNoticeHour: policy.systemNoticeHour };
+  return {
+    reminderLeadHours: policy.reminderLeadHours,
+    supervisorGraceHours: policy.supervisorGraceHours,
+    systemNoticeHour: policy.systemNoticeHour,
+  };
 }
 
 function caseView<S extends CaseStartFields, R>(caseId: string, start: S, state: CaseState<R>, engine: ObligationEngine): CaseView<R> {
@@ -323,7 +326,13 @@ function caseView<S extends CaseStartFields, R>(caseId: string, start: S, state:
       overdueAt: iso(o.overdueAt),
       basis: o.basis,
       changes: o.changes.length
-        ? o.changes.map((c) => ({ field: c.field ?? 'dueAt', reason: c.reason, from: formatInstant(c.from), to: formatInstant(c.to), at: formatInstant(c.at) }))
+        ? o.changes.map((c) => ({
+            field: c.field ?? 'dueAt',
+            reason: c.reason,
+            from: formatInstant(c.from),
+            to: formatInstant(c.to),
+            at: formatInstant(c.at),
+          }))
         : undefined,
     })),
     notices: engine.notices.map((n) => ({
@@ -336,7 +345,14 @@ function caseView<S extends CaseStartFields, R>(caseId: string, start: S, state:
     records: state.records,
     policy: state.policy,
     // A deadline computed in a year without calendar data says so for as long as it is open.
-    warnings: [...new Set(engine.all().filter(isOpen).flatMap((o) => o.basis?.warnings ?? []))],
+    warnings: [
+      ...new Set(
+        engine
+          .all()
+          .filter(isOpen)
+          .flatMap((o) => o.basis?.warnings ?? []),
+      ),
+    ],
     calendar: state.calendar.map((y) => ({ year: y.year, version: y.version })),
     run: state.run,
   };

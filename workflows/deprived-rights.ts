@@ -50,7 +50,8 @@ const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAct
       case 'subject-reported':
         return records.reportedAt ? 'the sentenced person has already reported' : undefined;
       case 'announced': {
-        if (!open(duties.announcement.key)) return records.reportedAt ? 'the announcement has been made to everyone' : 'the sentenced person has not reported yet';
+        if (!open(duties.announcement.key))
+          return records.reportedAt ? 'the announcement has been made to everyone' : 'the sentenced person has not reported yet';
         const required = audiences(ctx);
         const unknown = action.to.filter((to) => !required.includes(to));
         if (unknown.length) return `the case has no ${unknown.join(', ')} to tell`;
@@ -62,11 +63,14 @@ const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAct
         return undefined;
       case 'station-reported': {
         const report = engine.get(duties.stationReport.key);
-        if (!report || !isOpen(report)) return records.termEnd === null ? 'a life-long deprivation has no station report' : 'the station has already been told';
+        if (!report || !isOpen(report))
+          return records.termEnd === null ? 'a life-long deprivation has no station report' : 'the station has already been told';
         return ctx.now() < report.opensAt! ? `the station report window opens on ${formatInstant(report.opensAt!)}` : undefined;
       }
       case 'written-notices-delivered':
-        return open(duties.writtenNotices.key) ? undefined : 'the written notices are not due: the station has not been told yet, or they were delivered';
+        return open(duties.writtenNotices.key)
+          ? undefined
+          : 'the written notices are not due: the station has not been told yet, or they were delivered';
       case 'case-closed':
         return undefined;
     }
@@ -105,7 +109,12 @@ const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAct
       case 'written-notices-delivered': {
         const notices = engine.get(duties.writtenNotices.key)!;
         engine.complete(notices, at, action.actor);
-        ctx.notify('rights-restoration-notice', audiences(ctx), { article, obligationKey: notices.key, titleZh: notices.titleZh }, { termEnd: records.termEnd! });
+        ctx.notify(
+          'rights-restoration-notice',
+          audiences(ctx),
+          { article, obligationKey: notices.key, titleZh: notices.titleZh },
+          { termEnd: records.termEnd! },
+        );
         closeWhenDone(ctx);
         return;
       }

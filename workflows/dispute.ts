@@ -470,6 +470,5 @@ function kpiOf(engine: Context['engine'], records: Omit<DisputeRecords, 'kpi'>, 
   };
 }
 
-
 /** One dispute case, from its arrival to its resolution and follow-up, or its handing over. */
 export const disputeWorkflow = caseWorkflow(dispute);

@@ -166,12 +166,21 @@ const hazardRectification: ProcedureDefinition<HazardStart, HazardAction, Hazard
           // 复查发现整改情况难以达到规定要求的，及时报告当地乡镇人民政府、街道办事处，或者通报单位上一级主管部门
           round.result = 'failed-justified';
           records.stage = 'awaiting-new-deadline';
-          ctx.owe(duties.failureReport, { rule: 'within-days', from: at, n: policy.failureReportDays }, { period: `round-${round.round}`, opens: at });
+          ctx.owe(
+            duties.failureReport,
+            { rule: 'within-days', from: at, n: policy.failureReportDays },
+            { period: `round-${round.round}`, opens: at },
+          );
         } else {
           // 对无正当理由致使整改情况未达到规定要求的，按逾期不整改治安隐患依法处理
           round.result = 'failed-unjustified';
           records.stage = 'referred';
-          ctx.notify('referral', ['station'], { article, titleZh: '无正当理由未整改，按逾期不整改治安隐患依法处理' }, { round: round.round, rectifyBy: round.rectifyBy });
+          ctx.notify(
+            'referral',
+            ['station'],
+            { article, titleZh: '无正当理由未整改，按逾期不整改治安隐患依法处理' },
+            { round: round.round, rectifyBy: round.rectifyBy },
+          );
         }
         break;
       }
@@ -207,11 +216,15 @@ function openRound(ctx: Context, records: HazardRecords, rectifyBy: string, setB
 /** Declares the round's re-inspection after its deadline, or moves it when the deadline moved. */
 function scheduleReinspection(ctx: Context, round: HazardRound, policy: HazardPolicy, reason: string): void {
   // 整改期满: the period ends with the deadline day; the re-inspection is due within the policy's days after it.
-  ctx.owe(duties.reinspection, { rule: 'within-days', from: endOfDay(round.rectifyBy), n: policy.reinspectionDays }, {
-    period: `round-${round.round}`,
-    opens: startOfDay(addDays(round.rectifyBy, 1)),
-    reason,
-  });
+  ctx.owe(
+    duties.reinspection,
+    { rule: 'within-days', from: endOfDay(round.rectifyBy), n: policy.reinspectionDays },
+    {
+      period: `round-${round.round}`,
+      opens: startOfDay(addDays(round.rectifyBy, 1)),
+      reason,
+    },
+  );
 }
 
 function currentRound(records: HazardRecords): HazardRound {

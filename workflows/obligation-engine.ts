@@ -222,7 +222,8 @@ export class ObligationEngine {
       }
     }
     for (const r of this.recurrences) {
-      if (!r.stopped && (!r.until || r.next <= r.until)) consider(startOfDay(r.next), `开启下一期：${r.titleZh}（${r.key} ${periodName(r.next, r.everyMonths)}）`);
+      if (!r.stopped && (!r.until || r.next <= r.until))
+        consider(startOfDay(r.next), `开启下一期：${r.titleZh}（${r.key} ${periodName(r.next, r.everyMonths)}）`);
     }
     return best;
   }
@@ -233,7 +234,9 @@ export class ObligationEngine {
 
   /** Earliest due time of a pending duty. */
   nextDueAt(): number | undefined {
-    const due = this.all().filter((o) => o.status === 'pending').map((o) => o.dueAt);
+    const due = this.all()
+      .filter((o) => o.status === 'pending')
+      .map((o) => o.dueAt);
     return due.length ? Math.min(...due) : undefined;
   }
 

@@ -47,7 +47,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const rejection = workflowRejection(error);
     if (rejection) {
-      return reply.code(409).send({ error: { code: rejection.type === actionIdReused ? 'action-id-reused' : 'action-rejected', message: rejection.message } });
+      return reply
+        .code(409)
+        .send({ error: { code: rejection.type === actionIdReused ? 'action-id-reused' : 'action-rejected', message: rejection.message } });
     }
     if (error.statusCode && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error: { code: error.code ?? 'bad-request', message: error.message } });

@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   await server.register(app, {
     temporal: { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
     db: { databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE },
-    apiTokens: config.API_TOKENS?.split(',').map((t) => t.trim()).filter(Boolean),
+    apiTokens: config.API_TOKENS?.split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
   });
   closeOnSignals(server, logger);
   await server.listen({ host: config.HOST, port: config.PORT });

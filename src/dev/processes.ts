@@ -204,7 +204,9 @@ export async function waitForPort(proc: OwnedProcess, what: string, host: string
     }
     if (await canConnect(host, port)) return;
     if (Date.now() > deadline) {
-      throw new Error(`${what} (PID ${proc.pid}) did not listen on ${host}:${port} within ${timeoutMs / 1000} s. Its output:\n${proc.output.lines()}`);
+      throw new Error(
+        `${what} (PID ${proc.pid}) did not listen on ${host}:${port} within ${timeoutMs / 1000} s. Its output:\n${proc.output.lines()}`,
+      );
     }
     await sleep(100);
   }

@@ -77,7 +77,9 @@ async function main(): Promise<void> {
     await app.register(apiApp, {
       temporal: { address: temporalAddress, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
       db: { pool },
-      apiTokens: config.API_TOKENS?.split(',').map((t) => t.trim()).filter(Boolean),
+      apiTokens: config.API_TOKENS?.split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
     });
     stops.push(() => app.close());
     const address = await app.listen({ host: config.HOST, port: config.PORT });

@@ -84,7 +84,9 @@ async function waitForTemporalReady(
       await connection?.close().catch(() => undefined);
     }
     if (Date.now() > deadline) {
-      throw new Error(`${what} (PID ${proc.pid}) at ${address} not ready within ${timeoutMs / 1000} s: ${lastError}. Its output:\n${proc.output.lines()}`);
+      throw new Error(
+        `${what} (PID ${proc.pid}) at ${address} not ready within ${timeoutMs / 1000} s: ${lastError}. Its output:\n${proc.output.lines()}`,
+      );
     }
     await sleep(200);
   }

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { localDate } from './case.schema';
 
 export const calendarYearParams = z.object({
-  year: z.string().regex(/^\d{4}$/, 'a four-digit year').transform(Number),
+  year: z
+    .string()
+    .regex(/^\d{4}$/, 'a four-digit year')
+    .transform(Number),
 });
 
 /** A year of the State Council's holiday arrangement, as an administrator loads it. */

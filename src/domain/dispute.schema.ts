@@ -20,7 +20,10 @@ export const disputeStartSchema = caseStartBase.extend({
   procedure: z.literal('dispute'),
   source: z.enum(disputeSources),
   category: z.enum(disputeCategories),
-  parties: z.array(z.object({ name: z.string().min(1).max(100), role: z.enum(partyRoles) })).min(1).max(50),
+  parties: z
+    .array(z.object({ name: z.string().min(1).max(100), role: z.enum(partyRoles) }))
+    .min(1)
+    .max(50),
   place: z.string().min(1).max(300),
   occurredAt: instant,
   riskLevel: z.enum(riskLevels),
@@ -33,7 +36,10 @@ const party = z.number().int().min(0).max(49);
 const route = z.number().int().min(1).optional();
 
 /** Parties an alarm shows to be specific subjects (Art. 75): the officer then owes their marking. */
-const concerns = z.array(z.object({ party, kind: z.enum(specificSubjectKinds) })).max(50).optional();
+const concerns = z
+  .array(z.object({ party, kind: z.enum(specificSubjectKinds) }))
+  .max(50)
+  .optional();
 
 /** Actions an officer or the station system reports on a dispute case. */
 export const disputeActionSchema = z.discriminatedUnion('type', [
@@ -44,8 +50,10 @@ export const disputeActionSchema = z.discriminatedUnion('type', [
       divertedTo: z.object({ kind: z.enum(diversionTargets), name: z.string().min(1).max(200) }).optional(),
     })
     .superRefine((a, ctx) => {
-      if (a.decision === 'divert' && !a.divertedTo) ctx.addIssue({ code: 'custom', path: ['divertedTo'], message: 'a diversion names the department or organisation' });
-      if (a.decision === 'intervene' && a.divertedTo) ctx.addIssue({ code: 'custom', path: ['divertedTo'], message: 'only a diversion names a department' });
+      if (a.decision === 'divert' && !a.divertedTo)
+        ctx.addIssue({ code: 'custom', path: ['divertedTo'], message: 'a diversion names the department or organisation' });
+      if (a.decision === 'intervene' && a.divertedTo)
+        ctx.addIssue({ code: 'custom', path: ['divertedTo'], message: 'only a diversion names a department' });
     }),
   actionBase.extend({ type: z.literal('progress-checked'), route, outcome: z.enum(progressOutcomes) }),
   actionBase.extend({ type: z.literal('mediated-on-site'), outcome: z.enum(['resolved', 'failed']) }),
@@ -69,7 +77,8 @@ export const disputeActionSchema = z.discriminatedUnion('type', [
       performBy: localDate.optional(),
     })
     .superRefine((a, ctx) => {
-      if (a.agreement === 'reached' && !a.performBy) ctx.addIssue({ code: 'custom', path: ['performBy'], message: 'an agreement names the date it is to be performed by' });
+      if (a.agreement === 'reached' && !a.performBy)
+        ctx.addIssue({ code: 'custom', path: ['performBy'], message: 'an agreement names the date it is to be performed by' });
       if (a.agreement === 'not-reached' && a.performBy) ctx.addIssue({ code: 'custom', path: ['performBy'], message: 'no agreement, no date' });
     }),
   actionBase.extend({ type: z.literal('agreement-performance-checked'), route, performed: z.boolean() }),

@@ -107,16 +107,7 @@ export type RouteKind = 'diversion' | 'intervention' | 'repeat-alarm';
  * `follow-up` (visit owed). Ended: `resolved` (resolved and followed up), `handed-over` (left for a body that decides
  * it by law: the station, an arbitration body or a court), `followed-up` (a repeated alarm's visit made).
  */
-export type RouteStage =
-  | 'on-site'
-  | 'unresolved'
-  | 'referred'
-  | 'progress'
-  | 'agreement'
-  | 'follow-up'
-  | 'resolved'
-  | 'handed-over'
-  | 'followed-up';
+export type RouteStage = 'on-site' | 'unresolved' | 'referred' | 'progress' | 'agreement' | 'follow-up' | 'resolved' | 'handed-over' | 'followed-up';
 
 export const endedStages: readonly RouteStage[] = ['resolved', 'handed-over', 'followed-up'];
 

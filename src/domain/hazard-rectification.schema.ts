@@ -21,7 +21,10 @@ export const hazardStartSchema = caseStartBase
       assistantId: systemId,
       recordingRef: documentRef,
     }),
-    hazards: z.array(z.object({ description: z.string().trim().min(1).max(2000) })).min(1).max(100),
+    hazards: z
+      .array(z.object({ description: z.string().trim().min(1).max(2000) }))
+      .min(1)
+      .max(100),
     decidedAt: instant,
     /** The rectification deadline: rectify by the end of that local day. */
     rectifyBy: localDate,

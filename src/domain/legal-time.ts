@@ -12,12 +12,7 @@ const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?
 export type DeadlineRule = 'within-hours' | 'within-days' | 'days-before' | 'working-days-before';
 
 /** Every deadline rule, e.g. for validating policy. */
-export const deadlineRules: readonly DeadlineRule[] = Object.freeze([
-  'within-hours',
-  'within-days',
-  'days-before',
-  'working-days-before',
-] as const);
+export const deadlineRules: readonly DeadlineRule[] = Object.freeze(['within-hours', 'within-days', 'days-before', 'working-days-before'] as const);
 
 /** A computed deadline with the reasoning behind it. */
 export interface Deadline {
@@ -226,7 +221,7 @@ export function computeDeadline(rule: DeadlineRule, from: string | number, n: nu
       const term = localDate(fromMs);
       let day = term;
       explanation.push(`term ends on ${label(term)}; that day is not counted`);
-      for (let counted = 0; counted < n; ) {
+      for (let counted = 0; counted < n;) {
         day = addDays(day, -1);
         const info = reader.day(day);
         if (info.working) {

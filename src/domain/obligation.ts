@@ -11,8 +11,17 @@ export type ObligationStatus = 'pending' | 'done' | 'overdue' | 'waived' | 'canc
 export type Responsible = 'officer' | 'station' | 'decision-authority' | 'system';
 
 export const recipients = [
-  'decision-authority', 'station', 'station-leader', 'supervisor', 'township-government',
-  'superior-department', 'subject', 'unit', 'community-organisation', 'control-centre', 'officer',
+  'decision-authority',
+  'station',
+  'station-leader',
+  'supervisor',
+  'township-government',
+  'superior-department',
+  'subject',
+  'unit',
+  'community-organisation',
+  'control-centre',
+  'officer',
 ] as const;
 export type Recipient = (typeof recipients)[number];
 

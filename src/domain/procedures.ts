@@ -11,7 +11,13 @@ import { hazardRectificationPlugin } from './hazard-rectification.schema';
  * procedures (names, workflow types, titles, the start and action schemas, the API's tags, the replay list) is
  * derived from it. It carries zod: workflows import it by type only.
  */
-export const procedureRegistry = [bailSurveillancePlugin, deprivedRightsPlugin, hazardRectificationPlugin, disputePlugin, caseFollowUpPlugin] as const;
+export const procedureRegistry = [
+  bailSurveillancePlugin,
+  deprivedRightsPlugin,
+  hazardRectificationPlugin,
+  disputePlugin,
+  caseFollowUpPlugin,
+] as const;
 
 type Registry = typeof procedureRegistry;
 type Entry = Registry[number];

@@ -8,6 +8,4 @@ export const caseStatusKey = defineSearchAttributeKey('CaseStatus', SearchAttrib
 export const nextDueAtKey = defineSearchAttributeKey('NextDueAt', SearchAttributeType.DATETIME);
 export const overdueCountKey = defineSearchAttributeKey('OverdueCount', SearchAttributeType.INT);
 
-export const caseSearchAttributes = [
-  caseProcedureKey, stationIdKey, officerIdKey, caseStatusKey, nextDueAtKey, overdueCountKey,
-] as const;
+export const caseSearchAttributes = [caseProcedureKey, stationIdKey, officerIdKey, caseStatusKey, nextDueAtKey, overdueCountKey] as const;

@@ -8,7 +8,9 @@ import { workflowTypes } from '../domain/procedures';
  * ignores a version it already holds, so repeating this is harmless. Returns how many cases were told.
  */
 export async function broadcastCalendarYear(client: Client, year: CalendarYear): Promise<number> {
-  const types = Object.values(workflowTypes).map((t) => `'${t}'`).join(', ');
+  const types = Object.values(workflowTypes)
+    .map((t) => `'${t}'`)
+    .join(', ');
   let told = 0;
   for await (const execution of client.workflow.list({ query: `ExecutionStatus = 'Running' AND WorkflowType IN (${types})` })) {
     await client.workflow.getHandle(execution.workflowId).signal(calendarChangedSignal, year);

@@ -154,7 +154,7 @@ describe('the working-day calendar', () => {
     expect(res.json().holidays).toContainEqual(expect.objectContaining({ from: '2026-10-01', to: '2026-10-07' }));
   });
 
-  test('loading a year moves the open cases\' windows not yet reached, and the time endpoint uses it', async () => {
+  test("loading a year moves the open cases' windows not yet reached, and the time endpoint uses it", async () => {
     const termEnd = '2099-06-15';
     const before = (await get(`/v1/time/deadline?rule=working-days-before&from=${termEnd}&n=5`)).json();
     expect(before.warnings).toEqual(['no working-day calendar for 2099: computed on weekends only']);
@@ -174,7 +174,9 @@ describe('the working-day calendar', () => {
     for (let tries = 0; tries < 50 && (await opens()) !== after.due; tries++) await new Promise((r) => setTimeout(r, 100));
     const report = obligation((await get(casePath(caseId))).json(), 'station-report');
     expect(report.opensAt).toBe(after.due);
-    expect(report.changes).toEqual([expect.objectContaining({ from: before.due, to: after.due, reason: 'working-day calendar 2099 version 1 loaded (notice for 2099)' })]);
+    expect(report.changes).toEqual([
+      expect.objectContaining({ from: before.due, to: after.due, reason: 'working-day calendar 2099 version 1 loaded (notice for 2099)' }),
+    ]);
 
     const again = await put('2099', year);
     expect(again.json()).toMatchObject({ version: 1, changed: false });

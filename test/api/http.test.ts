@@ -86,13 +86,22 @@ describe('POST /v1/cases/:caseId/actions', () => {
     const res = await post('/v1/cases/ab/actions', action({ type: 'subject-reported' }));
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({
-      error: { code: 'invalid-request', message: expect.stringContaining('params.caseId'), fields: [{ path: 'params.caseId', message: expect.any(String) }] },
+      error: {
+        code: 'invalid-request',
+        message: expect.stringContaining('params.caseId'),
+        fields: [{ path: 'params.caseId', message: expect.any(String) }],
+      },
     });
   });
 
   test("malformed → 400 naming the fields of the case's own procedure, and the case is unchanged", async () => {
     const { caseId } = await startedCase();
-    const malformed = await post(`${casePath(caseId)}/actions`, { type: 'compliance-checked', actionId: 'not-a-uuid', actor: 'P-1', month: '2026-13' });
+    const malformed = await post(`${casePath(caseId)}/actions`, {
+      type: 'compliance-checked',
+      actionId: 'not-a-uuid',
+      actor: 'P-1',
+      month: '2026-13',
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().error.code).toBe('invalid-request');
     expect(fieldPaths(malformed.json())).toEqual(expect.arrayContaining(['actionId', 'month', 'compliant']));
@@ -245,7 +254,12 @@ describe('bearer tokens', () => {
       expect(wrong.statusCode).toBe(401);
       expect(secured.temporal.executions.size).toBe(0);
 
-      const valid = await secured.app.inject({ method: 'POST', url: '/v1/cases', payload: start, headers: { authorization: 'Bearer station-token' } });
+      const valid = await secured.app.inject({
+        method: 'POST',
+        url: '/v1/cases',
+        payload: start,
+        headers: { authorization: 'Bearer station-token' },
+      });
       expect(valid.statusCode).toBe(201);
       expect((await secured.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
       expect((await secured.app.inject({ method: 'GET', url: '/docs/json' })).statusCode).toBe(200);
@@ -288,7 +302,9 @@ test('the OpenAPI document lists the routes', async () => {
 test('the procedures, the API tags and the start body all come from the registry', async () => {
   const listed = (await get('/v1/procedures')).json().procedures as Array<{ name: string; duties: Array<{ key: string; responsible: string }> }>;
   expect(listed.map((p) => p.name)).toEqual(procedures);
-  expect(listed.find((p) => p.name === 'bail-surveillance')?.duties).toContainEqual(expect.objectContaining({ key: 'expiry-notice', responsible: 'system' }));
+  expect(listed.find((p) => p.name === 'bail-surveillance')?.duties).toContainEqual(
+    expect.objectContaining({ key: 'expiry-notice', responsible: 'system' }),
+  );
   const doc = (await get('/docs/json')).json();
   for (const name of procedures) expect(doc.tags.find((t: { name: string }) => t.name === 'cases').description).toContain(`\`${name}\``);
   const starts = doc.paths['/v1/cases'].post.requestBody.content['application/json'].schema;

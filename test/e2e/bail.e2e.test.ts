@@ -48,7 +48,15 @@ test('a bail case through the API: start, act, survive a worker crash, idempoten
   expect(explained.body.obligations.find((o: { key: string }) => o.key === 'rules-explained').status).toBe('done');
 
   expect((await http('POST', `${casePath(caseId)}/actions`, action({ type: 'feedback-sent', documentRef: 'FK-1' }))).status).toBe(200);
-  expect((await http('POST', `${casePath(caseId)}/actions`, action({ type: 'violation-reported', by: 'subject', description: '未经批准离开所居住的市县' }))).status).toBe(200);
+  expect(
+    (
+      await http(
+        'POST',
+        `${casePath(caseId)}/actions`,
+        action({ type: 'violation-reported', by: 'subject', description: '未经批准离开所居住的市县' }),
+      )
+    ).status,
+  ).toBe(200);
   const rejected = await http('POST', `${casePath(caseId)}/actions`, action({ type: 'feedback-sent' }));
   expect(rejected.status).toBe(409);
 
@@ -56,7 +64,9 @@ test('a bail case through the API: start, act, survive a worker crash, idempoten
   expect((await http('POST', `${casePath(caseId)}/actions`, decided)).body.status).toBe('closed');
   const retried = await http('POST', `${casePath(caseId)}/actions`, decided);
   expect(retried).toMatchObject({ status: 200, body: { status: 'closed', outcome: 'changed-measure' } });
-  expect((await http('POST', `${casePath(caseId)}/actions`, action({ type: 'compliance-checked', month: '2026-12', compliant: true }))).status).toBe(409);
+  expect((await http('POST', `${casePath(caseId)}/actions`, action({ type: 'compliance-checked', month: '2026-12', compliant: true }))).status).toBe(
+    409,
+  );
 
   const expected = ['authority-feedback→decision-authority', 'violation→decision-authority'];
   // An activity the killed worker was running is retried once its 30 s start-to-close timeout has passed.

@@ -107,8 +107,17 @@ test('a family dispute through the API: public-security mediation performed and 
   expect(await noticeRows(caseId)).toEqual(expected);
   await until(async () => ((await auditTypes(caseId)).length >= 11 ? true : undefined), 'the audit log');
   expect(await auditTypes(caseId)).toEqual([
-    'triaged', 'mediated-on-site', 'security-mediation-recorded', 'repeat-alarm', 'risk-changed', 'superior-reported',
-    'specific-subject-marked', 'follow-up-visited', 'agreement-performance-checked', 'follow-up-visited', 'closed',
+    'triaged',
+    'mediated-on-site',
+    'security-mediation-recorded',
+    'repeat-alarm',
+    'risk-changed',
+    'superior-reported',
+    'specific-subject-marked',
+    'follow-up-visited',
+    'agreement-performance-checked',
+    'follow-up-visited',
+    'closed',
   ]);
   const listed = await until(async () => {
     const res = await http('GET', '/v1/cases?stationId=S-02&procedure=dispute&status=closed&limit=500');

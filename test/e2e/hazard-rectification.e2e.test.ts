@@ -26,14 +26,18 @@ const noticeRows = (caseId: string) => stack.noticeRows(caseId);
 /** Once the case's activities are done writing, its notices: the same rows twice in a row, a second apart. */
 async function settledNoticeRows(caseId: string, atLeast: number): Promise<string[]> {
   let last = '';
-  return until(async () => {
-    const rows = await noticeRows(caseId);
-    const now = JSON.stringify(rows);
-    const settled = rows.length >= atLeast && now === last;
-    last = now;
-    if (!settled) await new Promise((r) => setTimeout(r, 750));
-    return settled ? rows : undefined;
-  }, 'the notices to be written', 60_000);
+  return until(
+    async () => {
+      const rows = await noticeRows(caseId);
+      const now = JSON.stringify(rows);
+      const settled = rows.length >= atLeast && now === last;
+      last = now;
+      if (!settled) await new Promise((r) => setTimeout(r, 750));
+      return settled ? rows : undefined;
+    },
+    'the notices to be written',
+    60_000,
+  );
 }
 
 /** A case as the station system sends it: the order to rectify made an hour ago, 10 days to rectify. */
@@ -79,7 +83,9 @@ test('a hazard case from start to end: filed, extension approved, early re-inspe
 
   // The unit asks in writing for more time; the officer reviews it and reports to the station, which approves.
   const newDeadline = addDays(start.rectifyBy, 15);
-  expect((await report(caseId, action({ type: 'extension-requested', documentRef: 'YQSQ-001', requestedUntil: addDays(start.rectifyBy, 20) }))).status).toBe(200);
+  expect(
+    (await report(caseId, action({ type: 'extension-requested', documentRef: 'YQSQ-001', requestedUntil: addDays(start.rectifyBy, 20) }))).status,
+  ).toBe(200);
   expect((await report(caseId, action({ type: 'extension-reviewed', recommendation: 'approve' }))).status).toBe(200);
   res = await report(caseId, action({ type: 'extension-decided', decision: 'approved', newDeadline }));
   expect(res.status).toBe(200);
@@ -99,13 +105,21 @@ test('a hazard case from start to end: filed, extension approved, early re-inspe
   // The station sets a new deadline; the unit asks again to be re-inspected early, and this time it passes.
   const second = addDays(localDate(Date.now()), 20);
   res = await report(caseId, action({ type: 'new-deadline-set', rectifyBy: second }));
-  expect(obligationIn(res.body, 'reinspection', 'round-2')).toMatchObject({ status: 'pending', opensAt: formatInstant(startOfDay(addDays(second, 1))) });
+  expect(obligationIn(res.body, 'reinspection', 'round-2')).toMatchObject({
+    status: 'pending',
+    opensAt: formatInstant(startOfDay(addDays(second, 1))),
+  });
   expect((await report(caseId, action({ type: 'reinspection-requested', documentRef: 'TQFC-2' }))).status).toBe(200);
   const passed = action({ type: 'reinspected', result: 'passed' });
   res = await report(caseId, passed);
   expect(res.body).toMatchObject({ status: 'closed', outcome: 'rectified' });
   expect(res.body.records.rounds).toEqual([
-    expect.objectContaining({ round: 1, rectifyBy: newDeadline, result: 'failed-justified', failureReport: expect.objectContaining({ recipient: 'township-government' }) }),
+    expect.objectContaining({
+      round: 1,
+      rectifyBy: newDeadline,
+      result: 'failed-justified',
+      failureReport: expect.objectContaining({ recipient: 'township-government' }),
+    }),
     expect.objectContaining({ round: 2, rectifyBy: second, setBy: 'station', result: 'passed' }),
   ]);
   expect(await report(caseId, passed)).toMatchObject({ status: 200, body: { status: 'closed', outcome: 'rectified' } });
@@ -114,15 +128,19 @@ test('a hazard case from start to end: filed, extension approved, early re-inspe
     body: { error: { code: 'action-rejected' } },
   });
 
-  expect(await settledNoticeRows(caseId, 3)).toEqual([
-    'extension-review→station',
-    'filing→station',
-    'rectification-failure→township-government',
-  ]);
+  expect(await settledNoticeRows(caseId, 3)).toEqual(['extension-review→station', 'filing→station', 'rectification-failure→township-government']);
   const audit = await pool.query('SELECT type FROM audit_log WHERE case_id = $1 ORDER BY id', [caseId]);
   expect(audit.rows.map((r) => r.type)).toEqual([
-    'filed', 'extension-requested', 'extension-reviewed', 'extension-decided', 'reinspection-requested', 'reinspected',
-    'failure-reported', 'new-deadline-set', 'reinspection-requested', 'reinspected',
+    'filed',
+    'extension-requested',
+    'extension-reviewed',
+    'extension-decided',
+    'reinspection-requested',
+    'reinspected',
+    'failure-reported',
+    'new-deadline-set',
+    'reinspection-requested',
+    'reinspected',
   ]);
   // The read model carries the Art. 62 facts of the case for the station's KPIs.
   const kpi = await until(async () => {
@@ -162,7 +180,11 @@ test('bad requests are answered 400 or 409 and change nothing', async () => {
   }
 
   // A case decided three days ago, due to be rectified yesterday: its filing is overdue, its deadline has passed.
-  const start = hazardStart(now, { decidedAt: formatInstant(now - 3 * day), inspection: { at: formatInstant(now - 3 * day - hour), assistantId: 'FJ-0412', recordingRef: 'ZFJLY-0002' }, rectifyBy: localDate(now - day) });
+  const start = hazardStart(now, {
+    decidedAt: formatInstant(now - 3 * day),
+    inspection: { at: formatInstant(now - 3 * day - hour), assistantId: 'FJ-0412', recordingRef: 'ZFJLY-0002' },
+    rectifyBy: localDate(now - day),
+  });
   const { body } = await http('POST', '/v1/cases', start);
   const caseId = body.caseId;
   expect(await settledNoticeRows(caseId, 1)).toEqual(['overdue-escalation→station-leader']);

@@ -31,7 +31,12 @@ describe('subject-report (Art. 41(8)): the subject reports by the decision autho
     const c = bail().advanceTo('2026-03-03T10:00:00+08:00');
     expect(sent(c, 'reminder')).toEqual(['officer 2026-03-03T09:00:00+08:00']);
     c.act('subject-reported');
-    expect(c.obligation('subject-report')).toMatchObject({ status: 'done', late: false, completedBy: 'P-20931', completedAt: '2026-03-03T10:00:00+08:00' });
+    expect(c.obligation('subject-report')).toMatchObject({
+      status: 'done',
+      late: false,
+      completedBy: 'P-20931',
+      completedAt: '2026-03-03T10:00:00+08:00',
+    });
   });
 
   test('missed: at the deadline the station and the decision authority are told, and no one else, even days later', () => {
@@ -60,7 +65,11 @@ describe('rules-explained: the rules are explained within 24 hours of the report
   test('on time, with no reminder (the officer explains them on the spot)', () => {
     const c = bail().advanceTo('2026-03-03T10:00:00+08:00');
     c.act('subject-reported');
-    expect(c.obligation('rules-explained')).toMatchObject({ status: 'pending', opensAt: '2026-03-03T10:00:00+08:00', dueAt: '2026-03-04T10:00:00+08:00' });
+    expect(c.obligation('rules-explained')).toMatchObject({
+      status: 'pending',
+      opensAt: '2026-03-03T10:00:00+08:00',
+      dueAt: '2026-03-04T10:00:00+08:00',
+    });
     c.advanceHours(2).act('rules-explained');
     expect(c.obligation('rules-explained')).toMatchObject({ status: 'done', late: false });
     expect(c.notices('reminder').filter((n) => n.obligationKey === 'rules-explained')).toEqual([]);
@@ -70,7 +79,11 @@ describe('rules-explained: the rules are explained within 24 hours of the report
     const c = bail().advanceTo('2026-03-03T10:00:00+08:00');
     c.act('subject-reported');
     c.advanceTo('2026-03-06T10:00:00+08:00');
-    const about = (kind: string) => c.notices(kind).filter((n) => n.obligationKey === 'rules-explained').map((n) => `${n.recipient} ${n.createdAt}`);
+    const about = (kind: string) =>
+      c
+        .notices(kind)
+        .filter((n) => n.obligationKey === 'rules-explained')
+        .map((n) => `${n.recipient} ${n.createdAt}`);
     expect(about('overdue-escalation')).toEqual(['station-leader 2026-03-04T10:00:00+08:00']);
     expect(about('supervisor-escalation')).toEqual(['supervisor 2026-03-06T10:00:00+08:00']);
     c.act('rules-explained');
@@ -84,16 +97,30 @@ describe('authority-feedback: feedback to the decision authority within 3 days (
     c.act('subject-reported');
     expect(c.obligation('authority-feedback')).toMatchObject({ opensAt: '2026-03-04T08:00:00+08:00', dueAt: '2026-03-09T23:59:59+08:00' });
     c.advanceTo('2026-03-09T16:00:00+08:00');
-    expect(c.notices('reminder').filter((n) => n.obligationKey === 'authority-feedback').map((n) => n.createdAt)).toEqual(['2026-03-08T23:59:59+08:00']);
+    expect(
+      c
+        .notices('reminder')
+        .filter((n) => n.obligationKey === 'authority-feedback')
+        .map((n) => n.createdAt),
+    ).toEqual(['2026-03-08T23:59:59+08:00']);
     c.act('feedback-sent', { documentRef: 'FK-0309' });
     expect(c.obligation('authority-feedback')).toMatchObject({ status: 'done', late: false });
     expect(c.notices('authority-feedback')).toEqual([
-      expect.objectContaining({ recipient: 'decision-authority', createdAt: '2026-03-09T16:00:00+08:00', facts: { late: false, documentRef: 'FK-0309' } }),
+      expect.objectContaining({
+        recipient: 'decision-authority',
+        createdAt: '2026-03-09T16:00:00+08:00',
+        facts: { late: false, documentRef: 'FK-0309' },
+      }),
     ]);
   });
 
   test('a report on Monday 2026-09-28: day 3 falls in the National Day holiday, so the period ends with Thursday 10-08', () => {
-    const c = bail({ noticeReceivedAt: '2026-09-28T08:00:00+08:00', reportBy: '2026-09-29T09:00:00+08:00', termStart: '2026-09-28', termEnd: '2027-03-27' });
+    const c = bail({
+      noticeReceivedAt: '2026-09-28T08:00:00+08:00',
+      reportBy: '2026-09-29T09:00:00+08:00',
+      termStart: '2026-09-28',
+      termEnd: '2027-03-27',
+    });
     c.advanceTo('2026-09-28T09:00:00+08:00').act('subject-reported');
     expect(c.obligation('authority-feedback').dueAt).toBe('2026-10-08T23:59:59+08:00');
   });
@@ -103,7 +130,11 @@ describe('authority-feedback: feedback to the decision authority within 3 days (
     c.act('subject-reported');
     c.act('rules-explained');
     c.advanceTo('2026-03-12T09:00:00+08:00');
-    const about = (kind: string) => c.notices(kind).filter((n) => n.obligationKey === 'authority-feedback').map((n) => `${n.recipient} ${n.createdAt}`);
+    const about = (kind: string) =>
+      c
+        .notices(kind)
+        .filter((n) => n.obligationKey === 'authority-feedback')
+        .map((n) => `${n.recipient} ${n.createdAt}`);
     expect(about('overdue-escalation')).toEqual(['station-leader 2026-03-09T23:59:59+08:00']);
     expect(about('supervisor-escalation')).toEqual(['supervisor 2026-03-11T23:59:59+08:00']);
     c.act('feedback-sent');
@@ -112,7 +143,7 @@ describe('authority-feedback: feedback to the decision authority within 3 days (
   });
 
   test('counted from the notice when it arrives after the report', () => {
-    const c = bail({ noticeReceivedAt: '2026-03-05T09:00:00+08:00', reportBy: '2026-03-06T09:00:00+08:00' }, );
+    const c = bail({ noticeReceivedAt: '2026-03-05T09:00:00+08:00', reportBy: '2026-03-06T09:00:00+08:00' });
     c.advanceTo('2026-03-02T10:00:00+08:00');
     expect(c.rejection('feedback-sent')).toBe('feedback is due only after the subject has reported');
     c.act('subject-reported');
@@ -120,7 +151,12 @@ describe('authority-feedback: feedback to the decision authority within 3 days (
   });
 
   test('rescheduled: a period ending in a year without calendar data moves when that year is loaded, with the reason', () => {
-    const c = bail({ noticeReceivedAt: '2026-12-29T09:00:00+08:00', reportBy: '2026-12-30T09:00:00+08:00', termStart: '2026-12-29', termEnd: '2027-06-28' });
+    const c = bail({
+      noticeReceivedAt: '2026-12-29T09:00:00+08:00',
+      reportBy: '2026-12-30T09:00:00+08:00',
+      termStart: '2026-12-29',
+      termEnd: '2027-06-28',
+    });
     c.advanceTo('2026-12-29T10:00:00+08:00').act('subject-reported');
     // 2027 is not loaded: only weekends are days off, and the deadline says so.
     expect(c.obligation('authority-feedback').dueAt).toBe('2027-01-01T23:59:59+08:00');
@@ -135,7 +171,12 @@ describe('authority-feedback: feedback to the decision authority within 3 days (
     const feedback = c.obligation('authority-feedback');
     expect(feedback.dueAt).toBe('2027-01-04T23:59:59+08:00');
     expect(feedback.changes).toEqual([
-      expect.objectContaining({ field: 'dueAt', from: '2027-01-01T23:59:59+08:00', to: '2027-01-04T23:59:59+08:00', reason: 'working-day calendar 2027 version 1 loaded (test schedule)' }),
+      expect.objectContaining({
+        field: 'dueAt',
+        from: '2027-01-01T23:59:59+08:00',
+        to: '2027-01-04T23:59:59+08:00',
+        reason: 'working-day calendar 2027 version 1 loaded (test schedule)',
+      }),
     ]);
     expect(c.view().warnings).toEqual([]);
   });
@@ -149,14 +190,27 @@ describe('compliance-check: a compliance check every calendar month of the term'
     expect(c.obligation('compliance-check', '2026-03')).toMatchObject({ status: 'done', late: false });
     expect(c.rejection('compliance-checked', { month: '2026-04', compliant: true })).toBe('no compliance check is open for 2026-04');
     c.advanceTo('2026-05-03T00:00:00+08:00');
-    expect(c.obligation('compliance-check', '2026-04')).toMatchObject({ status: 'overdue', opensAt: '2026-04-01T00:00:00+08:00', overdueAt: '2026-04-30T23:59:59+08:00' });
-    const april = (kind: string) => c.notices(kind).filter((n) => n.period === '2026-04').map((n) => `${n.recipient} ${n.createdAt}`);
+    expect(c.obligation('compliance-check', '2026-04')).toMatchObject({
+      status: 'overdue',
+      opensAt: '2026-04-01T00:00:00+08:00',
+      overdueAt: '2026-04-30T23:59:59+08:00',
+    });
+    const april = (kind: string) =>
+      c
+        .notices(kind)
+        .filter((n) => n.period === '2026-04')
+        .map((n) => `${n.recipient} ${n.createdAt}`);
     expect(april('reminder')).toEqual(['officer 2026-04-29T23:59:59+08:00']);
     expect(april('overdue-escalation')).toEqual(['station-leader 2026-04-30T23:59:59+08:00']);
     expect(april('supervisor-escalation')).toEqual(['supervisor 2026-05-02T23:59:59+08:00']);
     c.act('compliance-checked', { month: '2026-04', compliant: false });
     expect(c.obligation('compliance-check', '2026-04')).toMatchObject({ status: 'done', late: true });
-    expect(c.view().records).toMatchObject({ complianceChecks: [{ month: '2026-03', compliant: true }, { month: '2026-04', compliant: false }] });
+    expect(c.view().records).toMatchObject({
+      complianceChecks: [
+        { month: '2026-03', compliant: true },
+        { month: '2026-04', compliant: false },
+      ],
+    });
   });
 });
 
@@ -177,7 +231,11 @@ describe('expiry-notice (期限届满十日前): the decision authority is told 
     const notice = c.obligation('expiry-notice');
     expect(notice.dueAt).toBe('2026-09-30T23:59:59+08:00');
     expect(notice.changes).toEqual([
-      expect.objectContaining({ from: '2026-09-20T23:59:59+08:00', to: '2026-09-30T23:59:59+08:00', reason: 'term changed by the decision authority to end 2026-10-12' }),
+      expect.objectContaining({
+        from: '2026-09-20T23:59:59+08:00',
+        to: '2026-09-30T23:59:59+08:00',
+        reason: 'term changed by the decision authority to end 2026-10-12',
+      }),
     ]);
     c.advanceTo('2026-10-01T00:00:00+08:00');
     expect(sent(c, 'expiry-notice')).toEqual(['decision-authority 2026-09-30T09:00:00+08:00']);
@@ -194,7 +252,11 @@ describe('expiry-notice (期限届满十日前): the decision authority is told 
 describe('authority-decision: the decision authority decides at the end of the term', () => {
   test('missed: the officer is reminded, the station leader told at the end of the term, the supervisor 48 h later', () => {
     const c = bail().advanceTo('2026-10-03T00:00:00+08:00');
-    const about = (kind: string) => c.notices(kind).filter((n) => n.obligationKey === 'authority-decision').map((n) => `${n.recipient} ${n.createdAt}`);
+    const about = (kind: string) =>
+      c
+        .notices(kind)
+        .filter((n) => n.obligationKey === 'authority-decision')
+        .map((n) => `${n.recipient} ${n.createdAt}`);
     expect(about('reminder')).toEqual(['officer 2026-09-29T23:59:59+08:00']);
     expect(about('overdue-escalation')).toEqual(['station-leader 2026-09-30T23:59:59+08:00']);
     expect(about('supervisor-escalation')).toEqual(['supervisor 2026-10-02T23:59:59+08:00']);
@@ -216,14 +278,21 @@ describe('authority-decision: the decision authority decides at the end of the t
 describe('records and refusals', () => {
   test('applications fit the measure, are decided once; violations go to the decision authority', () => {
     const c = bail().advanceTo('2026-03-03T10:00:00+08:00');
-    expect(c.rejection('application-received', { applicationId: 'A-1', kind: 'leave-residence' })).toBe('a leave-residence application does not apply to bail');
+    expect(c.rejection('application-received', { applicationId: 'A-1', kind: 'leave-residence' })).toBe(
+      'a leave-residence application does not apply to bail',
+    );
     c.act('application-received', { applicationId: 'A-1', kind: 'leave-city-or-county' });
     expect(c.rejection('application-received', { applicationId: 'A-1', kind: 'leave-city-or-county' })).toBe('application A-1 was already received');
     c.act('application-decided', { applicationId: 'A-1', decision: 'approved' });
     expect(c.rejection('application-decided', { applicationId: 'A-1', decision: 'refused' })).toBe('application A-1 was already decided');
     c.act('violation-reported', { by: 'subject', description: 'left the city without leave' });
     expect(c.notices('violation')).toEqual([
-      expect.objectContaining({ recipient: 'decision-authority', article: '41(8)', createdAt: '2026-03-03T10:00:00+08:00', facts: { by: 'subject', description: 'left the city without leave' } }),
+      expect.objectContaining({
+        recipient: 'decision-authority',
+        article: '41(8)',
+        createdAt: '2026-03-03T10:00:00+08:00',
+        facts: { by: 'subject', description: 'left the city without leave' },
+      }),
     ]);
   });
 

@@ -20,8 +20,16 @@ function filed(filedAt = '2026-03-02T10:00:00+08:00', overrides: Record<string, 
   );
 }
 
-const about = (c: SimulatedCase, kind: string, key: string) => c.notices(kind).filter((n) => n.obligationKey === key).map((n) => `${n.recipient} ${n.createdAt}`);
-const visit = (visit: 'filing' | 'conclusion', fields: Record<string, unknown> = {}) => ({ visit, covered: ['informed-progress', 'collected-leads'], ...fields });
+const about = (c: SimulatedCase, kind: string, key: string) =>
+  c
+    .notices(kind)
+    .filter((n) => n.obligationKey === key)
+    .map((n) => `${n.recipient} ${n.createdAt}`);
+const visit = (visit: 'filing' | 'conclusion', fields: Record<string, unknown> = {}) => ({
+  visit,
+  covered: ['informed-progress', 'collected-leads'],
+  ...fields,
+});
 
 describe('filing-visit (Art. 80): a follow-up visit within a week of filing', () => {
   test('on time: filed Monday 03-02, the week ends with Monday 03-09; visited Thursday, not late, no reminder yet', () => {
@@ -34,9 +42,16 @@ describe('filing-visit (Art. 80): a follow-up visit within a week of filing', ()
       basis: expect.objectContaining({ rule: 'within-days', n: 7 }),
     });
     c.advanceTo('2026-03-05T15:00:00+08:00').act('visited', visit('filing'));
-    expect(c.obligation('filing-visit')).toMatchObject({ status: 'done', late: false, completedBy: 'P-20931', completedAt: '2026-03-05T15:00:00+08:00' });
+    expect(c.obligation('filing-visit')).toMatchObject({
+      status: 'done',
+      late: false,
+      completedBy: 'P-20931',
+      completedAt: '2026-03-05T15:00:00+08:00',
+    });
     expect(c.view().records).toMatchObject({
-      visits: [{ visit: 'filing', at: '2026-03-05T15:00:00+08:00', covered: ['informed-progress', 'collected-leads'], riskFound: false, late: false }],
+      visits: [
+        { visit: 'filing', at: '2026-03-05T15:00:00+08:00', covered: ['informed-progress', 'collected-leads'], riskFound: false, late: false },
+      ],
       kpi: { filing: 'on-time', conclusion: 'pending' },
     });
     c.advanceTo('2026-03-20T00:00:00+08:00');
@@ -60,7 +75,12 @@ describe('filing-visit (Art. 80): a follow-up visit within a week of filing', ()
     expect(about(c, 'overdue-escalation', 'filing-visit')).toEqual(['station-leader 2026-10-08T23:59:59+08:00']);
     expect(about(c, 'supervisor-escalation', 'filing-visit')).toEqual(['supervisor 2026-10-10T23:59:59+08:00']);
     c.act('visited', visit('filing'));
-    expect(c.obligation('filing-visit')).toMatchObject({ status: 'done', late: true, completedAt: '2026-10-11T09:00:00+08:00', overdueAt: '2026-10-08T23:59:59+08:00' });
+    expect(c.obligation('filing-visit')).toMatchObject({
+      status: 'done',
+      late: true,
+      completedAt: '2026-10-11T09:00:00+08:00',
+      overdueAt: '2026-10-08T23:59:59+08:00',
+    });
     expect(c.view().records).toMatchObject({ kpi: { filing: 'late' }, visits: [{ visit: 'filing', late: true }] });
   });
 });

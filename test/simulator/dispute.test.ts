@@ -39,7 +39,10 @@ function intervening(at: string, overrides: Record<string, unknown> = {}) {
 const records = (c: SimulatedCase) => c.view().records as DisputeRecords;
 const sent = (c: SimulatedCase, kind: string) => c.notices(kind).map((n) => `${n.recipient} ${n.createdAt}`);
 const about = (c: SimulatedCase, key: string, kind: string) =>
-  c.notices(kind).filter((n) => n.obligationKey === key).map((n) => `${n.recipient} ${n.createdAt}${n.period ? ` (${n.period})` : ''}`);
+  c
+    .notices(kind)
+    .filter((n) => n.obligationKey === key)
+    .map((n) => `${n.recipient} ${n.createdAt}${n.period ? ` (${n.period})` : ''}`);
 
 const calendar2027: CalendarYear = {
   year: 2027,
@@ -103,7 +106,9 @@ describe('diversion (Art. 74) and progress-check (Art. 75): a non-police matter 
         facts: { category: 'debt', riskLevel: 'medium', repeatCount: 0, divertedTo: '某区市场监督管理局' },
       }),
     ]);
-    expect(records(c).routes).toEqual([expect.objectContaining({ no: 1, kind: 'diversion', stage: 'progress', divertedTo: { kind: 'department', name: '某区市场监督管理局' } })]);
+    expect(records(c).routes).toEqual([
+      expect.objectContaining({ no: 1, kind: 'diversion', stage: 'progress', divertedTo: { kind: 'department', name: '某区市场监督管理局' } }),
+    ]);
     expect(c.obligation('progress-check', '1.1')).toMatchObject({ status: 'pending', article: '75', dueAt: '2026-03-09T23:59:59+08:00' });
 
     c.advanceTo('2026-03-09T10:00:00+08:00');
@@ -117,7 +122,11 @@ describe('diversion (Art. 74) and progress-check (Art. 75): a non-police matter 
     );
     c.advanceTo('2026-03-13T15:00:00+08:00').act('progress-checked', { outcome: 'resolved' });
     expect(records(c).routes[0]).toMatchObject({ stage: 'resolved', endedAt: '2026-03-13T15:00:00+08:00', progressChecks: 2 });
-    expect(c.view().obligations.map((o) => `${o.key} ${o.period ?? ''} ${o.status}`)).toEqual(['triage  done', 'progress-check 1.1 done', 'progress-check 1.2 done']);
+    expect(c.view().obligations.map((o) => `${o.key} ${o.period ?? ''} ${o.status}`)).toEqual([
+      'triage  done',
+      'progress-check 1.1 done',
+      'progress-check 1.2 done',
+    ]);
 
     expect(c.act('closed')).toMatchObject({ status: 'closed', outcome: 'resolved', closedAt: '2026-03-13T15:00:00+08:00' });
     expect(records(c).summary).toMatchObject({
@@ -130,7 +139,10 @@ describe('diversion (Art. 74) and progress-check (Art. 75): a non-police matter 
 
   test('to a grass-roots organisation: the community organisation is told, not the township government', () => {
     const c = dispute('2026-03-02T09:00:00+08:00', { category: 'family' });
-    c.advanceTo('2026-03-02T10:00:00+08:00').act('triaged', { decision: 'divert', divertedTo: { kind: 'grass-roots-organisation', name: '某社区居民委员会' } });
+    c.advanceTo('2026-03-02T10:00:00+08:00').act('triaged', {
+      decision: 'divert',
+      divertedTo: { kind: 'grass-roots-organisation', name: '某社区居民委员会' },
+    });
     expect(sent(c, 'diversion')).toEqual(['community-organisation 2026-03-02T10:00:00+08:00']);
     expect(c.notices('diversion')[0].facts).toEqual({ category: 'family', riskLevel: 'medium', repeatCount: 0, divertedTo: '某社区居民委员会' });
     expect(c.obligation('progress-check', '1.1').dueAt).toBe('2026-03-09T23:59:59+08:00');
@@ -151,7 +163,12 @@ describe('diversion (Art. 74) and progress-check (Art. 75): a non-police matter 
     const c = dispute('2026-03-02T09:00:00+08:00');
     c.advanceTo('2026-03-02T12:00:00+08:00').act('triaged', { decision: 'divert', divertedTo: { kind: 'department', name: '某区住房和城乡建设局' } });
     c.advanceTo('2026-03-10T09:00:00+08:00').act('progress-checked', { outcome: 'ongoing' });
-    expect(c.obligation('progress-check', '1.1')).toMatchObject({ status: 'done', late: true, completedAt: '2026-03-10T09:00:00+08:00', overdueAt: '2026-03-09T23:59:59+08:00' });
+    expect(c.obligation('progress-check', '1.1')).toMatchObject({
+      status: 'done',
+      late: true,
+      completedAt: '2026-03-10T09:00:00+08:00',
+      overdueAt: '2026-03-09T23:59:59+08:00',
+    });
     expect(c.obligation('progress-check', '1.2')).toMatchObject({ status: 'pending', dueAt: '2026-03-17T23:59:59+08:00' });
     expect(records(c).kpi.followUp).toEqual({ owed: 2, onTime: 0, late: 1, open: 1, overdue: 0, onTimeSoFar: false });
   });
@@ -171,14 +188,19 @@ describe('diversion (Art. 74) and progress-check (Art. 75): a non-police matter 
 
   test('rescheduled: diverted Friday 2026-12-25, day 7 is 2027-01-01, a working day while 2027 has no data; loaded, it moves to Monday 2027-01-04', () => {
     const c = dispute('2026-12-25T09:00:00+08:00');
-    c.advanceTo('2026-12-25T10:00:00+08:00').act('triaged', { decision: 'divert', divertedTo: { kind: 'grass-roots-organisation', name: '某社区居民委员会' } });
+    c.advanceTo('2026-12-25T10:00:00+08:00').act('triaged', {
+      decision: 'divert',
+      divertedTo: { kind: 'grass-roots-organisation', name: '某社区居民委员会' },
+    });
     expect(c.obligation('progress-check', '1.1').dueAt).toBe('2027-01-01T23:59:59+08:00');
     expect(c.view().warnings).toEqual(['no working-day calendar for 2027: computed on weekends only']);
     c.advanceTo('2026-12-28T09:00:00+08:00').loadCalendar(calendar2027);
     expect(c.obligation('progress-check', '1.1')).toMatchObject({
       status: 'pending',
       dueAt: '2027-01-04T23:59:59+08:00',
-      changes: [{ field: 'dueAt', from: '2027-01-01T23:59:59+08:00', to: '2027-01-04T23:59:59+08:00', at: '2026-12-28T09:00:00+08:00', reason: loaded2027 }],
+      changes: [
+        { field: 'dueAt', from: '2027-01-01T23:59:59+08:00', to: '2027-01-04T23:59:59+08:00', at: '2026-12-28T09:00:00+08:00', reason: loaded2027 },
+      ],
     });
     expect(c.view().warnings).toEqual([]);
     c.advanceTo('2027-01-04T12:00:00+08:00');
@@ -188,9 +210,17 @@ describe('diversion (Art. 74) and progress-check (Art. 75): a non-police matter 
 
   test('never one already reached: the 2027 calendar loaded on 01-02 leaves the check that fell overdue at the end of 01-01 as it was', () => {
     const c = dispute('2026-12-25T09:00:00+08:00');
-    c.advanceTo('2026-12-25T10:00:00+08:00').act('triaged', { decision: 'divert', divertedTo: { kind: 'grass-roots-organisation', name: '某社区居民委员会' } });
+    c.advanceTo('2026-12-25T10:00:00+08:00').act('triaged', {
+      decision: 'divert',
+      divertedTo: { kind: 'grass-roots-organisation', name: '某社区居民委员会' },
+    });
     c.advanceTo('2027-01-02T10:00:00+08:00').loadCalendar(calendar2027);
-    expect(c.obligation('progress-check', '1.1')).toMatchObject({ status: 'overdue', dueAt: '2027-01-01T23:59:59+08:00', overdueAt: '2027-01-01T23:59:59+08:00', changes: undefined });
+    expect(c.obligation('progress-check', '1.1')).toMatchObject({
+      status: 'overdue',
+      dueAt: '2027-01-01T23:59:59+08:00',
+      overdueAt: '2027-01-01T23:59:59+08:00',
+      changes: undefined,
+    });
     expect(about(c, 'progress-check', 'overdue-escalation')).toEqual(['station-leader 2027-01-01T23:59:59+08:00 (1.1)']);
   });
 });
@@ -246,26 +276,37 @@ describe('on-site mediation and follow-up-visit (Art. 74, 75, 76(1)): a resolved
     c.advanceTo('2026-12-30T16:00:00+08:00').loadCalendar(calendar2027);
     expect(c.obligation('follow-up-visit', '1')).toMatchObject({
       dueAt: '2027-01-04T23:59:59+08:00',
-      changes: [{ field: 'dueAt', from: '2027-01-01T23:59:59+08:00', to: '2027-01-04T23:59:59+08:00', at: '2026-12-30T16:00:00+08:00', reason: loaded2027 }],
+      changes: [
+        { field: 'dueAt', from: '2027-01-01T23:59:59+08:00', to: '2027-01-04T23:59:59+08:00', at: '2026-12-30T16:00:00+08:00', reason: loaded2027 },
+      ],
     });
     c.advanceTo('2027-01-04T09:00:00+08:00').act('follow-up-visited');
     expect(c.obligation('follow-up-visit', '1')).toMatchObject({ status: 'done', late: false });
   });
 });
 
-describe("referral after a failed on-site mediation (Art. 74(1), (2)) and its progress checks (Art. 75)", () => {
+describe('referral after a failed on-site mediation (Art. 74(1), (2)) and its progress checks (Art. 75)', () => {
   test("a general civil dispute: refused before the failure, to professional mediation, and without legal education; referred to people's mediation, checked every 7 days, resolved, visited", () => {
     const c = intervening('2026-03-02T09:00:00+08:00');
     const people = { to: 'people-mediation', venue: 'station-mediation-room', legalEducation: true };
     expect(c.rejection('referred', people)).toBe('a referral follows an on-site mediation that failed (Art. 74)');
     c.advanceTo('2026-03-02T11:00:00+08:00').act('mediated-on-site', { outcome: 'failed' });
     expect(records(c).routes[0].stage).toBe('unresolved');
-    expect(c.rejection('referred', { to: 'professional-mediation', legalEducation: true })).toBe('a neighbour dispute is referred to people-mediation (Art. 74(1), (2))');
-    expect(c.rejection('referred', { to: 'arbitration-or-court', legalEducation: true })).toBe('a neighbour dispute is referred to people-mediation (Art. 74(1), (2))');
-    expect(c.rejection('referred', { ...people, legalEducation: false })).toBe('a general civil dispute is referred after legal education of the parties (Art. 74(1))');
+    expect(c.rejection('referred', { to: 'professional-mediation', legalEducation: true })).toBe(
+      'a neighbour dispute is referred to people-mediation (Art. 74(1), (2))',
+    );
+    expect(c.rejection('referred', { to: 'arbitration-or-court', legalEducation: true })).toBe(
+      'a neighbour dispute is referred to people-mediation (Art. 74(1), (2))',
+    );
+    expect(c.rejection('referred', { ...people, legalEducation: false })).toBe(
+      'a general civil dispute is referred after legal education of the parties (Art. 74(1))',
+    );
 
     c.advanceTo('2026-03-02T14:00:00+08:00').act('referred', people);
-    expect(records(c).routes[0]).toMatchObject({ stage: 'referred', referral: { to: 'people-mediation', venue: 'station-mediation-room', legalEducation: true } });
+    expect(records(c).routes[0]).toMatchObject({
+      stage: 'referred',
+      referral: { to: 'people-mediation', venue: 'station-mediation-room', legalEducation: true },
+    });
     expect(records(c).steps.at(-1)).toMatchObject({ step: 'referral', article: '74(1)', outcome: 'people-mediation @ station-mediation-room' });
     expect(c.obligation('progress-check', '1.1')).toMatchObject({ status: 'pending', dueAt: '2026-03-09T23:59:59+08:00' });
 
@@ -292,7 +333,9 @@ describe("referral after a failed on-site mediation (Art. 74(1), (2)) and its pr
     c.act('referred', { to: 'professional-mediation', legalEducation: false });
     expect(records(c).steps.at(-1)).toMatchObject({ step: 'referral', article: '74(2)', outcome: 'professional-mediation' });
     expect(c.obligation('progress-check', '1.1').dueAt).toBe('2026-03-09T23:59:59+08:00');
-    expect(c.rejection('progress-checked', { outcome: 'handed-over' })).toBe('only a dispute taken to arbitration or a court is handed over at a progress check');
+    expect(c.rejection('progress-checked', { outcome: 'handed-over' })).toBe(
+      'only a dispute taken to arbitration or a court is handed over at a progress check',
+    );
 
     c.advanceTo('2026-03-05T10:00:00+08:00').act('progress-checked', { outcome: 'failed' });
     expect(records(c).routes[0].stage).toBe('unresolved');
@@ -319,8 +362,16 @@ describe('public-security mediation (Art. 74) and agreement-performance: the agr
 
   test('on time: to be performed by Thursday 03-12, checked that day (reminded 24 h before), performed; the visit is due by Thursday 03-19', () => {
     const c = mediatedFight('2026-03-12');
-    expect(c.obligation('agreement-performance', '1')).toMatchObject({ status: 'pending', article: '74', dueAt: '2026-03-12T23:59:59+08:00', basis: { rule: 'agreed date' } });
-    expect(records(c).routes[0]).toMatchObject({ stage: 'agreement', securityMediation: { cause: 'fight', agreement: 'reached', performBy: '2026-03-12' } });
+    expect(c.obligation('agreement-performance', '1')).toMatchObject({
+      status: 'pending',
+      article: '74',
+      dueAt: '2026-03-12T23:59:59+08:00',
+      basis: { rule: 'agreed date' },
+    });
+    expect(records(c).routes[0]).toMatchObject({
+      stage: 'agreement',
+      securityMediation: { cause: 'fight', agreement: 'reached', performBy: '2026-03-12' },
+    });
     c.advanceTo('2026-03-12T16:00:00+08:00');
     expect(about(c, 'agreement-performance', 'reminder')).toEqual(['officer 2026-03-11T23:59:59+08:00 (1)']);
     c.act('agreement-performance-checked', { performed: true });
@@ -368,7 +419,10 @@ describe('public-security mediation (Art. 74) and agreement-performance: the agr
         facts: { category: 'civil-other', riskLevel: 'medium', repeatCount: 0, cause: 'property-damage', reason: 'no agreement' },
       }),
     ]);
-    expect(records(c).routes[0]).toMatchObject({ stage: 'handed-over', steps: ['public-security-mediation (property-damage: agreement not-reached)', 'station-report (no agreement)'] });
+    expect(records(c).routes[0]).toMatchObject({
+      stage: 'handed-over',
+      steps: ['public-security-mediation (property-damage: agreement not-reached)', 'station-report (no agreement)'],
+    });
     expect(c.view().obligations.map((o) => o.key)).toEqual(['triage']);
     expect(c.act('closed')).toMatchObject({ status: 'closed', outcome: 'handed-over' });
   });
@@ -377,13 +431,17 @@ describe('public-security mediation (Art. 74) and agreement-performance: the agr
     const c = intervening('2026-03-02T09:00:00+08:00');
     expect(c.rejection('agreement-performance-checked', { performed: true })).toBe('no agreement performance check is open');
     c.advanceTo('2026-03-02T15:00:00+08:00');
-    expect(c.rejection('security-mediation-recorded', { cause: 'fight', agreement: 'reached', performBy: '2026-03-01' })).toBe('the agreed date is before the mediation');
+    expect(c.rejection('security-mediation-recorded', { cause: 'fight', agreement: 'reached', performBy: '2026-03-01' })).toBe(
+      'the agreed date is before the mediation',
+    );
     c.act('security-mediation-recorded', { cause: 'fight', agreement: 'reached', performBy: '2026-03-02' });
     expect(c.obligation('agreement-performance', '1').dueAt).toBe('2026-03-02T23:59:59+08:00');
     expect(c.rejection('security-mediation-recorded', { cause: 'property-damage', agreement: 'not-reached' })).toBe(
       'the intervention on route 1 is under way (agreement): no new public-security mediation',
     );
-    expect(c.rejection('mediated-on-site', { outcome: 'resolved' })).toBe('the intervention on route 1 is under way (agreement): no new on-site mediation');
+    expect(c.rejection('mediated-on-site', { outcome: 'resolved' })).toBe(
+      'the intervention on route 1 is under way (agreement): no new on-site mediation',
+    );
   });
 
   test('the agreed date is the parties’ own: 2027-01-01 stays the date when 2027 is loaded with New Year off', () => {
@@ -412,7 +470,11 @@ describe('repeated alarms (Art. 73, 75, 105): marked at the first, each followed
     expect(c.obligation('follow-up-visit', '3').dueAt).toBe('2026-03-11T23:59:59+08:00');
     expect(c.rejection('follow-up-visited')).toBe('a follow-up visit is open on routes 2, 3: name the route');
     c.act('follow-up-visited', { route: 3 });
-    expect(records(c).routes.map((r) => `${r.no} ${r.kind} ${r.stage}`)).toEqual(['1 intervention unresolved', '2 repeat-alarm follow-up', '3 repeat-alarm followed-up']);
+    expect(records(c).routes.map((r) => `${r.no} ${r.kind} ${r.stage}`)).toEqual([
+      '1 intervention unresolved',
+      '2 repeat-alarm follow-up',
+      '3 repeat-alarm followed-up',
+    ]);
     expect(c.notices('control-centre-escalation')).toEqual([]);
   });
 
@@ -493,7 +555,12 @@ describe('superior-report (Art. 74(3)): a repeated focus-area dispute at high or
     expect(about(c, 'superior-report', 'supervisor-escalation')).toEqual(['supervisor 2026-03-06T10:00:00+08:00 (1)']);
     expect(about(c, 'superior-report', 'reminder')).toEqual([]);
     c.act('superior-reported');
-    expect(c.obligation('superior-report', '1')).toMatchObject({ status: 'done', late: true, overdueAt: '2026-03-04T10:00:00+08:00', completedAt: '2026-03-06T11:00:00+08:00' });
+    expect(c.obligation('superior-report', '1')).toMatchObject({
+      status: 'done',
+      late: true,
+      overdueAt: '2026-03-04T10:00:00+08:00',
+      completedAt: '2026-03-06T11:00:00+08:00',
+    });
     expect(sent(c, 'superior-report')).toEqual(['superior-department 2026-03-06T11:00:00+08:00']);
   });
 
@@ -528,7 +595,12 @@ describe('superior-report (Art. 74(3)): a repeated focus-area dispute at high or
     expect(c.obligation('superior-report', '2')).toMatchObject({ status: 'pending', dueAt: '2026-03-06T09:00:00+08:00' });
     c.advanceTo('2026-03-05T11:00:00+08:00').act('repeat-alarm');
     c.act('risk-changed', { riskLevel: 'major' });
-    expect(c.view().obligations.filter((o) => o.key === 'superior-report').map((o) => `${o.period} ${o.status}`)).toEqual(['1 done', '2 pending']);
+    expect(
+      c
+        .view()
+        .obligations.filter((o) => o.key === 'superior-report')
+        .map((o) => `${o.period} ${o.status}`),
+    ).toEqual(['1 done', '2 pending']);
     c.advanceTo('2026-03-05T14:00:00+08:00').act('superior-reported');
     expect(sent(c, 'superior-report')).toEqual(['superior-department 2026-03-03T16:00:00+08:00', 'superior-department 2026-03-05T14:00:00+08:00']);
     expect(c.notices('superior-report')[1].facts).toMatchObject({ riskLevel: 'major', repeatCount: 3 });
@@ -541,13 +613,19 @@ describe('risk level (Art. 73, 105): a raise to major notifies the control centr
     expect(c.rejection('risk-changed', { riskLevel: 'medium' })).toBe('the risk is already medium');
     c.advanceTo('2026-03-02T11:00:00+08:00').act('risk-changed', { riskLevel: 'major' });
     expect(sent(c, 'control-centre-escalation')).toEqual(['control-centre 2026-03-02T11:00:00+08:00', 'station-leader 2026-03-02T11:00:00+08:00']);
-    expect(c.notices('control-centre-escalation')[0]).toMatchObject({ article: '105', facts: expect.objectContaining({ trigger: 'major-risk', riskLevel: 'major', category: 'civil-other' }) });
+    expect(c.notices('control-centre-escalation')[0]).toMatchObject({
+      article: '105',
+      facts: expect.objectContaining({ trigger: 'major-risk', riskLevel: 'major', category: 'civil-other' }),
+    });
     expect(records(c).controlCentreEscalations).toEqual([{ trigger: 'major-risk', at: '2026-03-02T11:00:00+08:00' }]);
 
     c.advanceTo('2026-03-04T11:00:00+08:00').act('risk-changed', { riskLevel: 'low' });
     expect(c.notices('control-centre-escalation')).toHaveLength(2);
     c.advanceTo('2026-03-05T11:00:00+08:00').act('risk-changed', { riskLevel: 'major' });
-    expect(sent(c, 'control-centre-escalation').slice(2)).toEqual(['control-centre 2026-03-05T11:00:00+08:00', 'station-leader 2026-03-05T11:00:00+08:00']);
+    expect(sent(c, 'control-centre-escalation').slice(2)).toEqual([
+      'control-centre 2026-03-05T11:00:00+08:00',
+      'station-leader 2026-03-05T11:00:00+08:00',
+    ]);
     expect(records(c).riskChanges.map((r) => `${r.from}→${r.to} ${r.at}`)).toEqual([
       'medium→major 2026-03-02T11:00:00+08:00',
       'major→low 2026-03-04T11:00:00+08:00',
@@ -566,12 +644,18 @@ describe('specific-subject-mark (Art. 75, 76(3)): a party an alarm shows to be a
   test('flagged Tuesday 03-03 10:00, due by the end of Wednesday 03-04; marked Wednesday 09:00, on time; the station is told by index and role', () => {
     const c = flagged('2026-03-03T10:00:00+08:00');
     expect(c.obligation('specific-subject-mark', 'party-1')).toMatchObject({ status: 'pending', article: '75', dueAt: '2026-03-04T23:59:59+08:00' });
-    expect(records(c).specificSubjects).toEqual([{ party: 1, role: 'respondent', flagged: ['domestic-violence'], marked: [], flaggedAt: '2026-03-03T10:00:00+08:00' }]);
+    expect(records(c).specificSubjects).toEqual([
+      { party: 1, role: 'respondent', flagged: ['domestic-violence'], marked: [], flaggedAt: '2026-03-03T10:00:00+08:00' },
+    ]);
     c.advanceTo('2026-03-04T09:00:00+08:00');
     expect(about(c, 'specific-subject-mark', 'reminder')).toEqual(['officer 2026-03-03T23:59:59+08:00 (party-1)']);
     c.act('specific-subject-marked', { party: 1, kind: 'domestic-violence' });
     expect(c.obligation('specific-subject-mark', 'party-1')).toMatchObject({ status: 'done', late: false });
-    expect(records(c).specificSubjects[0]).toMatchObject({ markedAt: '2026-03-04T09:00:00+08:00', markedOnTime: true, marked: ['domestic-violence'] });
+    expect(records(c).specificSubjects[0]).toMatchObject({
+      markedAt: '2026-03-04T09:00:00+08:00',
+      markedOnTime: true,
+      marked: ['domestic-violence'],
+    });
     expect(c.notices('specific-subject')).toEqual([
       expect.objectContaining({
         recipient: 'station',
@@ -610,7 +694,9 @@ describe('specific-subject-mark (Art. 75, 76(3)): a party an alarm shows to be a
     c.advanceTo('2026-12-31T15:00:00+08:00').loadCalendar(calendar2027);
     expect(c.obligation('specific-subject-mark', 'party-0')).toMatchObject({
       dueAt: '2027-01-04T23:59:59+08:00',
-      changes: [{ field: 'dueAt', from: '2027-01-01T23:59:59+08:00', to: '2027-01-04T23:59:59+08:00', at: '2026-12-31T15:00:00+08:00', reason: loaded2027 }],
+      changes: [
+        { field: 'dueAt', from: '2027-01-01T23:59:59+08:00', to: '2027-01-04T23:59:59+08:00', at: '2026-12-31T15:00:00+08:00', reason: loaded2027 },
+      ],
     });
     c.advanceTo('2027-01-04T10:00:00+08:00').act('specific-subject-marked', { party: 0, kind: 'threatens-revenge' });
     expect(records(c).specificSubjects[0]).toMatchObject({ markedOnTime: true });
@@ -624,7 +710,14 @@ describe('specific-subject-mark (Art. 75, 76(3)): a party an alarm shows to be a
     c.advanceTo('2026-03-02T12:00:00+08:00').act('specific-subject-marked', { party: 0, kind: 'threatens-revenge' });
     expect(c.view().obligations.map((o) => o.key)).toEqual(['triage']);
     expect(records(c).specificSubjects).toEqual([
-      { party: 0, role: 'complainant', flagged: ['threatens-revenge'], marked: ['threatens-revenge'], markedAt: '2026-03-02T12:00:00+08:00', markedOnTime: true },
+      {
+        party: 0,
+        role: 'complainant',
+        flagged: ['threatens-revenge'],
+        marked: ['threatens-revenge'],
+        markedAt: '2026-03-02T12:00:00+08:00',
+        markedOnTime: true,
+      },
     ]);
     expect(sent(c, 'specific-subject')).toEqual(['station 2026-03-02T12:00:00+08:00']);
     expect(c.rejection('specific-subject-marked', { party: 0, kind: 'threatens-revenge' })).toBe('party 0 is already marked as threatens-revenge');
@@ -641,7 +734,10 @@ describe('personal data, Art. 76 facts, closing', () => {
         { name: '赵六', role: 'respondent' },
       ],
     });
-    c.advanceTo('2026-03-02T10:00:00+08:00').act('triaged', { decision: 'divert', divertedTo: { kind: 'grass-roots-organisation', name: '某社区居民委员会' } });
+    c.advanceTo('2026-03-02T10:00:00+08:00').act('triaged', {
+      decision: 'divert',
+      divertedTo: { kind: 'grass-roots-organisation', name: '某社区居民委员会' },
+    });
     c.advanceTo('2026-03-03T10:00:00+08:00').act('repeat-alarm', { concerns: [{ party: 1, kind: 'domestic-violence' }] });
     c.act('mediated-on-site', { outcome: 'failed' });
     c.act('security-mediation-recorded', { cause: 'fight', agreement: 'not-reached' });
@@ -680,7 +776,12 @@ describe('personal data, Art. 76 facts, closing', () => {
       asOf: '2026-03-02T09:00:00+08:00',
     });
     c.advanceTo('2026-03-02T10:00:00+08:00').act('triaged', { decision: 'divert', divertedTo: { kind: 'department', name: '某区民政局' } });
-    c.advanceTo('2026-03-05T10:00:00+08:00').act('repeat-alarm', { concerns: [{ party: 0, kind: 'threatens-revenge' }, { party: 1, kind: 'domestic-violence' }] });
+    c.advanceTo('2026-03-05T10:00:00+08:00').act('repeat-alarm', {
+      concerns: [
+        { party: 0, kind: 'threatens-revenge' },
+        { party: 1, kind: 'domestic-violence' },
+      ],
+    });
     c.advanceTo('2026-03-06T09:00:00+08:00').act('specific-subject-marked', { party: 0, kind: 'threatens-revenge' });
     c.advanceTo('2026-03-09T11:00:00+08:00').act('progress-checked', { outcome: 'ongoing' });
     c.advanceTo('2026-03-10T09:00:00+08:00').act('specific-subject-marked', { party: 1, kind: 'domestic-violence' });
@@ -712,7 +813,10 @@ describe('personal data, Art. 76 facts, closing', () => {
   test('closing is refused before triage, while a route is open, and while a duty is open; once closed, nothing more is accepted', () => {
     const c = dispute('2026-03-02T09:00:00+08:00', { category: 'family', riskLevel: 'high' });
     expect(c.rejection('closed')).toBe('the dispute has not been triaged');
-    c.advanceTo('2026-03-02T10:00:00+08:00').act('triaged', { decision: 'divert', divertedTo: { kind: 'grass-roots-organisation', name: '某社区居民委员会' } });
+    c.advanceTo('2026-03-02T10:00:00+08:00').act('triaged', {
+      decision: 'divert',
+      divertedTo: { kind: 'grass-roots-organisation', name: '某社区居民委员会' },
+    });
     c.advanceTo('2026-03-03T10:00:00+08:00').act('repeat-alarm', { concerns: [{ party: 1, kind: 'domestic-violence' }] });
     expect(c.rejection('closed')).toBe('routes still open: 1 (diversion, progress), 2 (repeat-alarm, follow-up)');
     c.act('follow-up-visited');

@@ -49,7 +49,10 @@ const calendar2027 = {
 const records = (c: SimulatedCase) => c.view().records as HazardRecords;
 /** Who was sent what about a duty, and when (local time). */
 const sent = (c: SimulatedCase, kind: string, key: string, period?: string) =>
-  c.notices(kind).filter((n) => n.obligationKey === key && n.period === period).map((n) => `${n.recipient} ${n.createdAt}`);
+  c
+    .notices(kind)
+    .filter((n) => n.obligationKey === key && n.period === period)
+    .map((n) => `${n.recipient} ${n.createdAt}`);
 const escalations = (c: SimulatedCase, key: string, period?: string) => ({
   reminder: sent(c, 'reminder', key, period),
   stationLeader: sent(c, 'overdue-escalation', key, period),
@@ -107,7 +110,12 @@ describe('filing (Art. 61): the order to rectify is filed with the public securi
   test('late: filed on 2026-09-24 it is done and late, and the filing notice tells the station so; nothing stays overdue', () => {
     const c = hazard().advanceTo('2026-09-24T15:00:00+08:00');
     c.act('filed', { filingNumber: 'BA-2026-0200' });
-    expect(c.obligation('filing')).toMatchObject({ status: 'done', late: true, overdueAt: '2026-09-22T10:00:00+08:00', completedAt: '2026-09-24T15:00:00+08:00' });
+    expect(c.obligation('filing')).toMatchObject({
+      status: 'done',
+      late: true,
+      overdueAt: '2026-09-22T10:00:00+08:00',
+      completedAt: '2026-09-24T15:00:00+08:00',
+    });
     expect(c.notices('filing').map((n) => [n.recipient, n.createdAt, n.facts])).toEqual([
       ['station', '2026-09-24T15:00:00+08:00', { filingNumber: 'BA-2026-0200', late: true }],
     ]);
@@ -117,7 +125,9 @@ describe('filing (Art. 61): the order to rectify is filed with the public securi
 
   test('an act dated before the decision is refused', () => {
     const c = hazard();
-    expect(c.rejection('filed', { filingNumber: 'BA-2026-0193', at: '2026-09-21T09:59:00+08:00' })).toBe('the act is dated before the rectification decision');
+    expect(c.rejection('filed', { filingNumber: 'BA-2026-0193', at: '2026-09-21T09:59:00+08:00' })).toBe(
+      'the act is dated before the rectification decision',
+    );
   });
 });
 
@@ -131,7 +141,9 @@ describe('extension-review (审查并报所): a written extension request is rev
       opensAt: '2026-09-23T11:00:00+08:00',
       dueAt: '2026-09-28T23:59:59+08:00',
     });
-    expect(records(c).rounds[0].extensions).toEqual([{ n: 1, documentRef: 'YQSQ-001', requestedAt: '2026-09-23T11:00:00+08:00', requestedUntil: '2026-10-20' }]);
+    expect(records(c).rounds[0].extensions).toEqual([
+      { n: 1, documentRef: 'YQSQ-001', requestedAt: '2026-09-23T11:00:00+08:00', requestedUntil: '2026-10-20' },
+    ]);
     c.advanceTo('2026-09-24T10:00:00+08:00').act('extension-reviewed', { recommendation: 'approve' });
     expect(c.obligation('extension-review', 'request-1')).toMatchObject({ status: 'done', late: false });
     expect(c.notices('extension-review')).toEqual([
@@ -222,7 +234,11 @@ describe('the station decides on the extension (报所定是否同意延期)', (
     });
     c.advanceTo('2026-09-29T09:00:00+08:00').act('extension-requested', { documentRef: 'YQSQ-002', requestedUntil: '2026-10-09' });
     // Tuesday 09-29: day 3 is 10-02, in the National Day holiday; the first working day after it is 10-08.
-    expect(c.obligation('extension-review', 'request-2')).toMatchObject({ status: 'pending', opensAt: '2026-09-29T09:00:00+08:00', dueAt: '2026-10-08T23:59:59+08:00' });
+    expect(c.obligation('extension-review', 'request-2')).toMatchObject({
+      status: 'pending',
+      opensAt: '2026-09-29T09:00:00+08:00',
+      dueAt: '2026-10-08T23:59:59+08:00',
+    });
   });
 
   test('refused by the case: not in writing, a date that does not extend, a second request before the decision, a decision before the review, a review twice', () => {
@@ -243,7 +259,9 @@ describe('the station decides on the extension (报所定是否同意延期)', (
     );
     c.act('extension-reviewed');
     expect(c.rejection('extension-reviewed')).toBe('extension request YQSQ-001 has already been reported to the station');
-    expect(c.rejection('extension-decided', { decision: 'approved', newDeadline: '2026-09-30' })).toBe('2026-09-30 does not extend the deadline (2026-09-30)');
+    expect(c.rejection('extension-decided', { decision: 'approved', newDeadline: '2026-09-30' })).toBe(
+      '2026-09-30 does not extend the deadline (2026-09-30)',
+    );
     expect(c.rejection('reinspection-requested')).toBe("extension request YQSQ-001 awaits the station's decision");
     expect(records(c).rounds[0]).toMatchObject({ rectifyBy: '2026-09-30', extensions: [{ documentRef: 'YQSQ-001' }] });
   });
@@ -261,7 +279,11 @@ describe('the station decides on the extension (报所定是否同意延期)', (
     expect(c.rejection('extension-decided', { decision: 'approved', newDeadline: '2026-10-05' })).toBe('the new deadline has already passed');
     c.act('extension-decided', { decision: 'approved', newDeadline: '2026-10-20' });
     // Tuesday 10-20: day 3 is Friday 10-23.
-    expect(c.obligation('reinspection', 'round-1')).toMatchObject({ status: 'pending', opensAt: '2026-10-21T00:00:00+08:00', dueAt: '2026-10-23T23:59:59+08:00' });
+    expect(c.obligation('reinspection', 'round-1')).toMatchObject({
+      status: 'pending',
+      opensAt: '2026-10-21T00:00:00+08:00',
+      dueAt: '2026-10-23T23:59:59+08:00',
+    });
   });
 });
 
@@ -346,9 +368,13 @@ describe('reinspection (复查): when the period expires, or earlier at the unit
     expect(reinspection).toMatchObject({ opensAt: '2026-09-30T09:00:00+08:00', dueAt: '2026-10-08T23:59:59+08:00' });
     expect(reinspection.changes).toBeUndefined();
     expect(c.rejection('reinspection-requested')).toBe('an early re-inspection has already been requested');
-    expect(c.rejection('extension-requested', { documentRef: 'YQSQ-001', requestedUntil: '2026-10-20' })).toBe('the unit has asked for an early re-inspection');
+    expect(c.rejection('extension-requested', { documentRef: 'YQSQ-001', requestedUntil: '2026-10-20' })).toBe(
+      'the unit has asked for an early re-inspection',
+    );
     c.advanceTo('2026-09-30T15:00:00+08:00');
-    expect(c.rejection('reinspected', { result: 'passed', at: '2026-09-30T08:00:00+08:00' })).toBe('the re-inspection is dated before the unit asked for it');
+    expect(c.rejection('reinspected', { result: 'passed', at: '2026-09-30T08:00:00+08:00' })).toBe(
+      'the re-inspection is dated before the unit asked for it',
+    );
     c.act('reinspected', { result: 'passed' });
     expect(c.obligation('reinspection', 'round-1')).toMatchObject({ status: 'done', late: false, completedAt: '2026-09-30T15:00:00+08:00' });
   });
@@ -409,7 +435,11 @@ describe('failure-report (及时报告 / 通报): a justified failure is reporte
       opensAt: '2026-10-08T10:00:00+08:00',
       dueAt: '2026-10-12T23:59:59+08:00',
     });
-    expect(records(c)).toMatchObject({ stage: 'awaiting-new-deadline', rounds: [{ result: 'failed-justified' }], kpi: { reinspectedOnTime: 'yes', failureReported: 'no' } });
+    expect(records(c)).toMatchObject({
+      stage: 'awaiting-new-deadline',
+      rounds: [{ result: 'failed-justified' }],
+      kpi: { reinspectedOnTime: 'yes', failureReported: 'no' },
+    });
 
     c.advanceTo('2026-10-09T10:00:00+08:00').act('failure-reported', { recipient: 'township-government' });
     expect(c.obligation('failure-report', 'round-1')).toMatchObject({ status: 'done', late: false });
@@ -426,15 +456,25 @@ describe('failure-report (及时报告 / 通报): a justified failure is reporte
     expect(records(c).kpi).toEqual({ reinspectedOnTime: 'yes', failureReported: 'yes' });
 
     c.advanceTo('2026-10-09T11:00:00+08:00').act('new-deadline-set', { rectifyBy: '2026-10-30' });
-    expect(c.obligation('reinspection', 'round-2')).toMatchObject({ status: 'pending', opensAt: '2026-10-31T00:00:00+08:00', dueAt: '2026-11-02T23:59:59+08:00' });
-    expect(records(c)).toMatchObject({ stage: 'rectifying', rounds: [{ round: 1 }, { round: 2, rectifyBy: '2026-10-30', setBy: 'station', extensions: [] }] });
+    expect(c.obligation('reinspection', 'round-2')).toMatchObject({
+      status: 'pending',
+      opensAt: '2026-10-31T00:00:00+08:00',
+      dueAt: '2026-11-02T23:59:59+08:00',
+    });
+    expect(records(c)).toMatchObject({
+      stage: 'rectifying',
+      rounds: [{ round: 1 }, { round: 2, rectifyBy: '2026-10-30', setBy: 'station', extensions: [] }],
+    });
     expect(c.rejection('reinspected', { result: 'passed' })).toBe(
       'the rectification period runs until the end of 2026-10-30 and the unit has not asked for an early re-inspection',
     );
 
     v = c.advanceTo('2026-11-02T10:00:00+08:00').act('reinspected', { result: 'passed' });
     expect(v).toMatchObject({ status: 'closed', outcome: 'rectified', closedAt: '2026-11-02T10:00:00+08:00' });
-    expect(records(c).rounds[1]).toMatchObject({ result: 'passed', reinspection: { at: '2026-11-02T10:00:00+08:00', dueAt: '2026-11-02T23:59:59+08:00', onTime: true } });
+    expect(records(c).rounds[1]).toMatchObject({
+      result: 'passed',
+      reinspection: { at: '2026-11-02T10:00:00+08:00', dueAt: '2026-11-02T23:59:59+08:00', onTime: true },
+    });
     expect(records(c).kpi).toEqual({ reinspectedOnTime: 'yes', failureReported: 'yes' });
     expect(sent(c, 'overdue-escalation', 'failure-report', 'round-1')).toEqual([]);
   });
@@ -460,7 +500,9 @@ describe('failure-report (及时报告 / 通报): a justified failure is reporte
 
   test('while a new deadline is awaited there is no period: no re-inspection, extension or early request; the new deadline may not lie in the past', () => {
     const c = hazard().advanceTo('2026-10-08T10:00:00+08:00');
-    expect(c.rejection('new-deadline-set', { rectifyBy: '2026-10-30' })).toBe('a new deadline follows a re-inspection that failed with a justified reason');
+    expect(c.rejection('new-deadline-set', { rectifyBy: '2026-10-30' })).toBe(
+      'a new deadline follows a re-inspection that failed with a justified reason',
+    );
     c.act('reinspected', { result: 'failed', justified: true });
     expect(c.rejection('reinspected', { result: 'passed' })).toBe('no rectification period awaits a re-inspection');
     expect(c.rejection('extension-requested', { documentRef: 'YQSQ-001', requestedUntil: '2026-10-30' })).toBe('no rectification period is running');
@@ -478,7 +520,12 @@ describe('failed without a justified reason (按逾期不整改治安隐患依�
     const v = c.act('reinspected', { result: 'failed', justified: false });
     expect(v).toMatchObject({ status: 'closed', outcome: 'referred', closedAt: '2026-10-08T10:00:00+08:00' });
     expect(c.notices('referral')).toEqual([
-      expect.objectContaining({ recipient: 'station', article: '61', createdAt: '2026-10-08T10:00:00+08:00', facts: { round: 1, rectifyBy: '2026-09-30' } }),
+      expect.objectContaining({
+        recipient: 'station',
+        article: '61',
+        createdAt: '2026-10-08T10:00:00+08:00',
+        facts: { round: 1, rectifyBy: '2026-09-30' },
+      }),
     ]);
     expect(records(c)).toMatchObject({
       stage: 'referred',
@@ -511,7 +558,9 @@ describe('records', () => {
   });
 
   test('a start with an invalid unified social credit code is refused', () => {
-    expect(() => hazard({ unit: { name: '某某商贸有限公司', creditCode: '91350100M000100Y44', keyUnit: false } })).toThrow('unified social credit code');
+    expect(() => hazard({ unit: { name: '某某商贸有限公司', creditCode: '91350100M000100Y44', keyUnit: false } })).toThrow(
+      'unified social credit code',
+    );
   });
 
   test('continue-as-new in the middle of an extension carries it whole; the station decides in the next run', () => {

@@ -105,8 +105,7 @@ export async function settle(handle: WorkflowHandle): Promise<void> {
   let quiet = 0;
   for (let tries = 0; tries < 200 && quiet < 3; tries++) {
     const { raw, status } = await handle.describe();
-    const busy =
-      status.name === 'CONTINUED_AS_NEW' || (status.name === 'RUNNING' && (raw.pendingWorkflowTask || raw.pendingActivities?.length));
+    const busy = status.name === 'CONTINUED_AS_NEW' || (status.name === 'RUNNING' && (raw.pendingWorkflowTask || raw.pendingActivities?.length));
     quiet = busy ? 0 : quiet + 1;
     if (quiet < 3) await new Promise((r) => setTimeout(r, 25));
   }

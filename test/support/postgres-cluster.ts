@@ -17,7 +17,10 @@ export function findPostgresBinaries(): PostgresBinaries | undefined {
   const base = '/usr/lib/postgresql';
   let majors: string[] = [];
   try {
-    majors = fs.readdirSync(base).filter((d) => /^\d+(\.\d+)?$/.test(d)).sort((a, b) => Number(b) - Number(a));
+    majors = fs
+      .readdirSync(base)
+      .filter((d) => /^\d+(\.\d+)?$/.test(d))
+      .sort((a, b) => Number(b) - Number(a));
   } catch {
     // not a Debian layout
   }
@@ -84,7 +87,9 @@ export interface PostgresClusterOptions {
 export async function startPostgresCluster(opts: PostgresClusterOptions): Promise<PostgresClusterHandle> {
   const bins = findPostgresBinaries();
   if (!bins) {
-    throw new Error('PostgreSQL server binaries (initdb, postgres) not found under /usr/lib/postgresql/*/bin or on PATH: apt-get install -y postgresql');
+    throw new Error(
+      'PostgreSQL server binaries (initdb, postgres) not found under /usr/lib/postgresql/*/bin or on PATH: apt-get install -y postgresql',
+    );
   }
   const database = opts.database ?? 'beatflow_test';
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`invalid database name ${database}`);
@@ -92,7 +97,8 @@ export async function startPostgresCluster(opts: PostgresClusterOptions): Promis
   let runAs: { uid: number; gid: number; home: string } | undefined;
   if (process.getuid?.() === 0) {
     runAs = systemUser('postgres');
-    if (!runAs) throw new Error("PostgreSQL refuses to run as root and there is no 'postgres' system user (apt-get install -y postgresql creates it)");
+    if (!runAs)
+      throw new Error("PostgreSQL refuses to run as root and there is no 'postgres' system user (apt-get install -y postgresql creates it)");
   }
 
   fs.mkdirSync(opts.baseDir, { recursive: true });
@@ -122,11 +128,30 @@ export async function startPostgresCluster(opts: PostgresClusterOptions): Promis
   }
 
   const port = opts.port ?? (await freePort());
-  const proc = spawnOwned(bins.postgres, [
-    '-D', dataDir, '-k', socketDir, '-h', LOOPBACK, '-p', String(port),
-    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
-    '-c', 'max_connections=200', '-c', 'log_min_messages=warning',
-  ], as);
+  const proc = spawnOwned(
+    bins.postgres,
+    [
+      '-D',
+      dataDir,
+      '-k',
+      socketDir,
+      '-h',
+      LOOPBACK,
+      '-p',
+      String(port),
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'log_min_messages=warning',
+    ],
+    as,
+  );
   proc.cleanupSync = removeDir;
   // SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for every client to disconnect).
   const stop = async (): Promise<void> => {

@@ -164,7 +164,9 @@ export async function ensureTestServer(log: ProvisionLog = defaultLog): Promise<
 
   const tools = findJavaTools();
   if ('missing' in tools) {
-    log(`temporal test server: not in ${path.dirname(wrapperPath)} and no ${tools.missing} to provision it; falling back to the Temporal SDK's own download`);
+    log(
+      `temporal test server: not in ${path.dirname(wrapperPath)} and no ${tools.missing} to provision it; falling back to the Temporal SDK's own download`,
+    );
     return undefined;
   }
 
@@ -178,12 +180,20 @@ export async function ensureTestServer(log: ProvisionLog = defaultLog): Promise<
     const build = fs.mkdtempSync(path.join(os.tmpdir(), 'beatflow-test-server-build-'));
     try {
       fs.writeFileSync(path.join(build, 'pom.xml'), testServerPom());
-      await runOrThrow('Maven (copying the test server jars)', tools.mvn, [
-        '-q', '-B', '-f', path.join(build, 'pom.xml'),
-        `${MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies`,
-        `-DoutputDirectory=${path.join(staging, 'lib')}`,
-        '-DincludeScope=runtime',
-      ], { cwd: build });
+      await runOrThrow(
+        'Maven (copying the test server jars)',
+        tools.mvn,
+        [
+          '-q',
+          '-B',
+          '-f',
+          path.join(build, 'pom.xml'),
+          `${MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies`,
+          `-DoutputDirectory=${path.join(staging, 'lib')}`,
+          '-DincludeScope=runtime',
+        ],
+        { cwd: build },
+      );
       const jars = fs.readdirSync(path.join(staging, 'lib')).filter((f) => f.endsWith('.jar'));
       if (!jars.some((f) => f.startsWith(`temporal-test-server-${TEST_SERVER_VERSION}`))) {
         throw new Error(`Maven finished but temporal-test-server-${TEST_SERVER_VERSION}.jar is not among ${jars.join(', ')}`);
@@ -195,11 +205,18 @@ export async function ensureTestServer(log: ProvisionLog = defaultLog): Promise<
         const source = path.join(srcDir, 'LoopbackTestServer.java');
         fs.writeFileSync(source, LOOPBACK_LAUNCHER_SOURCE);
         await runOrThrow('javac (the loopback launcher of the test server)', tools.javac, [
-          '-nowarn', '-cp', `${path.join(staging, 'lib')}/*`, '-d', path.join(staging, 'classes'), source,
+          '-nowarn',
+          '-cp',
+          `${path.join(staging, 'lib')}/*`,
+          '-d',
+          path.join(staging, 'classes'),
+          source,
         ]);
       } else {
         mainClass = TEST_SERVER_MAIN_CLASS;
-        log(`temporal test server: WARNING no javac next to ${tools.java}: running ${TEST_SERVER_MAIN_CLASS} as is, which listens on every interface, not only 127.0.0.1`);
+        log(
+          `temporal test server: WARNING no javac next to ${tools.java}: running ${TEST_SERVER_MAIN_CLASS} as is, which listens on every interface, not only 127.0.0.1`,
+        );
       }
     } finally {
       fs.rmSync(build, { recursive: true, force: true });

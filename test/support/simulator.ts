@@ -126,7 +126,9 @@ export class SimulatedCase {
 
   /** Notices issued so far, with the facts they state and when (local time). */
   notices(kind?: string): Array<Omit<IssuedNotice, 'createdAt'> & { createdAt: string }> {
-    return this.kase.engine.notices.filter((n) => kind === undefined || n.kind === kind).map((n) => ({ ...structuredClone(n), createdAt: formatInstant(n.createdAt) }));
+    return this.kase.engine.notices
+      .filter((n) => kind === undefined || n.kind === kind)
+      .map((n) => ({ ...structuredClone(n), createdAt: formatInstant(n.createdAt) }));
   }
 
   /** The "current details" the Temporal UI shows. */

@@ -60,7 +60,9 @@ export async function startTemporalTestServer(opts: TemporalTestServerOptions): 
         break;
       } catch (err) {
         if (Date.now() > deadline) {
-          throw new Error(`${what} (PID ${proc.pid}) at ${address} not ready within ${timeoutMs / 1000} s: ${(err as Error).message}. Its output:\n${proc.output.lines()}`);
+          throw new Error(
+            `${what} (PID ${proc.pid}) at ${address} not ready within ${timeoutMs / 1000} s: ${(err as Error).message}. Its output:\n${proc.output.lines()}`,
+          );
         }
       } finally {
         await connection?.close().catch(() => undefined);

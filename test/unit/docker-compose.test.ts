@@ -20,10 +20,12 @@ const compose = parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docker-c
 function environment(service: string): Record<string, string> {
   const env = compose.services[service]?.environment ?? {};
   if (Array.isArray(env)) {
-    return Object.fromEntries(env.map((entry) => {
-      const eq = entry.indexOf('=');
-      return eq < 0 ? [entry, ''] : [entry.slice(0, eq), entry.slice(eq + 1)];
-    }));
+    return Object.fromEntries(
+      env.map((entry) => {
+        const eq = entry.indexOf('=');
+        return eq < 0 ? [entry, ''] : [entry.slice(0, eq), entry.slice(eq + 1)];
+      }),
+    );
   }
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]));
 }

@@ -69,9 +69,9 @@ describe('working-day calendar', () => {
     expect(() => new WorkingCalendar([year({}), year({})])).toThrow(/twice/);
     expect(() => new WorkingCalendar([year({ workdays: ['2026-12-31'] })])).toThrow(RangeError);
     expect(() => new WorkingCalendar([year({ holidays: [{ from: '2027-10-07', to: '2027-10-01', name: 'x' }] })])).toThrow(RangeError);
-    expect(
-      () => new WorkingCalendar([year({ holidays: [{ from: '2027-10-01', to: '2027-10-07', name: 'x' }], workdays: ['2027-10-02'] })]),
-    ).toThrow(/listed twice/);
+    expect(() => new WorkingCalendar([year({ holidays: [{ from: '2027-10-01', to: '2027-10-07', name: 'x' }], workdays: ['2027-10-02'] })])).toThrow(
+      /listed twice/,
+    );
   });
 });
 
@@ -274,7 +274,9 @@ describe('computeDeadline', () => {
       expect(d.explanation.some((line) => line.startsWith('2026-10-11 (Sunday)') && line.includes('skipped'))).toBe(true);
       for (let day = 1; day <= 7; day++) {
         const date = `2026-10-0${day}`;
-        expect(d.explanation.some((line) => line.startsWith(date) && line.includes('National Day 国庆节 holiday') && line.includes('skipped'))).toBe(true);
+        expect(d.explanation.some((line) => line.startsWith(date) && line.includes('National Day 国庆节 holiday') && line.includes('skipped'))).toBe(
+          true,
+        );
       }
       expect(d.explanation.some((line) => line.startsWith('2026-09-29 (Tuesday) is working day 5'))).toBe(true);
     });

@@ -19,7 +19,10 @@ test('the worker and the API migrating a fresh database at the same moment both 
     await db.connect();
     const { rows } = await db.query('SELECT year, version FROM calendar_years ORDER BY year');
     await db.end();
-    expect(rows).toEqual([{ year: 2025, version: 1 }, { year: 2026, version: 1 }]);
+    expect(rows).toEqual([
+      { year: 2025, version: 1 },
+      { year: 2026, version: 1 },
+    ]);
   } finally {
     await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
     await admin.end();

@@ -1,10 +1,5 @@
 import { type CalendarYear, WorkingCalendar } from '../../src/domain/calendar';
-import {
-  type EnginePolicy,
-  type IssuedNotice,
-  type ObligationSpec,
-  defaultEnginePolicy,
-} from '../../src/domain/obligation';
+import { type EnginePolicy, type IssuedNotice, type ObligationSpec, defaultEnginePolicy } from '../../src/domain/obligation';
 import { ObligationEngine, type RecurrenceSpec } from '../../workflows/obligation-engine';
 
 const t = (iso: string): number => Date.parse(iso);
@@ -58,7 +53,10 @@ describe('reminder', () => {
     e.declare(feedback, declaredMon);
     expect(e.nextWake(declaredMon)).toEqual({ at: t('2026-03-04T18:00:00+08:00'), summary: '到期前提醒：向决定机关反馈（authority-feedback）' });
     e.fire(t('2026-03-04T18:00:00+08:00'));
-    expect(e.nextWake(t('2026-03-04T18:00:00+08:00'))).toEqual({ at: t('2026-03-05T18:00:00+08:00'), summary: '到期：向决定机关反馈（authority-feedback）' });
+    expect(e.nextWake(t('2026-03-04T18:00:00+08:00'))).toEqual({
+      at: t('2026-03-05T18:00:00+08:00'),
+      summary: '到期：向决定机关反馈（authority-feedback）',
+    });
   });
 
   it('a station policy of 72 h reminds on Monday 18:00', () => {
@@ -145,7 +143,12 @@ describe('overdue at due', () => {
   it("the duty's own onOverdue notice goes to the recipients it names, instead of the station leader", () => {
     const e = engine();
     e.declare(
-      { ...feedback, key: 'subject-report', reminderLeadHours: 0, onOverdue: { kind: 'subject-not-reported', recipients: ['station', 'decision-authority'] } },
+      {
+        ...feedback,
+        key: 'subject-report',
+        reminderLeadHours: 0,
+        onOverdue: { kind: 'subject-not-reported', recipients: ['station', 'decision-authority'] },
+      },
       declaredMon,
     );
     e.fire(t('2026-03-05T18:00:00+08:00'));
@@ -283,7 +286,11 @@ describe('system duties', () => {
   it('a within-days duty due Thu 5 March issues at 09:00 on the 5th', () => {
     const e = engine();
     e.declare(
-      { ...expiryNotice, dueAt: t('2026-03-05T23:59:59+08:00'), basis: { rule: 'within-days', from: '2026-03-02', n: 3, explanation: [], warnings: [] } },
+      {
+        ...expiryNotice,
+        dueAt: t('2026-03-05T23:59:59+08:00'),
+        basis: { rule: 'within-days', from: '2026-03-02', n: 3, explanation: [], warnings: [] },
+      },
       declaredMon,
     );
     e.fire(t('2026-03-05T08:59:59+08:00'));
@@ -403,7 +410,12 @@ describe('reschedule', () => {
     const again = e.declare({ ...feedback, dueAt: t('2026-03-12T18:00:00+08:00') }, t('2026-03-06T09:00:00+08:00'));
     expect(e.all()).toHaveLength(1);
     expect(e.get('authority-feedback')).toBe(again);
-    expect(again).toMatchObject({ status: 'pending', declaredAt: t('2026-03-06T09:00:00+08:00'), dueAt: t('2026-03-12T18:00:00+08:00'), changes: [] });
+    expect(again).toMatchObject({
+      status: 'pending',
+      declaredAt: t('2026-03-06T09:00:00+08:00'),
+      dueAt: t('2026-03-12T18:00:00+08:00'),
+      changes: [],
+    });
     expect(again.completedAt).toBeUndefined();
     expect(again.completedBy).toBeUndefined();
   });
@@ -751,7 +763,10 @@ describe('nextWake', () => {
   it('walks the earliest of escalation, reminder, due, system notice, period reminder and next period', () => {
     const e = engine();
     e.declare({ ...feedback, dueAt: t('2026-03-10T18:00:00+08:00') }, declaredMon);
-    e.declare({ ...feedback, key: 'subject-report', titleZh: '被取保候审人报到', reminderLeadHours: 0, dueAt: t('2026-03-03T18:00:00+08:00') }, declaredMon);
+    e.declare(
+      { ...feedback, key: 'subject-report', titleZh: '被取保候审人报到', reminderLeadHours: 0, dueAt: t('2026-03-03T18:00:00+08:00') },
+      declaredMon,
+    );
     e.declare(
       {
         ...feedback,

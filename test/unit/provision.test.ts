@@ -22,7 +22,10 @@ function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<
 function connects(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -33,10 +36,10 @@ describe('provisioning', () => {
     const fake = path.join(dir, 'my-temporal');
     fs.writeFileSync(fake, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
     try {
-      await expect(withEnv({ TEMPORAL_CLI_PATH: fake }, () => ensureTemporalCli(() => undefined)))
-        .resolves.toEqual({ path: fake, source: 'env' });
-      await expect(withEnv({ TEMPORAL_CLI_PATH: path.join(dir, 'missing') }, () => ensureTemporalCli(() => undefined)))
-        .rejects.toThrow(/TEMPORAL_CLI_PATH/);
+      await expect(withEnv({ TEMPORAL_CLI_PATH: fake }, () => ensureTemporalCli(() => undefined))).resolves.toEqual({ path: fake, source: 'env' });
+      await expect(withEnv({ TEMPORAL_CLI_PATH: path.join(dir, 'missing') }, () => ensureTemporalCli(() => undefined))).rejects.toThrow(
+        /TEMPORAL_CLI_PATH/,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -35,13 +35,16 @@ test('the worker registers exactly the workflow types the API starts, each runni
   }
 });
 
-test.each(procedureRegistry.map((p) => [p.name, p] as const))('%s: a case id names its procedure; duty keys are stable kebab-case and unique', (name, entry) => {
-  expect(procedureOfCaseId(caseIdOf(name, 'X-2026-1'))).toBe(name);
-  const keys = Object.values(entry.duties).map((d) => d.key);
-  expect(new Set(keys).size).toBe(keys.length);
-  for (const key of keys) expect(key).toMatch(/^[a-z]+(-[a-z]+)*$/);
-  for (const value of Object.values(entry.policy)) expect(typeof value).toBe('number');
-});
+test.each(procedureRegistry.map((p) => [p.name, p] as const))(
+  '%s: a case id names its procedure; duty keys are stable kebab-case and unique',
+  (name, entry) => {
+    expect(procedureOfCaseId(caseIdOf(name, 'X-2026-1'))).toBe(name);
+    const keys = Object.values(entry.duties).map((d) => d.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const key of keys) expect(key).toMatch(/^[a-z]+(-[a-z]+)*$/);
+    for (const value of Object.values(entry.policy)) expect(typeof value).toBe('number');
+  },
+);
 
 test('a case id of no registered procedure names none', () => {
   expect(procedureOfCaseId('parking:X-1')).toBeUndefined();

@@ -24,7 +24,6 @@ function withCase(
 const skipTo = (at: number) => harness.skipTo(at);
 const resultOf = (handle: WorkflowHandle) => harness.resultOf(handle);
 
-
 test('subject reports, rules explained, feedback within 3 days, authority notified 10 days before the term ends, decision ends the case', async () => {
   await withCase(
     (now) => bailStart(now),
@@ -76,7 +75,10 @@ test('timers fire on the server: reminder, overdue escalation and the supervisor
       let v = await act(handle, action({ type: 'subject-reported' }));
       const due = parseInstant(obligation(v, 'authority-feedback').dueAt);
       const written = () =>
-        activities.issueNotice.mock.calls.map(([n]) => n).filter((n) => n.obligationKey === 'authority-feedback').map((n) => `${n.kind} → ${n.recipient} @ ${formatInstant(n.createdAt)}`);
+        activities.issueNotice.mock.calls
+          .map(([n]) => n)
+          .filter((n) => n.obligationKey === 'authority-feedback')
+          .map((n) => `${n.kind} → ${n.recipient} @ ${formatInstant(n.createdAt)}`);
 
       await skipTo(due + 48 * hour);
       expect(written()).toEqual([
@@ -156,10 +158,9 @@ test('a 6-month residential surveillance runs to its end with every monthly chec
       expect(v.run).toBeGreaterThanOrEqual(2);
       expect(noticesOf(v, 'expiry-notice')).toHaveLength(1);
       expect(v.notices.filter((n) => n.kind === 'overdue-escalation')).toEqual([]);
-      const { rows } = await harness.pool.query(
-        "SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1 AND type = 'compliance-checked'",
-        [handle.workflowId],
-      );
+      const { rows } = await harness.pool.query("SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1 AND type = 'compliance-checked'", [
+        handle.workflowId,
+      ]);
       expect(rows[0].n).toBe(months.length);
     },
     { maxHistoryEvents: 40 },

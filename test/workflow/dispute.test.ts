@@ -145,7 +145,9 @@ test('the Update validator rejects over the wire as ActionRejected with its reas
       });
       expect(await rejection(act(handle, action({ type: 'closed' })))).toBe('the dispute has not been triaged');
       expect(await rejection(act(handle, action({ type: 'follow-up-visited' })))).toBe('no follow-up visit is open');
-      expect(await rejection(act(handle, action({ type: 'triaged', decision: 'intervene', at: '2099-01-01T00:00:00+08:00' })))).toBe('`at` is in the future');
+      expect(await rejection(act(handle, action({ type: 'triaged', decision: 'intervene', at: '2099-01-01T00:00:00+08:00' })))).toBe(
+        '`at` is in the future',
+      );
       expect(await view(handle)).toEqual(before);
 
       const triage = action({ type: 'triaged', decision: 'intervene' });
@@ -153,7 +155,9 @@ test('the Update validator rejects over the wire as ActionRejected with its reas
       expect(await act(handle, { ...triage })).toEqual(first);
       const again = await handle.executeUpdate(submitActionUpdate, { args: [{ ...triage }], updateId: randomUUID() });
       expect(again.duplicate).toBe(true);
-      expect(await failureOf(act(handle, action({ ...triage, decision: 'divert', divertedTo: { kind: 'department', name: '某区民政局' } })))).toMatchObject({
+      expect(
+        await failureOf(act(handle, action({ ...triage, decision: 'divert', divertedTo: { kind: 'department', name: '某区民政局' } }))),
+      ).toMatchObject({
         type: 'ActionIdReused',
       });
       expect(await rejection(act(handle, action({ type: 'triaged', decision: 'intervene' })))).toBe('the dispute has already been triaged');
@@ -174,7 +178,9 @@ test('the outbox in PostgreSQL: a diverted family dispute’s notices are writte
       const v = await act(handle, action({ type: 'superior-reported', documentRef: 'SB-2026-17' }));
       await settle(handle);
 
-      const { rows } = await harness.pool.query('SELECT notice_key, kind, recipient, facts FROM notices WHERE case_id = $1 ORDER BY id', [handle.workflowId]);
+      const { rows } = await harness.pool.query('SELECT notice_key, kind, recipient, facts FROM notices WHERE case_id = $1 ORDER BY id', [
+        handle.workflowId,
+      ]);
       expect(rows.map((r) => [r.kind, r.recipient])).toEqual([
         ['diversion', 'community-organisation'],
         ['specific-subject', 'station'],
@@ -228,7 +234,9 @@ test('continue-as-new of a dispute (forced at 40 history events): the case runs 
         'route 2 repeat-alarm: repeat-alarm (repeat 1) → repeat-marked → follow-up-visit ⇒ followed-up',
       ]);
 
-      expect(written(fakes).filter(([kind]) => kind !== 'superior-report')).toEqual([['overdue-escalation', 'station-leader', 'superior-report', due]]);
+      expect(written(fakes).filter(([kind]) => kind !== 'superior-report')).toEqual([
+        ['overdue-escalation', 'station-leader', 'superior-report', due],
+      ]);
       const keys = fakes.issueNotice.mock.calls.map(([n]) => n.key);
       expect(new Set(keys).size).toBe(keys.length);
       expect(fakes.recordAction.mock.calls.map(([entry]) => entry.type)).toEqual([

@@ -51,7 +51,12 @@ test('Time-skip to the 24th hour after the decision: the filing timer fires and 
       expect(obligation(v, 'filing')).toMatchObject({ status: 'overdue', overdueAt: formatInstant(due) });
       expect(written(activities)).toEqual([`overdue-escalation station-leader ${formatInstant(due)}`]);
       expect(activities.issueNotice).toHaveBeenCalledWith(
-        expect.objectContaining({ caseId: handle.workflowId, obligationKey: 'filing', article: '61', facts: { dueAt: formatInstant(due), responsible: 'officer' } }),
+        expect.objectContaining({
+          caseId: handle.workflowId,
+          obligationKey: 'filing',
+          article: '61',
+          facts: { dueAt: formatInstant(due), responsible: 'officer' },
+        }),
       );
 
       await harness.skipTo(due + 48 * hour);
@@ -66,7 +71,12 @@ test('Time-skip to the 24th hour after the decision: the filing timer fires and 
       v = await view(handle);
       expect(obligation(v, 'filing')).toMatchObject({ status: 'done', late: true });
       expect(activities.issueNotice).toHaveBeenLastCalledWith(
-        expect.objectContaining({ caseId: handle.workflowId, kind: 'filing', recipient: 'station', facts: { filingNumber: 'BA-2026-0200', late: true } }),
+        expect.objectContaining({
+          caseId: handle.workflowId,
+          kind: 'filing',
+          recipient: 'station',
+          facts: { filingNumber: 'BA-2026-0200', late: true },
+        }),
       );
       expect(activities.recordAction).toHaveBeenCalledTimes(1);
       expect(activities.recordAction).toHaveBeenCalledWith(expect.objectContaining({ caseId: handle.workflowId, type: 'filed', actor: 'P-20931' }));

@@ -8,7 +8,10 @@ import { bundleWorkflows } from '../support/cases';
 
 // Histories of finished cases, recorded with `npm run record-histories`. A change to a workflow's commands that
 // would break running cases fails here: put it behind patched() instead.
-const histories = fs.readdirSync(historiesDir).filter((f) => f.endsWith('.binpb')).sort();
+const histories = fs
+  .readdirSync(historiesDir)
+  .filter((f) => f.endsWith('.binpb'))
+  .sort();
 const { History } = temporal.api.history.v1;
 const read = (file: string) => History.decode(fs.readFileSync(path.join(historiesDir, file)));
 

@@ -9,19 +9,15 @@ export const caseIdParams = z.object({ caseId: z.string().min(3).max(200) });
 
 /** Cases: start one (idempotent by the station system's case number), read one, list the read model. */
 const routes: FastifyPluginAsyncZod = async (app) => {
-  app.post(
-    '/v1/cases',
-    { schema: { summary: 'Start a case', tags: ['cases'], body: caseStartSchema } },
-    async (request, reply) => {
-      const outcome = await startCase(app.temporal, app.taskQueue, request.body, await app.db.calendar.years());
-      request.caseId = outcome.caseId;
-      if ('conflict' in outcome) {
-        throw new HttpError(409, 'case-conflict', `case ${request.body.caseNumber} already exists with other content`);
-      }
-      reply.header('location', `/v1/cases/${encodeURIComponent(outcome.caseId)}`);
-      return reply.code(outcome.created ? 201 : 200).send({ caseId: outcome.caseId, created: outcome.created });
-    },
-  );
+  app.post('/v1/cases', { schema: { summary: 'Start a case', tags: ['cases'], body: caseStartSchema } }, async (request, reply) => {
+    const outcome = await startCase(app.temporal, app.taskQueue, request.body, await app.db.calendar.years());
+    request.caseId = outcome.caseId;
+    if ('conflict' in outcome) {
+      throw new HttpError(409, 'case-conflict', `case ${request.body.caseNumber} already exists with other content`);
+    }
+    reply.header('location', `/v1/cases/${encodeURIComponent(outcome.caseId)}`);
+    return reply.code(outcome.created ? 201 : 200).send({ caseId: outcome.caseId, created: outcome.created });
+  });
 
   app.get(
     '/v1/cases/:caseId',
