@@ -1,35 +1,45 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { type CalendarYear, WorkingCalendar, builtInCalendarYears } from '../../src/domain/calendar';
+import type { NoticeInput } from '../../activities';
+import type { CalendarYear } from '../../src/domain/calendar';
 import { type CaseView, calendarChangedSignal } from '../../src/domain/case';
 import type { DeprivedRightsRecords } from '../../src/domain/deprived-rights';
-import { addDays, addMonths, computeDeadline, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/domain/legal-time';
+import { addDays, addMonths, dayOfWeek, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/domain/legal-time';
 import { useCaseHarness } from '../support/case-harness';
-import { act, action, deprivedStart, noticesOf, obligation, view, rejection } from '../support/cases';
+import { act, action, deprivedStart, fakeActivities, obligation, rejection, view } from '../support/cases';
+
+// The legal paths of Art. 41(4) are tested on the simulator (test/simulator/deprived-rights.test.ts); these tests
+// show what only Temporal can: timers firing on the test server, the calendar signal, the Update validator over the
+// wire, continue-as-new across runs, and the outbox activities.
 
 const hour = 3_600_000;
 const day = 24 * hour;
 
 const harness = useCaseHarness();
 
-
 const firstOfNextMonth = (now: number) => addMonths(`${localDate(now).slice(0, 7)}-01`, 1);
+const mondayOnOrAfter = (date: string): string => (dayOfWeek(date) === 1 ? date : mondayOnOrAfter(addDays(date, 1)));
+const issued = (activities: ReturnType<typeof fakeActivities>) => activities.issueNotice.mock.calls.map(([notice]: [NoticeInput]) => notice);
 
 // First in the file: the test server's clock only moves forward, and the 5-year case below moves it by years.
-test('a window in a year without calendar data moves when that year is loaded, with the reason recorded; once reached it never moves', async () => {
+test('Signal a calendar for a year without data to the running case: its station-report window moves, the validator refuses a report before it; once reached, a corrected calendar moves nothing', async () => {
   await harness.withCase(
     (now) => {
-      const year = Number(localDate(now).slice(0, 4)) + 1;
-      return deprivedStart(firstOfNextMonth(now), `${year}-06-15`);
+      // The built-in calendar ends with 2026.
+      const year = Math.max(2027, Number(localDate(now).slice(0, 4)) + 1);
+      // A term starting in June of that year: no monthly duty wakes the case on the long way there.
+      return deprivedStart(`${year}-06-01`, mondayOnOrAfter(`${year}-06-15`));
     },
     async (handle, s) => {
       const termEnd = s.termEnd!;
       const year = Number(termEnd.slice(0, 4));
-      const weekendsOnly = computeDeadline('working-days-before', termEnd, 5, new WorkingCalendar(builtInCalendarYears));
+      // The term ends on a Monday: on weekends only the 5 working days are the week before; a week off before the
+      // end pushes them back a week.
+      const weekendsOnly = formatInstant(startOfDay(addDays(termEnd, -7)));
+      const withHoliday = formatInstant(startOfDay(addDays(termEnd, -14)));
       let v = await view(handle);
-      expect(obligation(v, 'station-report').opensAt).toBe(weekendsOnly.due);
-      expect(v.warnings).toContain(`no working-day calendar for ${year}: computed on weekends only`);
+      expect(obligation(v, 'station-report').opensAt).toBe(weekendsOnly);
+      expect(v.warnings).toEqual([`no working-day calendar for ${year}: computed on weekends only`]);
 
-      // The State Council's notice for that year: a week off right before the term ends.
       const published: CalendarYear = {
         year,
         holidays: [{ from: addDays(termEnd, -7), to: addDays(termEnd, -1), name: 'Test holiday' }],
@@ -38,36 +48,79 @@ test('a window in a year without calendar data moves when that year is loaded, w
         version: 1,
       };
       await handle.signal(calendarChangedSignal, published);
-      const withData = computeDeadline('working-days-before', termEnd, 5, new WorkingCalendar([...builtInCalendarYears, published]));
-      expect(parseInstant(withData.due)).toBeLessThan(parseInstant(weekendsOnly.due));
       v = await view(handle);
-      const report = obligation(v, 'station-report');
-      expect(report.opensAt).toBe(withData.due);
-      expect(report.changes).toEqual([
-        expect.objectContaining({
-          field: 'opensAt',
-          from: weekendsOnly.due,
-          to: withData.due,
-          reason: `working-day calendar ${year} version 1 loaded (notice for the test year)`,
-        }),
+      expect(obligation(v, 'station-report').opensAt).toBe(withHoliday);
+      expect(obligation(v, 'station-report').changes).toEqual([
+        expect.objectContaining({ field: 'opensAt', from: weekendsOnly, to: withHoliday, reason: `working-day calendar ${year} version 1 loaded (notice for the test year)` }),
       ]);
       expect(v.warnings).toEqual([]);
-      expect(v.calendar).toContainEqual({ year, version: 1 });
+      expect(await rejection(act(handle, action({ type: 'station-reported' })))).toBe(`the station report window opens on ${withHoliday}`);
+      expect(obligation(await view(handle), 'station-report').status).toBe('pending');
 
-      // Once the window has opened, a corrected calendar does not move it.
-      await harness.skipTo(parseInstant(withData.due) + hour);
+      await harness.skipTo(parseInstant(withHoliday) + hour);
       await handle.signal(calendarChangedSignal, { ...published, holidays: [], version: 2, source: 'corrected notice' });
       v = await view(handle);
-      expect(obligation(v, 'station-report').opensAt).toBe(withData.due);
+      expect(obligation(v, 'station-report').opensAt).toBe(withHoliday);
       expect(obligation(v, 'station-report').changes).toHaveLength(1);
       expect(v.calendar).toContainEqual({ year, version: 2 });
+      v = await act(handle, action({ type: 'station-reported' }));
+      expect(obligation(v, 'station-report')).toMatchObject({ status: 'done', late: false });
+    },
+    { activities: fakeActivities() },
+  );
+});
+
+test('Time-skip past 24 h after the report: the timer fires at the due instant and the station leader is told of the missing announcement; 48 h later the supervisor', async () => {
+  const activities = fakeActivities();
+  await harness.withCase(
+    (now) => deprivedStart(localDate(now), addDays(localDate(now), 180)),
+    async (handle) => {
+      await act(handle, action({ type: 'subject-reported' }));
+      const due = parseInstant(obligation(await view(handle), 'announcement').dueAt);
+      const about = () => issued(activities).filter((n) => n.obligationKey === 'announcement').map((n) => `${n.kind} → ${n.recipient} ${formatInstant(n.createdAt)}`);
+
+      await harness.skipTo(due - 10 * 60_000);
+      expect(obligation(await view(handle), 'announcement').status).toBe('pending');
+      expect(about()).toEqual([]);
+      await harness.skipTo(due + hour);
+      expect(obligation(await view(handle), 'announcement')).toMatchObject({ status: 'overdue', overdueAt: formatInstant(due) });
+      expect(about()).toEqual([`overdue-escalation → station-leader ${formatInstant(due)}`]);
+      await harness.skipTo(due + 48 * hour + hour);
+      await view(handle);
+      expect(about()).toEqual([`overdue-escalation → station-leader ${formatInstant(due)}`, `supervisor-escalation → supervisor ${formatInstant(due + 48 * hour)}`]);
+    },
+    { activities },
+  );
+});
+
+test('The outbox on PostgreSQL: the three written notices, the actions and the case closed by the end-of-term timer land once each', async () => {
+  await harness.withCase(
+    (now) => deprivedStart(localDate(now), addDays(localDate(now), 14)),
+    async (handle, s) => {
+      await harness.skipTo(parseInstant(obligation(await view(handle), 'station-report').opensAt!) + hour);
+      await act(handle, action({ type: 'station-reported' }));
+      await act(handle, action({ type: 'written-notices-delivered' }));
+      await harness.skipTo(endOfDay(s.termEnd!));
+      const result = await harness.resultOf<CaseView<DeprivedRightsRecords>>(handle);
+      expect(result).toMatchObject({ status: 'closed', outcome: 'rights-restored', closedAt: formatInstant(endOfDay(s.termEnd!)) });
+
+      const { rows: notices } = await harness.pool.query(
+        `SELECT recipient FROM notices WHERE case_id = $1 AND kind = 'rights-restoration-notice' ORDER BY recipient`,
+        [handle.workflowId],
+      );
+      expect(notices.map((r) => r.recipient)).toEqual(['community-organisation', 'subject', 'unit']);
+      const { rows: audit } = await harness.pool.query('SELECT type FROM audit_log WHERE case_id = $1 ORDER BY at', [handle.workflowId]);
+      expect(audit.map((r) => r.type)).toEqual(['station-reported', 'written-notices-delivered']);
+      const { rows: cases } = await harness.pool.query('SELECT status, outcome FROM cases WHERE case_id = $1', [handle.workflowId]);
+      expect(cases).toEqual([{ status: 'closed', outcome: 'rights-restored' }]);
     },
   );
 });
 
-test('a 5-year term: 60 monthly reports, some late, one missed; the station report window; three written notices; rights restored', async () => {
-  const runs = new Set<string>();
+test('A 5-year term across continue-as-new: 60 monthly reports (three late, one missed), the station report, the written notices, the rights restored; every run stays small and no notice is written twice', async () => {
+  const activities = fakeActivities();
   let caseHandle: WorkflowHandle | undefined;
+  let finalRun: number | undefined;
   await harness.withCase(
     (now) => {
       const termStart = firstOfNextMonth(now);
@@ -75,12 +128,9 @@ test('a 5-year term: 60 monthly reports, some late, one missed; the station repo
     },
     async (handle, s) => {
       caseHandle = handle;
-      const track = async () => runs.add((await handle.describe()).runId);
       await act(handle, action({ type: 'subject-reported' }));
-      let v = await act(handle, action({ type: 'announced', to: ['subject', 'community-organisation'] }));
-      expect(obligation(v, 'announcement').status).toBe('pending');
-      v = await act(handle, action({ type: 'announced', to: ['unit'] }));
-      expect(obligation(v, 'announcement')).toMatchObject({ status: 'done', late: false });
+      await act(handle, action({ type: 'announced', to: ['subject', 'community-organisation'] }));
+      await act(handle, action({ type: 'announced', to: ['unit'] }));
 
       const months = Array.from({ length: 60 }, (_, i) => addMonths(s.termStart, i).slice(0, 7));
       const late = new Set([months[5], months[17], months[41]]);
@@ -89,81 +139,68 @@ test('a 5-year term: 60 monthly reports, some late, one missed; the station repo
         if (month === missed) continue;
         const reportAt = late.has(month) ? endOfDay(addDays(addMonths(`${month}-01`, 1), -1)) + day : startOfDay(`${month}-10`);
         await harness.skipTo(reportAt);
-        v = await act(handle, action({ type: 'activity-reported', month }));
-        expect(obligation(v, 'monthly-report', month)).toMatchObject({ status: 'done', late: late.has(month) });
-        await track();
+        const v = await act(handle, action({ type: 'activity-reported', month }));
+        expect(obligation(v, 'monthly-report', month).status).toBe('done');
       }
 
-      // 执行期满前五个工作日内报所: not before the window opens.
-      const window = computeDeadline('working-days-before', s.termEnd!, 5, new WorkingCalendar(builtInCalendarYears));
-      v = await view(handle);
-      expect(obligation(v, 'station-report')).toMatchObject({ status: 'pending', opensAt: window.due });
-      expect(obligation(v, 'station-report').dueAt).toBe(formatInstant(endOfDay(addDays(s.termEnd!, -1))));
-      expect(await rejection(act(handle, action({ type: 'station-reported' })))).toBe(`the station report window opens on ${window.due}`);
-      await harness.skipTo(parseInstant(window.due));
+      await harness.skipTo(parseInstant(obligation(await view(handle), 'station-report').opensAt!));
       await act(handle, action({ type: 'station-reported' }));
-      v = await act(handle, action({ type: 'written-notices-delivered' }));
-      expect(noticesOf(v, 'rights-restoration-notice').map((n) => n.recipient).sort()).toEqual(['community-organisation', 'subject', 'unit']);
-      expect(v.status).toBe('open');
+      await act(handle, action({ type: 'written-notices-delivered' }));
 
       await harness.skipTo(endOfDay(s.termEnd!));
-      await track();
       const result = await harness.resultOf<CaseView<DeprivedRightsRecords>>(handle);
       expect(result).toMatchObject({ status: 'closed', outcome: 'rights-restored' });
       expect(result.records.summary).toEqual({ monthlyReports: 59, reportedLate: 3, missed: 1, violations: 0, writtenNotices: 3 });
-      const monthly = result.obligations.filter((o) => o.key === 'monthly-report');
-      expect(monthly.map((o) => o.period)).toEqual(months);
-      const missedDuty = monthly.find((o) => o.period === missed)!;
-      expect(missedDuty.overdueAt).toBe(missedDuty.dueAt);
-      const escalated = result.notices.filter((n) => n.obligationKey === 'monthly-report' && n.kind !== 'reminder');
-      expect(escalated.map((n) => `${n.kind}→${n.recipient}`).sort()).toEqual([
-        'overdue-escalation→station-leader',
-        'overdue-escalation→station-leader',
-        'overdue-escalation→station-leader',
-        'overdue-escalation→station-leader',
-        'supervisor-escalation→supervisor',
-      ]);
-      expect(result.run).toBeGreaterThanOrEqual(1);
+      expect(result.obligations.filter((o) => o.key === 'monthly-report').map((o) => o.period)).toEqual(months);
+      finalRun = result.run;
       await harness.recordHistory(handle, 'deprived-rights-5-years-last-run');
     },
-    { budgetMs: 280_000 },
+    { budgetMs: 280_000, activities },
   );
-  // Every run of the case stays small, however long the term.
-  expect(runs.size).toBeGreaterThanOrEqual(2);
-  for (const runId of runs) {
+  // Every run of the case stays small, however long the term: walk the chain of runs back from the last.
+  const sizes: number[] = [];
+  let runId: string | undefined;
+  do {
     const history = await harness.env.client.workflow.getHandle(caseHandle!.workflowId, runId).fetchHistory();
-    expect(history.events?.length).toBeLessThan(2000);
-  }
+    sizes.push(history.events!.length);
+    runId = history.events![0].workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+  } while (runId);
+  expect(sizes.length).toBeGreaterThanOrEqual(2);
+  expect(sizes.length).toBe(finalRun! + 1);
+  for (const size of sizes) expect(size).toBeLessThan(2000);
+  const keys = issued(activities).map((n) => n.key);
+  expect(new Set(keys).size).toBe(keys.length);
+  expect(issued(activities).filter((n) => n.kind === 'rights-restoration-notice').map((n) => n.recipient)).toEqual(['subject', 'unit', 'community-organisation']);
 }, 300_000);
 
-test('a life-long deprivation starting later: monthly duties begin with the term, no expiry duties, ended only by a decision', async () => {
+test('A life-long deprivation starting later: monthly periods open on the test server’s clock, the validator refuses what a life term has not, a penalty proposal reaches the outbox, case-closed ends it', async () => {
+  const activities = fakeActivities();
   await harness.withCase(
     (now) => deprivedStart(addMonths(firstOfNextMonth(now), 2), null, { unit: undefined }),
     async (handle, s) => {
-      let v = await view(handle);
-      expect(v.obligations).toEqual([]);
+      expect((await view(handle)).obligations).toEqual([]);
       expect(await rejection(act(handle, action({ type: 'station-reported' })))).toBe('a life-long deprivation has no station report');
 
       await act(handle, action({ type: 'subject-reported' }));
       expect(await rejection(act(handle, action({ type: 'announced', to: ['unit'] })))).toBe('the case has no unit to tell');
-      v = await act(handle, action({ type: 'announced', to: ['subject', 'community-organisation'] }));
-      expect(obligation(v, 'announcement').status).toBe('done');
+      await act(handle, action({ type: 'announced', to: ['subject', 'community-organisation'] }));
 
       await harness.skipTo(startOfDay(s.termStart) + hour);
-      v = await view(handle);
+      let v = await view(handle);
       expect(v.obligations.filter((o) => o.key === 'monthly-report').map((o) => o.period)).toEqual([s.termStart.slice(0, 7)]);
-      v = await act(handle, action({ type: 'violation-recorded', description: '未经批准接受境外媒体采访', penaltyProposed: true }));
-      expect(noticesOf(v, 'penalty-proposal').map((n) => n.recipient)).toEqual(['station']);
+      await act(handle, action({ type: 'violation-recorded', description: '未经批准接受境外媒体采访', penaltyProposed: true }));
+      await view(handle);
+      expect(issued(activities).filter((n) => n.kind === 'penalty-proposal').map((n) => n.recipient)).toEqual(['station']);
 
       await harness.skipTo(startOfDay(addMonths(s.termStart, 3)) + hour);
       v = await view(handle);
       expect(v.obligations.filter((o) => o.key === 'monthly-report')).toHaveLength(4);
-      expect(v.obligations.map((o) => o.key)).not.toContain('station-report');
       v = await act(handle, action({ type: 'case-closed', reason: '法院裁定' }));
       expect(v).toMatchObject({ status: 'closed', outcome: 'closed-by-decision' });
-      expect(v.obligations.filter((o) => o.status === 'pending' || o.status === 'overdue')).toEqual([]);
       await harness.resultOf(handle);
       await harness.recordHistory(handle, 'deprived-rights-life-closed');
     },
+    { activities },
   );
 });
+
