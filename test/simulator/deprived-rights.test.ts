@@ -74,7 +74,12 @@ describe('announcement (宣布): when the person reports, the crime, the term an
     expect(c.obligation('announcement').status).toBe('pending');
     expect(c.rejection('announced', { to: ['subject'] })).toBe('already announced to subject');
     c.advanceTo('2026-04-13T13:00:00+08:00').act('announced', { to: ['unit'] });
-    expect(c.obligation('announcement')).toMatchObject({ status: 'done', late: false, completedAt: '2026-04-13T13:00:00+08:00', completedBy: 'P-20931' });
+    expect(c.obligation('announcement')).toMatchObject({
+      status: 'done',
+      late: false,
+      completedAt: '2026-04-13T13:00:00+08:00',
+      completedBy: 'P-20931',
+    });
     expect(c.view().records).toMatchObject({ announcedTo: ['subject', 'community-organisation', 'unit'] });
     expect(c.rejection('announced', { to: ['unit'] })).toBe('the announcement has been made to everyone');
     c.advanceTo('2026-04-20T00:00:00+08:00');
@@ -94,7 +99,12 @@ describe('announcement (宣布): when the person reports, the crime, the term an
     const c = deprived().advanceTo('2026-04-13T09:30:00+08:00');
     c.act('subject-reported');
     c.advanceTo('2026-04-15T10:00:00+08:00').act('announced', { to: ['subject', 'unit', 'community-organisation'] });
-    expect(c.obligation('announcement')).toMatchObject({ status: 'done', late: true, overdueAt: '2026-04-14T09:30:00+08:00', completedAt: '2026-04-15T10:00:00+08:00' });
+    expect(c.obligation('announcement')).toMatchObject({
+      status: 'done',
+      late: true,
+      overdueAt: '2026-04-14T09:30:00+08:00',
+      completedAt: '2026-04-15T10:00:00+08:00',
+    });
     c.advanceTo('2026-04-20T00:00:00+08:00');
     expect(sent(c, 'overdue-escalation', 'announcement')).toEqual(['station-leader 2026-04-14T09:30:00+08:00']);
     expect(sent(c, 'supervisor-escalation', 'announcement')).toEqual([]);
@@ -107,23 +117,37 @@ describe('announcement (宣布): when the person reports, the crime, the term an
     expect(c.obligation('announcement').status).toBe('pending');
     c.advanceTo('2026-04-20T00:00:00+08:00');
     expect(c.obligation('announcement')).toMatchObject({ status: 'overdue', overdueAt: '2026-04-14T09:30:00+08:00' });
-    expect(c.notices().filter((n) => n.obligationKey === 'announcement').map((n) => `${n.kind} → ${n.recipient} ${n.createdAt}`)).toEqual([
-      'overdue-escalation → station-leader 2026-04-14T09:30:00+08:00',
-      'supervisor-escalation → supervisor 2026-04-16T09:30:00+08:00',
-    ]);
+    expect(
+      c
+        .notices()
+        .filter((n) => n.obligationKey === 'announcement')
+        .map((n) => `${n.kind} → ${n.recipient} ${n.createdAt}`),
+    ).toEqual(['overdue-escalation → station-leader 2026-04-14T09:30:00+08:00', 'supervisor-escalation → supervisor 2026-04-16T09:30:00+08:00']);
   });
 });
 
 describe('monthly-report (每月督促罪犯报告一次活动情况): every calendar month of the term', () => {
   test('Periods open month by month from the first day of the term: April runs 04-13…04-30; May opens only on 05-01', () => {
     const c = deprived();
-    expect(c.view().obligations.map((o) => `${o.key} ${o.period ?? ''}`.trim())).toEqual(['station-report', 'rights-restored', 'monthly-report 2026-04']);
-    expect(c.obligation('monthly-report', '2026-04')).toMatchObject({ status: 'pending', opensAt: '2026-04-13T00:00:00+08:00', dueAt: '2026-04-30T23:59:59+08:00' });
+    expect(c.view().obligations.map((o) => `${o.key} ${o.period ?? ''}`.trim())).toEqual([
+      'station-report',
+      'rights-restored',
+      'monthly-report 2026-04',
+    ]);
+    expect(c.obligation('monthly-report', '2026-04')).toMatchObject({
+      status: 'pending',
+      opensAt: '2026-04-13T00:00:00+08:00',
+      dueAt: '2026-04-30T23:59:59+08:00',
+    });
     expect(c.rejection('activity-reported', { month: '2026-05' })).toBe('no monthly report is open for 2026-05');
     c.advanceTo('2026-04-30T23:59:59+08:00');
     expect(c.rejection('activity-reported', { month: '2026-05' })).toBe('no monthly report is open for 2026-05');
     c.advanceTo('2026-05-01T00:00:00+08:00');
-    expect(c.obligation('monthly-report', '2026-05')).toMatchObject({ status: 'pending', opensAt: '2026-05-01T00:00:00+08:00', dueAt: '2026-05-31T23:59:59+08:00' });
+    expect(c.obligation('monthly-report', '2026-05')).toMatchObject({
+      status: 'pending',
+      opensAt: '2026-05-01T00:00:00+08:00',
+      dueAt: '2026-05-31T23:59:59+08:00',
+    });
   });
 
   test('On time: April reported on 04-20, done and not late, no reminder; the same month again is refused', () => {
@@ -159,9 +183,12 @@ describe('monthly-report (每月督促罪犯报告一次活动情况): every cal
     const c = deprived().advanceTo('2026-10-01T00:00:00+08:00');
     expect(c.obligation('monthly-report', '2026-10')).toMatchObject({ opensAt: '2026-10-01T00:00:00+08:00', dueAt: '2026-10-11T23:59:59+08:00' });
     c.advanceTo('2026-11-02T00:00:00+08:00');
-    expect(c.view().obligations.filter((o) => o.key === 'monthly-report').map((o) => o.period)).toEqual([
-      '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10',
-    ]);
+    expect(
+      c
+        .view()
+        .obligations.filter((o) => o.key === 'monthly-report')
+        .map((o) => o.period),
+    ).toEqual(['2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10']);
   });
 });
 
@@ -245,7 +272,9 @@ describe('written-notices (派出所书面通知): the station notifies the pers
   test('Not owed before the station is told: delivering them is refused', () => {
     const c = upToOctober().advanceTo('2026-09-30T10:00:00+08:00');
     expect(c.view().obligations.map((o) => o.key)).not.toContain('written-notices');
-    expect(c.rejection('written-notices-delivered')).toBe('the written notices are not due: the station has not been told yet, or they were delivered');
+    expect(c.rejection('written-notices-delivered')).toBe(
+      'the written notices are not due: the station has not been told yet, or they were delivered',
+    );
   });
 
   test('On time: delivered on 10-09; one notice to each of the three, at delivery, under Art. 41(4); a second delivery is refused', () => {
@@ -255,10 +284,18 @@ describe('written-notices (派出所书面通知): the station notifies the pers
     expect(c.obligation('written-notices')).toMatchObject({ status: 'done', late: false, completedAt: '2026-10-09T11:00:00+08:00' });
     expect(c.notices('rights-restoration-notice')).toEqual(
       ['subject', 'unit', 'community-organisation'].map((recipient) =>
-        expect.objectContaining({ recipient, article: '41(4)', obligationKey: 'written-notices', createdAt: '2026-10-09T11:00:00+08:00', facts: { termEnd: '2026-10-12' } }),
+        expect.objectContaining({
+          recipient,
+          article: '41(4)',
+          obligationKey: 'written-notices',
+          createdAt: '2026-10-09T11:00:00+08:00',
+          facts: { termEnd: '2026-10-12' },
+        }),
       ),
     );
-    expect(c.rejection('written-notices-delivered')).toBe('the written notices are not due: the station has not been told yet, or they were delivered');
+    expect(c.rejection('written-notices-delivered')).toBe(
+      'the written notices are not due: the station has not been told yet, or they were delivered',
+    );
     expect(sent(c, 'reminder', 'written-notices')).toEqual([]);
   });
 
@@ -303,7 +340,11 @@ describe('written-notices (派出所书面通知): the station notifies the pers
   test('A station report made after the term ended owes notices already overdue: the station leader is told at once', () => {
     const c = upToOctober().advanceTo('2026-10-14T10:00:00+08:00');
     c.act('station-reported');
-    expect(c.obligation('written-notices')).toMatchObject({ status: 'overdue', dueAt: '2026-10-12T23:59:59+08:00', overdueAt: '2026-10-14T10:00:00+08:00' });
+    expect(c.obligation('written-notices')).toMatchObject({
+      status: 'overdue',
+      dueAt: '2026-10-12T23:59:59+08:00',
+      overdueAt: '2026-10-14T10:00:00+08:00',
+    });
     expect(sent(c, 'overdue-escalation', 'written-notices')).toEqual(['station-leader 2026-10-14T10:00:00+08:00']);
   });
 });
@@ -318,7 +359,13 @@ describe('rights-restored (执行期满，恢复政治权利): at the end of the
     expect(c.view().status).toBe('open');
     expect(c.obligation('rights-restored').status).toBe('pending');
     c.advanceTo('2026-10-13T00:00:00+08:00');
-    expect(c.obligation('rights-restored')).toMatchObject({ status: 'done', responsible: 'system', completedBy: 'system', late: false, completedAt: '2026-10-12T23:59:59+08:00' });
+    expect(c.obligation('rights-restored')).toMatchObject({
+      status: 'done',
+      responsible: 'system',
+      completedBy: 'system',
+      late: false,
+      completedAt: '2026-10-12T23:59:59+08:00',
+    });
     const v = c.view();
     expect(v).toMatchObject({ status: 'closed', outcome: 'rights-restored', closedAt: '2026-10-12T23:59:59+08:00' });
     expect(v.records).toMatchObject({
@@ -333,12 +380,21 @@ describe('rights-restored (执行期满，恢复政治权利): at the end of the
     const c = deprived().advanceTo('2026-04-13T09:30:00+08:00');
     c.act('subject-reported');
     c.act('announced', { to: ['subject', 'unit', 'community-organisation'] });
-    for (const month of ['2026-04', '2026-05', '2026-06', '2026-07', '2026-08']) c.advanceTo(`${month}-28T10:00:00+08:00`).act('activity-reported', { month });
+    for (const month of ['2026-04', '2026-05', '2026-06', '2026-07', '2026-08'])
+      c.advanceTo(`${month}-28T10:00:00+08:00`).act('activity-reported', { month });
     c.advanceTo('2026-09-29T10:00:00+08:00').act('station-reported');
     c.act('written-notices-delivered');
     c.advanceTo('2026-10-20T00:00:00+08:00');
-    expect(c.obligation('monthly-report', '2026-09')).toMatchObject({ status: 'cancelled', overdueAt: '2026-09-30T23:59:59+08:00', completedAt: '2026-10-12T23:59:59+08:00' });
-    expect(c.obligation('monthly-report', '2026-10')).toMatchObject({ status: 'cancelled', overdueAt: '2026-10-11T23:59:59+08:00', completedAt: '2026-10-12T23:59:59+08:00' });
+    expect(c.obligation('monthly-report', '2026-09')).toMatchObject({
+      status: 'cancelled',
+      overdueAt: '2026-09-30T23:59:59+08:00',
+      completedAt: '2026-10-12T23:59:59+08:00',
+    });
+    expect(c.obligation('monthly-report', '2026-10')).toMatchObject({
+      status: 'cancelled',
+      overdueAt: '2026-10-11T23:59:59+08:00',
+      completedAt: '2026-10-12T23:59:59+08:00',
+    });
     expect(sent(c, 'supervisor-escalation', 'monthly-report')).toEqual(['supervisor 2026-10-02T23:59:59+08:00']);
     expect(c.view()).toMatchObject({
       status: 'closed',
@@ -367,7 +423,12 @@ describe('violations (对违反规定的，依法可以给予治安管理处罚)
     c.act('violation-recorded', { description: '未经批准接受境外媒体采访', penaltyProposed: true });
     c.advanceTo('2026-05-20T15:00:00+08:00').act('violation-recorded', { description: '未按时报告活动情况' });
     expect(c.notices('penalty-proposal')).toEqual([
-      expect.objectContaining({ recipient: 'station', article: '41(4)', createdAt: '2026-05-06T15:00:00+08:00', facts: { description: '未经批准接受境外媒体采访' } }),
+      expect.objectContaining({
+        recipient: 'station',
+        article: '41(4)',
+        createdAt: '2026-05-06T15:00:00+08:00',
+        facts: { description: '未经批准接受境外媒体采访' },
+      }),
     ]);
     expect(c.view().records).toMatchObject({
       violations: [
@@ -383,7 +444,9 @@ describe('a life-long deprivation (termEnd null): monthly duties only, ended by 
     const c = deprived({ caseNumber: 'DR-2026-LIFE', termStart: '2026-06-01', termEnd: null, unit: undefined });
     expect(c.view().obligations).toEqual([]);
     expect(c.rejection('station-reported')).toBe('a life-long deprivation has no station report');
-    expect(c.rejection('written-notices-delivered')).toBe('the written notices are not due: the station has not been told yet, or they were delivered');
+    expect(c.rejection('written-notices-delivered')).toBe(
+      'the written notices are not due: the station has not been told yet, or they were delivered',
+    );
     c.advanceTo('2026-05-31T23:59:59+08:00');
     expect(c.view().obligations).toEqual([]);
     c.advanceTo('2026-06-01T00:00:00+08:00');
@@ -448,7 +511,12 @@ describe('a 5-year term, 2026-03-01…2031-02-28, carried across runs', () => {
     expect(monthly.map((o) => o.period)).toEqual(months);
     expect(monthly.filter((o) => o.late).map((o) => o.period)).toEqual(['2026-08', '2027-08', '2029-08']);
     expect(c.obligation('monthly-report', missed)).toMatchObject({ status: 'cancelled', overdueAt: '2028-09-30T23:59:59+08:00' });
-    expect(c.notices().filter((n) => n.kind.endsWith('escalation')).map((n) => `${n.kind} ${n.obligationKey} ${n.period} → ${n.recipient} ${n.createdAt}`)).toEqual([
+    expect(
+      c
+        .notices()
+        .filter((n) => n.kind.endsWith('escalation'))
+        .map((n) => `${n.kind} ${n.obligationKey} ${n.period} → ${n.recipient} ${n.createdAt}`),
+    ).toEqual([
       'overdue-escalation monthly-report 2026-08 → station-leader 2026-08-31T23:59:59+08:00',
       'overdue-escalation monthly-report 2027-08 → station-leader 2027-08-31T23:59:59+08:00',
       'overdue-escalation monthly-report 2028-09 → station-leader 2028-09-30T23:59:59+08:00',

@@ -51,7 +51,12 @@ test('Signal a calendar for a year without data to the running case: its station
       v = await view(handle);
       expect(obligation(v, 'station-report').opensAt).toBe(withHoliday);
       expect(obligation(v, 'station-report').changes).toEqual([
-        expect.objectContaining({ field: 'opensAt', from: weekendsOnly, to: withHoliday, reason: `working-day calendar ${year} version 1 loaded (notice for the test year)` }),
+        expect.objectContaining({
+          field: 'opensAt',
+          from: weekendsOnly,
+          to: withHoliday,
+          reason: `working-day calendar ${year} version 1 loaded (notice for the test year)`,
+        }),
       ]);
       expect(v.warnings).toEqual([]);
       expect(await rejection(act(handle, action({ type: 'station-reported' })))).toBe(`the station report window opens on ${withHoliday}`);
@@ -77,7 +82,10 @@ test('Time-skip past 24 h after the report: the timer fires at the due instant a
     async (handle) => {
       await act(handle, action({ type: 'subject-reported' }));
       const due = parseInstant(obligation(await view(handle), 'announcement').dueAt);
-      const about = () => issued(activities).filter((n) => n.obligationKey === 'announcement').map((n) => `${n.kind} → ${n.recipient} ${formatInstant(n.createdAt)}`);
+      const about = () =>
+        issued(activities)
+          .filter((n) => n.obligationKey === 'announcement')
+          .map((n) => `${n.kind} → ${n.recipient} ${formatInstant(n.createdAt)}`);
 
       await harness.skipTo(due - 10 * 60_000);
       expect(obligation(await view(handle), 'announcement').status).toBe('pending');
@@ -87,7 +95,10 @@ test('Time-skip past 24 h after the report: the timer fires at the due instant a
       expect(about()).toEqual([`overdue-escalation → station-leader ${formatInstant(due)}`]);
       await harness.skipTo(due + 48 * hour + hour);
       await view(handle);
-      expect(about()).toEqual([`overdue-escalation → station-leader ${formatInstant(due)}`, `supervisor-escalation → supervisor ${formatInstant(due + 48 * hour)}`]);
+      expect(about()).toEqual([
+        `overdue-escalation → station-leader ${formatInstant(due)}`,
+        `supervisor-escalation → supervisor ${formatInstant(due + 48 * hour)}`,
+      ]);
     },
     { activities },
   );
@@ -170,7 +181,11 @@ test('A 5-year term across continue-as-new: 60 monthly reports (three late, one 
   for (const size of sizes) expect(size).toBeLessThan(2000);
   const keys = issued(activities).map((n) => n.key);
   expect(new Set(keys).size).toBe(keys.length);
-  expect(issued(activities).filter((n) => n.kind === 'rights-restoration-notice').map((n) => n.recipient)).toEqual(['subject', 'unit', 'community-organisation']);
+  expect(
+    issued(activities)
+      .filter((n) => n.kind === 'rights-restoration-notice')
+      .map((n) => n.recipient),
+  ).toEqual(['subject', 'unit', 'community-organisation']);
 }, 300_000);
 
 test('A life-long deprivation starting later: monthly periods open on the test server’s clock, the validator refuses what a life term has not, a penalty proposal reaches the outbox, case-closed ends it', async () => {
@@ -190,7 +205,11 @@ test('A life-long deprivation starting later: monthly periods open on the test s
       expect(v.obligations.filter((o) => o.key === 'monthly-report').map((o) => o.period)).toEqual([s.termStart.slice(0, 7)]);
       await act(handle, action({ type: 'violation-recorded', description: '未经批准接受境外媒体采访', penaltyProposed: true }));
       await view(handle);
-      expect(issued(activities).filter((n) => n.kind === 'penalty-proposal').map((n) => n.recipient)).toEqual(['station']);
+      expect(
+        issued(activities)
+          .filter((n) => n.kind === 'penalty-proposal')
+          .map((n) => n.recipient),
+      ).toEqual(['station']);
 
       await harness.skipTo(startOfDay(addMonths(s.termStart, 3)) + hour);
       v = await view(handle);
@@ -203,4 +222,3 @@ test('A life-long deprivation starting later: monthly periods open on the test s
     { activities },
   );
 });
-
