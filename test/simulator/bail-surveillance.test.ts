@@ -24,12 +24,10 @@ function bail(overrides: Record<string, unknown> = {}) {
   );
 }
 
-const sent = (c: SimulatedCase, kind: string) => c.notices(kind).map((n) => `${n.recipient} ${n.createdAt}`);
-
 describe('subject-report (Art. 41(8)): the subject reports by the decision authority’s deadline', () => {
   test('on time: done, not late; 24 h before the deadline the officer was reminded', () => {
     const c = bail().advanceTo('2026-03-03T10:00:00+08:00');
-    expect(sent(c, 'reminder')).toEqual(['officer 2026-03-03T09:00:00+08:00']);
+    expect(c.sent('reminder')).toEqual(['officer 2026-03-03T09:00:00+08:00']);
     c.act('subject-reported');
     expect(c.obligation('subject-report')).toMatchObject({
       status: 'done',
@@ -42,7 +40,7 @@ describe('subject-report (Art. 41(8)): the subject reports by the decision autho
   test('missed: at the deadline the station and the decision authority are told, and no one else, even days later', () => {
     const c = bail().advanceTo('2026-03-04T09:00:00+08:00');
     expect(c.obligation('subject-report')).toMatchObject({ status: 'overdue', overdueAt: '2026-03-04T09:00:00+08:00' });
-    expect(sent(c, 'subject-not-reported')).toEqual(['station 2026-03-04T09:00:00+08:00', 'decision-authority 2026-03-04T09:00:00+08:00']);
+    expect(c.sent('subject-not-reported')).toEqual(['station 2026-03-04T09:00:00+08:00', 'decision-authority 2026-03-04T09:00:00+08:00']);
     c.advanceDays(5);
     expect(c.notices('overdue-escalation')).toEqual([]);
     expect(c.notices('supervisor-escalation').filter((n) => n.obligationKey === 'subject-report')).toEqual([]);
@@ -51,7 +49,7 @@ describe('subject-report (Art. 41(8)): the subject reports by the decision autho
   test('a deadline already past when the case arrives is acted on at once, at the arrival', () => {
     const c = bail({ noticeReceivedAt: '2026-02-27T09:00:00+08:00', reportBy: '2026-02-28T09:00:00+08:00' });
     expect(c.obligation('subject-report')).toMatchObject({ status: 'overdue', overdueAt: '2026-03-02T09:00:00+08:00' });
-    expect(sent(c, 'subject-not-reported')).toEqual(['station 2026-03-02T09:00:00+08:00', 'decision-authority 2026-03-02T09:00:00+08:00']);
+    expect(c.sent('subject-not-reported')).toEqual(['station 2026-03-02T09:00:00+08:00', 'decision-authority 2026-03-02T09:00:00+08:00']);
   });
 
   test('late: a report after the deadline is recorded as late, never lost', () => {
@@ -79,11 +77,7 @@ describe('rules-explained: the rules are explained within 24 hours of the report
     const c = bail().advanceTo('2026-03-03T10:00:00+08:00');
     c.act('subject-reported');
     c.advanceTo('2026-03-06T10:00:00+08:00');
-    const about = (kind: string) =>
-      c
-        .notices(kind)
-        .filter((n) => n.obligationKey === 'rules-explained')
-        .map((n) => `${n.recipient} ${n.createdAt}`);
+    const about = (kind: string) => c.sent(kind, 'rules-explained');
     expect(about('overdue-escalation')).toEqual(['station-leader 2026-03-04T10:00:00+08:00']);
     expect(about('supervisor-escalation')).toEqual(['supervisor 2026-03-06T10:00:00+08:00']);
     c.act('rules-explained');
@@ -130,11 +124,7 @@ describe('authority-feedback: feedback to the decision authority within 3 days (
     c.act('subject-reported');
     c.act('rules-explained');
     c.advanceTo('2026-03-12T09:00:00+08:00');
-    const about = (kind: string) =>
-      c
-        .notices(kind)
-        .filter((n) => n.obligationKey === 'authority-feedback')
-        .map((n) => `${n.recipient} ${n.createdAt}`);
+    const about = (kind: string) => c.sent(kind, 'authority-feedback');
     expect(about('overdue-escalation')).toEqual(['station-leader 2026-03-09T23:59:59+08:00']);
     expect(about('supervisor-escalation')).toEqual(['supervisor 2026-03-11T23:59:59+08:00']);
     c.act('feedback-sent');
@@ -221,7 +211,7 @@ describe('expiry-notice (期限届满十日前): the decision authority is told 
     c.advanceTo('2026-09-20T08:59:00+08:00');
     expect(c.notices('expiry-notice')).toEqual([]);
     c.advanceTo('2026-09-20T09:00:00+08:00');
-    expect(sent(c, 'expiry-notice')).toEqual(['decision-authority 2026-09-20T09:00:00+08:00']);
+    expect(c.sent('expiry-notice')).toEqual(['decision-authority 2026-09-20T09:00:00+08:00']);
     expect(c.obligation('expiry-notice')).toMatchObject({ status: 'done', completedBy: 'system', late: false });
   });
 
@@ -238,7 +228,7 @@ describe('expiry-notice (期限届满十日前): the decision authority is told 
       }),
     ]);
     c.advanceTo('2026-10-01T00:00:00+08:00');
-    expect(sent(c, 'expiry-notice')).toEqual(['decision-authority 2026-09-30T09:00:00+08:00']);
+    expect(c.sent('expiry-notice')).toEqual(['decision-authority 2026-09-30T09:00:00+08:00']);
   });
 
   test('a term extended after the notice went out owes a new notice for the new end', () => {
@@ -252,11 +242,7 @@ describe('expiry-notice (期限届满十日前): the decision authority is told 
 describe('authority-decision: the decision authority decides at the end of the term', () => {
   test('missed: the officer is reminded, the station leader told at the end of the term, the supervisor 48 h later', () => {
     const c = bail().advanceTo('2026-10-03T00:00:00+08:00');
-    const about = (kind: string) =>
-      c
-        .notices(kind)
-        .filter((n) => n.obligationKey === 'authority-decision')
-        .map((n) => `${n.recipient} ${n.createdAt}`);
+    const about = (kind: string) => c.sent(kind, 'authority-decision');
     expect(about('reminder')).toEqual(['officer 2026-09-29T23:59:59+08:00']);
     expect(about('overdue-escalation')).toEqual(['station-leader 2026-09-30T23:59:59+08:00']);
     expect(about('supervisor-escalation')).toEqual(['supervisor 2026-10-02T23:59:59+08:00']);

@@ -20,11 +20,6 @@ function filed(filedAt = '2026-03-02T10:00:00+08:00', overrides: Record<string, 
   );
 }
 
-const about = (c: SimulatedCase, kind: string, key: string) =>
-  c
-    .notices(kind)
-    .filter((n) => n.obligationKey === key)
-    .map((n) => `${n.recipient} ${n.createdAt}`);
 const visit = (visit: 'filing' | 'conclusion', fields: Record<string, unknown> = {}) => ({
   visit,
   covered: ['informed-progress', 'collected-leads'],
@@ -63,7 +58,7 @@ describe('filing-visit (Art. 80): a follow-up visit within a week of filing', ()
     const c = filed('2026-09-28T10:00:00+08:00');
     expect(c.obligation('filing-visit').dueAt).toBe('2026-10-08T23:59:59+08:00');
     c.advanceTo('2026-10-08T16:00:00+08:00');
-    expect(about(c, 'reminder', 'filing-visit')).toEqual(['officer 2026-10-07T23:59:59+08:00']);
+    expect(c.sent('reminder', 'filing-visit')).toEqual(['officer 2026-10-07T23:59:59+08:00']);
     c.act('visited', visit('filing'));
     expect(c.obligation('filing-visit')).toMatchObject({ status: 'done', late: false });
     expect(c.notices('overdue-escalation')).toEqual([]);
@@ -72,8 +67,8 @@ describe('filing-visit (Art. 80): a follow-up visit within a week of filing', ()
   test('missed: the station leader is told at the end of 10-08, the supervisor 48 h later; a late visit is kept as late', () => {
     const c = filed('2026-09-28T10:00:00+08:00').advanceTo('2026-10-11T09:00:00+08:00');
     expect(c.obligation('filing-visit')).toMatchObject({ status: 'overdue', overdueAt: '2026-10-08T23:59:59+08:00' });
-    expect(about(c, 'overdue-escalation', 'filing-visit')).toEqual(['station-leader 2026-10-08T23:59:59+08:00']);
-    expect(about(c, 'supervisor-escalation', 'filing-visit')).toEqual(['supervisor 2026-10-10T23:59:59+08:00']);
+    expect(c.sent('overdue-escalation', 'filing-visit')).toEqual(['station-leader 2026-10-08T23:59:59+08:00']);
+    expect(c.sent('supervisor-escalation', 'filing-visit')).toEqual(['supervisor 2026-10-10T23:59:59+08:00']);
     c.act('visited', visit('filing'));
     expect(c.obligation('filing-visit')).toMatchObject({
       status: 'done',
@@ -98,7 +93,7 @@ describe('conclusion-visit (Art. 80): a visit after the case is concluded, withi
       basis: expect.objectContaining({ rule: 'within-days', n: 7 }),
     });
     c.advanceTo('2026-03-30T11:00:00+08:00');
-    expect(about(c, 'reminder', 'conclusion-visit')).toEqual(['officer 2026-03-29T23:59:59+08:00']);
+    expect(c.sent('reminder', 'conclusion-visit')).toEqual(['officer 2026-03-29T23:59:59+08:00']);
     const v = c.act('visited', visit('conclusion', { covered: ['informed-decision', 'heard-opinions', 'prevention-advice'] }));
     expect(v).toMatchObject({ status: 'closed', outcome: 'followed-up', closedAt: '2026-03-30T11:00:00+08:00' });
     expect(c.obligation('conclusion-visit')).toMatchObject({ status: 'done', late: false, completedAt: '2026-03-30T11:00:00+08:00' });
@@ -112,9 +107,9 @@ describe('conclusion-visit (Art. 80): a visit after the case is concluded, withi
     c.advanceTo('2026-03-20T15:00:00+08:00').act('case-concluded', { actor: 'station-system' });
     expect(c.obligation('conclusion-visit').dueAt).toBe('2026-03-27T23:59:59+08:00');
     c.advanceTo('2026-03-31T09:00:00+08:00');
-    expect(about(c, 'reminder', 'conclusion-visit')).toEqual(['officer 2026-03-26T23:59:59+08:00']);
-    expect(about(c, 'overdue-escalation', 'conclusion-visit')).toEqual(['station-leader 2026-03-27T23:59:59+08:00']);
-    expect(about(c, 'supervisor-escalation', 'conclusion-visit')).toEqual(['supervisor 2026-03-29T23:59:59+08:00']);
+    expect(c.sent('reminder', 'conclusion-visit')).toEqual(['officer 2026-03-26T23:59:59+08:00']);
+    expect(c.sent('overdue-escalation', 'conclusion-visit')).toEqual(['station-leader 2026-03-27T23:59:59+08:00']);
+    expect(c.sent('supervisor-escalation', 'conclusion-visit')).toEqual(['supervisor 2026-03-29T23:59:59+08:00']);
     const v = c.act('visited', visit('conclusion'));
     expect(v).toMatchObject({ status: 'closed', outcome: 'followed-up' });
     expect(c.obligation('conclusion-visit')).toMatchObject({ status: 'done', late: true, overdueAt: '2026-03-27T23:59:59+08:00' });
@@ -134,8 +129,8 @@ describe('conclusion-visit (Art. 80): a visit after the case is concluded, withi
 
   test('a filing visit still missing when the conclusion visit is made is recorded as missed, with its escalations kept', () => {
     const c = filed().advanceTo('2026-03-12T10:00:00+08:00');
-    expect(about(c, 'overdue-escalation', 'filing-visit')).toEqual(['station-leader 2026-03-09T23:59:59+08:00']);
-    expect(about(c, 'supervisor-escalation', 'filing-visit')).toEqual(['supervisor 2026-03-11T23:59:59+08:00']);
+    expect(c.sent('overdue-escalation', 'filing-visit')).toEqual(['station-leader 2026-03-09T23:59:59+08:00']);
+    expect(c.sent('supervisor-escalation', 'filing-visit')).toEqual(['supervisor 2026-03-11T23:59:59+08:00']);
     c.act('case-concluded', { actor: 'station-system' });
     c.advanceTo('2026-03-13T10:00:00+08:00');
     const v = c.act('visited', visit('conclusion'));

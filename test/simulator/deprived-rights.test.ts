@@ -25,11 +25,6 @@ function deprived(overrides: Record<string, unknown> = {}, at = '2026-04-13T09:0
 }
 
 /** Who was sent notices of `kind` about the duty `key` (and period), and when, in local time. */
-const sent = (c: SimulatedCase, kind: string, key?: string, period?: string) =>
-  c
-    .notices(kind)
-    .filter((n) => (key === undefined || n.obligationKey === key) && (period === undefined || n.period === period))
-    .map((n) => `${n.recipient} ${n.createdAt}`);
 
 /** A case whose person has reported and been announced to, every month before October reported on its 10th. */
 function upToOctober() {
@@ -83,8 +78,8 @@ describe('announcement (宣布): when the person reports, the crime, the term an
     expect(c.view().records).toMatchObject({ announcedTo: ['subject', 'community-organisation', 'unit'] });
     expect(c.rejection('announced', { to: ['unit'] })).toBe('the announcement has been made to everyone');
     c.advanceTo('2026-04-20T00:00:00+08:00');
-    expect(sent(c, 'reminder', 'announcement')).toEqual([]);
-    expect(sent(c, 'overdue-escalation', 'announcement')).toEqual([]);
+    expect(c.sent('reminder', 'announcement')).toEqual([]);
+    expect(c.sent('overdue-escalation', 'announcement')).toEqual([]);
   });
 
   test('A person without a unit: telling a unit is refused, the person and the community organisation suffice', () => {
@@ -106,8 +101,8 @@ describe('announcement (宣布): when the person reports, the crime, the term an
       completedAt: '2026-04-15T10:00:00+08:00',
     });
     c.advanceTo('2026-04-20T00:00:00+08:00');
-    expect(sent(c, 'overdue-escalation', 'announcement')).toEqual(['station-leader 2026-04-14T09:30:00+08:00']);
-    expect(sent(c, 'supervisor-escalation', 'announcement')).toEqual([]);
+    expect(c.sent('overdue-escalation', 'announcement')).toEqual(['station-leader 2026-04-14T09:30:00+08:00']);
+    expect(c.sent('supervisor-escalation', 'announcement')).toEqual([]);
   });
 
   test('Missed: overdue to the station leader 24 h after the report, to the supervisor 48 h later, and to no one else', () => {
@@ -156,26 +151,26 @@ describe('monthly-report (每月督促罪犯报告一次活动情况): every cal
     expect(c.obligation('monthly-report', '2026-04')).toMatchObject({ status: 'done', late: false, completedAt: '2026-04-20T10:00:00+08:00' });
     expect(c.rejection('activity-reported', { month: '2026-04' })).toBe('no monthly report is open for 2026-04');
     c.advanceTo('2026-05-05T00:00:00+08:00');
-    expect(sent(c, 'reminder', 'monthly-report', '2026-04')).toEqual([]);
-    expect(sent(c, 'overdue-escalation', 'monthly-report', '2026-04')).toEqual([]);
+    expect(c.sent('reminder', 'monthly-report', '2026-04')).toEqual([]);
+    expect(c.sent('overdue-escalation', 'monthly-report', '2026-04')).toEqual([]);
   });
 
   test('Late: May reported on 06-01; done and late, the officer reminded on 05-30 and the station leader told at the end of May', () => {
     const c = deprived().advanceTo('2026-06-01T10:00:00+08:00');
     c.act('activity-reported', { month: '2026-05' });
     expect(c.obligation('monthly-report', '2026-05')).toMatchObject({ status: 'done', late: true, overdueAt: '2026-05-31T23:59:59+08:00' });
-    expect(sent(c, 'reminder', 'monthly-report', '2026-05')).toEqual(['officer 2026-05-30T23:59:59+08:00']);
-    expect(sent(c, 'overdue-escalation', 'monthly-report', '2026-05')).toEqual(['station-leader 2026-05-31T23:59:59+08:00']);
+    expect(c.sent('reminder', 'monthly-report', '2026-05')).toEqual(['officer 2026-05-30T23:59:59+08:00']);
+    expect(c.sent('overdue-escalation', 'monthly-report', '2026-05')).toEqual(['station-leader 2026-05-31T23:59:59+08:00']);
     c.advanceTo('2026-06-10T00:00:00+08:00');
-    expect(sent(c, 'supervisor-escalation', 'monthly-report', '2026-05')).toEqual([]);
+    expect(c.sent('supervisor-escalation', 'monthly-report', '2026-05')).toEqual([]);
   });
 
   test('Missed: June never reported; reminded 06-29, overdue to the station leader at the end of 06-30, to the supervisor 48 h later', () => {
     const c = deprived().advanceTo('2026-07-05T00:00:00+08:00');
     expect(c.obligation('monthly-report', '2026-06')).toMatchObject({ status: 'overdue', overdueAt: '2026-06-30T23:59:59+08:00' });
-    expect(sent(c, 'reminder', 'monthly-report', '2026-06')).toEqual(['officer 2026-06-29T23:59:59+08:00']);
-    expect(sent(c, 'overdue-escalation', 'monthly-report', '2026-06')).toEqual(['station-leader 2026-06-30T23:59:59+08:00']);
-    expect(sent(c, 'supervisor-escalation', 'monthly-report', '2026-06')).toEqual(['supervisor 2026-07-02T23:59:59+08:00']);
+    expect(c.sent('reminder', 'monthly-report', '2026-06')).toEqual(['officer 2026-06-29T23:59:59+08:00']);
+    expect(c.sent('overdue-escalation', 'monthly-report', '2026-06')).toEqual(['station-leader 2026-06-30T23:59:59+08:00']);
+    expect(c.sent('supervisor-escalation', 'monthly-report', '2026-06')).toEqual(['supervisor 2026-07-02T23:59:59+08:00']);
     expect(c.view().overdueCount).toBe(3);
   });
 
@@ -217,22 +212,22 @@ describe('station-report (执行期满前五个工作日内报所): within the 5
     c.act('station-reported');
     expect(c.obligation('station-report')).toMatchObject({ status: 'done', late: false, completedAt: '2026-09-30T15:00:00+08:00' });
     expect(c.obligation('written-notices')).toMatchObject({ status: 'pending', responsible: 'station', dueAt: '2026-10-12T23:59:59+08:00' });
-    expect(sent(c, 'reminder', 'station-report')).toEqual([]);
+    expect(c.sent('reminder', 'station-report')).toEqual([]);
   });
 
   test('Late: reported on 10-12, the last day of the term; done and late, the station leader told at the end of 10-11', () => {
     const c = upToOctober().advanceTo('2026-10-12T09:00:00+08:00');
     c.act('station-reported');
     expect(c.obligation('station-report')).toMatchObject({ status: 'done', late: true, overdueAt: '2026-10-11T23:59:59+08:00' });
-    expect(sent(c, 'reminder', 'station-report')).toEqual(['officer 2026-10-10T23:59:59+08:00']);
-    expect(sent(c, 'overdue-escalation', 'station-report')).toEqual(['station-leader 2026-10-11T23:59:59+08:00']);
+    expect(c.sent('reminder', 'station-report')).toEqual(['officer 2026-10-10T23:59:59+08:00']);
+    expect(c.sent('overdue-escalation', 'station-report')).toEqual(['station-leader 2026-10-11T23:59:59+08:00']);
   });
 
   test('Missed: overdue to the station leader at the end of 10-11, to the supervisor 48 h later; the rights are restored but the case stays open', () => {
     const c = upToOctober().advanceTo('2026-10-20T00:00:00+08:00');
     expect(c.obligation('station-report')).toMatchObject({ status: 'overdue', overdueAt: '2026-10-11T23:59:59+08:00' });
-    expect(sent(c, 'overdue-escalation', 'station-report')).toEqual(['station-leader 2026-10-11T23:59:59+08:00']);
-    expect(sent(c, 'supervisor-escalation', 'station-report')).toEqual(['supervisor 2026-10-13T23:59:59+08:00']);
+    expect(c.sent('overdue-escalation', 'station-report')).toEqual(['station-leader 2026-10-11T23:59:59+08:00']);
+    expect(c.sent('supervisor-escalation', 'station-report')).toEqual(['supervisor 2026-10-13T23:59:59+08:00']);
     expect(c.obligation('rights-restored').status).toBe('done');
     expect(c.view().status).toBe('open');
   });
@@ -296,14 +291,14 @@ describe('written-notices (派出所书面通知): the station notifies the pers
     expect(c.rejection('written-notices-delivered')).toBe(
       'the written notices are not due: the station has not been told yet, or they were delivered',
     );
-    expect(sent(c, 'reminder', 'written-notices')).toEqual([]);
+    expect(c.sent('reminder', 'written-notices')).toEqual([]);
   });
 
   test('A person without a unit: the notices go to exactly the person and the community organisation', () => {
     const c = deprived({ unit: undefined }).advanceTo('2026-09-29T10:00:00+08:00');
     c.act('station-reported');
     c.act('written-notices-delivered');
-    expect(sent(c, 'rights-restoration-notice')).toEqual(['subject 2026-09-29T10:00:00+08:00', 'community-organisation 2026-09-29T10:00:00+08:00']);
+    expect(c.sent('rights-restoration-notice')).toEqual(['subject 2026-09-29T10:00:00+08:00', 'community-organisation 2026-09-29T10:00:00+08:00']);
   });
 
   test('Late: delivered on 10-13, after the term; done and late, the station reminded on 10-11 and the station leader told at the end of 10-12', () => {
@@ -314,10 +309,10 @@ describe('written-notices (派出所书面通知): the station notifies the pers
     expect(c.view().status).toBe('open');
     c.act('written-notices-delivered');
     expect(c.obligation('written-notices')).toMatchObject({ status: 'done', late: true, overdueAt: '2026-10-12T23:59:59+08:00' });
-    expect(sent(c, 'reminder', 'written-notices')).toEqual(['station 2026-10-11T23:59:59+08:00']);
-    expect(sent(c, 'overdue-escalation', 'written-notices')).toEqual(['station-leader 2026-10-12T23:59:59+08:00']);
-    expect(sent(c, 'supervisor-escalation', 'written-notices')).toEqual([]);
-    expect(sent(c, 'rights-restoration-notice')).toEqual([
+    expect(c.sent('reminder', 'written-notices')).toEqual(['station 2026-10-11T23:59:59+08:00']);
+    expect(c.sent('overdue-escalation', 'written-notices')).toEqual(['station-leader 2026-10-12T23:59:59+08:00']);
+    expect(c.sent('supervisor-escalation', 'written-notices')).toEqual([]);
+    expect(c.sent('rights-restoration-notice')).toEqual([
       'subject 2026-10-13T10:00:00+08:00',
       'unit 2026-10-13T10:00:00+08:00',
       'community-organisation 2026-10-13T10:00:00+08:00',
@@ -330,8 +325,8 @@ describe('written-notices (派出所书面通知): the station notifies the pers
     c.advanceTo('2026-10-10T09:00:00+08:00').act('activity-reported', { month: '2026-10' });
     c.advanceTo('2026-10-15T09:00:00+08:00');
     expect(c.obligation('written-notices')).toMatchObject({ status: 'overdue', overdueAt: '2026-10-12T23:59:59+08:00' });
-    expect(sent(c, 'overdue-escalation', 'written-notices')).toEqual(['station-leader 2026-10-12T23:59:59+08:00']);
-    expect(sent(c, 'supervisor-escalation', 'written-notices')).toEqual(['supervisor 2026-10-14T23:59:59+08:00']);
+    expect(c.sent('overdue-escalation', 'written-notices')).toEqual(['station-leader 2026-10-12T23:59:59+08:00']);
+    expect(c.sent('supervisor-escalation', 'written-notices')).toEqual(['supervisor 2026-10-14T23:59:59+08:00']);
     expect(c.view().status).toBe('open');
     const v = c.act('written-notices-delivered');
     expect(v).toMatchObject({ status: 'closed', outcome: 'rights-restored', closedAt: '2026-10-15T09:00:00+08:00' });
@@ -345,7 +340,7 @@ describe('written-notices (派出所书面通知): the station notifies the pers
       dueAt: '2026-10-12T23:59:59+08:00',
       overdueAt: '2026-10-14T10:00:00+08:00',
     });
-    expect(sent(c, 'overdue-escalation', 'written-notices')).toEqual(['station-leader 2026-10-14T10:00:00+08:00']);
+    expect(c.sent('overdue-escalation', 'written-notices')).toEqual(['station-leader 2026-10-14T10:00:00+08:00']);
   });
 });
 
@@ -395,7 +390,7 @@ describe('rights-restored (执行期满，恢复政治权利): at the end of the
       overdueAt: '2026-10-11T23:59:59+08:00',
       completedAt: '2026-10-12T23:59:59+08:00',
     });
-    expect(sent(c, 'supervisor-escalation', 'monthly-report')).toEqual(['supervisor 2026-10-02T23:59:59+08:00']);
+    expect(c.sent('supervisor-escalation', 'monthly-report')).toEqual(['supervisor 2026-10-02T23:59:59+08:00']);
     expect(c.view()).toMatchObject({
       status: 'closed',
       outcome: 'rights-restored',
@@ -463,8 +458,8 @@ describe('a life-long deprivation (termEnd null): monthly duties only, ended by 
       'monthly-report 2026-12 overdue',
       'monthly-report 2027-01 pending',
     ]);
-    expect(sent(c, 'overdue-escalation', 'monthly-report', '2026-12')).toEqual(['station-leader 2026-12-31T23:59:59+08:00']);
-    expect(sent(c, 'supervisor-escalation', 'monthly-report', '2026-12')).toEqual(['supervisor 2027-01-02T23:59:59+08:00']);
+    expect(c.sent('overdue-escalation', 'monthly-report', '2026-12')).toEqual(['station-leader 2026-12-31T23:59:59+08:00']);
+    expect(c.sent('supervisor-escalation', 'monthly-report', '2026-12')).toEqual(['supervisor 2027-01-02T23:59:59+08:00']);
     const v = c.act('case-closed', { reason: '法院裁定' });
     expect(v).toMatchObject({ status: 'closed', outcome: 'closed-by-decision', closedAt: '2027-01-05T10:00:00+08:00' });
     expect(v.records).toMatchObject({ summary: { monthlyReports: 1, reportedLate: 0, missed: 6, violations: 0, writtenNotices: 0 } });
@@ -523,7 +518,7 @@ describe('a 5-year term, 2026-03-01…2031-02-28, carried across runs', () => {
       'supervisor-escalation monthly-report 2028-09 → supervisor 2028-10-02T23:59:59+08:00',
       'overdue-escalation monthly-report 2029-08 → station-leader 2029-08-31T23:59:59+08:00',
     ]);
-    expect(sent(c, 'rights-restoration-notice')).toEqual([
+    expect(c.sent('rights-restoration-notice')).toEqual([
       'subject 2031-02-24T10:00:00+08:00',
       'unit 2031-02-24T10:00:00+08:00',
       'community-organisation 2031-02-24T10:00:00+08:00',

@@ -48,15 +48,10 @@ const calendar2027 = {
 
 const records = (c: SimulatedCase) => c.view().records as HazardRecords;
 /** Who was sent what about a duty, and when (local time). */
-const sent = (c: SimulatedCase, kind: string, key: string, period?: string) =>
-  c
-    .notices(kind)
-    .filter((n) => n.obligationKey === key && n.period === period)
-    .map((n) => `${n.recipient} ${n.createdAt}`);
 const escalations = (c: SimulatedCase, key: string, period?: string) => ({
-  reminder: sent(c, 'reminder', key, period),
-  stationLeader: sent(c, 'overdue-escalation', key, period),
-  supervisor: sent(c, 'supervisor-escalation', key, period),
+  reminder: c.sent('reminder', key, period),
+  stationLeader: c.sent('overdue-escalation', key, period),
+  supervisor: c.sent('supervisor-escalation', key, period),
 });
 
 /** The unit asks in writing on Wednesday 09-23 at 11:00 for time until 10-20; the officer reports it the next morning. */
@@ -476,7 +471,7 @@ describe('failure-report (及时报告 / 通报): a justified failure is reporte
       reinspection: { at: '2026-11-02T10:00:00+08:00', dueAt: '2026-11-02T23:59:59+08:00', onTime: true },
     });
     expect(records(c).kpi).toEqual({ reinspectedOnTime: 'yes', failureReported: 'yes' });
-    expect(sent(c, 'overdue-escalation', 'failure-report', 'round-1')).toEqual([]);
+    expect(c.sent('overdue-escalation', 'failure-report', 'round-1')).toEqual([]);
   });
 
   test('missed: reminded 10-11 23:59:59, overdue to the station leader at the end of 10-12, to the supervisor at the end of 10-14; the late report to the superior department counts, late', () => {

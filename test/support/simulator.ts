@@ -131,6 +131,13 @@ export class SimulatedCase {
       .map((n) => ({ ...structuredClone(n), createdAt: formatInstant(n.createdAt) }));
   }
 
+  /** Who was sent a notice of `kind` and when ("station-leader 2026-03-09T23:59:59+08:00"), about a duty (and period) if given. */
+  sent(kind: string, key?: string, period?: string): string[] {
+    return this.notices(kind)
+      .filter((n) => (key === undefined || n.obligationKey === key) && (period === undefined || n.period === period))
+      .map((n) => `${n.recipient} ${n.createdAt}`);
+  }
+
   /** The "current details" the Temporal UI shows. */
   details(): string {
     return this.kase.details();
