@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { actionBase, caseStartBase, instant, localDate, plugIn } from './case.schema';
+import { actionBase, caseStartBase, instant, localDate, plugIn, text } from './case.schema';
 import { addDays, addMonths } from './legal-time';
 import { applicationKindsFor, bailPolicyDefaults, bailSurveillanceProcedure } from './bail-surveillance';
 
 const person = z.object({
-  name: z.string().min(1).max(100),
+  name: text(100),
   idNumber: z.string().regex(/^[0-9A-Za-z]{6,30}$/, 'an identity document number'),
-  address: z.string().min(1).max(300),
+  address: text(300),
 });
 
 /** Start of a bail / residential-surveillance case (取保候审 / 监视居住, Art. 41(8)). */
@@ -16,12 +16,12 @@ export const bailStartSchema = caseStartBase
     measure: z.enum(['bail', 'residential-surveillance']),
     subject: person,
     decisionAuthority: z.object({
-      name: z.string().min(1).max(200),
+      name: text(200),
       kind: z.enum(['court', 'procuratorate', 'public-security']),
     }),
     guarantee: z
       .discriminatedUnion('kind', [
-        z.object({ kind: z.literal('guarantor'), guarantorName: z.string().min(1).max(100) }),
+        z.object({ kind: z.literal('guarantor'), guarantorName: text(100) }),
         z.object({ kind: z.literal('deposit'), amount: z.number().positive().optional() }),
       ])
       .optional(),
@@ -53,7 +53,7 @@ const allApplicationKinds = [...applicationKindsFor.bail, ...applicationKindsFor
 export const bailActionSchema = z.discriminatedUnion('type', [
   actionBase.extend({ type: z.literal('subject-reported') }),
   actionBase.extend({ type: z.literal('rules-explained') }),
-  actionBase.extend({ type: z.literal('feedback-sent'), documentRef: z.string().min(1).max(100).optional() }),
+  actionBase.extend({ type: z.literal('feedback-sent'), documentRef: text(100).optional() }),
   actionBase.extend({
     type: z.literal('compliance-checked'),
     month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month, YYYY-MM'),
@@ -72,7 +72,7 @@ export const bailActionSchema = z.discriminatedUnion('type', [
   actionBase.extend({
     type: z.literal('violation-reported'),
     by: z.enum(['subject', 'guarantor']),
-    description: z.string().min(1).max(2000),
+    description: text(2000),
   }),
   actionBase.extend({ type: z.literal('term-changed'), termEnd: localDate }),
   actionBase.extend({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { localDate } from './case.schema';
+import { localDate, text } from './case.schema';
 
 export const calendarYearParams = z.object({
   year: z
@@ -10,7 +10,7 @@ export const calendarYearParams = z.object({
 
 /** A year of the State Council's holiday arrangement, as an administrator loads it. */
 export const calendarYearBody = z.object({
-  holidays: z.array(z.object({ from: localDate, to: localDate, name: z.string().min(1).max(100) })).max(50),
+  holidays: z.array(z.object({ from: localDate, to: localDate, name: text(100) })).max(50),
   workdays: z.array(localDate).max(50),
-  source: z.string().min(1).max(500),
+  source: text(500),
 });

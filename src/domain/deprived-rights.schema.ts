@@ -1,25 +1,30 @@
 import { z } from 'zod';
-import { actionBase, caseStartBase, localDate, plugIn } from './case.schema';
+import { actionBase, caseStartBase, localDate, plugIn, text } from './case.schema';
 import { announcementAudiences, deprivedRightsProcedure } from './deprived-rights';
+import { addDays, addMonths } from './legal-time';
 
 /** Start of a deprivation-of-political-rights case (剥夺政治权利, Art. 41(4)). */
 export const deprivedRightsStartSchema = caseStartBase
   .extend({
     procedure: z.literal('deprived-rights'),
     subject: z.object({
-      name: z.string().min(1).max(100),
+      name: text(100),
       idNumber: z.string().regex(/^[0-9A-Za-z]{6,30}$/, 'an identity document number'),
-      address: z.string().min(1).max(300),
+      address: text(300),
     }),
-    sentence: z.object({ court: z.string().min(1).max(200), judgmentNumber: z.string().min(1).max(100) }),
+    sentence: z.object({ court: text(200), judgmentNumber: text(100) }),
     termStart: localDate,
     termEnd: localDate.nullable(),
-    unit: z.object({ name: z.string().min(1).max(200) }).optional(),
-    communityOrganisation: z.object({ name: z.string().min(1).max(200) }),
+    unit: z.object({ name: text(200) }).optional(),
+    communityOrganisation: z.object({ name: text(200) }),
   })
   .superRefine((start, ctx) => {
     if (start.termEnd !== null && start.termEnd <= start.termStart) {
       ctx.addIssue({ code: 'custom', path: ['termEnd'], message: 'the term ends before it starts' });
+    }
+    // Criminal Law Art. 55, 57: at most five years, or ten when commuted from a death or life sentence.
+    if (start.termEnd !== null && start.termEnd > addDays(addMonths(start.termStart, 120), -1)) {
+      ctx.addIssue({ code: 'custom', path: ['termEnd'], message: 'a deprivation of political rights lasts at most 10 years' });
     }
   });
 
@@ -32,12 +37,12 @@ export const deprivedRightsActionSchema = z.discriminatedUnion('type', [
   actionBase.extend({ type: z.literal('activity-reported'), month }),
   actionBase.extend({
     type: z.literal('violation-recorded'),
-    description: z.string().min(1).max(2000),
+    description: text(2000),
     penaltyProposed: z.boolean().default(false),
   }),
   actionBase.extend({ type: z.literal('station-reported') }),
   actionBase.extend({ type: z.literal('written-notices-delivered') }),
-  actionBase.extend({ type: z.literal('case-closed'), reason: z.string().min(1).max(500) }),
+  actionBase.extend({ type: z.literal('case-closed'), reason: text(500) }),
 ]);
 
 export type DeprivedRightsStart = z.infer<typeof deprivedRightsStartSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionBase, caseStartBase, instant, localDate, systemId, plugIn } from './case.schema';
+import { actionBase, caseStartBase, instant, localDate, plugIn, systemId, text } from './case.schema';
 import {
   disputeCategories,
   disputeProcedure,
@@ -21,10 +21,10 @@ export const disputeStartSchema = caseStartBase.extend({
   source: z.enum(disputeSources),
   category: z.enum(disputeCategories),
   parties: z
-    .array(z.object({ name: z.string().min(1).max(100), role: z.enum(partyRoles) }))
+    .array(z.object({ name: text(100), role: z.enum(partyRoles) }))
     .min(1)
     .max(50),
-  place: z.string().min(1).max(300),
+  place: text(300),
   occurredAt: instant,
   riskLevel: z.enum(riskLevels),
   relatedCaseNumbers: z.array(systemId).max(50).default([]),
@@ -47,7 +47,7 @@ export const disputeActionSchema = z.discriminatedUnion('type', [
     .extend({
       type: z.literal('triaged'),
       decision: z.enum(triageDecisions),
-      divertedTo: z.object({ kind: z.enum(diversionTargets), name: z.string().min(1).max(200) }).optional(),
+      divertedTo: z.object({ kind: z.enum(diversionTargets), name: text(200) }).optional(),
     })
     .superRefine((a, ctx) => {
       if (a.decision === 'divert' && !a.divertedTo)

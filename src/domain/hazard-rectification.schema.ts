@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { actionBase, caseStartBase, instant, localDate, systemId, plugIn } from './case.schema';
+import { actionBase, caseStartBase, instant, localDate, plugIn, systemId, text } from './case.schema';
 import { failureReportRecipients, hazardRectificationProcedure, isCreditCode } from './hazard-rectification';
 import { localDate as localDateOf, parseInstant } from './legal-time';
 
-const documentRef = z.string().trim().min(1, 'a document reference').max(100);
+const documentRef = text(100, 'a document reference');
 
 /** Start of a hazard-rectification case (治安隐患整改): the order to rectify made on the spot (Art. 60–61). */
 export const hazardStartSchema = caseStartBase
   .extend({
     procedure: z.literal('hazard-rectification'),
     unit: z.object({
-      name: z.string().trim().min(1).max(200),
+      name: text(200),
       creditCode: z.string().refine(isCreditCode, 'a unified social credit code (统一社会信用代码), 18 characters'),
       /** 治安保卫重点单位 */
       keyUnit: z.boolean(),
@@ -22,7 +22,7 @@ export const hazardStartSchema = caseStartBase
       recordingRef: documentRef,
     }),
     hazards: z
-      .array(z.object({ description: z.string().trim().min(1).max(2000) }))
+      .array(z.object({ description: text(2000) }))
       .min(1)
       .max(100),
     decidedAt: instant,

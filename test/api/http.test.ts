@@ -3,7 +3,7 @@ import pino from 'pino';
 import { redactedPaths } from '../../src/logger';
 import { procedures } from '../../src/domain/procedures';
 import { buildTestApp, type TestApp } from '../helper';
-import { action, bailStart } from '../support/cases';
+import { action, bailStart, deprivedStart } from '../support/cases';
 
 let t: TestApp;
 
@@ -297,6 +297,45 @@ test('the OpenAPI document lists the routes', async () => {
   expect(Object.keys(doc.paths)).toEqual(
     expect.arrayContaining(['/v1/cases', '/v1/cases/{caseId}', '/v1/cases/{caseId}/actions', '/v1/time/deadline', '/v1/calendar/{year}']),
   );
+});
+
+describe('nothing the door lets in can crash a case', () => {
+  test('free text with a NUL, another control character or half a surrogate pair is 400 naming the field; nothing reaches the case', async () => {
+    const { caseId } = await startedCase();
+    for (const description of ['left town\u0000', 'bell\u0007', 'broken \ud800 half']) {
+      const res = await post(`${casePath(caseId)}/actions`, action({ type: 'violation-reported', by: 'subject', description }));
+      expect(res.statusCode).toBe(400);
+      expect(fieldPaths(res.json())).toEqual(['description']);
+    }
+    const tabbed = await post(
+      `${casePath(caseId)}/actions`,
+      action({ type: 'violation-reported', by: 'subject', description: ' line one\n\tline two ' }),
+    );
+    expect(tabbed.statusCode).toBe(200);
+    expect(t.temporal.executions.get(caseId)?.actionIds.size).toBe(1);
+  });
+
+  test('dates far outside any real case are 400 naming the field, before a workflow starts', async () => {
+    const far = await post('/v1/cases', bailStart(Date.parse('2026-03-02T09:00:00+08:00'), { termEnd: '9999-12-31' }));
+    expect(far.statusCode).toBe(400);
+    expect(fieldPaths(far.json())).toContain('body.termEnd');
+    const ancient = await post('/v1/cases', { ...bailStart(Date.parse('2026-03-02T09:00:00+08:00')), noticeReceivedAt: '1000-01-01T09:00:00+08:00' });
+    expect(fieldPaths(ancient.json())).toContain('body.noticeReceivedAt');
+    expect(t.temporal.executions.size).toBe(0);
+    const deadline = await get('/v1/time/deadline?rule=within-days&n=3&from=9999-12-31');
+    expect(deadline.statusCode).toBe(400);
+    expect(fieldPaths(deadline.json())).toEqual(['querystring.from']);
+  });
+
+  test('a deprivation of political rights of more than 10 years is 400 (12,000 monthly duties never reach a case)', async () => {
+    const start = deprivedStart('2026-03-02', '2036-03-02', { caseNumber: 'DR-LONG' });
+    const res = await post('/v1/cases', start);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields).toEqual([
+      expect.objectContaining({ path: 'body.termEnd', message: 'a deprivation of political rights lasts at most 10 years' }),
+    ]);
+    expect((await post('/v1/cases', { ...start, termEnd: '2036-03-01' })).statusCode).toBe(201);
+  });
 });
 
 test('the procedures, the API tags and the start body all come from the registry', async () => {

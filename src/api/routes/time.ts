@@ -2,18 +2,18 @@ import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WorkingCalendar } from '../../domain/calendar';
-import { computeDeadline, deadlineRules, parseInstant } from '../../domain/legal-time';
+import { earliestDate, inWindow, latestDate } from '../../domain/case.schema';
+import { computeDeadline, deadlineRules, localDate, parseInstant } from '../../domain/legal-time';
 
 const deadlineQuery = z.object({
   rule: z.enum(deadlineRules as [string, ...string[]]),
   from: z.string().refine((v) => {
     try {
-      parseInstant(v);
-      return true;
+      return inWindow(localDate(parseInstant(v)));
     } catch {
       return false;
     }
-  }, 'a date (YYYY-MM-DD) or a datetime with an offset'),
+  }, `a date (YYYY-MM-DD) or a datetime with an offset, between ${earliestDate} and ${latestDate}`),
   n: z.coerce.number().int().min(0).max(3660),
 });
 
