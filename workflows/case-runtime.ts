@@ -15,7 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseActivities } from '../activities';
-import { type ActionEnvelope, type CaseView, calendarChangedSignal, caseViewQuery, submitActionUpdate } from '../src/domain/case';
+import { type ActionEnvelope, type CaseView, calendarChangedSignal, caseStartRejected, caseViewQuery, submitActionUpdate } from '../src/domain/case';
 import { fingerprint } from '../src/domain/fingerprint';
 import { caseStatusKey, nextDueAtKey, overdueCountKey } from '../src/domain/search-attributes';
 import { type CaseArgs, type CaseStartFields, type ProcedureDefinition, Case } from './case';
@@ -42,12 +42,25 @@ export function caseWorkflow<S extends CaseStartFields, A extends ActionEnvelope
   return Object.assign((args: CaseArgs<S, R>) => runCase(definition, args), { definition });
 }
 
+/** The case, begun or carried over; a start the procedure cannot begin fails the case with the reason, not its task forever. */
+function startedCase<S extends CaseStartFields, A extends ActionEnvelope, R, P extends Record<string, number>>(
+  definition: ProcedureDefinition<S, A, R, P>,
+  args: CaseArgs<S, R>,
+): Case<S, A, R, P> {
+  try {
+    return new Case(definition, workflowInfo().workflowId, args, () => Date.now());
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw ApplicationFailure.create({ type: caseStartRejected, message: `the case cannot start: ${reason}`, nonRetryable: true });
+  }
+}
+
 /** Runs one case of a procedure to its end, across as many runs as its history needs. */
 export async function runCase<S extends CaseStartFields, A extends ActionEnvelope, R, P extends Record<string, number>>(
   definition: ProcedureDefinition<S, A, R, P>,
   args: CaseArgs<S, R>,
 ): Promise<CaseView<R>> {
-  const kase = new Case(definition, workflowInfo().workflowId, args, () => Date.now());
+  const kase = startedCase(definition, args);
   const { state, engine, caseId } = kase;
 
   setHandler(caseViewQuery, () => kase.view());

@@ -162,8 +162,15 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     if (this.state.status === 'closed') return { type: actionRejected, message: 'the case is closed' };
     const at = this.actionTime(action);
     if (at > this.clock() + clockSkewMs) return { type: actionRejected, message: '`at` is in the future' };
-    const reason = this.definition.check(this.ctx, action, at, this.policy);
-    return reason ? { type: actionRejected, message: reason } : undefined;
+    try {
+      const reason = this.definition.check(this.ctx, action, at, this.policy);
+      if (reason) return { type: actionRejected, message: reason };
+      // Applied first to a copy: an action the procedure cannot apply is refused, never a workflow task that fails forever.
+      this.copy().accept(action);
+      return undefined;
+    } catch (err) {
+      return { type: actionRejected, message: `the case cannot apply this action: ${err instanceof Error ? err.message : String(err)}` };
+    }
   }
 
   /** Applies an accepted action once; the same actionId again answers the view and changes nothing. */
@@ -198,6 +205,12 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     const fired = this.engine.fire(this.clock());
     if (fired.length) this.definition.onFired?.(this.ctx, fired, this.policy);
     return fired.length > 0;
+  }
+
+  /** An independent copy of the case, as the next run would rebuild it. */
+  private copy(): Case<S, A, R, P> {
+    const carried = structuredClone({ ...this.state, engine: this.engine.snapshot() });
+    return new Case(this.definition, this.caseId, { start: this.start, carried }, this.clock);
   }
 
   /** Everything the case carries into its next run. */

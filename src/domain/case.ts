@@ -85,3 +85,5 @@ export const calendarChangedSignal = defineSignal<[CalendarYear]>('calendarChang
 /** Failure types the API maps to HTTP answers. */
 export const actionRejected = 'ActionRejected';
 export const actionIdReused = 'ActionIdReused';
+/** A start that passed the API's schemas but that its procedure could not begin; the case ends failed with the reason. */
+export const caseStartRejected = 'CaseStartRejected';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
+import { type WorkflowHandle, WorkflowFailedError } from '@temporalio/client';
 import type { BailStart } from '../../src/domain/bail-surveillance.schema';
 import type { BailRecords } from '../../src/domain/bail-surveillance';
 import type { CaseActivities } from '../../activities';
-import { type CaseView, submitActionUpdate } from '../../src/domain/case';
+import { type CaseView, caseStartRejected, submitActionUpdate } from '../../src/domain/case';
 import { addDays, addMonths, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/domain/legal-time';
 import { useCaseHarness } from '../support/case-harness';
 import { act, action, bailStart, fakeActivities, noticesOf, obligation, rejection, settle, view } from '../support/cases';
@@ -183,5 +183,22 @@ test('actions that arrive while the case is writing its records still get every 
         { kind: 'violation', recipient: 'decision-authority' },
       ]);
     },
+  );
+});
+
+test('a start that passed no API and that the procedure cannot begin fails the case with the reason, not its workflow task forever', async () => {
+  await withCase(
+    (now) => ({ ...bailStart(now), reportBy: 'not a time' }),
+    async (handle) => {
+      const failure = await harness.resultOf(handle).catch((err: unknown) => err);
+      expect(failure).toBeInstanceOf(WorkflowFailedError);
+      expect((failure as WorkflowFailedError).cause).toMatchObject({
+        type: caseStartRejected,
+        message: expect.stringMatching(/^the case cannot start: /),
+      });
+      const { events } = await handle.fetchHistory();
+      expect(events?.filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);
+    },
+    { activities: fakeActivities() },
   );
 });
