@@ -209,7 +209,8 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
 
   /** An independent copy of the case, as the next run would rebuild it. */
   private copy(): Case<S, A, R, P> {
-    const carried = structuredClone({ ...this.state, engine: this.engine.snapshot() });
+    // Through JSON, as continue-as-new carries it (the workflow sandbox has no structuredClone).
+    const carried = JSON.parse(JSON.stringify({ ...this.state, engine: this.engine.snapshot() })) as CaseState<R>;
     return new Case(this.definition, this.caseId, { start: this.start, carried }, this.clock);
   }
 
