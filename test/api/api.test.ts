@@ -155,18 +155,18 @@ describe('the working-day calendar', () => {
   });
 
   test("loading a year moves the open cases' windows not yet reached, and the time endpoint uses it", async () => {
-    const termEnd = '2099-06-15';
+    const termEnd = '2036-06-16';
     const before = (await get(`/v1/time/deadline?rule=working-days-before&from=${termEnd}&n=5`)).json();
-    expect(before.warnings).toEqual(['no working-day calendar for 2099: computed on weekends only']);
+    expect(before.warnings).toEqual(['no working-day calendar for 2036: computed on weekends only']);
     const start = deprivedStart(addMonths(`${localDate(Date.now()).slice(0, 7)}-01`, 1), termEnd);
     const { caseId } = (await post('/v1/cases', start)).json();
     const opens = async () => obligation((await get(casePath(caseId))).json(), 'station-report').opensAt;
     expect(await opens()).toBe(before.due);
 
-    const year = { holidays: [{ from: '2099-06-08', to: '2099-06-14', name: 'Test holiday' }], workdays: [], source: 'notice for 2099' };
-    const loaded = await put('2099', year);
+    const year = { holidays: [{ from: '2036-06-09', to: '2036-06-15', name: 'Test holiday' }], workdays: [], source: 'notice for 2036' };
+    const loaded = await put('2036', year);
     expect(loaded.statusCode).toBe(200);
-    expect(loaded.json()).toMatchObject({ year: 2099, version: 1, changed: true });
+    expect(loaded.json()).toMatchObject({ year: 2036, version: 1, changed: true });
     expect(loaded.json().casesNotified).toBeGreaterThanOrEqual(1);
     const after = (await get(`/v1/time/deadline?rule=working-days-before&from=${termEnd}&n=5`)).json();
     expect(after.warnings).toEqual([]);
@@ -175,12 +175,12 @@ describe('the working-day calendar', () => {
     const report = obligation((await get(casePath(caseId))).json(), 'station-report');
     expect(report.opensAt).toBe(after.due);
     expect(report.changes).toEqual([
-      expect.objectContaining({ from: before.due, to: after.due, reason: 'working-day calendar 2099 version 1 loaded (notice for 2099)' }),
+      expect.objectContaining({ from: before.due, to: after.due, reason: 'working-day calendar 2036 version 1 loaded (notice for 2036)' }),
     ]);
 
-    const again = await put('2099', year);
+    const again = await put('2036', year);
     expect(again.json()).toMatchObject({ version: 1, changed: false });
-    expect((await get('/v1/calendar/2099')).json()).toMatchObject({ year: 2099, version: 1, source: 'notice for 2099' });
+    expect((await get('/v1/calendar/2036')).json()).toMatchObject({ year: 2036, version: 1, source: 'notice for 2036' });
   });
 });
 
