@@ -49,10 +49,6 @@ export interface CaseState<R> {
   actions: Record<string, string>;
   audit: AuditEntry[];
   noticesWritten: number;
-  /** The revision last written to the read model. */
-  savedRevision?: number;
-  /** Since when writing the case's records has kept failing; absent while they are written. */
-  recordsBlockedSince?: number;
   revision: number;
   run: number;
 }
@@ -373,6 +369,5 @@ function caseView<S extends CaseStartFields, R>(caseId: string, start: S, state:
     ],
     calendar: state.calendar.map((y) => ({ year: y.year, version: y.version })),
     run: state.run,
-    recordsBlockedSince: iso(state.recordsBlockedSince),
   };
 }
