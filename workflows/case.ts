@@ -78,7 +78,6 @@ export interface CaseContext<S, R> {
   readonly start: S;
   readonly records: R;
   readonly engine: ObligationEngine;
-  readonly calendar: WorkingCalendar;
   now(): number;
   /** A legal deadline on the case's calendar, with the basis that lets a calendar change recompute it. */
   deadline(rule: DeadlineRule, from: string | number, n: number, sets?: DueBasis['sets']): { at: number; basis: DueBasis };
@@ -266,9 +265,6 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
       engine,
       get records() {
         return state.records;
-      },
-      get calendar() {
-        return calendar();
       },
       now: clock,
       deadline(rule, from, n, sets) {

@@ -1,19 +1,12 @@
 import type { Pool } from 'pg';
-import type { CaseStatus, Procedure } from '../domain/case';
+import type { CaseStatus, CaseView } from '../domain/case';
 import { formatInstant } from '../domain/legal-time';
 
-/** A case as the read model lists it. */
-export interface CaseSummary {
-  caseId: string;
-  procedure: Procedure;
-  caseNumber: string;
-  stationId: string;
-  officerId: string;
-  status: CaseStatus;
-  outcome?: string;
-  nextDueAt?: string;
-  overdueCount: number;
-}
+/** A case as the read model lists it: the head of its case view. */
+export type CaseSummary = Pick<
+  CaseView,
+  'caseId' | 'procedure' | 'caseNumber' | 'stationId' | 'officerId' | 'status' | 'outcome' | 'nextDueAt' | 'overdueCount'
+>;
 
 export interface CaseFilter {
   stationId?: string;

@@ -65,4 +65,3 @@ export const actionSchemas = byName((p) => p.action as z.ZodType<{ type: string;
 
 /** For the API docs: any procedure's action. */
 export const anyActionSchema = z.union(procedureRegistry.map((p) => p.action) as unknown as Actions);
-export type AnyAction = z.infer<typeof anyActionSchema>;
