@@ -4,27 +4,40 @@
  * supervisor's view (search attributes, current details) and continue-as-new. What the case decides is in ./case.
  */
 import {
+  type ActivityInterfaceFor,
   ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseActivities } from '../activities';
 import { type ActionEnvelope, type CaseView, calendarChangedSignal, caseStartRejected, caseViewQuery, submitActionUpdate } from '../src/domain/case';
 import { fingerprint } from '../src/domain/fingerprint';
-import { caseStatusKey, nextDueAtKey, overdueCountKey } from '../src/domain/search-attributes';
+import { caseStatusKey, nextDueAtKey, overdueCountKey, recordsBlockedSinceKey } from '../src/domain/search-attributes';
 import { type CaseArgs, type CaseStartFields, type ProcedureDefinition, Case } from './case';
 
-const { issueNotice, recordAction, saveCase } = proxyActivities<CaseActivities>({
+// Cases started before records drained beside the deadlines retry each write until the database is back.
+const retryForever = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
-  // Notices and the record must eventually land: retry until the database is back, never give up.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
+// A few quick attempts, then the case says its records are blocked and tries again later, its deadlines unaffected.
+const writes = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
+});
+
+const minute = 60_000;
+const hour = 60 * minute;
+
+type AnyCase = Case<CaseStartFields, ActionEnvelope, unknown, Record<string, number>>;
 
 /** Cases continue as new well before Temporal's own limits, so that years-long cases replay fast. */
 const defaultMaxHistoryEvents = 1_000;
@@ -61,7 +74,6 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
   args: CaseArgs<S, R>,
 ): Promise<CaseView<R>> {
   const kase = startedCase(definition, args);
-  const { state, engine, caseId } = kase;
 
   setHandler(caseViewQuery, () => kase.view());
   setHandler(calendarChangedSignal, (year) => kase.changeCalendar(year));
@@ -73,56 +85,147 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
     description: 'An officer or the station system reports a completed action',
   });
 
+  // Cases recorded before records were written beside the deadlines replay on the path they took.
+  if (patched('records-beside-deadlines')) await runBesideRecords(kase, args, supervisorView(kase, true));
+  else await runWaitingOnRecords(kase, args, supervisorView(kase, false));
+  await condition(allHandlersFinished);
+  return kase.view();
+}
+
+/** Publishes what a supervisor sees in the Temporal UI (search attributes, current details) when it changed, or when told to. */
+function supervisorView(kase: AnyCase, withBlocked: boolean): (force?: boolean) => void {
   let published = '';
-  const flush = async () => {
-    while (state.noticesWritten < engine.notices.length) {
-      const notice = engine.notices[state.noticesWritten];
-      await issueNotice.executeWithOptions({ startToCloseTimeout: '30 seconds', summary: `发出通知：${notice.titleZh} → ${notice.recipient}` }, [
-        { caseId, ...notice },
-      ]);
-      state.noticesWritten++;
-    }
-    while (state.audit.length) {
-      await recordAction.executeWithOptions({ startToCloseTimeout: '30 seconds', summary: `记录行动：${state.audit[0].type}` }, [
-        { caseId, ...state.audit[0] },
-      ]);
-      state.audit.shift();
-    }
-    const current = kase.view();
-    const fingerprintNow = fingerprint({ ...current, run: 0 });
-    if (fingerprintNow !== published) {
-      setCurrentDetails(kase.details());
-      await saveCase.executeWithOptions({ startToCloseTimeout: '30 seconds', summary: '更新案件读模型' }, [
-        { view: current, revision: state.revision },
-      ]);
-      const nextDue = engine.nextDueAt();
-      upsertSearchAttributes([
-        { key: caseStatusKey, value: state.status },
-        { key: overdueCountKey, value: engine.overdueCount() },
-        { key: nextDueAtKey, value: nextDue === undefined ? null : new Date(nextDue) },
-      ]);
-      published = fingerprintNow;
+  return (force = false) => {
+    const { state, engine } = kase;
+    const nextDue = engine.nextDueAt();
+    const attributes = { status: state.status, overdue: engine.overdueCount(), nextDue, blocked: state.recordsBlockedSince };
+    const details = kase.details();
+    const now = fingerprint({ attributes, details });
+    if (now === published && !force) return;
+    setCurrentDetails(details);
+    upsertSearchAttributes([
+      { key: caseStatusKey, value: state.status },
+      { key: overdueCountKey, value: attributes.overdue },
+      { key: nextDueAtKey, value: nextDue === undefined ? null : new Date(nextDue) },
+      ...(withBlocked
+        ? [{ key: recordsBlockedSinceKey, value: state.recordsBlockedSince === undefined ? null : new Date(state.recordsBlockedSince) }]
+        : []),
+    ]);
+    published = now;
+  };
+}
+
+/** Writes what the case owes the database (notices, audit rows, the read model) in order; each write is idempotent. */
+async function writeRecords(kase: AnyCase, activities: ActivityInterfaceFor<CaseActivities>, saved: { fingerprint: string }): Promise<void> {
+  const { state, engine, caseId } = kase;
+  while (state.noticesWritten < engine.notices.length) {
+    const notice = engine.notices[state.noticesWritten];
+    await activities.issueNotice.executeWithOptions(
+      { startToCloseTimeout: '30 seconds', summary: `发出通知：${notice.titleZh} → ${notice.recipient}` },
+      [{ caseId, ...notice }],
+    );
+    state.noticesWritten++;
+  }
+  while (state.audit.length) {
+    await activities.recordAction.executeWithOptions({ startToCloseTimeout: '30 seconds', summary: `记录行动：${state.audit[0].type}` }, [
+      { caseId, ...state.audit[0] },
+    ]);
+    state.audit.shift();
+  }
+  const view = kase.view();
+  const current = fingerprint({ ...view, run: 0 });
+  if (current !== saved.fingerprint) {
+    await activities.saveCase.executeWithOptions({ startToCloseTimeout: '30 seconds', summary: '更新案件读模型' }, [
+      { view, revision: state.revision },
+    ]);
+    saved.fingerprint = current;
+  }
+}
+
+/**
+ * The main loop: fires every duty whose time has come, then sleeps until the next one or until something happens.
+ * Records drain beside it: a database that keeps failing delays the records, never a reminder or an escalation; the
+ * case says since when its records are blocked (search attribute, current details, view) and retries with backoff.
+ */
+async function runBesideRecords(kase: AnyCase, args: CaseArgs<unknown, unknown>, publish: () => void): Promise<void> {
+  const { state, engine } = kase;
+  const saved = { fingerprint: '' };
+  const pending = () => state.revision !== state.savedRevision || state.noticesWritten < engine.notices.length || state.audit.length > 0;
+  let writing = false;
+  const drain = async () => {
+    for (let retryIn = minute; ;) {
+      await condition(pending);
+      const revision = state.revision;
+      writing = true;
+      try {
+        await writeRecords(kase, writes, saved);
+        writing = false;
+        state.savedRevision = revision;
+        retryIn = minute;
+        if (state.recordsBlockedSince !== undefined) {
+          state.recordsBlockedSince = undefined;
+          state.revision++;
+        }
+      } catch {
+        writing = false;
+        if (state.recordsBlockedSince === undefined) {
+          state.recordsBlockedSince = Date.now();
+          state.revision++;
+        }
+        publish();
+        await sleep(retryIn, { summary: '记录写入受阻，稍后重试' });
+        retryIn = Math.min(retryIn * 2, hour);
+      }
     }
   };
+  void drain();
 
   const maxHistoryEvents = args.maxHistoryEvents ?? defaultMaxHistoryEvents;
   for (;;) {
     if (kase.fire()) state.revision++;
+    publish();
+    if (state.status === 'closed') break;
     const seen = state.revision;
-    await flush();
-    // An action that arrived while the flush awaited its activities has effects still to write.
+    const info = workflowInfo();
+    const wake = engine.nextWake(Date.now());
+    if (info.continueAsNewSuggested || info.historyLength >= maxHistoryEvents) {
+      // Once the records are written (or while they are blocked: the next run carries them), between two writes, and
+      // never later than the next duty's time.
+      const between = () => allHandlersFinished() && !writing && (!pending() || state.recordsBlockedSince !== undefined);
+      const ready = wake ? await condition(between, Math.max(wake.at - Date.now(), 1)) : (await condition(between), true);
+      if (!ready || state.revision !== seen) continue;
+      await continueAsNew<(a: CaseArgs<unknown, unknown>) => Promise<CaseView>>({ ...args, carried: kase.carry() });
+    }
+    if (wake) await condition(() => state.revision !== seen, Math.max(wake.at - Date.now(), 1), { summary: wake.summary });
+    else await condition(() => state.revision !== seen);
+  }
+  // A closed case ends once everything it owes the database is written.
+  await condition(() => !pending() && allHandlersFinished());
+}
+
+/** The loop of cases started before records drained beside the deadlines: each wake writes its records first. */
+async function runWaitingOnRecords(kase: AnyCase, args: CaseArgs<unknown, unknown>, publish: (force: boolean) => void): Promise<void> {
+  const { state, engine } = kase;
+  const saved = { fingerprint: '' };
+  const maxHistoryEvents = args.maxHistoryEvents ?? defaultMaxHistoryEvents;
+  for (;;) {
+    if (kase.fire()) state.revision++;
+    const seen = state.revision;
+    const before = saved.fingerprint;
+    await writeRecords(kase, retryForever, saved);
+    if (saved.fingerprint !== before) publish(true);
+    // An action that arrived while the records were written has effects still to write.
     if (state.revision !== seen) continue;
     if (state.status === 'closed') break;
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength >= maxHistoryEvents) {
       await condition(allHandlersFinished);
       if (state.revision !== seen) continue;
-      await continueAsNew<(a: CaseArgs<S, R>) => Promise<CaseView<R>>>({ ...args, carried: kase.carry() });
+      await continueAsNew<(a: CaseArgs<unknown, unknown>) => Promise<CaseView>>({ ...args, carried: kase.carry() });
     }
     const wake = engine.nextWake(Date.now());
     if (wake) await condition(() => state.revision !== seen, Math.max(wake.at - Date.now(), 1), { summary: wake.summary });
     else await condition(() => state.revision !== seen);
   }
   await condition(allHandlersFinished);
-  return kase.view();
 }

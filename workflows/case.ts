@@ -49,6 +49,10 @@ export interface CaseState<R> {
   actions: Record<string, string>;
   audit: AuditEntry[];
   noticesWritten: number;
+  /** The revision last written to the read model. */
+  savedRevision?: number;
+  /** Since when writing the case's records has kept failing; absent while they are written. */
+  recordsBlockedSince?: number;
   revision: number;
   run: number;
 }
@@ -232,6 +236,8 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     const view = this.view();
     const heading = `**${this.definition.descriptor.titleZh}** · 案件 ${view.caseNumber} · 派出所 ${view.stationId} · 民警 ${view.officerId}${view.run ? ` · 第 ${view.run + 1} 段运行` : ''}`;
     const warnings = view.warnings.map((w) => `> 注意：${w}`);
+    if (view.recordsBlockedSince)
+      warnings.unshift(`> **记录写入受阻**：自 ${view.recordsBlockedSince} 起通知、审计与读模型未能写入数据库，期限照常运行，恢复后补写`);
     if (view.status === 'closed') return [heading, `**已结案**（${view.outcome ?? ''}）`].join('\n');
     const open = this.engine
       .all()
@@ -365,5 +371,6 @@ function caseView<S extends CaseStartFields, R>(caseId: string, start: S, state:
     ],
     calendar: state.calendar.map((y) => ({ year: y.year, version: y.version })),
     run: state.run,
+    recordsBlockedSince: iso(state.recordsBlockedSince),
   };
 }

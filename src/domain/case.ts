@@ -72,6 +72,8 @@ export interface CaseView<Records = unknown> {
   calendar: Array<{ year: number; version: number }>;
   /** How many times the case continued as new; the case id stays the same. */
   run: number;
+  /** Since when the case has been unable to write its records (notices, audit, read model); its deadlines run on. */
+  recordsBlockedSince?: string;
   /** Set on the answer to an action whose actionId the case had already accepted. */
   duplicate?: boolean;
 }

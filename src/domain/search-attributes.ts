@@ -7,5 +7,15 @@ export const officerIdKey = defineSearchAttributeKey('OfficerId', SearchAttribut
 export const caseStatusKey = defineSearchAttributeKey('CaseStatus', SearchAttributeType.KEYWORD);
 export const nextDueAtKey = defineSearchAttributeKey('NextDueAt', SearchAttributeType.DATETIME);
 export const overdueCountKey = defineSearchAttributeKey('OverdueCount', SearchAttributeType.INT);
+/** Since when a case has been unable to write its records; unset while they are written. */
+export const recordsBlockedSinceKey = defineSearchAttributeKey('RecordsBlockedSince', SearchAttributeType.DATETIME);
 
-export const caseSearchAttributes = [caseProcedureKey, stationIdKey, officerIdKey, caseStatusKey, nextDueAtKey, overdueCountKey] as const;
+export const caseSearchAttributes = [
+  caseProcedureKey,
+  stationIdKey,
+  officerIdKey,
+  caseStatusKey,
+  nextDueAtKey,
+  overdueCountKey,
+  recordsBlockedSinceKey,
+] as const;

@@ -4,7 +4,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { type ActionEnvelope, type CaseView, caseIdOf, caseViewQuery, submitActionUpdate } from '../domain/case';
 import { fingerprint } from '../domain/fingerprint';
 import { type CaseStart, policyInForce, procedureTitlesZh, workflowTypes } from '../domain/procedures';
-import { caseProcedureKey, caseStatusKey, officerIdKey, overdueCountKey, stationIdKey } from '../domain/search-attributes';
+import { caseProcedureKey, caseStatusKey, officerIdKey, overdueCountKey, recordsBlockedSinceKey, stationIdKey } from '../domain/search-attributes';
 
 export type StartOutcome = { caseId: string; created: true } | { caseId: string; created: false } | { caseId: string; conflict: true };
 
@@ -82,4 +82,32 @@ async function isClosed(client: Client, caseId: string, err: unknown): Promise<b
   } catch {
     return false;
   }
+}
+
+export interface BlockedCase {
+  caseId: string;
+  procedure?: string;
+  stationId?: string;
+  officerId?: string;
+  recordsBlockedSince: string;
+}
+
+/**
+ * The open cases that cannot write their records, longest blocked first. Read from Temporal's visibility, since the
+ * read model is what they cannot write.
+ */
+export async function casesWithBlockedRecords(client: Client, limit: number): Promise<BlockedCase[]> {
+  const blocked: BlockedCase[] = [];
+  for await (const execution of client.workflow.list({ query: `ExecutionStatus = 'Running' AND ${recordsBlockedSinceKey.name} IS NOT NULL` })) {
+    const since = execution.typedSearchAttributes.get(recordsBlockedSinceKey);
+    if (!since) continue;
+    blocked.push({
+      caseId: execution.workflowId,
+      procedure: execution.typedSearchAttributes.get(caseProcedureKey),
+      stationId: execution.typedSearchAttributes.get(stationIdKey),
+      officerId: execution.typedSearchAttributes.get(officerIdKey),
+      recordsBlockedSince: since.toISOString(),
+    });
+  }
+  return blocked.sort((a, b) => a.recordsBlockedSince.localeCompare(b.recordsBlockedSince)).slice(0, limit);
 }

@@ -4,10 +4,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import { app as apiApp, serverOptions } from '../../src/api/app';
-import type { CaseView } from '../../src/domain/case';
+import { type CaseView, caseViewQuery, submitActionUpdate } from '../../src/domain/case';
 import { caseStatusKey, stationIdKey } from '../../src/domain/search-attributes';
 import { addMonths, localDate } from '../../src/domain/legal-time';
-import { action, bailStart, bundleWorkflows, deprivedStart, obligation, silentLogger, testPool, uniqueQueue } from '../support/cases';
+import { startCase } from '../../src/temporal/cases';
+import { action, bailStart, bundleWorkflows, deprivedStart, fakeActivities, obligation, silentLogger, testPool, uniqueQueue } from '../support/cases';
 
 const address = process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
 
@@ -188,3 +189,36 @@ test('health and readiness', async () => {
   expect((await get('/healthz')).json()).toEqual({ status: 'ok' });
   expect((await get('/readyz')).json()).toEqual({ status: 'ready', temporal: 'up', database: 'up' });
 });
+
+test('a case whose database writes keep failing is listed for supervisors, with since when; its deadlines are not waiting on it', async () => {
+  const taskQueue = uniqueQueue('blocked');
+  const failing = fakeActivities();
+  failing.issueNotice.mockRejectedValue(new Error('connection refused'));
+  failing.recordAction.mockRejectedValue(new Error('connection refused'));
+  failing.saveCase.mockRejectedValue(new Error('connection refused'));
+  const blockedWorker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflows(),
+    activities: failing,
+  });
+  await blockedWorker.runUntil(async () => {
+    const start = bailStart(Date.now());
+    const { caseId } = await startCase(client, taskQueue, start, []);
+    const handle = client.workflow.getHandle(caseId);
+    let listed: { caseId: string; recordsBlockedSince: string }[] = [];
+    for (let tries = 0; tries < 120 && !listed.some((c) => c.caseId === caseId); tries++) {
+      await new Promise((r) => setTimeout(r, 250));
+      listed = (await get('/v1/cases/records-blocked')).json().cases;
+    }
+    expect(listed).toContainEqual(expect.objectContaining({ caseId, procedure: 'bail-surveillance', stationId: start.stationId }));
+    const view = await handle.query(caseViewQuery);
+    const since = listed.find((c) => c.caseId === caseId)!.recordsBlockedSince;
+    expect(Math.abs(Date.parse(view.recordsBlockedSince!) - Date.parse(since))).toBeLessThan(1000);
+    expect(failing.saveCase.mock.calls.length).toBeGreaterThanOrEqual(1);
+    // The case goes on answering and deciding: an action is accepted while nothing can be written.
+    const answer = await handle.executeUpdate(submitActionUpdate, { args: [action({ type: 'subject-reported' })] });
+    expect(obligation(answer, 'authority-feedback')).toMatchObject({ status: 'pending', dueAt: expect.any(String) });
+    await handle.terminate('test over');
+  });
+}, 60_000);

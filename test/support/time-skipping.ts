@@ -4,14 +4,35 @@
  * Each call starts its own server: call teardown() on the result.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { freePort } from '../../src/dev/processes';
 import { ensureTestServer } from './provision-test-server';
-import { indexedSearchAttributes } from './temporal-test-server';
+import { indexedSearchAttributes, startTemporalTestServer } from './temporal-test-server';
+
+interface TimeSkippingOnExistingServer {
+  create(opts: { server: { type: 'existing' }; address: string; namespace: string; supportsTimeSkipping: true }): Promise<TestWorkflowEnvironment>;
+}
 
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const testServer = await ensureTestServer();
-  const env = testServer
-    ? await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer.path } } })
-    : await TestWorkflowEnvironment.createTimeSkipping();
-  await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes: indexedSearchAttributes() });
-  return env;
+  if (!testServer) {
+    const env = await TestWorkflowEnvironment.createTimeSkipping();
+    await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes: indexedSearchAttributes() });
+    return env;
+  }
+  // The SDK gives a server it starts itself 5 s, which a JVM on a busy machine can miss; this one waits up to a minute
+  // and the SDK's (untyped) factory for a time-skipping environment connects to it.
+  const server = await startTemporalTestServer({ path: testServer.path, port: await freePort() });
+  try {
+    const env = await (TestWorkflowEnvironment as unknown as TimeSkippingOnExistingServer).create({
+      server: { type: 'existing' },
+      address: server.address,
+      namespace: 'default',
+      supportsTimeSkipping: true,
+    });
+    const teardown = env.teardown.bind(env);
+    return Object.assign(env, { teardown: () => teardown().finally(() => server.stop()) });
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
 }

@@ -4,6 +4,7 @@ import type { BailStart } from '../../src/domain/bail-surveillance.schema';
 import type { BailRecords } from '../../src/domain/bail-surveillance';
 import type { CaseActivities } from '../../activities';
 import { type CaseView, caseStartRejected, submitActionUpdate } from '../../src/domain/case';
+import { recordsBlockedSinceKey } from '../../src/domain/search-attributes';
 import { addDays, addMonths, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/domain/legal-time';
 import { useCaseHarness } from '../support/case-harness';
 import { act, action, bailStart, fakeActivities, noticesOf, obligation, rejection, settle, view } from '../support/cases';
@@ -202,3 +203,54 @@ test('a start that passed no API and that the procedure cannot begin fails the c
     { activities: fakeActivities() },
   );
 });
+
+test('a database that keeps failing delays the records, never the deadlines; the case says since when, then catches up without a duplicate', async () => {
+  let down = true;
+  const written: string[] = [];
+  const activities = fakeActivities();
+  activities.issueNotice.mockImplementation(async (notice) => {
+    if (down) throw new Error('connection refused');
+    written.push(notice.key);
+    return { written: true };
+  });
+  activities.recordAction.mockImplementation(async (entry) => {
+    if (down) throw new Error('connection refused');
+    written.push(`audit/${entry.actionId}`);
+  });
+  activities.saveCase.mockImplementation(async () => {
+    if (down) throw new Error('connection refused');
+    return { saved: true };
+  });
+  await withCase(
+    (now) => bailStart(now),
+    async (handle) => {
+      const reported = action({ type: 'subject-reported' });
+      let v = await act(handle, reported);
+      const due = parseInstant(obligation(v, 'authority-feedback').dueAt);
+
+      // Time-skip to 48 h after the feedback deadline with every write failing: the deadlines were kept all the same.
+      await skipTo(due + 48 * hour);
+      v = await view(handle);
+      expect(obligation(v, 'authority-feedback')).toMatchObject({ status: 'overdue', overdueAt: formatInstant(due) });
+      expect(noticesOf(v, 'supervisor-escalation').filter((n) => n.obligationKey === 'authority-feedback')).toEqual([
+        expect.objectContaining({ recipient: 'supervisor', createdAt: formatInstant(due + 48 * hour) }),
+      ]);
+      expect(v.recordsBlockedSince).toBeDefined();
+      expect(parseInstant(v.recordsBlockedSince!)).toBeLessThan(due);
+      expect((await handle.describe()).typedSearchAttributes.get(recordsBlockedSinceKey)).toBeInstanceOf(Date);
+      expect(written).toEqual([]);
+
+      // The database is back: within the longest back-off every record is written, each once, and the flag is gone.
+      down = false;
+      await skipTo(due + 50 * hour);
+      await settle(handle);
+      v = await view(handle);
+      expect(v.recordsBlockedSince).toBeUndefined();
+      expect((await handle.describe()).typedSearchAttributes.get(recordsBlockedSinceKey)).toBeUndefined();
+      expect(new Set(written).size).toBe(written.length);
+      expect(written.filter((k) => !k.startsWith('audit/'))).toHaveLength(v.notices.length);
+      expect(written).toContain(`audit/${reported.actionId}`);
+    },
+    { activities },
+  );
+}, 180_000);

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { caseStartSchema } from '../../domain/procedures';
-import { readCase, startCase } from '../../temporal/cases';
+import { casesWithBlockedRecords, readCase, startCase } from '../../temporal/cases';
 import { HttpError } from '../errors';
 
 export const caseIdParams = z.object({ caseId: z.string().min(3).max(200) });
@@ -18,6 +18,18 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     reply.header('location', `/v1/cases/${encodeURIComponent(outcome.caseId)}`);
     return reply.code(outcome.created ? 201 : 200).send({ caseId: outcome.caseId, created: outcome.created });
   });
+
+  app.get(
+    '/v1/cases/records-blocked',
+    {
+      schema: {
+        summary: 'Open cases that cannot write their records (notices, audit, read model); their deadlines run on',
+        tags: ['cases'],
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      },
+    },
+    async (request) => ({ cases: await casesWithBlockedRecords(app.temporal, request.query.limit) }),
+  );
 
   app.get(
     '/v1/cases/:caseId',
