@@ -25,6 +25,7 @@ import { type EngineState, type NoticeSubject, type RecurrenceSpec, ObligationEn
 
 /** Actions may report an act that happened a little earlier, never one in the future. */
 const clockSkewMs = 5 * 60_000;
+const hour = 3_600_000;
 
 export interface CaseStartFields {
   procedure: Procedure;
@@ -164,12 +165,26 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     }
     if (this.state.status === 'closed') return { type: actionRejected, message: 'the case is closed' };
     const at = this.actionTime(action);
-    if (at > this.clock() + clockSkewMs) return { type: actionRejected, message: '`at` is in the future' };
+    const now = this.clock();
+    if (at > now + clockSkewMs) return { type: actionRejected, message: '`at` is in the future' };
+    const window = this.policy.backdateWindowHours ?? defaultEnginePolicy.backdateWindowHours;
+    if (at < now - window * hour) return { type: actionRejected, message: `\`at\` lies more than ${window} h before the action reached the case` };
     try {
       const reason = this.definition.check(this.ctx, action, at, this.policy);
       if (reason) return { type: actionRejected, message: reason };
       // Applied first to a copy: an action the procedure cannot apply is refused, never a workflow task that fails forever.
-      this.copy().accept(action);
+      const open = new Set(
+        this.engine
+          .all()
+          .filter(isOpen)
+          .map((o) => o.id),
+      );
+      const trial = this.copy();
+      trial.accept(action);
+      const premature = trial.engine.all().find((o) => open.has(o.id) && o.status === 'done' && o.follows !== undefined && at < o.follows);
+      if (premature) {
+        return { type: actionRejected, message: `\`at\` is before ${formatInstant(premature.follows!)}, when the duty ${premature.key} arose` };
+      }
       return undefined;
     } catch (err) {
       return { type: actionRejected, message: `the case cannot apply this action: ${err instanceof Error ? err.message : String(err)}` };
@@ -181,11 +196,18 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     if (this.state.actions[action.actionId] !== undefined) return { ...this.view(), duplicate: true };
     const at = this.actionTime(action);
     this.ref = `action/${action.actionId}`;
+    const open = new Set(
+      this.engine
+        .all()
+        .filter(isOpen)
+        .map((o) => o.id),
+    );
     try {
       this.definition.apply(this.ctx, action, at, this.policy);
     } finally {
       this.ref = undefined;
     }
+    for (const o of this.engine.all()) if (open.has(o.id) && o.status === 'done') o.completionReceivedAt = this.clock();
     this.fire();
     this.state.actions[action.actionId] = fingerprint(action);
     this.state.audit.push({ actionId: action.actionId, type: action.type, actor: action.actor, at, receivedAt: this.clock(), payload: action });
@@ -282,6 +304,9 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
         const opensAt = opens === undefined ? undefined : resolve(opens, 'opensAt');
         const basis = opensAt?.basis ?? dueAt.basis;
         const spec: ObligationSpec = { ...duty, dueAt: dueAt.at };
+        // A duty counted from an instant already past answers the event at that instant; one counted from a future
+        // instant (a term's end) answers none.
+        if (typeof due === 'object' && 'n' in due && typeof due.from === 'number' && due.from <= clock()) spec.follows = due.from;
         if (period !== undefined) spec.period = period;
         if (opensAt) spec.opensAt = opensAt.at;
         if (basis) spec.basis = basis;
@@ -308,6 +333,7 @@ function enginePolicyOf(policy: EnginePolicy): EnginePolicy {
     reminderLeadHours: policy.reminderLeadHours,
     supervisorGraceHours: policy.supervisorGraceHours,
     systemNoticeHour: policy.systemNoticeHour,
+    backdateWindowHours: policy.backdateWindowHours ?? defaultEnginePolicy.backdateWindowHours,
   };
 }
 
@@ -338,6 +364,7 @@ function caseView<S extends CaseStartFields, R>(caseId: string, start: S, state:
       dueAt: formatInstant(o.dueAt),
       completedAt: iso(o.completedAt),
       completedBy: o.completedBy,
+      completionReceivedAt: iso(o.completionReceivedAt),
       late: o.late,
       overdueAt: iso(o.overdueAt),
       basis: o.basis,

@@ -128,13 +128,13 @@ export class ObligationEngine {
     if (from !== dueAt) o.remindedAt = undefined;
   }
 
-  /** Records a duty as discharged; a completion after the due time is kept and marked late. */
+  /** Records a duty as discharged; a completion after the due time, or of a duty already marked overdue, is late. */
   complete(o: Obligation, at: number, actor: string): void {
     if (!isOpen(o)) return;
+    o.late = o.status === 'overdue' || at > o.dueAt;
     o.status = 'done';
     o.completedAt = at;
     o.completedBy = actor;
-    o.late = at > o.dueAt;
   }
 
   /** Ends a duty that can no longer be discharged; an overdue one keeps its record of when it became overdue. */

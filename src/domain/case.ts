@@ -33,8 +33,11 @@ export interface ObligationView {
   status: ObligationStatus;
   opensAt?: string;
   dueAt: string;
+  /** When the officer says the duty was discharged (the action's `at`). */
   completedAt?: string;
   completedBy?: string;
+  /** When that action reached the case. */
+  completionReceivedAt?: string;
   late: boolean;
   overdueAt?: string;
   basis?: DueBasis;

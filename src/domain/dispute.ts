@@ -183,7 +183,10 @@ export interface SpecificSubject extends PartyRef {
 
 export type EscalationTrigger = 'repeat-alarms' | 'major-risk';
 
-/** Art. 76: the facts each case contributes to the three rates. Recomputed on every action, final when the case ends. */
+/**
+ * Art. 76: the facts each case contributes to the three rates. Recomputed on every action, final when the case ends.
+ * On time counts the time the officer gives (`at`, at most 72 h back), except that a duty the case had marked overdue stays late.
+ */
 export interface DisputeKpi {
   /** 76(1) 及时了解和跟进回访: progress checks and follow-up visits owed, kept on time, kept late, still open, overdue. */
   followUp: { owed: number; onTime: number; late: number; open: number; overdue: number; onTimeSoFar: boolean };

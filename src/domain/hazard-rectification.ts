@@ -64,7 +64,8 @@ export interface HazardRound {
 
 /**
  * The Art. 62 facts of one case. `reinspectedOnTime`: every re-inspection so far by its due time ('pending' until
- * the first one). `failureReported`: every failed rectification with a justified reason reported (Art. 62(3)).
+ * the first one). `failureReported`: every failed rectification with a justified reason reported (Art. 62(3)). Both
+ * count the time the officer gives (`at`, at most 72 h back), except that a duty the case had marked overdue stays late.
  */
 export interface HazardKpi {
   reinspectedOnTime: 'yes' | 'no' | 'pending';

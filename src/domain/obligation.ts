@@ -43,6 +43,8 @@ export interface ObligationSpec {
   responsible: Responsible;
   opensAt?: number;
   dueAt: number;
+  /** The instant of the event the duty answers (a report, an arrival): it cannot be discharged before it. */
+  follows?: number;
   /** How the due time was computed, for the record (rule, explanation, warnings). */
   basis?: DueBasis;
   /** Hours before `dueAt` at which the responsible person is reminded; 0 disables the reminder. */
@@ -81,6 +83,9 @@ export interface Obligation extends ObligationSpec {
   declaredAt: number;
   completedAt?: number;
   completedBy?: string;
+  /** When the action that discharged the duty reached the case; `completedAt` is when the officer says it was done. */
+  completionReceivedAt?: number;
+  /** Discharged after its due time, or after the case had marked it overdue, whatever the action's `at` says. */
   late: boolean;
   remindedAt?: number;
   overdueAt?: number;
@@ -102,12 +107,15 @@ export interface EnginePolicy {
   supervisorGraceHours: number;
   /** Local hour at which a system notice whose duty is "by day D" is issued on that day. */
   systemNoticeHour: number;
+  /** How long before it reaches the case an action may say it happened (`at`). */
+  backdateWindowHours: number;
 }
 
 export const defaultEnginePolicy: EnginePolicy = {
   reminderLeadHours: 24,
   supervisorGraceHours: 48,
   systemNoticeHour: 9,
+  backdateWindowHours: 72,
 };
 
 /** A notice as the case records it; `key` is unique within the case, so writing it twice is harmless. */
