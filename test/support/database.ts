@@ -29,7 +29,17 @@ export async function freshDatabase(name: string): Promise<FreshDatabase> {
     pool,
     drop: async () => {
       await pool.end();
-      await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
+      // pool.end() resolves before the server has seen every connection go; dropping with FORCE would cut those
+      // short and their clients would report it. Wait for them instead.
+      for (let tries = 0; ; tries++) {
+        try {
+          await admin.query(`DROP DATABASE ${database}`);
+          break;
+        } catch (err) {
+          if ((err as { code?: string }).code !== '55006' || tries === 100) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
       await admin.end();
     },
   };
