@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { verifySignature } from '../../src/relay/signature';
 import { action, bailStart } from '../support/cases';
 import { type FreshDatabase, freshDatabase } from '../support/database';
-import { ProcessStack, casePath } from '../support/stack';
+import { ProcessStack } from '../support/stack';
 import { WebhookStub } from '../support/webhook-stub';
 
 const secret = 'e2e-notice-webhook-secret';
