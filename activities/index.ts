@@ -11,7 +11,6 @@ export type { SaveCaseInput } from './read-model';
 export interface ActivityDeps {
   pool: Pool;
   logger: Logger;
-  webhookUrl?: string;
 }
 
 /** Every activity, built with its dependencies so tests can pass their own. */

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** docker-compose passes an unset variable as an empty string: read it as unset. */
+const unsetWhenEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema);
+
 /** Every environment variable beatflow reads, parsed once. docker-compose.yml is checked against it. */
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -17,8 +20,16 @@ export const configSchema = z.object({
   DATABASE_URL: z.string().optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(10),
   BEATFLOW_DATA_DIR: z.string().default('.data'),
-  /** Where notices are POSTed after they are written to the outbox. Unset: outbox only. */
-  NOTICE_WEBHOOK_URL: z.string().url().optional(),
+  /** Where the worker's relay delivers the notices outbox (the station system). Unset: outbox only, nothing is sent. */
+  NOTICE_WEBHOOK_URL: unsetWhenEmpty(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
+  /** Signs every delivery (HMAC-SHA256); required in production when NOTICE_WEBHOOK_URL is set. */
+  NOTICE_WEBHOOK_SECRET: unsetWhenEmpty(z.string().min(16, 'must be at least 16 characters').optional()),
+  NOTICE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Failed attempts after which a notice is dead-lettered (listed by GET /v1/notices?status=dead, redeliverable). */
+  NOTICE_RELAY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  NOTICE_RELAY_BACKOFF_BASE_MS: z.coerce.number().int().min(10).default(30_000),
+  NOTICE_RELAY_BACKOFF_CAP_MS: z.coerce.number().int().min(10).default(3_600_000),
+  NOTICE_RELAY_POLL_MS: z.coerce.number().int().min(10).default(5_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

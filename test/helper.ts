@@ -9,6 +9,7 @@ import fp from 'fastify-plugin';
 import pino, { type Logger } from 'pino';
 import { app, serverOptions } from '../src/api/app';
 import type { CaseFilter, CaseSummary } from '../src/db/cases';
+import type { NoticeFilter, OutboxNotice } from '../src/db/notices';
 import type { Repository } from '../src/db/repository';
 import { builtInCalendarYears, type CalendarYear } from '../src/domain/calendar';
 import { type ActionEnvelope, actionIdReused, actionRejected, type CaseView } from '../src/domain/case';
@@ -145,11 +146,16 @@ function caseView(caseId: string, start: CaseStart, calendar: CalendarYear[]): C
   };
 }
 
+/** The fake database's clock, where one is needed. */
+const fakeNow = '2026-03-02T09:00:00+08:00';
+
 /** The read model, audit log and calendar in memory, with the PostgreSQL repository's behaviour. */
 export class FakeRepository implements Repository {
   readonly summaries: CaseSummary[] = [];
   readonly auditLog: Array<{ caseId: string; actionId: string; type: string }> = [];
   readonly calendarYears = new Map<number, CalendarYear>(builtInCalendarYears.map((y) => [y.year, structuredClone(y)]));
+  /** The notices outbox, oldest written first. */
+  readonly outbox: OutboxNotice[] = [];
   /** Set: every call fails with this error, as when the database cannot be reached. */
   failure?: Error;
 
@@ -189,6 +195,21 @@ export class FakeRepository implements Repository {
       const stored = { ...year, version: (held?.version ?? 0) + 1 };
       this.calendarYears.set(year.year, stored);
       return { year: structuredClone(stored), changed: true };
+    },
+  };
+
+  notices = {
+    list: async ({ status, caseId, limit }: NoticeFilter): Promise<OutboxNotice[]> => {
+      this.reachable();
+      return structuredClone(this.outbox.filter((n) => n.status === status && (!caseId || n.caseId === caseId)).slice(0, limit));
+    },
+    redeliver: async (id: string): Promise<OutboxNotice | 'not-found' | 'delivered'> => {
+      this.reachable();
+      const held = this.outbox.find((n) => n.id === id);
+      if (!held) return 'not-found';
+      if (held.status === 'delivered') return 'delivered';
+      Object.assign(held, { status: 'pending', attempts: 0, deadAt: undefined, lastError: undefined, nextAttemptAt: fakeNow });
+      return structuredClone(held);
     },
   };
 

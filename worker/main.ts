@@ -2,7 +2,7 @@ import { loadConfig } from '../src/config';
 import { runMigrations } from '../src/db/migrate';
 import { createPool } from '../src/db/pool';
 import { createLogger } from '../src/logger';
-import { NativeConnection, createCaseWorker } from './run';
+import { NativeConnection, createCaseWorker, startNoticeRelay } from './run';
 
 /** Production entry of the worker process. */
 async function main(): Promise<void> {
@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   }
   await runMigrations(config.DATABASE_URL, logger);
   const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const relay = startNoticeRelay(config, pool, logger);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createCaseWorker({
     connection,
@@ -20,10 +21,10 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     pool,
     logger,
-    webhookUrl: config.NOTICE_WEBHOOK_URL,
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   await worker.run(); // returns after SIGINT/SIGTERM, once in-flight tasks are done
+  await relay?.stop();
   await connection.close();
   await pool.end();
 }

@@ -2,6 +2,9 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
+import type { Config } from '../src/config';
+import { createNoticeRelay, type NoticeRelay } from '../src/relay/notice-relay';
+import { noticeRelaySettings } from '../src/relay/settings';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;
@@ -9,21 +12,37 @@ export interface CaseWorkerOptions {
   taskQueue: string;
   pool: Pool;
   logger: Logger;
-  webhookUrl?: string;
   /** A prebuilt bundle (tests bundle once per file); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
 /** The worker that runs every procedure's workflows and the activities. */
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
-  const { connection, namespace, taskQueue, pool, logger, webhookUrl, workflowBundle } = options;
+  const { connection, namespace, taskQueue, pool, logger, workflowBundle } = options;
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ pool, logger, webhookUrl }),
+    activities: createActivities({ pool, logger }),
   });
+}
+
+/**
+ * The relay of the notices outbox, a loop of its own beside the worker (not a case's activity, so a partner never
+ * holds up a case): started when NOTICE_WEBHOOK_URL is set, undefined otherwise. Throws on a configuration production
+ * must not run with.
+ */
+export function startNoticeRelay(config: Config, pool: Pool, logger: Logger): NoticeRelay | undefined {
+  const settings = noticeRelaySettings(config, logger);
+  if (!settings) {
+    logger.info('NOTICE_WEBHOOK_URL is unset: notices stay in the outbox');
+    return undefined;
+  }
+  const relay = createNoticeRelay({ ...settings, pool, logger });
+  relay.start();
+  logger.info({ pollIntervalMs: settings.pollIntervalMs, signed: Boolean(settings.secret) }, 'notice relay running');
+  return relay;
 }
 
 export { NativeConnection };

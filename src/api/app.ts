@@ -12,6 +12,7 @@ import { actionsRoutes } from './routes/actions';
 import { calendarRoutes } from './routes/calendar';
 import { casesRoutes } from './routes/cases';
 import { healthRoutes } from './routes/health';
+import { noticesRoutes } from './routes/notices';
 import { openApiTags, proceduresRoutes } from './routes/procedures';
 import { timeRoutes } from './routes/time';
 
@@ -78,6 +79,7 @@ export const app = fp<AppOptions>(
     await instance.register(actionsRoutes);
     await instance.register(timeRoutes);
     await instance.register(calendarRoutes);
+    await instance.register(noticesRoutes);
     await instance.register(proceduresRoutes);
   },
   { name: 'beatflow-api' },

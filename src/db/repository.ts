@@ -3,6 +3,7 @@ import type { CalendarYear } from '../domain/calendar';
 import { actionRecorded } from './audit';
 import { loadCalendarYear, loadCalendarYears, replaceCalendarYear } from './calendar';
 import { type CaseFilter, type CaseSummary, listCases } from './cases';
+import { listNotices, type NoticeFilter, type OutboxNotice, redeliverNotice } from './notices';
 
 /** What the API reads and writes in PostgreSQL, by resource; tests give an in-memory one of the same shape. */
 export interface Repository {
@@ -12,6 +13,10 @@ export interface Repository {
     years(): Promise<CalendarYear[]>;
     year(year: number): Promise<CalendarYear | undefined>;
     replace(year: Omit<CalendarYear, 'version'>): Promise<{ year: CalendarYear; changed: boolean }>;
+  };
+  notices: {
+    list(filter: NoticeFilter): Promise<OutboxNotice[]>;
+    redeliver(id: string): Promise<OutboxNotice | 'not-found' | 'delivered'>;
   };
   /** Resolves when the database answers. */
   ping(): Promise<void>;
@@ -26,6 +31,7 @@ export function createRepository(pool: Pool): Repository {
       year: (year) => loadCalendarYear(pool, year),
       replace: (year) => replaceCalendarYear(pool, year),
     },
+    notices: { list: (filter) => listNotices(pool, filter), redeliver: (id) => redeliverNotice(pool, id) },
     ping: async () => {
       await pool.query('SELECT 1');
     },

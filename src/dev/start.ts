@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import Fastify from 'fastify';
-import { createCaseWorker } from '../../worker/run';
+import { createCaseWorker, startNoticeRelay } from '../../worker/run';
 import { app as apiApp, serverOptions } from '../api/app';
 import { loadConfig } from '../config';
 import { runMigrations } from '../db/migrate';
@@ -56,6 +56,8 @@ async function main(): Promise<void> {
 
     const pool = createPool(databaseUrl, poolSize);
     stops.push(() => pool.end());
+    const relay = startNoticeRelay(config, pool, logger);
+    if (relay) stops.push(() => relay.stop());
     const connection = await NativeConnection.connect({ address: temporalAddress });
     stops.push(() => connection.close());
     const worker = await createCaseWorker({
@@ -64,7 +66,6 @@ async function main(): Promise<void> {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       pool,
       logger,
-      webhookUrl: config.NOTICE_WEBHOOK_URL,
     });
     const running = worker.run();
     stops.push(async () => {

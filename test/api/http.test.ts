@@ -292,10 +292,69 @@ describe('errors and readiness', () => {
   });
 });
 
+describe('the notices outbox', () => {
+  const outboxNotice = (id: string, caseId: string, status: 'pending' | 'delivered' | 'dead') => ({
+    id,
+    caseId,
+    noticeKey: `authority-feedback/reminder/officer/${id}`,
+    kind: 'reminder',
+    recipient: 'officer',
+    article: '41(8)',
+    titleZh: '反馈提醒',
+    createdAt: '2026-03-02T09:00:00+08:00',
+    status,
+    attempts: status === 'dead' ? 10 : 0,
+    lastError: status === 'dead' ? 'http 400' : undefined,
+  });
+
+  test('lists one status, optionally of one case, up to the limit', async () => {
+    t.db.outbox.push(outboxNotice('1', 'dispute:A', 'dead'), outboxNotice('2', 'dispute:B', 'dead'), outboxNotice('3', 'dispute:A', 'delivered'));
+    expect((await get('/v1/notices?status=dead')).json().notices.map((n: { id: string }) => n.id)).toEqual(['1', '2']);
+    expect((await get('/v1/notices?status=dead&caseId=dispute:B')).json().notices).toEqual([outboxNotice('2', 'dispute:B', 'dead')]);
+    expect((await get('/v1/notices?status=dead&limit=1')).json().notices).toHaveLength(1);
+    expect((await get('/v1/notices?status=pending')).json().notices).toEqual([]);
+  });
+
+  test('a bad status, limit or id is 400 naming the field', async () => {
+    for (const url of ['/v1/notices', '/v1/notices?status=sent', '/v1/notices?status=dead&limit=0']) {
+      const res = await get(url);
+      expect(res.statusCode).toBe(400);
+      expect(fieldPaths(res.json())).toEqual([url.includes('limit') ? 'querystring.limit' : 'querystring.status']);
+    }
+    const badId = await post('/v1/notices/abc/redeliver', {});
+    expect(badId.statusCode).toBe(400);
+    expect(fieldPaths(badId.json())).toEqual(['params.id']);
+  });
+
+  test('redeliver: a dead notice goes back to pending with attempts reset; delivered 409; unknown 404', async () => {
+    t.db.outbox.push(outboxNotice('7', 'dispute:A', 'dead'), outboxNotice('8', 'dispute:A', 'delivered'));
+    const res = await post('/v1/notices/7/redeliver', {});
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id: '7', status: 'pending', attempts: 0 });
+    expect(res.json().lastError).toBeUndefined();
+    expect((await get('/v1/notices?status=dead')).json().notices).toEqual([]);
+
+    const delivered = await post('/v1/notices/8/redeliver', {});
+    expect(delivered.statusCode).toBe(409);
+    expect(delivered.json().error).toEqual({ code: 'notice-delivered', message: 'notice 8 was delivered: it is not sent again' });
+    const unknown = await post('/v1/notices/9/redeliver', {});
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.code).toBe('notice-not-found');
+  });
+});
+
 test('the OpenAPI document lists the routes', async () => {
   const doc = (await get('/docs/json')).json();
   expect(Object.keys(doc.paths)).toEqual(
-    expect.arrayContaining(['/v1/cases', '/v1/cases/{caseId}', '/v1/cases/{caseId}/actions', '/v1/time/deadline', '/v1/calendar/{year}']),
+    expect.arrayContaining([
+      '/v1/cases',
+      '/v1/cases/{caseId}',
+      '/v1/cases/{caseId}/actions',
+      '/v1/time/deadline',
+      '/v1/calendar/{year}',
+      '/v1/notices',
+      '/v1/notices/{id}/redeliver',
+    ]),
   );
 });
 

@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import type { Pool } from 'pg';
+import { Pool } from 'pg';
 import { freePort } from '../../src/dev/processes';
 import { testPool, uniqueQueue } from './cases';
 
@@ -20,13 +20,19 @@ export class ProcessStack {
   private constructor(
     name: string,
     readonly pool: Pool,
+    private readonly env: Record<string, string>,
   ) {
     this.taskQueue = uniqueQueue(name);
   }
 
-  /** Starts a worker and an API process and waits until the API is ready. */
-  static async start(name: string): Promise<ProcessStack> {
-    const stack = new ProcessStack(name, await testPool());
+  /**
+   * Starts a worker and an API process and waits until the API is ready; `databaseUrl` (a database of the suite's
+   * own) and `env` (more settings) apply to both processes.
+   */
+  static async start(name: string, options: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<ProcessStack> {
+    const pool = options.databaseUrl ? new Pool({ connectionString: options.databaseUrl, max: 4 }) : await testPool();
+    const env = { ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}), ...options.env };
+    const stack = new ProcessStack(name, pool, env);
     const port = await freePort();
     stack.baseUrl = `http://127.0.0.1:${port}`;
     stack.startWorker();
@@ -90,6 +96,7 @@ export class ProcessStack {
         DATABASE_URL: process.env.BEATFLOW_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? '',
         TEMPORAL_TASK_QUEUE: this.taskQueue,
         LOG_LEVEL: 'info',
+        ...this.env,
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

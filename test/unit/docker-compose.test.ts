@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { configSchema } from '../../src/config';
+import { configSchema, loadConfig } from '../../src/config';
 import { caseSearchAttributes } from '../../src/domain/search-attributes';
 
 interface ComposeService {
@@ -56,6 +56,20 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(env).filter((key) => !known.includes(key))).toEqual([]);
     expect(env.TEMPORAL_ADDRESS).toBeTruthy();
     expect(env.DATABASE_URL).toBeTruthy();
+  });
+
+  it("gives the worker every setting of the notice relay, read by the worker's own config", () => {
+    const relayKeys = Object.keys(configSchema.shape).filter((key) => /^NOTICE_/.test(key));
+    expect(relayKeys).toHaveLength(7);
+    expect(relayKeys.filter((key) => !(key in environment('worker')))).toEqual([]);
+    const withComposeDefaults = Object.fromEntries(
+      Object.entries(environment('worker')).map(([key, value]) => [key, value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]),
+    );
+    expect(loadConfig(withComposeDefaults)).toMatchObject({
+      NOTICE_WEBHOOK_URL: undefined,
+      NOTICE_WEBHOOK_SECRET: undefined,
+      NOTICE_RELAY_MAX_ATTEMPTS: 10,
+    });
   });
 
   it('registers exactly the search attributes of src/domain/search-attributes.ts', () => {

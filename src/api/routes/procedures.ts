@@ -37,4 +37,5 @@ export const openApiTags = [
   { name: 'procedures', description: 'The registered procedures and their duty tables.' },
   { name: 'time', description: 'Legal time arithmetic on the working-day calendar.' },
   { name: 'calendar', description: 'The working-day calendar, year by year.' },
+  { name: 'notices', description: "The notices outbox: each notice's delivery to the station system, dead letters and redelivery." },
 ];

@@ -1,0 +1,48 @@
+import fp from 'fastify-plugin';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { HttpError } from '../errors';
+
+const noticeIdParams = z.object({ id: z.string().regex(/^[1-9][0-9]{0,17}$/, 'must be a notice id (a positive integer)') });
+
+/** The notices outbox as the relay sees it: what is pending, delivered or dead-lettered, and a redelivery. */
+const routes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/v1/notices',
+    {
+      schema: {
+        summary: 'Notices of the outbox in one delivery status, oldest first',
+        tags: ['notices'],
+        querystring: z.object({
+          status: z.enum(['pending', 'delivered', 'dead']),
+          caseId: z.string().min(3).max(200).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        }),
+      },
+    },
+    async (request) => {
+      request.caseId = request.query.caseId;
+      return { notices: await app.db.notices.list(request.query) };
+    },
+  );
+
+  app.post(
+    '/v1/notices/:id/redeliver',
+    {
+      schema: {
+        summary: 'Send a dead or pending notice again: back to pending, attempts reset',
+        tags: ['notices'],
+        params: noticeIdParams,
+      },
+    },
+    async (request) => {
+      const outcome = await app.db.notices.redeliver(request.params.id);
+      if (outcome === 'not-found') throw new HttpError(404, 'notice-not-found', `no notice ${request.params.id}`);
+      if (outcome === 'delivered') throw new HttpError(409, 'notice-delivered', `notice ${request.params.id} was delivered: it is not sent again`);
+      request.caseId = outcome.caseId;
+      return outcome;
+    },
+  );
+};
+
+export const noticesRoutes = fp(routes, { name: 'notices-routes', dependencies: ['auth', 'db'], encapsulate: true });
