@@ -14,7 +14,7 @@ export const calendarYearParams = z.object({
 
 /** A year of the State Council's holiday arrangement, as an administrator loads it. */
 export const calendarYearBody = z.object({
-  holidays: setOf(z.object({ from: localDate, to: localDate, name: text(100) }), 50, (h) => h.from),
+  holidays: setOf(z.object({ from: localDate, to: localDate, name: text(100) }), 50),
   workdays: setOf(localDate, 50),
   source: text(500),
 });

@@ -43,11 +43,11 @@ function instantInWindow(value: string): boolean {
 /** An identity document number: letters and digits only. */
 export const identityNumber = z.string().regex(/^[0-9A-Za-z]{6,30}$/, 'an identity document number');
 
-// `abort`: a value of the wrong form stops here, so no refinement (here or on the object around it) reads it.
-export const localDate = z.iso.date({ error: 'a date, YYYY-MM-DD', abort: true }).refine(inWindow, `a date ${windowMessage}`);
+// `abort`: a value of the wrong form or outside the window stops here, so no refinement of the object around it reads it.
+export const localDate = z.iso.date({ error: 'a date, YYYY-MM-DD', abort: true }).refine(inWindow, { error: `a date ${windowMessage}`, abort: true });
 export const instant = z.iso
   .datetime({ offset: true, error: 'a date and time with seconds and an offset, e.g. 2026-03-02T09:00:00+08:00', abort: true })
-  .refine(instantInWindow, `a time ${windowMessage}`);
+  .refine(instantInWindow, { error: `a time ${windowMessage}`, abort: true });
 /** A calendar month, YYYY-MM, in the window. */
 export const month = z
   .string()
