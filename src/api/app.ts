@@ -4,7 +4,7 @@ import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type Fa
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { registerErrorHandling } from './errors';
+import { frameworkErrors, registerErrorHandling } from './errors';
 import { authPlugin } from './plugins/auth';
 import { type DbPluginOptions, dbPlugin } from './plugins/db';
 import { type TemporalPluginOptions, temporalPlugin } from './plugins/temporal';
@@ -53,7 +53,7 @@ class RequestLog extends LogController {
 
 /** The options of the Fastify instance the app is registered on: the API's logger and its one line per request. */
 export function serverOptions(logger: Logger): FastifyServerOptions {
-  return { loggerInstance: logger as FastifyBaseLogger, logController: new RequestLog() };
+  return { loggerInstance: logger as FastifyBaseLogger, logController: new RequestLog(), frameworkErrors };
 }
 
 /** The HTTP API as one plugin: auth, the Temporal client, the database, the docs and the routes by resource. */

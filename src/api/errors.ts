@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { actionIdReused, actionRejected } from '../domain/case';
@@ -24,6 +24,12 @@ export function invalidBody(error: z.ZodError): HttpError {
 
 function describeFields(fields: Array<{ path: string; message: string }>): string {
   return fields.map((f) => `${f.path || '(body)'}: ${f.message}`).join('; ');
+}
+
+/** Requests Fastify refuses before any route (a URL that does not decode, a bad content type) answer in the same body. */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+  void reply.code(status).send({ error: { code: 'bad-request', message: error.message } });
 }
 
 /** Maps every failure to `{ error: { code, message } }`: 400 bad input, 404 unknown case, 409 rejected by the case, 5xx hidden. */

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { actionBase, caseStartBase, instant, localDate, plugIn, text } from './case.schema';
+import { actionBase, caseStartBase, identityNumber, instant, localDate, month, plugIn, systemId, text } from './case.schema';
 import { addDays, addMonths } from './legal-time';
 import { applicationKindsFor, bailPolicyDefaults, bailSurveillanceProcedure } from './bail-surveillance';
 
 const person = z.object({
   name: text(100),
-  idNumber: z.string().regex(/^[0-9A-Za-z]{6,30}$/, 'an identity document number'),
+  idNumber: identityNumber,
   address: text(300),
 });
 
@@ -22,7 +22,7 @@ export const bailStartSchema = caseStartBase
     guarantee: z
       .discriminatedUnion('kind', [
         z.object({ kind: z.literal('guarantor'), guarantorName: text(100) }),
-        z.object({ kind: z.literal('deposit'), amount: z.number().positive().optional() }),
+        z.object({ kind: z.literal('deposit'), amount: z.number().positive().max(1e10, 'a deposit of at most 10,000,000,000 yuan').optional() }),
       ])
       .optional(),
     noticeReceivedAt: instant,
@@ -56,17 +56,17 @@ export const bailActionSchema = z.discriminatedUnion('type', [
   actionBase.extend({ type: z.literal('feedback-sent'), documentRef: text(100).optional() }),
   actionBase.extend({
     type: z.literal('compliance-checked'),
-    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month, YYYY-MM'),
+    month,
     compliant: z.boolean(),
   }),
   actionBase.extend({
     type: z.literal('application-received'),
-    applicationId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+    applicationId: systemId,
     kind: z.enum(allApplicationKinds),
   }),
   actionBase.extend({
     type: z.literal('application-decided'),
-    applicationId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+    applicationId: systemId,
     decision: z.enum(['approved', 'refused']),
   }),
   actionBase.extend({

@@ -1,16 +1,20 @@
 import { z } from 'zod';
-import { localDate, text } from './case.schema';
+import { earliestDate, latestDate, localDate, setOf, text } from './case.schema';
 
 export const calendarYearParams = z.object({
   year: z
     .string()
-    .regex(/^\d{4}$/, 'a four-digit year')
-    .transform(Number),
+    .regex(/^\d{4}$/, { error: 'a four-digit year', abort: true })
+    .transform(Number)
+    .refine(
+      (year) => year >= Number(earliestDate.slice(0, 4)) && year <= Number(latestDate.slice(0, 4)),
+      `a year between ${earliestDate.slice(0, 4)} and ${latestDate.slice(0, 4)}`,
+    ),
 });
 
 /** A year of the State Council's holiday arrangement, as an administrator loads it. */
 export const calendarYearBody = z.object({
-  holidays: z.array(z.object({ from: localDate, to: localDate, name: text(100) })).max(50),
-  workdays: z.array(localDate).max(50),
+  holidays: setOf(z.object({ from: localDate, to: localDate, name: text(100) }), 50),
+  workdays: setOf(localDate, 50),
   source: text(500),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionBase, caseStartBase, instant, plugIn } from './case.schema';
+import { actionBase, caseStartBase, instant, plugIn, setOf } from './case.schema';
 import { caseFollowUpProcedure, caseKinds, visitKinds, visitTopics } from './case-follow-up';
 
 /** Start of a case follow-up (案件回访, Art. 80): a criminal or administrative case in the officer's area was filed (立案). */
@@ -16,7 +16,7 @@ export const followUpActionSchema = z.discriminatedUnion('type', [
   actionBase.extend({
     type: z.literal('visited'),
     visit: z.enum(visitKinds),
-    covered: z.array(z.enum(visitTopics)).min(1).max(visitTopics.length),
+    covered: setOf(z.enum(visitTopics), visitTopics.length).min(1),
     riskFound: z.boolean().optional(),
   }),
   actionBase.extend({ type: z.literal('case-concluded') }),

@@ -30,8 +30,48 @@ export function text(max: number, what?: string) {
 
 /** Identifiers of the station system: no spaces, no personal data, safe in a workflow id and a URL. */
 export const systemId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" or "-", at most 64');
-export const localDate = z.iso.date().refine(inWindow, `a date ${windowMessage}`);
-export const instant = z.iso.datetime({ offset: true }).refine((v) => inWindow(localDateOf(parseInstant(v))), `a time ${windowMessage}`);
+
+/** Whether a value is a time legal time arithmetic reads and lies in the window; never throws. */
+function instantInWindow(value: string): boolean {
+  try {
+    return inWindow(localDateOf(parseInstant(value)));
+  } catch {
+    return false;
+  }
+}
+
+/** An identity document number: letters and digits only. */
+export const identityNumber = z.string().regex(/^[0-9A-Za-z]{6,30}$/, 'an identity document number');
+
+// `abort`: a value of the wrong form or outside the window stops here, so no refinement of the object around it reads it.
+export const localDate = z.iso.date({ error: 'a date, YYYY-MM-DD', abort: true }).refine(inWindow, { error: `a date ${windowMessage}`, abort: true });
+export const instant = z.iso
+  .datetime({ offset: true, error: 'a date and time with seconds and an offset, e.g. 2026-03-02T09:00:00+08:00', abort: true })
+  .refine(instantInWindow, { error: `a time ${windowMessage}`, abort: true });
+/** A calendar month, YYYY-MM, in the window. */
+export const month = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'a month, YYYY-MM', abort: true })
+  .refine((v) => inWindow(`${v}-01`), `a month ${windowMessage}`);
+
+/**
+ * A bounded list that names a set: the same item twice is refused at its index. `key` says what makes two items the
+ * same (by default the whole item).
+ */
+export function setOf<T extends z.ZodType>(item: T, max: number, key: (v: z.output<T>) => unknown = (v) => v) {
+  return z
+    .array(item)
+    .max(max)
+    .superRefine((items, ctx) => {
+      const seen = new Map<string, number>();
+      items.forEach((v, index) => {
+        const id = JSON.stringify(key(v));
+        const first = seen.get(id);
+        if (first === undefined) seen.set(id, index);
+        else ctx.addIssue({ code: 'custom', path: [index], message: `the same as item ${first}: each is named once` });
+      });
+    });
+}
 
 export const caseStartBase = z.object({
   caseNumber: systemId,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionBase, caseStartBase, localDate, plugIn, text } from './case.schema';
+import { actionBase, caseStartBase, identityNumber, localDate, month, plugIn, setOf, text } from './case.schema';
 import { announcementAudiences, deprivedRightsProcedure } from './deprived-rights';
 import { addDays, addMonths } from './legal-time';
 
@@ -9,7 +9,7 @@ export const deprivedRightsStartSchema = caseStartBase
     procedure: z.literal('deprived-rights'),
     subject: z.object({
       name: text(100),
-      idNumber: z.string().regex(/^[0-9A-Za-z]{6,30}$/, 'an identity document number'),
+      idNumber: identityNumber,
       address: text(300),
     }),
     sentence: z.object({ court: text(200), judgmentNumber: text(100) }),
@@ -28,12 +28,10 @@ export const deprivedRightsStartSchema = caseStartBase
     }
   });
 
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month, YYYY-MM');
-
 /** Actions an officer or the station reports on a deprivation-of-political-rights case. */
 export const deprivedRightsActionSchema = z.discriminatedUnion('type', [
   actionBase.extend({ type: z.literal('subject-reported') }),
-  actionBase.extend({ type: z.literal('announced'), to: z.array(z.enum(announcementAudiences)).min(1) }),
+  actionBase.extend({ type: z.literal('announced'), to: setOf(z.enum(announcementAudiences), announcementAudiences.length).min(1) }),
   actionBase.extend({ type: z.literal('activity-reported'), month }),
   actionBase.extend({
     type: z.literal('violation-recorded'),

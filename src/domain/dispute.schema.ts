@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionBase, caseStartBase, instant, localDate, plugIn, systemId, text } from './case.schema';
+import { actionBase, caseStartBase, instant, localDate, plugIn, setOf, systemId, text } from './case.schema';
 import {
   disputeCategories,
   disputeProcedure,
@@ -15,31 +15,31 @@ import {
   triageDecisions,
 } from './dispute';
 
+const maxParties = 50;
+
 /** Start of a dispute case (矛盾纠纷, Art. 72–76). Parties' names are personal data: the case keeps roles only. */
 export const disputeStartSchema = caseStartBase.extend({
   procedure: z.literal('dispute'),
   source: z.enum(disputeSources),
   category: z.enum(disputeCategories),
-  parties: z
-    .array(z.object({ name: text(100), role: z.enum(partyRoles) }))
-    .min(1)
-    .max(50),
+  // The same person in the same role twice is a slip of the station system; namesakes in other roles are not.
+  parties: setOf(z.object({ name: text(100), role: z.enum(partyRoles) }), maxParties).min(1),
   place: text(300),
   occurredAt: instant,
   riskLevel: z.enum(riskLevels),
-  relatedCaseNumbers: z.array(systemId).max(50).default([]),
+  relatedCaseNumbers: setOf(systemId, 50).default([]),
 });
 
 /** A party by its index (0-based) in the start's `parties`. */
-const party = z.number().int().min(0).max(49);
+const party = z
+  .int()
+  .min(0)
+  .max(maxParties - 1);
 /** A route by its number in the case view, when several could be meant. */
-const route = z.number().int().min(1).optional();
+const route = z.int().min(1).max(10_000).optional();
 
 /** Parties an alarm shows to be specific subjects (Art. 75): the officer then owes their marking. */
-const concerns = z
-  .array(z.object({ party, kind: z.enum(specificSubjectKinds) }))
-  .max(50)
-  .optional();
+const concerns = setOf(z.object({ party, kind: z.enum(specificSubjectKinds) }), 50).optional();
 
 /** Actions an officer or the station system reports on a dispute case. */
 export const disputeActionSchema = z.discriminatedUnion('type', [

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { actionBase, caseStartBase, instant, localDate, plugIn, systemId, text } from './case.schema';
+import { actionBase, caseStartBase, instant, localDate, plugIn, setOf, systemId, text } from './case.schema';
 import { failureReportRecipients, hazardRectificationProcedure, isCreditCode } from './hazard-rectification';
-import { localDate as localDateOf, parseInstant } from './legal-time';
+import { addDays, localDate as localDateOf, parseInstant } from './legal-time';
 
 const documentRef = text(100, 'a document reference');
+/** 限期整改: a period counted in days or months; a year is beyond any order made on the spot. */
+const maxRectificationDays = 365;
 
 /** Start of a hazard-rectification case (治安隐患整改): the order to rectify made on the spot (Art. 60–61). */
 export const hazardStartSchema = caseStartBase
@@ -21,10 +23,7 @@ export const hazardStartSchema = caseStartBase
       assistantId: systemId,
       recordingRef: documentRef,
     }),
-    hazards: z
-      .array(z.object({ description: text(2000) }))
-      .min(1)
-      .max(100),
+    hazards: setOf(z.object({ description: text(2000) }), 100).min(1),
     decidedAt: instant,
     /** The rectification deadline: rectify by the end of that local day. */
     rectifyBy: localDate,
@@ -35,8 +34,16 @@ export const hazardStartSchema = caseStartBase
     if (parseInstant(start.decidedAt) < parseInstant(start.inspection.at)) {
       ctx.addIssue({ code: 'custom', path: ['decidedAt'], message: 'the decision is made at the inspection, not before it' });
     }
-    if (start.rectifyBy < localDateOf(parseInstant(start.decidedAt))) {
+    const decidedOn = localDateOf(parseInstant(start.decidedAt));
+    if (start.rectifyBy < decidedOn) {
       ctx.addIssue({ code: 'custom', path: ['rectifyBy'], message: 'the rectification deadline is before the decision' });
+    }
+    if (start.rectifyBy > addDays(decidedOn, maxRectificationDays)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rectifyBy'],
+        message: `the rectification deadline is more than ${maxRectificationDays} days after the decision`,
+      });
     }
   });
 

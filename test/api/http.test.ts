@@ -397,6 +397,111 @@ describe('nothing the door lets in can crash a case', () => {
   });
 });
 
+describe('the cases the issue names', () => {
+  const hazardStart = {
+    procedure: 'hazard-rectification',
+    caseNumber: 'ZG-2026-0921',
+    stationId: 'S-01',
+    officerId: 'P-20931',
+    unit: { name: '某某商贸有限公司', creditCode: '91350100M000100Y43', keyUnit: false },
+    inspection: { at: '2026-09-21T09:30:00+08:00', assistantId: 'FJ-0412', recordingRef: 'ZFJLY-0921' },
+    hazards: [{ description: '消防通道堆放杂物' }],
+    decidedAt: '2026-09-21T10:00:00+08:00',
+    rectifyBy: '2026-09-30',
+    warningIssued: true,
+  };
+
+  test('"left town\\u0000" on violation-reported is 400 naming description; the case records nothing', async () => {
+    const { caseId } = await startedCase();
+    const res = await post(`${casePath(caseId)}/actions`, action({ type: 'violation-reported', by: 'subject', description: 'left town\u0000' }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields).toEqual([{ path: 'description', message: 'text without control characters or broken characters' }]);
+    expect(t.temporal.executions.get(caseId)?.actionIds.size).toBe(0);
+  });
+
+  test('a hazard start with rectifyBy 9999-12-31, or a year after the decision, is 400 naming rectifyBy; nothing starts', async () => {
+    for (const rectifyBy of ['9999-12-31', '2027-09-22']) {
+      const res = await post('/v1/cases', { ...hazardStart, rectifyBy });
+      expect(res.statusCode).toBe(400);
+      expect(fieldPaths(res.json())).toEqual(['body.rectifyBy']);
+    }
+    expect(t.temporal.executions.size).toBe(0);
+    expect((await post('/v1/cases', { ...hazardStart, rectifyBy: '2027-09-21' })).statusCode).toBe(201);
+  });
+
+  test('a deprived-rights start with termStart 1000-01-01 is 400 naming termStart (the 12,000-duty case never starts)', async () => {
+    const res = await post('/v1/cases', deprivedStart('1000-01-01', null));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields).toEqual([{ path: 'body.termStart', message: 'a date between 2000-01-01 and 2100-12-31' }]);
+    expect(t.temporal.executions.size).toBe(0);
+  });
+
+  test('GET /v1/time/deadline from 9999-12-31 is 400 naming from, for every rule', async () => {
+    for (const rule of ['within-hours', 'within-days', 'days-before', 'working-days-before']) {
+      const res = await get(`/v1/time/deadline?rule=${rule}&n=10&from=9999-12-31`);
+      expect(res.statusCode).toBe(400);
+      expect(fieldPaths(res.json())).toEqual(['querystring.from']);
+    }
+  });
+
+  test('a date of the wrong form is 400 naming it, never a 500 from the rules that read it', async () => {
+    const bail = bailStart(Date.parse('2026-03-02T09:00:00+08:00'));
+    for (const [field, value] of [
+      ['termStart', '2026-02-30'],
+      ['termStart', '0000-01-01'],
+      ['noticeReceivedAt', '2026-03-02T24:00:00+08:00'],
+      ['reportBy', '2026-03-02T09:00:00+08'],
+    ]) {
+      const res = await post('/v1/cases', { ...bail, [field]: value });
+      expect(res.statusCode).toBe(400);
+      expect(fieldPaths(res.json())).toEqual([`body.${field}`]);
+    }
+    const hazard = await post('/v1/cases', { ...hazardStart, decidedAt: '2026-09-31T10:00:00+08:00' });
+    expect(fieldPaths(hazard.json())).toEqual(['body.decidedAt']);
+  });
+
+  test('a set named twice is 400 naming the field and the index of the repeat', async () => {
+    const dispute = {
+      procedure: 'dispute',
+      caseNumber: 'JF-1',
+      stationId: 'S-01',
+      officerId: 'P-20931',
+      source: 'alarm',
+      category: 'neighbour',
+      parties: [
+        { name: '王五', role: 'complainant' },
+        { name: '赵六', role: 'respondent' },
+        { name: '王五 ', role: 'complainant' },
+      ],
+      place: '某小区',
+      occurredAt: '2026-03-02T09:00:00+08:00',
+      riskLevel: 'low',
+      relatedCaseNumbers: ['A-1', 'A-1'],
+    };
+    const res = await post('/v1/cases', dispute);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields).toEqual([
+      { path: 'body.parties.2', message: 'the same as item 0: each is named once' },
+      { path: 'body.relatedCaseNumbers.1', message: 'the same as item 0: each is named once' },
+    ]);
+    const calendar = await put('/v1/calendar/2098', { holidays: [], workdays: ['2098-01-04', '2098-01-04'], source: 'test' });
+    expect(fieldPaths(calendar.json())).toEqual(['body.workdays.1']);
+  });
+
+  test('query strings and params outside their form are 400 naming them; a URL that does not decode is 400 in the usual body', async () => {
+    const list = await get('/v1/cases?stationId=S%0001&procedure=parking');
+    expect(list.statusCode).toBe(400);
+    expect(fieldPaths(list.json()).sort()).toEqual(['querystring.procedure', 'querystring.stationId']);
+    const id = await get(`/v1/cases/${encodeURIComponent('bail-surveillance:X\u0000')}`);
+    expect(fieldPaths(id.json())).toEqual(['params.caseId']);
+    const year = await get('/v1/calendar/1999');
+    expect(fieldPaths(year.json())).toEqual(['params.year']);
+    const broken = await get('/v1/cases/%ED%A0%80');
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().error).toEqual({ code: 'bad-request', message: expect.stringContaining('not a valid url') });
+  });
+});
+
 test('the procedures, the API tags and the start body all come from the registry', async () => {
   const listed = (await get('/v1/procedures')).json().procedures as Array<{ name: string; duties: Array<{ key: string; responsible: string }> }>;
   expect(listed.map((p) => p.name)).toEqual(procedures);

@@ -1,11 +1,15 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { caseStartSchema } from '../../domain/procedures';
+import { systemId } from '../../domain/case.schema';
+import { caseStartSchema, procedures } from '../../domain/procedures';
 import { casesWithBlockedRecords, readCase, startCase } from '../../temporal/cases';
 import { HttpError } from '../errors';
 
-export const caseIdParams = z.object({ caseId: z.string().min(3).max(200) });
+/** A case id is `<procedure>:<case number>`; anything else names no case, and never reaches Temporal or the database. */
+export const caseIdParams = z.object({
+  caseId: z.string().regex(/^[a-z][a-z-]{0,39}:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a case id, <procedure>:<case number>'),
+});
 
 /** Cases: start one (idempotent by the station system's case number), read one, list the read model. */
 const routes: FastifyPluginAsyncZod = async (app) => {
@@ -47,9 +51,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Cases from the read model, by station, officer, procedure and status, soonest deadline first',
         tags: ['cases'],
         querystring: z.object({
-          stationId: z.string().optional(),
-          officerId: z.string().optional(),
-          procedure: z.string().optional(),
+          stationId: systemId.optional(),
+          officerId: systemId.optional(),
+          procedure: z.enum(procedures as [string, ...string[]]).optional(),
           status: z.enum(['open', 'closed']).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
