@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   }
   await runMigrations(config.DATABASE_URL, logger);
   const server = Fastify(serverOptions(logger));
+  closeOnSignals(server, logger, config.SHUTDOWN_GRACE_MS);
   await server.register(app, {
     temporal: { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
     db: {
@@ -26,7 +27,6 @@ async function main(): Promise<void> {
       .map((t) => t.trim())
       .filter(Boolean),
   });
-  closeOnSignals(server, logger, config.SHUTDOWN_GRACE_MS);
   await server.listen({ host: config.HOST, port: config.PORT });
 }
 
@@ -36,6 +36,10 @@ async function main(): Promise<void> {
  */
 function closeOnSignals(server: FastifyInstance, logger: Logger, graceMs: number): void {
   let closing = false;
+  // An answer given while closing ends its keep-alive connection, which would otherwise hold the close until it idles out.
+  server.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   const onSignal = (signal: NodeJS.Signals) => {
     if (closing) {
       logger.warn({ signal }, 'closing at once');
