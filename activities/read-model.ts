@@ -9,9 +9,14 @@ export interface SaveCaseInput {
 /** Read model activities: the case and its obligations in PostgreSQL, for lists, KPIs and the station system. */
 export function readModelActivities({ pool }: { pool: Pool }) {
   return {
-    /** Upserts the case; a stale revision (an older attempt arriving late) changes nothing. */
+    /**
+     * Upserts the case and its obligations in one transaction, so a connection lost mid-way leaves nothing half
+     * written; a retry of the same revision writes the same rows again, and a stale revision (an older attempt
+     * arriving late) changes nothing.
+     */
     async saveCase({ view, revision }: SaveCaseInput): Promise<{ saved: boolean }> {
       const client = await pool.connect();
+      let failure: Error | undefined;
       try {
         await client.query('BEGIN');
         const { rowCount } = await client.query(
@@ -64,10 +69,12 @@ export function readModelActivities({ pool }: { pool: Pool }) {
         await client.query('COMMIT');
         return { saved: Boolean(rowCount) };
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        failure = err as Error;
         throw err;
       } finally {
-        client.release();
+        // A failed transaction's connection is discarded, which rolls it back: a ROLLBACK on a lost connection, or one
+        // still busy with a timed-out statement, would only wait.
+        client.release(failure);
       }
     },
   };

@@ -19,6 +19,10 @@ export const configSchema = z.object({
   /** Unset under `npm start`: an embedded PostgreSQL (PGlite) under BEATFLOW_DATA_DIR. */
   DATABASE_URL: z.string().optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(10),
+  /** How long a request waits for a database connection before it is answered 503 (the worker's activity fails and retries). */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_000),
+  /** The longest a statement may run; the server cancels it, and the client gives up a second later if the server is gone. */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   BEATFLOW_DATA_DIR: z.string().default('.data'),
   /** Where the worker's relay delivers the notices outbox (the station system). Unset: outbox only, nothing is sent. */
   NOTICE_WEBHOOK_URL: unsetWhenEmpty(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
@@ -30,6 +34,8 @@ export const configSchema = z.object({
   NOTICE_RELAY_BACKOFF_BASE_MS: z.coerce.number().int().min(10).default(30_000),
   NOTICE_RELAY_BACKOFF_CAP_MS: z.coerce.number().int().min(10).default(3_600_000),
   NOTICE_RELAY_POLL_MS: z.coerce.number().int().min(10).default(5_000),
+  /** After SIGTERM: how long requests in flight (API) and activities in flight (worker) may take before the process exits anyway. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

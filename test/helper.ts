@@ -78,7 +78,8 @@ export class FakeTemporal {
         return {};
       },
     };
-    this.client = { workflow, workflowService } as unknown as Client;
+    const connection = { withDeadline: <R>(_deadline: number, fn: () => Promise<R>) => fn() };
+    this.client = { workflow, workflowService, connection } as unknown as Client;
   }
 
   /** The case ends, as when a decision closes it: it takes no Update any more. */

@@ -4,7 +4,11 @@ import { createPool } from '../src/db/pool';
 import { createLogger } from '../src/logger';
 import { NativeConnection, createCaseWorker, startNoticeRelay } from './run';
 
-/** Production entry of the worker process. */
+/**
+ * Production entry of the worker process. On SIGINT/SIGTERM the SDK's own handler shuts the worker down: it polls no
+ * more, lets the tasks and activities in flight finish (SHUTDOWN_GRACE_MS), then `run()` returns and the connection
+ * and the pool are closed. A second signal exits at once.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
@@ -12,7 +16,12 @@ async function main(): Promise<void> {
     throw new Error('TEMPORAL_ADDRESS and DATABASE_URL are required (npm start runs embedded servers instead)');
   }
   await runMigrations(config.DATABASE_URL, logger);
-  const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const pool = createPool(config.DATABASE_URL, {
+    max: config.DATABASE_POOL_SIZE,
+    connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    logger,
+  });
   const relay = startNoticeRelay(config, pool, logger);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createCaseWorker({
@@ -21,12 +30,26 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     pool,
     logger,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
   });
+  let draining = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (draining) {
+      logger.warn({ signal }, 'stopping at once');
+      process.exit(1);
+    }
+    draining = true;
+    logger.info({ signal }, 'draining');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
-  await worker.run(); // returns after SIGINT/SIGTERM, once in-flight tasks are done
+  // Resolves once shut down and drained; rejects when the drain outlasts the grace (shutdownForceTime).
+  await worker.run();
   await relay?.stop();
   await connection.close();
   await pool.end();
+  logger.info('worker stopped');
 }
 
 main().catch((err) => {

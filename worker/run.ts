@@ -14,17 +14,20 @@ export interface CaseWorkerOptions {
   logger: Logger;
   /** A prebuilt bundle (tests bundle once per file); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** After shutdown is asked: how long activities in flight may run before they are cancelled, and the worker given up on later. */
+  shutdownGraceMs?: number;
 }
 
 /** The worker that runs every procedure's workflows and the activities. */
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
-  const { connection, namespace, taskQueue, pool, logger, workflowBundle } = options;
+  const { connection, namespace, taskQueue, pool, logger, workflowBundle, shutdownGraceMs } = options;
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({ pool, logger }),
+    ...(shutdownGraceMs === undefined ? {} : { shutdownGraceTime: shutdownGraceMs, shutdownForceTime: shutdownGraceMs + 5_000 }),
   });
 }
 

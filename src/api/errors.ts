@@ -3,7 +3,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
+import { isDatabaseUnavailable } from '../db/errors';
 import { actionIdReused, actionRejected } from '../domain/case';
+import { isTemporalUnavailable } from '../temporal/client';
+
+/** Seconds a client is asked to wait before it retries a request that met a server down; retries are safe (idempotent). */
+export const retryAfterSeconds = 5;
 
 /** An error the API answers with its own status and message. */
 export class HttpError extends Error {
@@ -32,7 +37,10 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
   void reply.code(status).send({ error: { code: 'bad-request', message: error.message } });
 }
 
-/** Maps every failure to `{ error: { code, message } }`: 400 bad input, 404 unknown case, 409 rejected by the case, 5xx hidden. */
+/**
+ * Maps every failure to `{ error: { code, message } }`: 400 bad input, 404 unknown case, 409 rejected by the case,
+ * 503 with Retry-After when Temporal or PostgreSQL cannot be reached (a retry is safe), other 5xx hidden.
+ */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ error: { code: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
@@ -56,6 +64,18 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply
         .code(409)
         .send({ error: { code: rejection.type === actionIdReused ? 'action-id-reused' : 'action-rejected', message: rejection.message } });
+    }
+    if (isTemporalUnavailable(error)) {
+      return reply
+        .code(503)
+        .header('retry-after', String(retryAfterSeconds))
+        .send({ error: { code: 'temporal-unavailable', message: 'Temporal cannot be reached; retry later' } });
+    }
+    if (isDatabaseUnavailable(error)) {
+      return reply
+        .code(503)
+        .header('retry-after', String(retryAfterSeconds))
+        .send({ error: { code: 'database-unavailable', message: 'the database cannot be reached; retry later' } });
     }
     if (error.statusCode && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error: { code: error.code ?? 'bad-request', message: error.message } });

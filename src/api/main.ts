@@ -5,9 +5,6 @@ import { runMigrations } from '../db/migrate';
 import { createLogger } from '../logger';
 import { app, serverOptions } from './app';
 
-/** How long requests in flight may take to finish after a stop signal. */
-const closeGraceMs = 10_000;
-
 /** Production entry of the API process: builds Fastify, registers the app, listens, and closes on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -17,20 +14,32 @@ async function main(): Promise<void> {
   }
   await runMigrations(config.DATABASE_URL, logger);
   const server = Fastify(serverOptions(logger));
+  closeOnSignals(server, logger, config.SHUTDOWN_GRACE_MS);
   await server.register(app, {
     temporal: { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
-    db: { databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE },
+    db: {
+      databaseUrl: config.DATABASE_URL,
+      max: config.DATABASE_POOL_SIZE,
+      connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    },
     apiTokens: config.API_TOKENS?.split(',')
       .map((t) => t.trim())
       .filter(Boolean),
   });
-  closeOnSignals(server, logger);
   await server.listen({ host: config.HOST, port: config.PORT });
 }
 
-/** The first signal stops new requests and lets those in flight finish; a second one, or the grace running out, exits at once. */
-function closeOnSignals(server: FastifyInstance, logger: Logger): void {
+/**
+ * The first signal stops new requests (503) and lets those in flight finish, then ends the pool and the Temporal
+ * connection (the plugins' onClose); a second signal, or the grace running out, exits at once.
+ */
+function closeOnSignals(server: FastifyInstance, logger: Logger, graceMs: number): void {
   let closing = false;
+  // An answer given while closing ends its keep-alive connection, which would otherwise hold the close until it idles out.
+  server.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   const onSignal = (signal: NodeJS.Signals) => {
     if (closing) {
       logger.warn({ signal }, 'closing at once');
@@ -39,11 +48,14 @@ function closeOnSignals(server: FastifyInstance, logger: Logger): void {
     closing = true;
     logger.info({ signal }, 'closing');
     setTimeout(() => {
-      logger.error({ graceMs: closeGraceMs }, 'requests still in flight after the grace period');
+      logger.error({ graceMs }, 'requests still in flight after the grace period');
       process.exit(1);
-    }, closeGraceMs).unref();
+    }, graceMs).unref();
     server.close().then(
-      () => process.exit(0),
+      () => {
+        logger.info('closed');
+        process.exit(0);
+      },
       (err) => {
         logger.error({ err }, 'closing failed');
         process.exit(1);

@@ -54,7 +54,12 @@ async function main(): Promise<void> {
     }
     await runMigrations(databaseUrl, logger);
 
-    const pool = createPool(databaseUrl, poolSize);
+    const pool = createPool(databaseUrl, {
+      max: poolSize,
+      connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      logger,
+    });
     stops.push(() => pool.end());
     const relay = startNoticeRelay(config, pool, logger);
     if (relay) stops.push(() => relay.stop());

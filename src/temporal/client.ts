@@ -1,7 +1,34 @@
-import { Client, Connection } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  defaultGrpcRetryOptions,
+  isGrpcServiceError,
+  makeGrpcRetryInterceptor,
+} from '@temporalio/client';
 
-/** Connects a Temporal client; the caller closes the connection. */
+/** gRPC status codes (@grpc/grpc-js `status`) of a frontend that is down or did not answer in time. */
+const deadlineExceeded = 4;
+const unavailable = 14;
+
+/**
+ * Connects a Temporal client; the caller closes the connection. A call to a frontend that is down is retried three
+ * times (about half a second), not the SDK's default ten (about twenty seconds), so that the API answers 503 at once
+ * and the caller retries: starts and actions are idempotent.
+ */
 export async function connectClient(address: string, namespace: string): Promise<Client> {
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect({
+    address,
+    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 3 }))],
+  });
   return new Client({ connection, namespace });
+}
+
+/** Whether an error of the Temporal client says the frontend cannot be reached or did not answer in time. */
+export function isTemporalUnavailable(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+    if (isGrpcServiceError(e) && (e.code === unavailable || e.code === deadlineExceeded)) return true;
+  }
+  return false;
 }

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { ServiceError } from '@temporalio/client';
 import pino from 'pino';
 import { redactedPaths } from '../../src/logger';
 import { procedures } from '../../src/domain/procedures';
@@ -276,19 +277,58 @@ describe('errors and readiness', () => {
     expect(res.json()).toEqual({ error: { code: 'not-found', message: 'no route GET /v1/nothing-here' } });
   });
 
-  test('a failure of Temporal is 500 without its details, and readiness says which server is down', async () => {
-    t.temporal.failure = new Error('14 UNAVAILABLE: connect ECONNREFUSED 10.9.8.7:7233');
+  test('Temporal down is a 503 with Retry-After, and readiness says which server is down', async () => {
+    // What the client throws when the frontend refuses connections: a ServiceError around gRPC status 14.
+    const refused = Object.assign(new Error('14 UNAVAILABLE: No connection established'), {
+      code: 14,
+      details: 'No connection established',
+      metadata: {},
+    });
+    t.temporal.failure = new ServiceError('Failed to start Workflow', { cause: refused });
     const res = await post('/v1/cases', bailStart(Date.now()));
-    expect(res.statusCode).toBe(500);
-    expect(res.json()).toEqual({ error: { code: 'internal', message: 'internal error' } });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.json()).toEqual({ error: { code: 'temporal-unavailable', message: 'Temporal cannot be reached; retry later' } });
     const ready = await get('/readyz');
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toEqual({ status: 'not-ready', temporal: 'down', database: 'up' });
 
-    t.temporal.failure = undefined;
-    t.db.failure = new Error('connection terminated');
+    t.temporal.failure = new Error('something else broke at 10.9.8.7');
+    const other = await post('/v1/cases', bailStart(Date.now()));
+    expect(other.statusCode).toBe(500);
+    expect(other.json()).toEqual({ error: { code: 'internal', message: 'internal error' } });
+    expect(t.temporal.executions.size).toBe(0);
+  });
+
+  test.each([
+    ['refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['no connection in time', new Error('timeout exceeded when trying to connect')],
+    ['lost mid-query', new Error('Connection terminated unexpectedly')],
+    ['shutting down', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
+    ['statement timeout', Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' })],
+  ])('PostgreSQL %s is a 503 with Retry-After on every database route, and starts no case', async (_what, failure) => {
+    const { caseId } = await startedCase();
+    t.db.failure = failure;
+    const start = await post('/v1/cases', bailStart(Date.now()));
+    expect(start.statusCode).toBe(503);
+    expect(start.headers['retry-after']).toBe('5');
+    expect(start.json()).toEqual({ error: { code: 'database-unavailable', message: 'the database cannot be reached; retry later' } });
+    expect(t.temporal.executions.size).toBe(1);
+    for (const res of [await get('/v1/cases?stationId=S-01'), await get('/v1/calendar/2026')]) {
+      expect(res.statusCode).toBe(503);
+      expect(res.json().error.code).toBe('database-unavailable');
+    }
+    // An action goes to the case through Temporal and needs no database.
+    expect((await post(`${casePath(caseId)}/actions`, action({ type: 'subject-reported' }))).statusCode).toBe(200);
     expect((await get('/readyz')).json()).toEqual({ status: 'not-ready', temporal: 'up', database: 'down' });
     expect((await get('/healthz')).json()).toEqual({ status: 'ok' });
+  });
+
+  test('a database error that is not an outage stays a hidden 500', async () => {
+    t.db.failure = Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' });
+    const res = await get('/v1/cases');
+    expect(res.statusCode).toBe(500);
+    expect(res.headers['retry-after']).toBeUndefined();
   });
 });
 

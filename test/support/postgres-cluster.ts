@@ -63,9 +63,14 @@ export interface PostgresClusterHandle {
   /** The same server's `postgres` database, for creating more databases. */
   adminUrl: string;
   port: number;
-  pid: number;
+  /** The PID of the running server (a new one after resume()). */
+  readonly pid: number;
   /** Where the cluster lives (data and socket folders); removed by stop(). */
   dir: string;
+  /** Stops the server by its PID with a fast shutdown, as `pg_ctl stop -m fast` would; the data folder stays. */
+  halt(): Promise<void>;
+  /** Starts the server again on the same port and data folder, and waits until it accepts queries. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -82,7 +87,8 @@ export interface PostgresClusterOptions {
  * A private PostgreSQL cluster for tests: initdb into a fresh folder under `baseDir`, then `postgres` spawned
  * directly (so its PID is ours) on 127.0.0.1 with durability turned off, and a database `beatflow_test`.
  * PostgreSQL refuses to run as root: as root, both run as the `postgres` system user (Debian's package creates it).
- * `stop()` ends the server by PID (fast shutdown, SIGKILL after a grace period) and removes the folder.
+ * `stop()` ends the server by PID (fast shutdown, SIGKILL after a grace period) and removes the folder; `halt()` and
+ * `resume()` stop and start it again on the same port and data, for tests of an outage.
  */
 export async function startPostgresCluster(opts: PostgresClusterOptions): Promise<PostgresClusterHandle> {
   const bins = findPostgresBinaries();
@@ -128,50 +134,54 @@ export async function startPostgresCluster(opts: PostgresClusterOptions): Promis
   }
 
   const port = opts.port ?? (await freePort());
-  const proc = spawnOwned(
-    bins.postgres,
-    [
-      '-D',
-      dataDir,
-      '-k',
-      socketDir,
-      '-h',
-      LOOPBACK,
-      '-p',
-      String(port),
-      '-c',
-      'fsync=off',
-      '-c',
-      'synchronous_commit=off',
-      '-c',
-      'full_page_writes=off',
-      '-c',
-      'max_connections=200',
-      '-c',
-      'log_min_messages=warning',
-    ],
-    as,
-  );
-  proc.cleanupSync = removeDir;
+  const launch = () => {
+    const server = spawnOwned(
+      bins.postgres,
+      [
+        '-D',
+        dataDir,
+        '-k',
+        socketDir,
+        '-h',
+        LOOPBACK,
+        '-p',
+        String(port),
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'max_connections=200',
+        '-c',
+        'log_min_messages=warning',
+      ],
+      as,
+    );
+    server.cleanupSync = removeDir;
+    return server;
+  };
+  let proc = launch();
+  const adminUrl = `postgres://postgres@${LOOPBACK}:${port}/postgres`;
   // SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for every client to disconnect).
+  const halt = (): Promise<void> => stopOwned(proc, 'SIGINT', 10_000);
   const stop = async (): Promise<void> => {
-    await stopOwned(proc, 'SIGINT', 10_000);
+    await halt();
     removeDir();
   };
-
-  try {
+  /** Runs `query` as soon as the server accepts it ("the database system is starting up" until recovery is done). */
+  const untilAnswers = async (query: string): Promise<void> => {
     await waitForPort(proc, 'PostgreSQL', LOOPBACK, port, timeoutMs);
-    const adminUrl = `postgres://postgres@${LOOPBACK}:${port}/postgres`;
     const { Client } = await import('pg');
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const client = new Client({ connectionString: adminUrl });
       try {
         await client.connect();
-        await client.query(`CREATE DATABASE ${database}`);
-        break;
+        await client.query(query);
+        return;
       } catch (err) {
-        // "the database system is starting up" until recovery is done
         if (proc.exit || Date.now() > deadline) {
           throw new Error(`PostgreSQL (PID ${proc.pid}) not ready on port ${port}: ${(err as Error).message}\n${proc.output.lines()}`);
         }
@@ -180,7 +190,27 @@ export async function startPostgresCluster(opts: PostgresClusterOptions): Promis
         await client.end().catch(() => undefined);
       }
     }
-    return { url: `postgres://postgres@${LOOPBACK}:${port}/${database}`, adminUrl, port, pid: proc.pid, dir, stop };
+  };
+  const resume = async (): Promise<void> => {
+    if (!proc.exit) throw new Error(`PostgreSQL (PID ${proc.pid}) is still running`);
+    proc = launch();
+    await untilAnswers('SELECT 1');
+  };
+
+  try {
+    await untilAnswers(`CREATE DATABASE ${database}`);
+    return {
+      url: `postgres://postgres@${LOOPBACK}:${port}/${database}`,
+      adminUrl,
+      port,
+      get pid() {
+        return proc.pid;
+      },
+      dir,
+      halt,
+      resume,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -10,9 +10,16 @@ import { testPool, uniqueQueue } from './cases';
 
 const root = path.resolve(__dirname, '../..');
 
+export interface ProcessStackOptions {
+  /** A PostgreSQL of the suite's own; by default the one the global setup started. */
+  databaseUrl?: string;
+  /** More environment for both processes. */
+  env?: Record<string, string>;
+}
+
 export class ProcessStack {
   readonly output: string[] = [];
-  private readonly taskQueue: string;
+  readonly taskQueue: string;
   private api?: ChildProcess;
   private worker?: ChildProcess;
   private baseUrl = '';
@@ -20,19 +27,14 @@ export class ProcessStack {
   private constructor(
     name: string,
     readonly pool: Pool,
-    private readonly env: Record<string, string>,
+    private readonly options: ProcessStackOptions,
   ) {
     this.taskQueue = uniqueQueue(name);
   }
 
-  /**
-   * Starts a worker and an API process and waits until the API is ready; `databaseUrl` (a database of the suite's
-   * own) and `env` (more settings) apply to both processes.
-   */
-  static async start(name: string, options: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<ProcessStack> {
-    const pool = options.databaseUrl ? new Pool({ connectionString: options.databaseUrl, max: 4 }) : await testPool();
-    const env = { ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}), ...options.env };
-    const stack = new ProcessStack(name, pool, env);
+  /** Starts a worker and an API process and waits until the API is ready. */
+  static async start(name: string, options: ProcessStackOptions = {}): Promise<ProcessStack> {
+    const stack = new ProcessStack(name, await testPool(options.databaseUrl), options);
     const port = await freePort();
     stack.baseUrl = `http://127.0.0.1:${port}`;
     stack.startWorker();
@@ -53,6 +55,23 @@ export class ProcessStack {
   /** Kills the worker as a crash would. */
   async killWorker(): Promise<void> {
     await stopProcess(this.worker, 'SIGKILL');
+  }
+
+  /** Sends `signal` to the API or the worker (by its PID) and answers how it exits, once it has. */
+  signal(which: 'api' | 'worker', signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    const child = which === 'api' ? this.api : this.worker;
+    if (!child || child.exitCode !== null || child.signalCode !== null) throw new Error(`the ${which} is not running`);
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, sig) => resolve({ code, signal: sig })),
+    );
+    child.kill(signal);
+    return exited;
+  }
+
+  /** Whether the API or the worker process is still running. */
+  running(which: 'api' | 'worker'): boolean {
+    const child = which === 'api' ? this.api : this.worker;
+    return Boolean(child && child.exitCode === null && child.signalCode === null);
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -93,10 +112,10 @@ export class ProcessStack {
       env: {
         ...process.env,
         TEMPORAL_ADDRESS: process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233',
-        DATABASE_URL: process.env.BEATFLOW_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? '',
+        DATABASE_URL: this.options.databaseUrl ?? process.env.BEATFLOW_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? '',
         TEMPORAL_TASK_QUEUE: this.taskQueue,
         LOG_LEVEL: 'info',
-        ...this.env,
+        ...this.options.env,
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,114 @@
+/**
+ * End to end: SIGTERM to the real API and worker processes. The API answers the request in flight before it exits;
+ * the worker finishes the activity in flight, reports it, and exits 0. Work is held in flight by a table lock the
+ * test takes in PostgreSQL, so the moment of the signal is certain.
+ */
+import { Client, Connection } from '@temporalio/client';
+import type { Pool, PoolClient } from 'pg';
+import { action, bailStart } from '../support/cases';
+import { ProcessStack } from '../support/stack';
+
+let stack: ProcessStack;
+let pool: Pool;
+let temporal: Client;
+
+beforeAll(async () => {
+  stack = await ProcessStack.start('e2e-shutdown');
+  pool = stack.pool;
+  const connection = await Connection.connect({ address: process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? 'localhost:7233' });
+  temporal = new Client({ connection, namespace: process.env.BEATFLOW_TEST_TEMPORAL_NAMESPACE ?? 'default' });
+});
+
+afterAll(async () => {
+  await temporal?.connection.close();
+  await stack?.stop();
+});
+
+/** Holds `table` locked until the returned release is called. */
+async function locked(table: string): Promise<() => Promise<void>> {
+  const holder: PoolClient = await pool.connect();
+  await holder.query('BEGIN');
+  await holder.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+  return async () => {
+    await holder.query('COMMIT');
+    holder.release();
+  };
+}
+
+async function waitingOn(statement: RegExp): Promise<boolean | undefined> {
+  const { rows } = await pool.query<{ query: string }>(`SELECT query FROM pg_stat_activity WHERE wait_event_type = 'Lock'`);
+  return rows.some((r) => statement.test(r.query)) || undefined;
+}
+
+test('the worker, stopped while an activity waits on the database, lets it finish, reports it, and exits 0', async () => {
+  const created = await stack.http('POST', '/v1/cases', bailStart(Date.now()));
+  expect(created.status).toBe(201);
+  const { caseId } = created.body;
+  // Let the first flush of the case (read model) land before the audit table is locked.
+  await stack.until(
+    async () => ((await pool.query('SELECT 1 FROM cases WHERE case_id = $1', [caseId])).rowCount ? true : undefined),
+    'the read model',
+  );
+
+  const release = await locked('audit_log');
+  let exited!: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  try {
+    const reported = action({ type: 'subject-reported' });
+    expect((await stack.report(caseId, reported)).status).toBe(200);
+    await stack.until(() => waitingOn(/INSERT INTO audit_log/), 'the audit activity to wait on the lock');
+
+    exited = stack.signal('worker', 'SIGTERM');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(stack.running('worker')).toBe(true);
+  } finally {
+    await release();
+  }
+  expect(await exited).toEqual({ code: 0, signal: null });
+  expect(stack.output.join('')).toMatch(/"msg":"worker stopped"/);
+
+  const { rows } = await pool.query('SELECT type FROM audit_log WHERE case_id = $1', [caseId]);
+  expect(rows).toEqual([{ type: 'subject-reported' }]);
+  // The attempt in flight was reported as completed before the exit: no failure, no second attempt.
+  const events = (await temporal.workflow.getHandle(caseId).fetchHistory()).events ?? [];
+  const recordActionScheduled = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordAction');
+  expect(recordActionScheduled).toHaveLength(1);
+  const started = events.find((e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId) === Number(recordActionScheduled[0].eventId));
+  expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(1);
+  expect(events.some((e) => Number(e.activityTaskCompletedEventAttributes?.scheduledEventId) === Number(recordActionScheduled[0].eventId))).toBe(
+    true,
+  );
+  expect(events.some((e) => e.activityTaskFailedEventAttributes || e.activityTaskTimedOutEventAttributes)).toBe(false);
+
+  stack.startWorker();
+  expect((await stack.report(caseId, action({ type: 'rules-explained' }))).status).toBe(200);
+});
+
+test('the API, stopped while a request waits on the database, answers it, takes no new one, and exits 0', async () => {
+  const release = await locked('cases');
+  let inFlight!: Promise<{ status: number; body: { cases: unknown[] } }>;
+  let exited!: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  try {
+    inFlight = stack.http('GET', '/v1/cases?stationId=S-01');
+    await stack.until(() => waitingOn(/FROM cases/), 'the list to wait on the lock');
+    exited = stack.signal('api', 'SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stack.running('api')).toBe(true);
+    // A new request finds the door shut: the connection is refused, or Fastify answers 503 while it closes.
+    const late = await stack.http('GET', '/healthz').then(
+      (res) => res.status,
+      () => 'refused',
+    );
+    expect([503, 'refused']).toContain(late);
+  } finally {
+    await release();
+  }
+  const answered = await inFlight;
+  expect(answered.status).toBe(200);
+  expect(answered.body.cases.length).toBeGreaterThanOrEqual(1);
+  expect(await exited).toEqual({ code: 0, signal: null });
+  expect(stack.output.join('')).toMatch(/"msg":"closed"/);
+});
+
+test('the processes logged no personal data while stopping', () => {
+  expect(stack.output.join('')).not.toMatch(/张三|110101199001011234|李四|某街1号/);
+});

@@ -1,0 +1,167 @@
+/**
+ * The case's record activities against the real PostgreSQL, when the connection drops in the middle of a statement
+ * and Temporal retries the activity: the audit log, the outbox and the read model end up written exactly once.
+ * The drop is a real one: the statement waits on a lock the test holds, and the test terminates its backend.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import { createActivities } from '../../activities';
+import { isDatabaseUnavailable } from '../../src/db/errors';
+import { createPool } from '../../src/db/pool';
+import type { CaseView } from '../../src/domain/case';
+import { silentLogger, testPool } from '../support/cases';
+
+let admin: Pool;
+let pool: Pool;
+let activities: ReturnType<typeof createActivities>;
+
+beforeAll(async () => {
+  admin = await testPool();
+  pool = createPool(process.env.BEATFLOW_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? '', { max: 2, logger: silentLogger });
+  activities = createActivities({ pool, logger: silentLogger });
+});
+
+afterAll(async () => {
+  await pool.end();
+  await admin.end();
+});
+
+/**
+ * Runs `attempt` while the test holds `lock` on `table`; once the attempt's statement `statement` waits on the lock,
+ * its backend is terminated, as a server restart or a network drop would. Returns the attempt's error.
+ */
+async function droppedMidStatement(table: string, statement: RegExp, attempt: () => Promise<unknown>): Promise<Error> {
+  const holder: PoolClient = await admin.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+    const outcome = attempt().then(
+      () => new Error('the attempt went through while the table was locked'),
+      (err: Error) => err,
+    );
+    const pid = await waitingBackend(statement);
+    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+    const error = await outcome;
+    await holder.query('COMMIT');
+    return error;
+  } finally {
+    holder.release();
+  }
+}
+
+async function waitingBackend(statement: RegExp): Promise<number> {
+  for (let tries = 0; tries < 200; tries++) {
+    const { rows } = await admin.query<{ pid: number; query: string }>(
+      `SELECT pid, query FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+    );
+    const waiting = rows.find((r) => statement.test(r.query));
+    if (waiting) return waiting.pid;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`no backend waited on ${statement}`);
+}
+
+function caseView(caseId: string, status: 'open' | 'closed', obligations: Array<{ key: string; status: 'pending' | 'done' }>): CaseView {
+  return {
+    caseId,
+    procedure: 'bail-surveillance',
+    caseNumber: caseId.split(':')[1],
+    stationId: 'S-01',
+    officerId: 'P-20931',
+    status,
+    startedAt: '2026-03-02T09:00:00+08:00',
+    overdueCount: 0,
+    obligations: obligations.map((o) => ({
+      key: o.key,
+      article: '41(8)',
+      titleZh: '义务',
+      titleEn: 'duty',
+      responsible: 'officer',
+      status: o.status,
+      dueAt: '2026-03-05T23:59:59+08:00',
+      late: false,
+    })),
+    notices: [],
+    records: {},
+    policy: {},
+    warnings: [],
+    calendar: [],
+    run: 0,
+  };
+}
+
+async function readModel(caseId: string) {
+  const { rows: cases } = await admin.query('SELECT revision, status FROM cases WHERE case_id = $1', [caseId]);
+  const { rows: obligations } = await admin.query('SELECT key, status FROM obligations WHERE case_id = $1 ORDER BY key', [caseId]);
+  return { cases, obligations };
+}
+
+test('an audit entry whose connection dropped mid-insert is written once by the retries', async () => {
+  const caseId = `bail-surveillance:AU-${randomUUID().slice(0, 8)}`;
+  const entry = { caseId, actionId: randomUUID(), type: 'subject-reported', actor: 'P-20931', at: Date.now(), receivedAt: Date.now(), payload: {} };
+
+  const dropped = await droppedMidStatement('audit_log', /INSERT INTO audit_log/, () => activities.recordAction(entry));
+  expect(isDatabaseUnavailable(dropped)).toBe(true);
+  const count = async () => Number((await admin.query('SELECT count(*) FROM audit_log WHERE case_id = $1', [caseId])).rows[0].count);
+  expect(await count()).toBe(0);
+
+  // Temporal's retry; then a second one, as when the first retry's answer was lost after its commit.
+  await activities.recordAction(entry);
+  await activities.recordAction(entry);
+  expect(await count()).toBe(1);
+});
+
+test('a notice whose connection dropped mid-insert lands in the outbox once', async () => {
+  const caseId = `bail-surveillance:NO-${randomUUID().slice(0, 8)}`;
+  const notice = {
+    caseId,
+    key: 'violation/1',
+    kind: 'violation',
+    recipient: 'decision-authority' as const,
+    article: '41(8)',
+    titleZh: '违反规定情况告知决定机关',
+    createdAt: Date.now(),
+  };
+  const dropped = await droppedMidStatement('notices', /INSERT INTO notices/, () => activities.issueNotice(notice));
+  expect(isDatabaseUnavailable(dropped)).toBe(true);
+  expect(await activities.issueNotice(notice)).toEqual({ written: true });
+  expect(await activities.issueNotice(notice)).toEqual({ written: false });
+  const { rows } = await admin.query('SELECT notice_key FROM notices WHERE case_id = $1', [caseId]);
+  expect(rows).toEqual([{ notice_key: 'violation/1' }]);
+});
+
+test('a read-model write dropped between the case row and its obligations leaves the earlier revision whole; retries converge; a late older revision changes nothing', async () => {
+  const caseId = `bail-surveillance:RM-${randomUUID().slice(0, 8)}`;
+  const first = caseView(caseId, 'open', [{ key: 'subject-report', status: 'pending' }]);
+  expect(await activities.saveCase({ view: first, revision: 1 })).toEqual({ saved: true });
+
+  const second = caseView(caseId, 'open', [
+    { key: 'rules-explained', status: 'pending' },
+    { key: 'subject-report', status: 'done' },
+  ]);
+  // The case row is upserted, then the connection drops while the obligations are being replaced.
+  const dropped = await droppedMidStatement('obligations', /DELETE FROM obligations/, () => activities.saveCase({ view: second, revision: 2 }));
+  expect(isDatabaseUnavailable(dropped)).toBe(true);
+  expect(await readModel(caseId)).toEqual({
+    cases: [{ revision: '1', status: 'open' }],
+    obligations: [{ key: 'subject-report', status: 'pending' }],
+  });
+
+  const expected = {
+    cases: [{ revision: '2', status: 'open' }],
+    obligations: [
+      { key: 'rules-explained', status: 'pending' },
+      { key: 'subject-report', status: 'done' },
+    ],
+  };
+  expect(await activities.saveCase({ view: second, revision: 2 })).toEqual({ saved: true });
+  expect(await readModel(caseId)).toEqual(expected);
+  // The same revision again (its first answer lost after the commit) writes the same rows.
+  await activities.saveCase({ view: second, revision: 2 });
+  expect(await readModel(caseId)).toEqual(expected);
+  // An attempt of revision 1 that arrives last is refused by the revision guard.
+  expect(await activities.saveCase({ view: first, revision: 1 })).toEqual({ saved: false });
+  expect(await readModel(caseId)).toEqual(expected);
+  // The pool threw the broken connection away: the activities still have a working one.
+  expect((await pool.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+});
