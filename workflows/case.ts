@@ -168,10 +168,10 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     const now = this.clock();
     if (at > now + clockSkewMs) return { type: actionRejected, message: '`at` is in the future' };
     const window = this.policy.backdateWindowHours ?? defaultEnginePolicy.backdateWindowHours;
-    if (at < now - window * hour) return { type: actionRejected, message: `\`at\` lies more than ${window} h before the action reached the case` };
     try {
       const reason = this.definition.check(this.ctx, action, at, this.policy);
       if (reason) return { type: actionRejected, message: reason };
+      if (at < now - window * hour) return { type: actionRejected, message: `\`at\` lies more than ${window} h before the action reached the case` };
       // Applied first to a copy: an action the procedure cannot apply is refused, never a workflow task that fails forever.
       const open = new Set(
         this.engine

@@ -80,8 +80,11 @@ test('Time-skip past 24 h after the report: the timer fires at the due instant a
   await harness.withCase(
     (now) => deprivedStart(localDate(now), addDays(localDate(now), 180)),
     async (handle) => {
-      await act(handle, action({ type: 'subject-reported' }));
+      // Reported on a whole second, so the due instant is one and a timer's sub-second latency shows in no instant.
+      const reportedAt = Math.floor((await harness.now()) / 1000) * 1000;
+      await act(handle, action({ type: 'subject-reported', at: formatInstant(reportedAt) }));
       const due = parseInstant(obligation(await view(handle), 'announcement').dueAt);
+      expect(due).toBe(reportedAt + 24 * hour);
       const about = () =>
         issued(activities)
           .filter((n) => n.obligationKey === 'announcement')
