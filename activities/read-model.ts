@@ -1,4 +1,6 @@
 import type { Pool } from 'pg';
+import { loadCalendarYearsNewerThan } from '../src/db/calendar';
+import type { CalendarYear } from '../src/domain/calendar';
 import type { CaseView } from '../src/domain/case';
 
 export interface SaveCaseInput {
@@ -9,8 +11,12 @@ export interface SaveCaseInput {
 /** Read model activities: the case and its obligations in PostgreSQL, for lists, KPIs and the station system. */
 export function readModelActivities({ pool }: { pool: Pool }) {
   return {
-    /** Upserts the case; a stale revision (an older attempt arriving late) changes nothing. */
-    async saveCase({ view, revision }: SaveCaseInput): Promise<{ saved: boolean }> {
+    /**
+     * Upserts the case; a stale revision (an older attempt arriving late) changes nothing. An open case also learns
+     * of the calendar years stored in a newer version than it holds (`newerCalendarYears`), so a case that a
+     * broadcast missed catches up when it next writes its record: the runtime applies each as the calendar signal.
+     */
+    async saveCase({ view, revision }: SaveCaseInput): Promise<{ saved: boolean; newerCalendarYears: CalendarYear[] }> {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
@@ -62,7 +68,8 @@ export function readModelActivities({ pool }: { pool: Pool }) {
           }
         }
         await client.query('COMMIT');
-        return { saved: Boolean(rowCount) };
+        const newerCalendarYears = view.status === 'closed' ? [] : await loadCalendarYearsNewerThan(client, view.calendar);
+        return { saved: Boolean(rowCount), newerCalendarYears };
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;

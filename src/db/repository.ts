@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
 import type { CalendarYear } from '../domain/calendar';
+import type { CalendarBroadcast } from '../domain/calendar-broadcast';
 import { actionRecorded } from './audit';
-import { loadCalendarYear, loadCalendarYears, replaceCalendarYear } from './calendar';
+import { loadCalendarBroadcast, loadCalendarYear, loadCalendarYears, loadYearsAwaitingBroadcast, replaceCalendarYear } from './calendar';
 import { type CaseFilter, type CaseSummary, listCases } from './cases';
 
 /** What the API reads and writes in PostgreSQL, by resource; tests give an in-memory one of the same shape. */
@@ -12,6 +13,9 @@ export interface Repository {
     years(): Promise<CalendarYear[]>;
     year(year: number): Promise<CalendarYear | undefined>;
     replace(year: Omit<CalendarYear, 'version'>): Promise<{ year: CalendarYear; changed: boolean }>;
+    broadcast(year: number, version: number): Promise<CalendarBroadcast | undefined>;
+    /** The years whose current version is still to be told to the open cases. */
+    awaitingBroadcast(): Promise<CalendarYear[]>;
   };
   /** Resolves when the database answers. */
   ping(): Promise<void>;
@@ -25,6 +29,8 @@ export function createRepository(pool: Pool): Repository {
       years: () => loadCalendarYears(pool),
       year: (year) => loadCalendarYear(pool, year),
       replace: (year) => replaceCalendarYear(pool, year),
+      broadcast: (year, version) => loadCalendarBroadcast(pool, year, version),
+      awaitingBroadcast: () => loadYearsAwaitingBroadcast(pool),
     },
     ping: async () => {
       await pool.query('SELECT 1');

@@ -12,6 +12,7 @@ import { loadConfig } from '../config';
 import { runMigrations } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createLogger } from '../logger';
+import { connectClient } from '../temporal/client';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { ensureTemporalCli } from './provision';
 import { startTemporalDevServer } from './temporal-dev-server';
@@ -58,6 +59,8 @@ async function main(): Promise<void> {
     stops.push(() => pool.end());
     const connection = await NativeConnection.connect({ address: temporalAddress });
     stops.push(() => connection.close());
+    const client = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE);
+    stops.push(() => client.connection.close());
     const worker = await createCaseWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
       pool,
       logger,
       webhookUrl: config.NOTICE_WEBHOOK_URL,
+      client,
     });
     const running = worker.run();
     stops.push(async () => {
