@@ -258,6 +258,20 @@ describe('the working-day calendar', () => {
     expect(t.temporal.broadcastsStarted.map((b) => b.workflowId)).toEqual(['calendar-2098-v1', 'calendar-2098-v2']);
   });
 
+  test('a load whose broadcast could not be started is 500 but stays stored with its broadcast to do; the same request again starts it', async () => {
+    const year = { holidays: [], workdays: [], source: 'notice for 2094' };
+    t.temporal.failure = new Error('connection refused');
+    expect((await put('/v1/calendar/2094', year)).statusCode).toBe(500);
+    t.temporal.failure = undefined;
+    expect((await get('/v1/calendar/2094')).json()).toMatchObject({ version: 1, broadcast: { id: 'calendar-2094-v1', finishedAt: null } });
+    expect(t.temporal.broadcastsStarted).toEqual([]);
+
+    const retried = await put('/v1/calendar/2094', year);
+    expect(retried.statusCode).toBe(202);
+    expect(retried.json()).toMatchObject({ version: 1, changed: false, broadcast: { id: 'calendar-2094-v1' } });
+    expect(t.temporal.broadcastsStarted.map((b) => b.workflowId)).toEqual(['calendar-2094-v1']);
+  });
+
   test('an API that boots starts the broadcast of every stored version not yet told, and none other', async () => {
     const db = new FakeRepository();
     const year = (y: number) => ({ year: y, holidays: [], workdays: [], source: `notice for ${y}` });
