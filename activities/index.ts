@@ -1,21 +1,32 @@
+import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { auditActivities } from './audit';
+import { calendarActivities } from './calendar';
 import { noticeActivities } from './notices';
 import { readModelActivities } from './read-model';
 
 export type { AuditEntry } from './audit';
+export type { BroadcastProgress, SignalOpenCasesInput } from './calendar';
 export type { NoticeInput } from './notices';
 export type { SaveCaseInput } from './read-model';
 
 export interface ActivityDeps {
   pool: Pool;
   logger: Logger;
+  /** The calendar broadcast signals cases through it; a worker without it cannot broadcast. */
+  client?: Client;
 }
 
 /** Every activity, built with its dependencies so tests can pass their own. */
 export function createActivities(deps: ActivityDeps) {
+  return { ...caseActivities(deps), ...calendarActivities(deps) };
+}
+
+/** The activities a case calls. */
+export function caseActivities(deps: ActivityDeps) {
   return { ...noticeActivities(deps), ...auditActivities(deps), ...readModelActivities(deps) };
 }
 
-export type CaseActivities = ReturnType<typeof createActivities>;
+export type CaseActivities = ReturnType<typeof caseActivities>;
+export type CalendarActivities = ReturnType<typeof calendarActivities>;

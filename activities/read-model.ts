@@ -1,4 +1,6 @@
 import type { Pool } from 'pg';
+import { loadCalendarYearsNewerThan } from '../src/db/calendar';
+import type { CalendarYear } from '../src/domain/calendar';
 import type { CaseView } from '../src/domain/case';
 
 export interface SaveCaseInput {
@@ -12,9 +14,10 @@ export function readModelActivities({ pool }: { pool: Pool }) {
     /**
      * Upserts the case and its obligations in one transaction, so a connection lost mid-way leaves nothing half
      * written; a retry of the same revision writes the same rows again, and a stale revision (an older attempt
-     * arriving late) changes nothing.
+     * arriving late) changes nothing. An open case also learns of the calendar years stored in a newer version than
+     * it holds (`newerCalendarYears`), so a case that a broadcast missed catches up when it next writes its record.
      */
-    async saveCase({ view, revision }: SaveCaseInput): Promise<{ saved: boolean }> {
+    async saveCase({ view, revision }: SaveCaseInput): Promise<{ saved: boolean; newerCalendarYears: CalendarYear[] }> {
       const client = await pool.connect();
       let failure: Error | undefined;
       try {
@@ -67,7 +70,8 @@ export function readModelActivities({ pool }: { pool: Pool }) {
           }
         }
         await client.query('COMMIT');
-        return { saved: Boolean(rowCount) };
+        const newerCalendarYears = view.status === 'closed' ? [] : await loadCalendarYearsNewerThan(client, view.calendar);
+        return { saved: Boolean(rowCount), newerCalendarYears };
       } catch (err) {
         failure = err as Error;
         throw err;

@@ -12,6 +12,7 @@ import type { CaseFilter, CaseSummary } from '../src/db/cases';
 import type { NoticeFilter, OutboxNotice } from '../src/db/notices';
 import type { Repository } from '../src/db/repository';
 import { builtInCalendarYears, type CalendarYear } from '../src/domain/calendar';
+import { type CalendarBroadcast, calendarBroadcastId, calendarBroadcastWorkflowType } from '../src/domain/calendar-broadcast';
 import { type ActionEnvelope, actionIdReused, actionRejected, type CaseView } from '../src/domain/case';
 import { canonicalJson } from '../src/domain/fingerprint';
 import type { CaseStart } from '../src/domain/procedures';
@@ -28,10 +29,13 @@ interface Execution {
 /**
  * An in-memory Temporal holding case executions, faking only the client calls src/temporal makes (start, describe,
  * query, executeUpdate, signal, list, getSystemInfo); a route that reaches for anything else fails its test.
+ * A calendar broadcast is only recorded as started (the real one is tested on real servers).
  */
 export class FakeTemporal {
   readonly executions = new Map<string, Execution>();
   readonly signals: Array<{ workflowId: string; signal: string; args: unknown[] }> = [];
+  /** Each start of a calendar broadcast that created one (a start of one already running finds it: USE_EXISTING). */
+  readonly broadcastsStarted: Array<{ workflowId: string; taskQueue: string; year: CalendarYear }> = [];
   /** What the case says to an action: the reason it refuses it, or undefined to accept it. */
   refuse: (action: ActionEnvelope) => string | undefined = () => undefined;
   /** Set: every call fails with this error, as when the server cannot be reached. */
@@ -42,9 +46,16 @@ export class FakeTemporal {
     const workflow = {
       start: async (
         workflowType: string,
-        options: { workflowId: string; memo?: Record<string, unknown>; args: [{ start: CaseStart; calendar: CalendarYear[] }] },
+        options: { workflowId: string; taskQueue: string; memo?: Record<string, unknown>; args: [{ start: CaseStart; calendar: CalendarYear[] }] },
       ) => {
         this.reachable();
+        if (workflowType === calendarBroadcastWorkflowType) {
+          const [{ year }] = options.args as unknown as [{ year: CalendarYear }];
+          if (!this.broadcastsStarted.some((b) => b.workflowId === options.workflowId)) {
+            this.broadcastsStarted.push({ workflowId: options.workflowId, taskQueue: options.taskQueue, year });
+          }
+          return;
+        }
         if (this.executions.has(options.workflowId)) {
           throw new WorkflowExecutionAlreadyStartedError('Workflow execution already started', options.workflowId, workflowType);
         }
@@ -157,6 +168,8 @@ export class FakeRepository implements Repository {
   readonly calendarYears = new Map<number, CalendarYear>(builtInCalendarYears.map((y) => [y.year, structuredClone(y)]));
   /** The notices outbox, oldest written first. */
   readonly outbox: OutboxNotice[] = [];
+  /** Calendar broadcasts by workflow id, as the table holds them: a stored version brings its broadcast to do. */
+  readonly broadcasts = new Map<string, CalendarBroadcast & { year: number }>();
   /** Set: every call fails with this error, as when the database cannot be reached. */
   failure?: Error;
 
@@ -195,7 +208,30 @@ export class FakeRepository implements Repository {
       if (held && canonicalJson({ ...held, version: 0 }) === canonicalJson({ ...year, version: 0 })) return { year: held, changed: false };
       const stored = { ...year, version: (held?.version ?? 0) + 1 };
       this.calendarYears.set(year.year, stored);
+      const id = calendarBroadcastId(year.year, stored.version);
+      this.broadcasts.set(id, {
+        id,
+        year: year.year,
+        version: stored.version,
+        requestedAt: new Date().toISOString(),
+        casesReached: null,
+        finishedAt: null,
+      });
       return { year: structuredClone(stored), changed: true };
+    },
+    broadcast: async (year: number, version: number): Promise<CalendarBroadcast | undefined> => {
+      this.reachable();
+      const held = this.broadcasts.get(calendarBroadcastId(year, version));
+      if (!held) return undefined;
+      const { year: _year, ...broadcast } = held;
+      return { ...broadcast };
+    },
+    awaitingBroadcast: async (): Promise<CalendarYear[]> => {
+      this.reachable();
+      const current = [...this.calendarYears.values()].filter(
+        (y) => this.broadcasts.get(calendarBroadcastId(y.year, y.version))?.finishedAt === null,
+      );
+      return current.sort((a, b) => a.year - b.year).map((y) => structuredClone(y));
     },
   };
 
@@ -234,11 +270,13 @@ export interface TestAppOptions {
   apiTokens?: string[];
   /** Where the request log goes; silent by default. */
   logger?: Logger;
+  /** The database as the app finds it when it boots; empty but for the shipped calendar by default. */
+  db?: FakeRepository;
 }
 
 /** The app on fakes, ready for `inject`; the caller closes it. */
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const db = new FakeRepository();
+  const db = options.db ?? new FakeRepository();
   // A case writes each accepted action into the audit log, as the real case's activity does.
   const temporal = new FakeTemporal((caseId, action) => db.auditLog.push({ caseId, actionId: action.actionId, type: action.type }));
   const server = Fastify(serverOptions(options.logger ?? pino({ level: 'silent' })));

@@ -2,6 +2,7 @@ import { loadConfig } from '../src/config';
 import { runMigrations } from '../src/db/migrate';
 import { createPool } from '../src/db/pool';
 import { createLogger } from '../src/logger';
+import { connectClient } from '../src/temporal/client';
 import { NativeConnection, createCaseWorker, startNoticeRelay } from './run';
 
 /**
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   });
   const relay = startNoticeRelay(config, pool, logger);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const worker = await createCaseWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
     pool,
     logger,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+    client,
   });
   let draining = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
   await worker.run();
   await relay?.stop();
   await connection.close();
+  await client.connection.close();
   await pool.end();
   logger.info('worker stopped');
 }

@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
@@ -12,21 +13,23 @@ export interface CaseWorkerOptions {
   taskQueue: string;
   pool: Pool;
   logger: Logger;
+  /** The client the calendar broadcast signals the open cases with. */
+  client: Client;
   /** A prebuilt bundle (tests bundle once per file); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** After shutdown is asked: how long activities in flight may run before they are cancelled, and the worker given up on later. */
   shutdownGraceMs?: number;
 }
 
-/** The worker that runs every procedure's workflows and the activities. */
+/** The worker that runs every procedure's workflows, the calendar broadcast and the activities. */
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
-  const { connection, namespace, taskQueue, pool, logger, workflowBundle, shutdownGraceMs } = options;
+  const { connection, namespace, taskQueue, pool, logger, client, workflowBundle, shutdownGraceMs } = options;
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ pool, logger }),
+    activities: createActivities({ pool, logger, client }),
     ...(shutdownGraceMs === undefined ? {} : { shutdownGraceTime: shutdownGraceMs, shutdownForceTime: shutdownGraceMs + 5_000 }),
   });
 }

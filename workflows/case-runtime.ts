@@ -18,6 +18,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseActivities } from '../activities';
+import type { CalendarYear } from '../src/domain/calendar';
 import { type ActionEnvelope, type CaseView, calendarChangedSignal, caseStartRejected, caseViewQuery, submitActionUpdate } from '../src/domain/case';
 import { fingerprint } from '../src/domain/fingerprint';
 import { caseStatusKey, nextDueAtKey, overdueCountKey, recordsBlockedSinceKey } from '../src/domain/search-attributes';
@@ -116,7 +117,11 @@ function supervisorView(kase: AnyCase, withBlocked: boolean): (force?: boolean) 
 }
 
 /** Writes what the case owes the database (notices, audit rows, the read model) in order; each write is idempotent. */
-async function writeRecords(kase: AnyCase, activities: ActivityInterfaceFor<CaseActivities>, saved: { fingerprint: string }): Promise<void> {
+async function writeRecords(
+  kase: AnyCase,
+  activities: ActivityInterfaceFor<CaseActivities>,
+  saved: { fingerprint: string },
+): Promise<CalendarYear[]> {
   const { state, engine, caseId } = kase;
   while (state.noticesWritten < engine.notices.length) {
     const notice = engine.notices[state.noticesWritten];
@@ -135,11 +140,13 @@ async function writeRecords(kase: AnyCase, activities: ActivityInterfaceFor<Case
   const view = kase.view();
   const current = fingerprint({ ...view, run: 0 });
   if (current !== saved.fingerprint) {
-    await activities.saveCase.executeWithOptions({ startToCloseTimeout: '30 seconds', summary: '更新案件读模型' }, [
+    const result = await activities.saveCase.executeWithOptions({ startToCloseTimeout: '30 seconds', summary: '更新案件读模型' }, [
       { view, revision: state.revision },
     ]);
     saved.fingerprint = current;
+    return result.newerCalendarYears ?? [];
   }
+  return [];
 }
 
 /**
@@ -158,9 +165,11 @@ async function runBesideRecords(kase: AnyCase, args: CaseArgs<unknown, unknown>,
       const revision = state.revision;
       writing = true;
       try {
-        await writeRecords(kase, writes, saved);
+        const newer = await writeRecords(kase, writes, saved);
         writing = false;
         state.savedRevision = revision;
+        // A calendar year stored since the case last heard (a broadcast that missed it) is applied like the signal.
+        for (const year of newer) kase.changeCalendar(year);
         retryIn = minute;
         if (state.recordsBlockedSince !== undefined) {
           state.recordsBlockedSince = undefined;

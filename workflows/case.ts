@@ -219,8 +219,16 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
   changeCalendar(year: CalendarYear): void {
     const held = this.state.calendar.find((y) => y.year === year.year);
     if (held && held.version >= year.version) return;
-    this.state.calendar = [...this.state.calendar.filter((y) => y.year !== year.year), year].sort((a, b) => a.year - b.year);
-    this.calendar = new WorkingCalendar(this.state.calendar);
+    const years = [...this.state.calendar.filter((y) => y.year !== year.year), year].sort((a, b) => a.year - b.year);
+    let calendar: WorkingCalendar;
+    try {
+      calendar = new WorkingCalendar(years);
+    } catch {
+      // The API refuses such a year; one that reached the case anyway changes nothing rather than failing its task.
+      return;
+    }
+    this.state.calendar = years;
+    this.calendar = calendar;
     this.engine.recompute(this.calendar, this.clock(), `working-day calendar ${year.year} version ${year.version} loaded (${year.source})`);
     this.state.revision++;
   }

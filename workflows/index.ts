@@ -3,3 +3,4 @@ export { disputeWorkflow } from './dispute';
 export { deprivedRightsWorkflow } from './deprived-rights';
 export { hazardRectificationWorkflow } from './hazard-rectification';
 export { caseFollowUpWorkflow } from './case-follow-up';
+export { calendarBroadcastWorkflow } from './calendar-broadcast';

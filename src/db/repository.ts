@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
 import type { CalendarYear } from '../domain/calendar';
+import type { CalendarBroadcast } from '../domain/calendar-broadcast';
 import { actionRecorded } from './audit';
-import { loadCalendarYear, loadCalendarYears, replaceCalendarYear } from './calendar';
+import { loadCalendarBroadcast, loadCalendarYear, loadCalendarYears, loadYearsAwaitingBroadcast, replaceCalendarYear } from './calendar';
 import { type CaseFilter, type CaseSummary, listCases } from './cases';
 import { listNotices, type NoticeFilter, type OutboxNotice, redeliverNotice } from './notices';
 
@@ -13,6 +14,9 @@ export interface Repository {
     years(): Promise<CalendarYear[]>;
     year(year: number): Promise<CalendarYear | undefined>;
     replace(year: Omit<CalendarYear, 'version'>): Promise<{ year: CalendarYear; changed: boolean }>;
+    broadcast(year: number, version: number): Promise<CalendarBroadcast | undefined>;
+    /** The years whose current version is still to be told to the open cases. */
+    awaitingBroadcast(): Promise<CalendarYear[]>;
   };
   notices: {
     list(filter: NoticeFilter): Promise<OutboxNotice[]>;
@@ -30,6 +34,8 @@ export function createRepository(pool: Pool): Repository {
       years: () => loadCalendarYears(pool),
       year: (year) => loadCalendarYear(pool, year),
       replace: (year) => replaceCalendarYear(pool, year),
+      broadcast: (year, version) => loadCalendarBroadcast(pool, year, version),
+      awaitingBroadcast: () => loadYearsAwaitingBroadcast(pool),
     },
     notices: { list: (filter) => listNotices(pool, filter), redeliver: (id) => redeliverNotice(pool, id) },
     ping: async () => {

@@ -12,6 +12,7 @@ import { loadConfig } from '../config';
 import { runMigrations } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createLogger } from '../logger';
+import { connectClient } from '../temporal/client';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { ensureTemporalCli } from './provision';
 import { startTemporalDevServer } from './temporal-dev-server';
@@ -65,12 +66,15 @@ async function main(): Promise<void> {
     if (relay) stops.push(() => relay.stop());
     const connection = await NativeConnection.connect({ address: temporalAddress });
     stops.push(() => connection.close());
+    const client = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE);
+    stops.push(() => client.connection.close());
     const worker = await createCaseWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       pool,
       logger,
+      client,
     });
     const running = worker.run();
     stops.push(async () => {

@@ -1,20 +1,26 @@
 import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CalendarYear } from '../domain/calendar';
-import { calendarChangedSignal } from '../domain/case';
-import { workflowTypes } from '../domain/procedures';
+import { calendarBroadcastId, calendarBroadcastWorkflowType } from '../domain/calendar-broadcast';
 
 /**
- * Tells every open case that a calendar year changed; each recomputes its deadlines not yet reached. A case
- * ignores a version it already holds, so repeating this is harmless. Returns how many cases were told.
+ * Starts the broadcast of a year's version to every open case, once: its workflow id names the year and version, so
+ * a repeated start finds the broadcast running, or finished, and starts nothing. Returns the workflow id.
  */
-export async function broadcastCalendarYear(client: Client, year: CalendarYear): Promise<number> {
-  const types = Object.values(workflowTypes)
-    .map((t) => `'${t}'`)
-    .join(', ');
-  let told = 0;
-  for await (const execution of client.workflow.list({ query: `ExecutionStatus = 'Running' AND WorkflowType IN (${types})` })) {
-    await client.workflow.getHandle(execution.workflowId).signal(calendarChangedSignal, year);
-    told++;
+export async function startCalendarBroadcast(client: Client, taskQueue: string, year: CalendarYear): Promise<string> {
+  const workflowId = calendarBroadcastId(year.year, year.version);
+  try {
+    await client.workflow.start(calendarBroadcastWorkflowType, {
+      taskQueue,
+      workflowId,
+      args: [{ year }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      // A broadcast that failed or was terminated may run again; one that finished has nothing left to do.
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      staticSummary: `工作日历 ${year.year} 年第 ${year.version} 版：通知全部在办案件`,
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
-  return told;
+  return workflowId;
 }

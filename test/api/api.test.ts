@@ -30,7 +30,7 @@ beforeAll(async () => {
     connection: nativeConnection,
     taskQueue,
     workflowBundle: await bundleWorkflows(),
-    activities: createActivities({ pool, logger: silentLogger }),
+    activities: createActivities({ pool, logger: silentLogger, client }),
   });
   running = worker.run();
   app = Fastify(serverOptions(silentLogger));
@@ -60,6 +60,14 @@ async function settledCount(sql: string, params: unknown[]): Promise<number> {
     await new Promise((r) => setTimeout(r, 100));
   }
   return last;
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+    const value = await probe();
+    if (value !== undefined) return value;
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function startedCase() {
@@ -166,22 +174,34 @@ describe('the working-day calendar', () => {
 
     const year = { holidays: [{ from: '2036-06-09', to: '2036-06-15', name: 'Test holiday' }], workdays: [], source: 'notice for 2036' };
     const loaded = await put('2036', year);
-    expect(loaded.statusCode).toBe(200);
-    expect(loaded.json()).toMatchObject({ year: 2036, version: 1, changed: true });
-    expect(loaded.json().casesNotified).toBeGreaterThanOrEqual(1);
+    expect(loaded.statusCode).toBe(202);
+    expect(loaded.json()).toMatchObject({
+      year: 2036,
+      version: 1,
+      changed: true,
+      broadcast: { id: 'calendar-2036-v1', version: 1, finishedAt: null },
+    });
     const after = (await get(`/v1/time/deadline?rule=working-days-before&from=${termEnd}&n=5`)).json();
     expect(after.warnings).toEqual([]);
     expect(after.due < before.due).toBe(true);
-    for (let tries = 0; tries < 50 && (await opens()) !== after.due; tries++) await new Promise((r) => setTimeout(r, 100));
+    await until(async () => ((await opens()) === after.due ? true : undefined), 'the case to move its window');
     const report = obligation((await get(casePath(caseId))).json(), 'station-report');
     expect(report.opensAt).toBe(after.due);
     expect(report.changes).toEqual([
       expect.objectContaining({ from: before.due, to: after.due, reason: 'working-day calendar 2036 version 1 loaded (notice for 2036)' }),
     ]);
 
+    // The broadcast's second pass, for cases started shortly before it, waits for visibility before it finishes.
+    const finished = await until(async () => {
+      const body = (await get('/v1/calendar/2036')).json();
+      return body.broadcast.finishedAt ? body : undefined;
+    }, 'the broadcast of 2036 version 1 to finish');
+    expect(finished).toMatchObject({ year: 2036, version: 1, source: 'notice for 2036', broadcast: { id: 'calendar-2036-v1' } });
+    // Every open case of this suite's task queue, the one above among them.
+    expect(finished.broadcast.casesReached).toBeGreaterThanOrEqual(1);
     const again = await put('2036', year);
-    expect(again.json()).toMatchObject({ version: 1, changed: false });
-    expect((await get('/v1/calendar/2036')).json()).toMatchObject({ year: 2036, version: 1, source: 'notice for 2036' });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ version: 1, changed: false, broadcast: finished.broadcast });
   });
 });
 

@@ -3,7 +3,7 @@ import { ServiceError } from '@temporalio/client';
 import pino from 'pino';
 import { redactedPaths } from '../../src/logger';
 import { procedures } from '../../src/domain/procedures';
-import { buildTestApp, type TestApp } from '../helper';
+import { buildTestApp, FakeRepository, type TestApp } from '../helper';
 import { action, bailStart, deprivedStart } from '../support/cases';
 
 let t: TestApp;
@@ -227,19 +227,66 @@ describe('the working-day calendar', () => {
     expect(missing.json().error.code).toBe('calendar-year-not-found');
   });
 
-  test('loading a year tells every open case, and the same year again changes nothing', async () => {
-    const { caseId: open } = await startedCase();
-    const { caseId: closed } = await startedCase();
-    t.temporal.close(closed, 'revoked');
+  test('loading a year stores it and starts its broadcast (202); the same year again starts nothing new', async () => {
+    await startedCase();
     const year = { holidays: [{ from: '2098-06-08', to: '2098-06-14', name: 'Test holiday' }], workdays: [], source: 'notice for 2098' };
 
     const loaded = await put('/v1/calendar/2098', year);
-    expect(loaded.statusCode).toBe(200);
-    expect(loaded.json()).toEqual({ year: 2098, ...year, version: 1, changed: true, casesNotified: 1 });
-    expect(t.temporal.signals.map((s) => s.workflowId)).toEqual([open]);
+    expect(loaded.statusCode).toBe(202);
+    expect(loaded.json()).toMatchObject({ year: 2098, ...year, version: 1, changed: true });
+    expect(loaded.json().broadcast).toMatchObject({ id: 'calendar-2098-v1', version: 1, casesReached: null, finishedAt: null });
+    expect(t.temporal.broadcastsStarted).toEqual([
+      { workflowId: 'calendar-2098-v1', taskQueue: 'fake-queue', year: { year: 2098, ...year, version: 1 } },
+    ]);
+    // The cases are told by the broadcast workflow, not by the request.
+    expect(t.temporal.signals).toEqual([]);
+    expect((await get('/v1/calendar/2098')).json().broadcast).toMatchObject({ id: 'calendar-2098-v1', finishedAt: null });
 
+    // A retried request while the broadcast runs: the same broadcast, still under way.
     const again = await put('/v1/calendar/2098', year);
-    expect(again.json()).toMatchObject({ version: 1, changed: false });
+    expect(again.statusCode).toBe(202);
+    expect(again.json()).toMatchObject({ version: 1, changed: false, broadcast: { id: 'calendar-2098-v1' } });
+    expect(t.temporal.broadcastsStarted).toHaveLength(1);
+
+    t.db.broadcasts.get('calendar-2098-v1')!.finishedAt = '2098-01-01T00:00:00.000Z';
+    const afterwards = await put('/v1/calendar/2098', year);
+    expect(afterwards.statusCode).toBe(200);
+    expect(afterwards.json()).toMatchObject({ version: 1, changed: false, broadcast: { finishedAt: '2098-01-01T00:00:00.000Z' } });
+
+    const corrected = await put('/v1/calendar/2098', { ...year, holidays: [] });
+    expect(corrected.statusCode).toBe(202);
+    expect(corrected.json()).toMatchObject({ version: 2, changed: true, broadcast: { id: 'calendar-2098-v2', finishedAt: null } });
+    expect(t.temporal.broadcastsStarted.map((b) => b.workflowId)).toEqual(['calendar-2098-v1', 'calendar-2098-v2']);
+  });
+
+  test('a load whose broadcast could not be started is 500 but stays stored with its broadcast to do; the same request again starts it', async () => {
+    const year = { holidays: [], workdays: [], source: 'notice for 2094' };
+    t.temporal.failure = new Error('connection refused');
+    expect((await put('/v1/calendar/2094', year)).statusCode).toBe(500);
+    t.temporal.failure = undefined;
+    expect((await get('/v1/calendar/2094')).json()).toMatchObject({ version: 1, broadcast: { id: 'calendar-2094-v1', finishedAt: null } });
+    expect(t.temporal.broadcastsStarted).toEqual([]);
+
+    const retried = await put('/v1/calendar/2094', year);
+    expect(retried.statusCode).toBe(202);
+    expect(retried.json()).toMatchObject({ version: 1, changed: false, broadcast: { id: 'calendar-2094-v1' } });
+    expect(t.temporal.broadcastsStarted.map((b) => b.workflowId)).toEqual(['calendar-2094-v1']);
+  });
+
+  test('an API that boots starts the broadcast of every stored version not yet told, and none other', async () => {
+    const db = new FakeRepository();
+    const year = (y: number) => ({ year: y, holidays: [], workdays: [], source: `notice for ${y}` });
+    await db.calendar.replace(year(2097)); // stored by an API that died before it started the broadcast
+    await db.calendar.replace(year(2096));
+    db.broadcasts.get('calendar-2096-v1')!.finishedAt = '2096-01-01T00:00:00.000Z';
+    await db.calendar.replace(year(2095));
+    await db.calendar.replace({ ...year(2095), source: 'corrected' }); // version 2 supersedes the untold version 1
+    const booted = await buildTestApp({ db });
+    try {
+      expect(booted.temporal.broadcastsStarted.map((b) => b.workflowId)).toEqual(['calendar-2095-v2', 'calendar-2097-v1']);
+    } finally {
+      await booted.app.close();
+    }
   });
 });
 

@@ -54,7 +54,10 @@ export function fakeActivities() {
   return {
     issueNotice: jest.fn<ReturnType<CaseActivities['issueNotice']>, Parameters<CaseActivities['issueNotice']>>(async () => ({ written: true })),
     recordAction: jest.fn<ReturnType<CaseActivities['recordAction']>, Parameters<CaseActivities['recordAction']>>(async () => undefined),
-    saveCase: jest.fn<ReturnType<CaseActivities['saveCase']>, Parameters<CaseActivities['saveCase']>>(async () => ({ saved: true })),
+    saveCase: jest.fn<ReturnType<CaseActivities['saveCase']>, Parameters<CaseActivities['saveCase']>>(async () => ({
+      saved: true,
+      newerCalendarYears: [],
+    })),
   } satisfies CaseActivities;
 }
 

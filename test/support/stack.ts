@@ -23,6 +23,7 @@ export class ProcessStack {
   private api?: ChildProcess;
   private worker?: ChildProcess;
   private baseUrl = '';
+  private port = 0;
 
   private constructor(
     name: string,
@@ -35,12 +36,22 @@ export class ProcessStack {
   /** Starts a worker and an API process and waits until the API is ready. */
   static async start(name: string, options: ProcessStackOptions = {}): Promise<ProcessStack> {
     const stack = new ProcessStack(name, await testPool(options.databaseUrl), options);
-    const port = await freePort();
-    stack.baseUrl = `http://127.0.0.1:${port}`;
+    stack.port = await freePort();
+    stack.baseUrl = `http://127.0.0.1:${stack.port}`;
     stack.startWorker();
-    stack.api = stack.launch('src/api/main.js', { PORT: String(port), HOST: '127.0.0.1' });
-    await stack.until(async () => ((await fetch(`${stack.baseUrl}/readyz`)).ok ? true : undefined), 'the API to be ready');
+    await stack.startApi();
     return stack;
+  }
+
+  /** Starts the API process (again, after a kill: on the same port) and waits until it is ready. */
+  async startApi(): Promise<void> {
+    this.api = this.launch('src/api/main.js', { PORT: String(this.port), HOST: '127.0.0.1' });
+    await this.until(async () => ((await fetch(`${this.baseUrl}/readyz`)).ok ? true : undefined), 'the API to be ready');
+  }
+
+  /** Kills the API process as a crash would (SIGKILL to its PID). */
+  async killApi(): Promise<void> {
+    await stopProcess(this.api, 'SIGKILL');
   }
 
   async stop(): Promise<void> {

@@ -219,7 +219,7 @@ test('a database that keeps failing delays the records, never the deadlines; the
   });
   activities.saveCase.mockImplementation(async () => {
     if (down) throw new Error('connection refused');
-    return { saved: true };
+    return { saved: true, newerCalendarYears: [] };
   });
   await withCase(
     (now) => bailStart(now),

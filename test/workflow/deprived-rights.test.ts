@@ -75,6 +75,36 @@ test('Signal a calendar for a year without data to the running case: its station
   );
 });
 
+test('A case a calendar broadcast missed learns the newer year from the read model it writes: its window moves as with the signal', async () => {
+  const activities = fakeActivities();
+  let published: CalendarYear | undefined;
+  activities.saveCase.mockImplementation(async () => ({ saved: true, newerCalendarYears: published ? [published] : [] }));
+  await harness.withCase(
+    (now) => {
+      const year = Math.max(2027, Number(localDate(now).slice(0, 4)) + 1);
+      return deprivedStart(`${year}-06-01`, mondayOnOrAfter(`${year}-06-15`));
+    },
+    async (handle, s) => {
+      const termEnd = s.termEnd!;
+      const year = Number(termEnd.slice(0, 4));
+      expect(obligation(await view(handle), 'station-report').opensAt).toBe(formatInstant(startOfDay(addDays(termEnd, -7))));
+      // Stored while the case was not listening; its next record write brings it.
+      published = {
+        year,
+        holidays: [{ from: addDays(termEnd, -7), to: addDays(termEnd, -1), name: 'Test holiday' }],
+        workdays: [],
+        source: 'stored during a broadcast that missed the case',
+        version: 3,
+      };
+      await act(handle, action({ type: 'subject-reported' }));
+      const v = await view(handle);
+      expect(v.calendar).toContainEqual({ year, version: 3 });
+      expect(obligation(v, 'station-report').opensAt).toBe(formatInstant(startOfDay(addDays(termEnd, -14))));
+    },
+    { activities },
+  );
+});
+
 test('Time-skip past 24 h after the report: the timer fires at the due instant and the station leader is told of the missing announcement; 48 h later the supervisor', async () => {
   const activities = fakeActivities();
   await harness.withCase(

@@ -2,18 +2,32 @@ import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { WorkingCalendar } from '../../domain/calendar';
 import { calendarYearBody, calendarYearParams } from '../../domain/calendar.schema';
-import { broadcastCalendarYear } from '../../temporal/calendar';
+import { startCalendarBroadcast } from '../../temporal/calendar';
 import { HttpError } from '../errors';
 
 /** The working-day calendar as data: read a year, or replace it when the State Council publishes it. */
 const routes: FastifyPluginAsyncZod = async (app) => {
+  // A version stored by an API that died before it started the broadcast is told now; a broadcast under way is found running.
+  app.addHook('onReady', async () => {
+    for (const year of await app.db.calendar.awaitingBroadcast()) {
+      const broadcast = await startCalendarBroadcast(app.temporal, app.taskQueue, year);
+      app.log.info({ broadcast }, 'calendar broadcast resumed');
+    }
+  });
+
   app.get(
     '/v1/calendar/:year',
-    { schema: { summary: 'A year of the working-day calendar, with its version', tags: ['calendar'], params: calendarYearParams } },
+    {
+      schema: {
+        summary: 'A year of the working-day calendar, with its version and the broadcast of that version to the open cases',
+        tags: ['calendar'],
+        params: calendarYearParams,
+      },
+    },
     async (request) => {
       const year = await app.db.calendar.year(request.params.year);
       if (!year) throw new HttpError(404, 'calendar-year-not-found', `no calendar for ${request.params.year}: deadlines in it count weekends only`);
-      return year;
+      return { ...year, broadcast: (await app.db.calendar.broadcast(year.year, year.version)) ?? null };
     },
   );
 
@@ -21,13 +35,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/v1/calendar/:year',
     {
       schema: {
-        summary: 'Load or replace a year; open cases recompute their deadlines not yet reached',
+        summary: 'Load or replace a year: 202 once the broadcast to the open cases, which recompute their deadlines not yet reached, has started',
         tags: ['calendar'],
         params: calendarYearParams,
         body: calendarYearBody,
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const year = { year: request.params.year, ...request.body };
       try {
         new WorkingCalendar([{ ...year, version: 0 }]);
@@ -35,8 +49,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         throw new HttpError(400, 'invalid-calendar', (err as Error).message);
       }
       const { year: stored, changed } = await app.db.calendar.replace(year);
-      const casesNotified = await broadcastCalendarYear(app.temporal, stored);
-      return { ...stored, changed, casesNotified };
+      const broadcast = (await app.db.calendar.broadcast(stored.year, stored.version)) ?? null;
+      // Stored, and the cases are being told by a durable workflow: accepted, not yet done. The same year again after
+      // its broadcast finished changes nothing and is answered 200.
+      const underWay = broadcast !== null && broadcast.finishedAt === null;
+      if (underWay) await startCalendarBroadcast(app.temporal, app.taskQueue, stored);
+      return reply.code(underWay ? 202 : 200).send({ ...stored, changed, broadcast });
     },
   );
 };
