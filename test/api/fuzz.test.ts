@@ -11,7 +11,8 @@ import { isCreditCode } from '../../src/domain/hazard-rectification';
 import { deadlineRules, formatInstant, localDate } from '../../src/domain/legal-time';
 import { type Procedure, procedureOf, procedures } from '../../src/domain/procedures';
 import { arbitraryOf, hostileStrings } from '../support/arbitrary';
-import { bundleWorkflows, silentLogger, testPool, uniqueQueue } from '../support/cases';
+import { bundleWorkflows, silentLogger, uniqueQueue } from '../support/cases';
+import { type FreshDatabase, freshDatabase } from '../support/database';
 
 /**
  * Generated requests, valid-looking and hostile, over every endpoint and every action type, against the API on the
@@ -24,6 +25,7 @@ const seed = 20260302;
 const day = 86_400_000;
 
 let app: FastifyInstance;
+let database: FreshDatabase;
 let pool: Pool;
 let connection: Connection;
 let nativeConnection: NativeConnection;
@@ -34,7 +36,9 @@ let taskQueue: string;
 
 beforeAll(async () => {
   taskQueue = uniqueQueue('fuzz');
-  pool = await testPool();
+  // A database of its own: the calendar years it loads would otherwise reach other suites' cases through their records.
+  database = await freshDatabase('fuzz');
+  pool = database.pool;
   connection = await Connection.connect({ address });
   nativeConnection = await NativeConnection.connect({ address });
   client = new Client({ connection });
@@ -42,7 +46,7 @@ beforeAll(async () => {
     connection: nativeConnection,
     taskQueue,
     workflowBundle: await bundleWorkflows(),
-    activities: createActivities({ pool, logger: silentLogger }),
+    activities: createActivities({ pool, logger: silentLogger, client }),
   });
   running = worker.run();
   app = Fastify(serverOptions(silentLogger));
@@ -55,7 +59,7 @@ afterAll(async () => {
   await running;
   await connection?.close();
   await nativeConnection?.close();
-  await pool?.end();
+  await database?.drop();
 });
 
 interface Request {

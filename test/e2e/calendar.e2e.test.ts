@@ -7,15 +7,19 @@ import { randomUUID } from 'node:crypto';
 import { replaceCalendarYear } from '../../src/db/calendar';
 import type { CaseView } from '../../src/domain/case';
 import { bailStart } from '../support/cases';
+import { type FreshDatabase, freshDatabase } from '../support/database';
 import { ProcessStack, casePath } from '../support/stack';
 
 const openCases = 50;
 
 let stack: ProcessStack;
+let database: FreshDatabase;
 let caseIds: string[];
 
 beforeAll(async () => {
-  stack = await ProcessStack.start('e2e-calendar');
+  // A database of its own: the years this suite stores would otherwise reach other suites' cases through their records.
+  database = await freshDatabase('calendar');
+  stack = await ProcessStack.start('e2e-calendar', { databaseUrl: database.url });
   const started = Date.now();
   const created = await Promise.all(Array.from({ length: openCases }, () => stack.http('POST', '/v1/cases', bailStart(Date.now()))));
   expect(created.map((r) => r.status)).toEqual(Array(openCases).fill(201));
@@ -25,6 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
+  await database?.drop();
 });
 
 /** A holiday arrangement for `year` that differs from any stored before, so that storing it raises the version. */

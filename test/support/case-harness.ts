@@ -9,7 +9,8 @@ import type { CaseActivities } from '../../activities';
 import { caseIdOf } from '../../src/domain/case';
 import { type Procedure, workflowTypes } from '../../src/domain/procedures';
 import { caseArgs } from '../../src/temporal/cases';
-import { bundleWorkflows, caseWorker, lastStep, settle, testPool, uniqueQueue } from './cases';
+import { bundleWorkflows, caseWorker, lastStep, settle, uniqueQueue } from './cases';
+import { type FreshDatabase, freshDatabase } from './database';
 import { createTimeSkippingEnv } from './time-skipping';
 
 export const historiesDir = path.resolve(__dirname, '../histories');
@@ -22,17 +23,22 @@ export class CaseHarness {
   private constructor(
     readonly env: TestWorkflowEnvironment,
     readonly bundle: WorkflowBundleWithSourceMap,
-    readonly pool: Pool,
+    private readonly database: FreshDatabase,
   ) {}
 
+  /** Each test file's cases write to a database of its own: another file's calendar years or rows never reach them. */
   static async create(): Promise<CaseHarness> {
-    const [env, bundle, pool] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows(), testPool()]);
-    return new CaseHarness(env, bundle, pool);
+    const [env, bundle, database] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows(), freshDatabase('workflow')]);
+    return new CaseHarness(env, bundle, database);
+  }
+
+  get pool(): Pool {
+    return this.database.pool;
   }
 
   async teardown(): Promise<void> {
     await this.env.teardown();
-    await this.pool.end();
+    await this.database.drop();
   }
 
   async now(): Promise<number> {
