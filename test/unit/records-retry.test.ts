@@ -133,7 +133,7 @@ test('a notice whose connection dropped mid-insert lands in the outbox once', as
 test('a read-model write dropped between the case row and its obligations leaves the earlier revision whole; retries converge; a late older revision changes nothing', async () => {
   const caseId = `bail-surveillance:RM-${randomUUID().slice(0, 8)}`;
   const first = caseView(caseId, 'open', [{ key: 'subject-report', status: 'pending' }]);
-  expect(await activities.saveCase({ view: first, revision: 1 })).toEqual({ saved: true });
+  expect(await activities.saveCase({ view: first, revision: 1 })).toMatchObject({ saved: true });
 
   const second = caseView(caseId, 'open', [
     { key: 'rules-explained', status: 'pending' },
@@ -154,13 +154,13 @@ test('a read-model write dropped between the case row and its obligations leaves
       { key: 'subject-report', status: 'done' },
     ],
   };
-  expect(await activities.saveCase({ view: second, revision: 2 })).toEqual({ saved: true });
+  expect(await activities.saveCase({ view: second, revision: 2 })).toMatchObject({ saved: true });
   expect(await readModel(caseId)).toEqual(expected);
   // The same revision again (its first answer lost after the commit) writes the same rows.
   await activities.saveCase({ view: second, revision: 2 });
   expect(await readModel(caseId)).toEqual(expected);
   // An attempt of revision 1 that arrives last is refused by the revision guard.
-  expect(await activities.saveCase({ view: first, revision: 1 })).toEqual({ saved: false });
+  expect(await activities.saveCase({ view: first, revision: 1 })).toMatchObject({ saved: false });
   expect(await readModel(caseId)).toEqual(expected);
   // The pool threw the broken connection away: the activities still have a working one.
   expect((await pool.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
