@@ -1,60 +1,22 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import Fastify, { type FastifyInstance } from 'fastify';
-import type { Pool } from 'pg';
-import { createActivities } from '../../activities';
-import { app as apiApp, serverOptions } from '../../src/api/app';
+import { Worker } from '@temporalio/worker';
 import { type CaseView, caseViewQuery, submitActionUpdate } from '../../src/domain/case';
 import { caseStatusKey, stationIdKey } from '../../src/domain/search-attributes';
 import { addMonths, localDate } from '../../src/domain/legal-time';
 import { startCase } from '../../src/temporal/cases';
-import { action, bailStart, bundleWorkflows, deprivedStart, fakeActivities, obligation, silentLogger, testPool, uniqueQueue } from '../support/cases';
+import { action, bailStart, bundleWorkflows, deprivedStart, fakeActivities, obligation, uniqueQueue } from '../support/cases';
+import { useRealApi } from '../support/real-api';
 
-const address = process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
+const api = useRealApi('api');
 
-let app: FastifyInstance;
-let pool: Pool;
-let connection: Connection;
-let nativeConnection: NativeConnection;
-let client: Client;
-let worker: Worker;
-let running: Promise<void>;
-
-beforeAll(async () => {
-  const taskQueue = uniqueQueue('api');
-  pool = await testPool();
-  connection = await Connection.connect({ address });
-  nativeConnection = await NativeConnection.connect({ address });
-  client = new Client({ connection });
-  worker = await Worker.create({
-    connection: nativeConnection,
-    taskQueue,
-    workflowBundle: await bundleWorkflows(),
-    activities: createActivities({ pool, logger: silentLogger, client }),
-  });
-  running = worker.run();
-  app = Fastify(serverOptions(silentLogger));
-  await app.register(apiApp, { temporal: { client, namespace: 'default', taskQueue }, db: { pool } });
-});
-
-afterAll(async () => {
-  await app?.close();
-  worker?.shutdown();
-  await running;
-  await connection?.close();
-  await nativeConnection?.close();
-  await pool?.end();
-});
-
-const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as object });
-const get = (url: string) => app.inject({ method: 'GET', url });
+const post = (url: string, payload: unknown) => api.app.inject({ method: 'POST', url, payload: payload as object });
+const get = (url: string) => api.app.inject({ method: 'GET', url });
 const casePath = (caseId: string) => `/v1/cases/${encodeURIComponent(caseId)}`;
 
 /** A count from the read model once the case's activities have written it (they run just after the answer). */
 async function settledCount(sql: string, params: unknown[]): Promise<number> {
   let last = -1;
   for (let tries = 0; tries < 100; tries++) {
-    const { rows } = await pool.query(sql, params);
+    const { rows } = await api.pool.query(sql, params);
     if (rows[0].n > 0 && rows[0].n === last) return last;
     last = rows[0].n;
     await new Promise((r) => setTimeout(r, 100));
@@ -93,13 +55,13 @@ describe('POST /v1/cases', () => {
     expect(other.statusCode).toBe(409);
     expect(other.json().error.code).toBe('case-conflict');
 
-    const description = await client.workflow.getHandle(first.json().caseId).describe();
+    const description = await api.client.workflow.getHandle(first.json().caseId).describe();
     expect(description.typedSearchAttributes.get(stationIdKey)).toBe('S-01');
     expect(description.typedSearchAttributes.get(caseStatusKey)).toBe('open');
     // What the Temporal UI shows of the case: its open duties in words, never the subject.
     let metadata = { currentDetails: '' };
     for (let tries = 0; tries < 50 && !metadata.currentDetails; tries++) {
-      metadata = await client.workflow.getHandle(first.json().caseId).query('__temporal_workflow_metadata');
+      metadata = await api.client.workflow.getHandle(first.json().caseId).query('__temporal_workflow_metadata');
     }
     expect(metadata.currentDetails).toContain(`案件 ${start.caseNumber}`);
     expect(metadata.currentDetails).toContain('被取保候审/监视居住人报到（subject-report，第41(8)条）');
@@ -143,7 +105,7 @@ describe('POST /v1/cases/:caseId/actions', () => {
     const decided = action({ type: 'authority-decided', decision: 'revoked' });
     const first = await post(`${casePath(caseId)}/actions`, decided);
     expect(first.json()).toMatchObject({ status: 'closed', outcome: 'revoked' });
-    await client.workflow.getHandle(caseId).result();
+    await api.client.workflow.getHandle(caseId).result();
     const retry = await post(`${casePath(caseId)}/actions`, decided);
     expect(retry.statusCode).toBe(200);
     expect(retry.json()).toEqual(first.json());
@@ -154,7 +116,7 @@ describe('POST /v1/cases/:caseId/actions', () => {
 });
 
 describe('the working-day calendar', () => {
-  const put = (year: string, payload: unknown) => app.inject({ method: 'PUT', url: `/v1/calendar/${year}`, payload: payload as object });
+  const put = (year: string, payload: unknown) => api.app.inject({ method: 'PUT', url: `/v1/calendar/${year}`, payload: payload as object });
 
   test('the shipped years are seeded with a version', async () => {
     const res = await get('/v1/calendar/2026');
@@ -217,15 +179,15 @@ test('a case whose database writes keep failing is listed for supervisors, with 
   failing.recordAction.mockRejectedValue(new Error('connection refused'));
   failing.saveCase.mockRejectedValue(new Error('connection refused'));
   const blockedWorker = await Worker.create({
-    connection: nativeConnection,
+    connection: api.nativeConnection,
     taskQueue,
     workflowBundle: await bundleWorkflows(),
     activities: failing,
   });
   await blockedWorker.runUntil(async () => {
     const start = bailStart(Date.now());
-    const { caseId } = await startCase(client, taskQueue, start, []);
-    const handle = client.workflow.getHandle(caseId);
+    const { caseId } = await startCase(api.client, taskQueue, start, []);
+    const handle = api.client.workflow.getHandle(caseId);
     let listed: { caseId: string; recordsBlockedSince: string }[] = [];
     for (let tries = 0; tries < 120 && !listed.some((c) => c.caseId === caseId); tries++) {
       await new Promise((r) => setTimeout(r, 250));

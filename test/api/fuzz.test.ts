@@ -1,18 +1,11 @@
-import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import fc from 'fast-check';
-import Fastify, { type FastifyInstance } from 'fastify';
-import type { Pool } from 'pg';
-import { createActivities } from '../../activities';
-import { app as apiApp, serverOptions } from '../../src/api/app';
 import { calendarYearBody } from '../../src/domain/calendar.schema';
 import { isCreditCode } from '../../src/domain/hazard-rectification';
 import { deadlineRules, formatInstant, localDate } from '../../src/domain/legal-time';
 import { type Procedure, procedureOf, procedures } from '../../src/domain/procedures';
 import { arbitraryOf, hostileStrings } from '../support/arbitrary';
-import { bundleWorkflows, silentLogger, uniqueQueue } from '../support/cases';
-import { type FreshDatabase, freshDatabase } from '../support/database';
+import { useRealApi } from '../support/real-api';
 
 /**
  * Generated requests, valid-looking and hostile, over every endpoint and every action type, against the API on the
@@ -20,47 +13,11 @@ import { type FreshDatabase, freshDatabase } from '../support/database';
  * case's workflow task may fail.
  */
 
-const address = process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
 const seed = 20260302;
 const day = 86_400_000;
 
-let app: FastifyInstance;
-let database: FreshDatabase;
-let pool: Pool;
-let connection: Connection;
-let nativeConnection: NativeConnection;
-let client: Client;
-let worker: Worker;
-let running: Promise<void>;
-let taskQueue: string;
-
-beforeAll(async () => {
-  taskQueue = uniqueQueue('fuzz');
-  // A database of its own: the calendar years it loads would otherwise reach other suites' cases through their records.
-  database = await freshDatabase('fuzz');
-  pool = database.pool;
-  connection = await Connection.connect({ address });
-  nativeConnection = await NativeConnection.connect({ address });
-  client = new Client({ connection });
-  worker = await Worker.create({
-    connection: nativeConnection,
-    taskQueue,
-    workflowBundle: await bundleWorkflows(),
-    activities: createActivities({ pool, logger: silentLogger, client }),
-  });
-  running = worker.run();
-  app = Fastify(serverOptions(silentLogger));
-  await app.register(apiApp, { temporal: { client, namespace: 'default', taskQueue }, db: { pool } });
-});
-
-afterAll(async () => {
-  await app?.close();
-  worker?.shutdown();
-  await running;
-  await connection?.close();
-  await nativeConnection?.close();
-  await database?.drop();
-});
+// A database of its own: the calendar years it loads would otherwise reach other suites' cases through their records.
+const api = useRealApi('fuzz', { ownDatabase: true });
 
 interface Request {
   method: 'GET' | 'POST' | 'PUT';
@@ -102,7 +59,7 @@ async function send(requests: Request[], concurrency = 16): Promise<Answer[]> {
     answers.push(
       ...(await Promise.all(
         batch.map(async (request) => {
-          const res = await app.inject({ method: request.method, url: request.url, payload: request.payload as object | undefined });
+          const res = await api.app.inject({ method: request.method, url: request.url, payload: request.payload as object | undefined });
           return { request, status: res.statusCode, body: res.body ? JSON.parse(res.body) : {} };
         }),
       )),
@@ -213,7 +170,7 @@ function otherRequests(cases: Array<{ caseId: string }>, now: number): Request[]
       })),
   ];
 
-  // Years no other test reads: a valid-looking load changes the shared database's calendar.
+  // Years no other test reads: a valid-looking load changes the calendar its cases then learn.
   const year = fc.integer({ min: 2091, max: 2097 });
   const calendars = [
     ...sample(year, 10, 4).map((y) => ({ method: 'GET' as const, url: `/v1/calendar/${y}`, validLooking: true, label: 'calendar read' })),
@@ -248,12 +205,12 @@ async function settledExecutions(expected: number): Promise<Array<{ workflowId: 
   const deadline = Date.now() + 30_000;
   for (;;) {
     const runs: Array<{ workflowId: string; runId: string; status: string }> = [];
-    for await (const e of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
+    for await (const e of api.client.workflow.list({ query: `TaskQueue = '${api.taskQueue}'` })) {
       runs.push({ workflowId: e.workflowId, runId: e.runId, status: e.status.name });
     }
     const open = runs.filter((r) => r.status === 'RUNNING');
     const busy = await Promise.all(
-      open.map(async (r) => Boolean((await client.workflow.getHandle(r.workflowId, r.runId).describe()).raw.pendingWorkflowTask)),
+      open.map(async (r) => Boolean((await api.client.workflow.getHandle(r.workflowId, r.runId).describe()).raw.pendingWorkflowTask)),
     );
     if ((new Set(runs.map((r) => r.workflowId)).size >= expected && !busy.some(Boolean)) || Date.now() > deadline) return runs;
     await new Promise((r) => setTimeout(r, 250));
@@ -332,7 +289,7 @@ test('1,000+ generated requests: no 5xx, every refusal says why, no workflow tas
   expect(runs.filter((r) => r.status === 'FAILED' || r.status === 'TERMINATED' || r.status === 'TIMED_OUT')).toEqual([]);
   const taskFailures: string[] = [];
   for (const run of runs) {
-    const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    const history = await api.client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
     for (const event of history.events ?? []) {
       if (event.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) {
         taskFailures.push(`${run.workflowId}: ${event.workflowTaskFailedEventAttributes?.failure?.message}`);
