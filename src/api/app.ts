@@ -4,6 +4,7 @@ import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type Fa
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import type { Principal } from '../domain/roles';
 import { frameworkErrors, registerErrorHandling } from './errors';
 import { authPlugin } from './plugins/auth';
 import { type DbPluginOptions, dbPlugin } from './plugins/db';
@@ -20,6 +21,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     caseId?: string;
     actionType?: string;
+    /** The verified caller; set by the auth plugin on every /v1 request. */
+    principal?: Principal;
+    /** Why the request was refused, for the audit log: 'role', 'station', 'actor', 'action-rejected'. */
+    refusal?: string;
   }
 }
 
