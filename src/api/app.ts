@@ -25,6 +25,8 @@ declare module 'fastify' {
     principal?: Principal;
     /** Why the request was refused, for the audit log: 'role', 'station', 'actor', 'action-rejected'. */
     refusal?: string;
+    /** Set when the answer carried a case's personal data unmasked: every such read goes to the audit log. */
+    unmasked?: boolean;
   }
 }
 
