@@ -9,8 +9,22 @@ export const configSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Bearer tokens accepted by the API, comma-separated. Unset: the API is open (development only). */
-  API_TOKENS: z.string().optional(),
+  /**
+   * The HS256 key that verifies (and, in development, signs) the API's bearer tokens. The API needs it or
+   * AUTH_JWKS_URL; `npm start` without either generates one under BEATFLOW_DATA_DIR.
+   */
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The identity provider's JSON Web Key Set (RS256 / ES256 tokens): how production verifies tokens. */
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** The `iss` every token must carry. */
+  AUTH_ISSUER: z.string().min(1, 'must not be empty').default('beatflow'),
+  /** The `aud` every token must carry. */
+  AUTH_AUDIENCE: z.string().min(1, 'must not be empty').default('beatflow-api'),
+  /** Requests a caller (a token's `sub`, or an address without a token) may make per window before it is answered 429. */
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
+  /** The longest the API takes to answer a request (an action waits for its case) before it answers 503 and drops it. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(120_000),
   /** host:port of the Temporal frontend. Unset under `npm start`: an embedded dev server is started. */
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -39,6 +53,26 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** How the API verifies tokens: one of the two keys at least, each well formed. */
+export interface AuthConfig {
+  jwtSecret?: string;
+  jwksUrl?: string;
+  issuer: string;
+  audience: string;
+}
+
+/**
+ * The API's token verification from the configuration. No key at all refuses to start, in every mode: the API is
+ * never open. (`npm start` supplies a generated development secret before it gets here.)
+ */
+export function authConfig(config: Config, devSecret?: string): AuthConfig {
+  const jwtSecret = config.AUTH_JWT_SECRET ?? devSecret;
+  if (!jwtSecret && !config.AUTH_JWKS_URL) {
+    throw new Error('invalid configuration: AUTH_JWKS_URL or AUTH_JWT_SECRET is required: the API verifies the bearer token of every caller');
+  }
+  return { jwtSecret, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE };
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);

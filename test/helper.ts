@@ -3,7 +3,7 @@
  * behaviour is tested with `app.inject` and no servers. The real stack is tested in test/api/api.test.ts.
  */
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ApplicationFailure, type SearchAttributePair, TypedSearchAttributes, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import pino, { type Logger } from 'pino';
@@ -16,6 +16,8 @@ import { type CalendarBroadcast, calendarBroadcastId, calendarBroadcastWorkflowT
 import { type ActionEnvelope, actionIdReused, actionRejected, type CaseView } from '../src/domain/case';
 import { canonicalJson } from '../src/domain/fingerprint';
 import type { CaseStart } from '../src/domain/procedures';
+import { recordsBlockedSinceKey } from '../src/domain/search-attributes';
+import { testAuth } from './support/auth';
 
 interface Execution {
   workflowType: string;
@@ -24,6 +26,8 @@ interface Execution {
   view: CaseView<{ actions: string[] }>;
   updates: Map<string, CaseView>;
   actionIds: Map<string, string>;
+  /** As the start set them (procedure, station, officer …); a test may add RecordsBlockedSince. */
+  searchAttributes: SearchAttributePair[];
 }
 
 /**
@@ -46,7 +50,13 @@ export class FakeTemporal {
     const workflow = {
       start: async (
         workflowType: string,
-        options: { workflowId: string; taskQueue: string; memo?: Record<string, unknown>; args: [{ start: CaseStart; calendar: CalendarYear[] }] },
+        options: {
+          workflowId: string;
+          taskQueue: string;
+          memo?: Record<string, unknown>;
+          args: [{ start: CaseStart; calendar: CalendarYear[] }];
+          typedSearchAttributes?: SearchAttributePair[];
+        },
       ) => {
         this.reachable();
         if (workflowType === calendarBroadcastWorkflowType) {
@@ -67,12 +77,19 @@ export class FakeTemporal {
           view: caseView(options.workflowId, start, calendar),
           updates: new Map(),
           actionIds: new Map(),
+          searchAttributes: options.typedSearchAttributes ?? [],
         });
       },
       getHandle: (workflowId: string) => ({
         describe: async () => {
           const execution = this.execution(workflowId);
-          return { workflowId, type: execution.workflowType, memo: execution.memo, status: { name: execution.status } };
+          return {
+            workflowId,
+            type: execution.workflowType,
+            memo: execution.memo,
+            status: { name: execution.status },
+            typedSearchAttributes: new TypedSearchAttributes(execution.searchAttributes),
+          };
         },
         query: async () => structuredClone(this.execution(workflowId).view),
         executeUpdate: async (_update: unknown, options: { args: [ActionEnvelope]; updateId: string }) => this.update(workflowId, options),
@@ -91,6 +108,11 @@ export class FakeTemporal {
     };
     const connection = { withDeadline: <R>(_deadline: number, fn: () => Promise<R>) => fn() };
     this.client = { workflow, workflowService, connection } as unknown as Client;
+  }
+
+  /** The case reports that it cannot write its records since `since`, as the real one sets RecordsBlockedSince. */
+  blockRecords(caseId: string, since: Date): void {
+    this.execution(caseId).searchAttributes.push({ key: recordsBlockedSinceKey, value: since });
   }
 
   /** The case ends, as when a decision closes it: it takes no Update any more. */
@@ -117,9 +139,12 @@ export class FakeTemporal {
     return structuredClone(execution.view);
   }
 
-  private async *running(): AsyncIterable<{ workflowId: string }> {
+  /** Every running case, whatever the query: the routes must scope what they list themselves (the real query does too). */
+  private async *running(): AsyncIterable<{ workflowId: string; typedSearchAttributes: TypedSearchAttributes }> {
     this.reachable();
-    for (const [workflowId, execution] of this.executions) if (execution.status === 'RUNNING') yield { workflowId };
+    for (const [workflowId, execution] of this.executions) {
+      if (execution.status === 'RUNNING') yield { workflowId, typedSearchAttributes: new TypedSearchAttributes(execution.searchAttributes) };
+    }
   }
 
   private execution(workflowId: string): Execution {
@@ -174,11 +199,11 @@ export class FakeRepository implements Repository {
   failure?: Error;
 
   cases = {
-    list: async ({ stationId, officerId, procedure, status, limit }: CaseFilter): Promise<CaseSummary[]> => {
+    list: async ({ stationIds, officerId, procedure, status, limit }: CaseFilter): Promise<CaseSummary[]> => {
       this.reachable();
       const dueAt = (c: CaseSummary) => (c.nextDueAt ? Date.parse(c.nextDueAt) : Infinity);
       return this.summaries
-        .filter((c) => (!stationId || c.stationId === stationId) && (!officerId || c.officerId === officerId))
+        .filter((c) => (!stationIds || stationIds.includes(c.stationId)) && (!officerId || c.officerId === officerId))
         .filter((c) => (!procedure || c.procedure === procedure) && (!status || c.status === status))
         .sort((a, b) => dueAt(a) - dueAt(b) || a.caseId.localeCompare(b.caseId))
         .slice(0, limit);
@@ -236,13 +261,17 @@ export class FakeRepository implements Repository {
   };
 
   notices = {
-    list: async ({ status, caseId, limit }: NoticeFilter): Promise<OutboxNotice[]> => {
+    list: async ({ status, caseId, limit, stationIds }: NoticeFilter): Promise<OutboxNotice[]> => {
       this.reachable();
-      return structuredClone(this.outbox.filter((n) => n.status === status && (!caseId || n.caseId === caseId)).slice(0, limit));
+      return structuredClone(
+        this.outbox
+          .filter((n) => n.status === status && (!caseId || n.caseId === caseId) && this.ofStations(n.caseId, stationIds))
+          .slice(0, limit),
+      );
     },
-    redeliver: async (id: string): Promise<OutboxNotice | 'not-found' | 'delivered'> => {
+    redeliver: async (id: string, stationIds?: string[]): Promise<OutboxNotice | 'not-found' | 'delivered'> => {
       this.reachable();
-      const held = this.outbox.find((n) => n.id === id);
+      const held = this.outbox.find((n) => n.id === id && this.ofStations(n.caseId, stationIds));
       if (!held) return 'not-found';
       if (held.status === 'delivered') return 'delivered';
       Object.assign(held, { status: 'pending', attempts: 0, deadAt: undefined, lastError: undefined, nextAttemptAt: fakeNow });
@@ -252,6 +281,13 @@ export class FakeRepository implements Repository {
 
   async ping(): Promise<void> {
     this.reachable();
+  }
+
+  /** Whether a case lies in `stationIds` as the read model places it (the real query joins the cases table). */
+  private ofStations(caseId: string, stationIds: string[] | undefined): boolean {
+    if (!stationIds) return true;
+    const summary = this.summaries.find((c) => c.caseId === caseId);
+    return summary !== undefined && stationIds.includes(summary.stationId);
   }
 
   private reachable(): void {
@@ -266,8 +302,8 @@ export interface TestApp {
 }
 
 export interface TestAppOptions {
-  /** Bearer tokens the API accepts; none: it is open. */
-  apiTokens?: string[];
+  /** Requests per caller and window before 429; generous by default. */
+  rateLimit?: { max: number; windowMs: number };
   /** Where the request log goes; silent by default. */
   logger?: Logger;
   /** The database as the app finds it when it boots; empty but for the shipped calendar by default. */
@@ -297,7 +333,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       { name: 'db' },
     ),
   );
-  await server.register(app, { apiTokens: options.apiTokens });
+  await server.register(app, { auth: testAuth, rateLimit: options.rateLimit ?? { max: 100_000, windowMs: 60_000 } });
   await server.ready();
   return { app: server, temporal, db };
 }

@@ -1,9 +1,12 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import type { AuthConfig } from '../config';
 import type { Principal } from '../domain/roles';
 import { frameworkErrors, registerErrorHandling } from './errors';
 import { authPlugin } from './plugins/auth';
@@ -31,8 +34,10 @@ declare module 'fastify' {
 }
 
 export interface AppOptions {
-  /** Bearer tokens accepted on /v1; none: the API is open (development). */
-  apiTokens?: string[];
+  /** How bearer tokens are verified on /v1: a secret (HS256) or a key set (RS256/ES256); without either the app refuses to build. */
+  auth: AuthConfig;
+  /** Requests per caller (a token's `sub`, else the address) and window; 429 beyond. */
+  rateLimit?: { max: number; windowMs: number };
   /** How to reach Temporal; omitted when a plugin named `temporal` is registered before the app (the tests' fake). */
   temporal?: TemporalPluginOptions;
   /** How to reach PostgreSQL; omitted when a plugin named `db` is registered before the app (the tests' fake). */
@@ -58,9 +63,31 @@ class RequestLog extends LogController {
   }
 }
 
-/** The options of the Fastify instance the app is registered on: the API's logger and its one line per request. */
-export function serverOptions(logger: Logger): FastifyServerOptions {
-  return { loggerInstance: logger as FastifyBaseLogger, logController: new RequestLog(), frameworkErrors };
+/**
+ * The options of the Fastify instance the app is registered on: the API's logger and its one line per request, the
+ * timeouts (`requestTimeoutMs`: the longest an answer may take; a connection idle for longer is dropped too), and
+ * the router's reading of a path: `//v1/cases` is `/v1/cases`, and an absolute-form request target
+ * (`GET http://host/v1/cases`) is its path, so every spelling reaches the one route and its checks.
+ */
+export function serverOptions(logger: Logger, timeouts: { requestTimeoutMs?: number } = {}): FastifyServerOptions {
+  const requestTimeout = timeouts.requestTimeoutMs ?? 120_000;
+  return {
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new RequestLog(),
+    frameworkErrors,
+    requestTimeout,
+    connectionTimeout: requestTimeout + 10_000,
+    routerOptions: { ignoreDuplicateSlashes: true },
+    rewriteUrl: (request) => pathOf(request.url ?? '/'),
+  };
+}
+
+/** The origin-form of a request target: an absolute-form one (`http://host/path?q`) loses its scheme and authority. */
+export function pathOf(url: string): string {
+  const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(url);
+  if (!absolute) return url;
+  const rest = url.slice(absolute[0].length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
 }
 
 /** The HTTP API as one plugin: auth, the Temporal client, the database, the docs and the routes by resource. */
@@ -77,17 +104,37 @@ export const app = fp<AppOptions>(
       },
       transform: jsonSchemaTransform,
     });
-    await instance.register(swaggerUi, { routePrefix: '/docs' });
-    await instance.register(authPlugin, { tokens: options.apiTokens });
+    // Security headers on every answer; the docs page gets the content security policy its own scripts need.
+    await instance.register(helmet, { global: true });
+    await instance.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
     if (options.temporal) await instance.register(temporalPlugin, options.temporal);
     if (options.db) await instance.register(dbPlugin, options.db);
     await instance.register(healthRoutes);
-    await instance.register(casesRoutes);
-    await instance.register(actionsRoutes);
-    await instance.register(timeRoutes);
-    await instance.register(calendarRoutes);
-    await instance.register(noticesRoutes);
-    await instance.register(proceduresRoutes);
+
+    // Every /v1 route (and the codec endpoint) lives in this one scope, whose hooks verify the caller's token:
+    // the check belongs to the routes, so no spelling of a path that reaches a route can skip it.
+    await instance.register(async (authenticated) => {
+      await authenticated.register(authPlugin, options.auth);
+      await authenticated.register(rateLimit, {
+        global: true,
+        max: options.rateLimit?.max ?? 600,
+        timeWindow: options.rateLimit?.windowMs ?? 60_000,
+        // The auth plugin's onRequest hook has run: a caller is counted by its token's subject, anyone else by address.
+        keyGenerator: (request) => (request.principal ? `sub:${request.principal.sub}` : `ip:${request.ip}`),
+        errorResponseBuilder: (_request, context) => ({
+          statusCode: 429,
+          code: 'rate-limited',
+          message: `more than ${context.max} requests in ${context.after}: retry later`,
+        }),
+      });
+      await authenticated.register(casesRoutes);
+      await authenticated.register(actionsRoutes);
+      await authenticated.register(timeRoutes);
+      await authenticated.register(calendarRoutes);
+      await authenticated.register(noticesRoutes);
+      await authenticated.register(proceduresRoutes);
+      // The codec endpoint (POST /codec/encode, /codec/decode) is registered here, in the authenticated scope.
+    });
   },
   { name: 'beatflow-api' },
 );

@@ -17,9 +17,15 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly fields?: Array<{ path: string; message: string }>,
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
+}
+
+/** 401: no valid bearer token; the challenge says a bearer token is wanted. */
+export function unauthenticated(message: string, tokenGiven: boolean): HttpError {
+  return new HttpError(401, 'unauthorized', message, undefined, { 'www-authenticate': tokenGiven ? 'Bearer error="invalid_token"' : 'Bearer' });
 }
 
 export function invalidBody(error: z.ZodError): HttpError {
@@ -54,6 +60,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.code(400).send({ error: { code: 'invalid-request', message: describeFields(fields), fields } });
     }
     if (error instanceof HttpError) {
+      if (error.headers) reply.headers(error.headers);
       return reply.code(error.statusCode).send({ error: { code: error.code, message: error.message, fields: error.fields } });
     }
     if (error instanceof WorkflowNotFoundError) {

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { loadConfig } from '../config';
+import { authConfig, loadConfig } from '../config';
 import { runMigrations } from '../db/migrate';
 import { createLogger } from '../logger';
 import { app, serverOptions } from './app';
@@ -8,12 +8,14 @@ import { app, serverOptions } from './app';
 /** Production entry of the API process: builds Fastify, registers the app, listens, and closes on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  // No verification key, no API: it never runs open.
+  const auth = authConfig(config);
   const logger = createLogger(config.LOG_LEVEL);
   if (!config.TEMPORAL_ADDRESS || !config.DATABASE_URL) {
     throw new Error('TEMPORAL_ADDRESS and DATABASE_URL are required (npm start runs embedded servers instead)');
   }
   await runMigrations(config.DATABASE_URL, logger);
-  const server = Fastify(serverOptions(logger));
+  const server = Fastify(serverOptions(logger, { requestTimeoutMs: config.REQUEST_TIMEOUT_MS }));
   closeOnSignals(server, logger, config.SHUTDOWN_GRACE_MS);
   await server.register(app, {
     temporal: { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
@@ -23,9 +25,8 @@ async function main(): Promise<void> {
       connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     },
-    apiTokens: config.API_TOKENS?.split(',')
-      .map((t) => t.trim())
-      .filter(Boolean),
+    auth,
+    rateLimit: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS },
   });
   await server.listen({ host: config.HOST, port: config.PORT });
 }

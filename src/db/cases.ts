@@ -9,7 +9,8 @@ export type CaseSummary = Pick<
 >;
 
 export interface CaseFilter {
-  stationId?: string;
+  /** Only the cases of these stations; unset: every station. */
+  stationIds?: string[];
   officerId?: string;
   procedure?: string;
   status?: CaseStatus;
@@ -18,14 +19,14 @@ export interface CaseFilter {
 
 /** Cases of the read model that match every given filter, soonest deadline first. */
 export async function listCases(pool: Pick<Pool, 'query'>, filter: CaseFilter): Promise<CaseSummary[]> {
-  const { stationId, officerId, procedure, status, limit } = filter;
+  const { stationIds, officerId, procedure, status, limit } = filter;
   const { rows } = await pool.query(
     `SELECT case_id, procedure, case_number, station_id, officer_id, status, outcome, next_due_at, overdue_count
        FROM cases
-      WHERE ($1::text IS NULL OR station_id = $1) AND ($2::text IS NULL OR officer_id = $2)
+      WHERE ($1::text[] IS NULL OR station_id = ANY($1)) AND ($2::text IS NULL OR officer_id = $2)
         AND ($3::text IS NULL OR procedure = $3) AND ($4::text IS NULL OR status = $4)
       ORDER BY next_due_at ASC NULLS LAST, case_id LIMIT $5`,
-    [stationId ?? null, officerId ?? null, procedure ?? null, status ?? null, limit],
+    [stationIds ?? null, officerId ?? null, procedure ?? null, status ?? null, limit],
   );
   return rows.map((r) => ({
     caseId: r.case_id,

@@ -27,6 +27,8 @@ export interface OutboxNotice {
 export interface NoticeFilter {
   status: NoticeStatus;
   caseId?: string;
+  /** Only the notices of these stations' cases (as the read model places them); unset: every station's. */
+  stationIds?: string[];
   limit: number;
 }
 
@@ -61,27 +63,34 @@ export async function listNotices(pool: Pick<Pool, 'query'>, filter: NoticeFilte
   const { rows } = await pool.query(
     `SELECT ${outboxColumns} FROM notices
       WHERE ${statusWhere[filter.status]} AND ($1::text IS NULL OR case_id = $1)
+        AND ($3::text[] IS NULL OR case_id IN (SELECT case_id FROM cases WHERE station_id = ANY($3)))
       ORDER BY written_at, id LIMIT $2`,
-    [filter.caseId ?? null, filter.limit],
+    [filter.caseId ?? null, filter.limit, filter.stationIds ?? null],
   );
   return rows.map(outboxNotice);
 }
 
 /**
- * Puts a pending or dead notice back to pending with its attempts reset. A row a relay holds right now keeps its
+ * Puts a pending or dead notice (of one of `stationIds`' cases, when given) back to pending with its attempts reset.
+ * A notice outside those stations is 'not-found'. A row a relay holds right now keeps its
  * lease (the holder's outcome no longer counts), so two workers still never send it at the same time.
  */
-export async function redeliverNotice(pool: Pick<Pool, 'query'>, id: string): Promise<OutboxNotice | 'not-found' | 'delivered'> {
+export async function redeliverNotice(
+  pool: Pick<Pool, 'query'>,
+  id: string,
+  stationIds?: string[],
+): Promise<OutboxNotice | 'not-found' | 'delivered'> {
+  const ofStations = '($2::text[] IS NULL OR case_id IN (SELECT case_id FROM cases WHERE station_id = ANY($2)))';
   const { rows } = await pool.query(
     `UPDATE notices
         SET attempts = 0, dead_at = NULL, last_error = NULL, claim = NULL,
             next_attempt_at = CASE WHEN claim IS NOT NULL AND next_attempt_at > now() THEN next_attempt_at ELSE now() END
-      WHERE id = $1 AND delivered_at IS NULL
+      WHERE id = $1 AND delivered_at IS NULL AND ${ofStations}
       RETURNING ${outboxColumns}`,
-    [id],
+    [id, stationIds ?? null],
   );
   if (rows.length) return outboxNotice(rows[0]);
-  const found = await pool.query('SELECT 1 FROM notices WHERE id = $1', [id]);
+  const found = await pool.query(`SELECT 1 FROM notices WHERE id = $1 AND ${ofStations}`, [id, stationIds ?? null]);
   return found.rowCount ? 'delivered' : 'not-found';
 }
 

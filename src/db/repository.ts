@@ -20,7 +20,8 @@ export interface Repository {
   };
   notices: {
     list(filter: NoticeFilter): Promise<OutboxNotice[]>;
-    redeliver(id: string): Promise<OutboxNotice | 'not-found' | 'delivered'>;
+    /** `stationIds`: only a notice of these stations' cases; another is 'not-found'. */
+    redeliver(id: string, stationIds?: string[]): Promise<OutboxNotice | 'not-found' | 'delivered'>;
   };
   /** Resolves when the database answers. */
   ping(): Promise<void>;
@@ -37,7 +38,7 @@ export function createRepository(pool: Pool): Repository {
       broadcast: (year, version) => loadCalendarBroadcast(pool, year, version),
       awaitingBroadcast: () => loadYearsAwaitingBroadcast(pool),
     },
-    notices: { list: (filter) => listNotices(pool, filter), redeliver: (id) => redeliverNotice(pool, id) },
+    notices: { list: (filter) => listNotices(pool, filter), redeliver: (id, stationIds) => redeliverNotice(pool, id, stationIds) },
     ping: async () => {
       await pool.query('SELECT 1');
     },

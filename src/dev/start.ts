@@ -8,11 +8,14 @@ import { NativeConnection } from '@temporalio/worker';
 import Fastify from 'fastify';
 import { createCaseWorker, startNoticeRelay } from '../../worker/run';
 import { app as apiApp, serverOptions } from '../api/app';
-import { loadConfig } from '../config';
+import { roles } from '../domain/roles';
+import { mintToken } from '../api/tokens';
+import { authConfig, loadConfig } from '../config';
 import { runMigrations } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createLogger } from '../logger';
 import { connectClient } from '../temporal/client';
+import { devSecret } from './dev-secret';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { ensureTemporalCli } from './provision';
 import { startTemporalDevServer } from './temporal-dev-server';
@@ -83,13 +86,15 @@ async function main(): Promise<void> {
       await running;
     });
 
-    const app = Fastify(serverOptions(logger));
+    // Without a configured key, a development secret generated once and kept in the data directory signs and verifies.
+    const secret = config.AUTH_JWT_SECRET || config.AUTH_JWKS_URL ? undefined : await devSecret(dataDir);
+    const auth = authConfig(config, secret);
+    const app = Fastify(serverOptions(logger, { requestTimeoutMs: config.REQUEST_TIMEOUT_MS }));
     await app.register(apiApp, {
       temporal: { address: temporalAddress, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
       db: { pool },
-      apiTokens: config.API_TOKENS?.split(',')
-        .map((t) => t.trim())
-        .filter(Boolean),
+      auth,
+      rateLimit: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS },
     });
     stops.push(() => app.close());
     const address = await app.listen({ host: config.HOST, port: config.PORT });
@@ -100,12 +105,27 @@ async function main(): Promise<void> {
   Temporal UI ${uiUrl ?? '(external Temporal at ' + temporalAddress + ')'}
   Data        ${config.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : dataDir}
 Press Ctrl+C to stop.\n`);
+    if (auth.jwtSecret) console.log(await developmentTokens(auth.jwtSecret, config.AUTH_ISSUER, config.AUTH_AUDIENCE));
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(0));
     await running;
   } catch (err) {
     logger.error({ err }, 'beatflow could not start');
     await shutdown(1);
   }
+}
+
+/** Development station of the printed tokens. */
+const devStation = 'S-01';
+
+/** One token per role for station S-01 (the supervisor's for every station), valid 30 days; subjects are role names, no person's. */
+async function developmentTokens(secret: string, issuer: string, audience: string): Promise<string> {
+  const lines = ['Development tokens (Authorization: Bearer <token>; mint others with `npm run token -- --role officer --station S-01 --sub P-20931`):'];
+  for (const role of roles) {
+    const stationIds = role === 'supervisor' ? ['*'] : role === 'admin' ? [] : [devStation];
+    const token = await mintToken({ secret, issuer, audience, sub: `dev-${role}`, roles: [role], stationIds, ttlSeconds: 30 * 24 * 3600 });
+    lines.push(`  ${role.padEnd(15)} ${token}`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 void main();

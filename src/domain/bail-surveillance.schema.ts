@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actionBase, caseStartBase, identityNumber, instant, localDate, month, plugIn, systemId, text } from './case.schema';
 import { addDays, addMonths } from './legal-time';
+import type { ActionRoles } from './roles';
 import { applicationKindsFor, bailPolicyDefaults, bailSurveillanceProcedure } from './bail-surveillance';
 
 const person = z.object({
@@ -84,5 +85,26 @@ export const bailActionSchema = z.discriminatedUnion('type', [
 export type BailStart = z.infer<typeof bailStartSchema>;
 export type BailAction = z.infer<typeof bailActionSchema>;
 
+/**
+ * Who reports what (Art. 41(8)): the officer's supervision, by the officer or the station leader; the decision
+ * authority's decisions, forwarded by the station system; an application the officer received is decided by the
+ * station as the executing organ, or by the decision authority through the station system.
+ */
+export const bailActionRoles = {
+  'subject-reported': ['officer', 'station-leader'],
+  'rules-explained': ['officer', 'station-leader'],
+  'feedback-sent': ['officer', 'station-leader'],
+  'compliance-checked': ['officer', 'station-leader'],
+  'application-received': ['officer', 'station-leader'],
+  'application-decided': ['station-leader', 'station-system'],
+  'violation-reported': ['officer', 'station-leader'],
+  'term-changed': ['station-system'],
+  'authority-decided': ['station-system'],
+} as const satisfies ActionRoles<BailAction['type']>;
+
 /** The bail surveillance procedure as the registry lists it. */
-export const bailSurveillancePlugin = plugIn(bailSurveillanceProcedure, { start: bailStartSchema, action: bailActionSchema });
+export const bailSurveillancePlugin = plugIn(bailSurveillanceProcedure, {
+  start: bailStartSchema,
+  action: bailActionSchema,
+  actionRoles: bailActionRoles,
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actionBase, caseStartBase, instant, plugIn, setOf } from './case.schema';
+import type { ActionRoles } from './roles';
 import { caseFollowUpProcedure, caseKinds, visitKinds, visitTopics } from './case-follow-up';
 
 /** Start of a case follow-up (案件回访, Art. 80): a criminal or administrative case in the officer's area was filed (立案). */
@@ -25,5 +26,15 @@ export const followUpActionSchema = z.discriminatedUnion('type', [
 export type FollowUpStart = z.infer<typeof followUpStartSchema>;
 export type FollowUpAction = z.infer<typeof followUpActionSchema>;
 
+/** Who reports what (Art. 80): the officer's visits; the case's conclusion (结案) comes from the station system or its leader. */
+export const followUpActionRoles = {
+  visited: ['officer', 'station-leader'],
+  'case-concluded': ['station-system', 'station-leader'],
+} as const satisfies ActionRoles<FollowUpAction['type']>;
+
 /** The case follow-up procedure as the registry lists it. */
-export const caseFollowUpPlugin = plugIn(caseFollowUpProcedure, { start: followUpStartSchema, action: followUpActionSchema });
+export const caseFollowUpPlugin = plugIn(caseFollowUpProcedure, {
+  start: followUpStartSchema,
+  action: followUpActionSchema,
+  actionRoles: followUpActionRoles,
+});

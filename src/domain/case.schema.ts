@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseInstant, localDate as localDateOf } from './legal-time';
 import type { ProcedureDescriptor } from './procedure';
+import type { ActionRoles } from './roles';
 
 /** Dates the API accepts: no real case lies outside, and legal time arithmetic is exact within. */
 export const earliestDate = '2000-01-01';
@@ -85,10 +86,13 @@ export const actionBase = z.object({
   at: instant.optional(),
 });
 
-/** A procedure's descriptor with the schemas of its start and its actions: what the registry lists. */
-export function plugIn<D extends ProcedureDescriptor, Start extends z.ZodType, Action extends z.ZodType>(
+/**
+ * A procedure's descriptor with the schemas of its start and its actions, and the roles that may send each action
+ * type: what the registry lists.
+ */
+export function plugIn<D extends ProcedureDescriptor, Start extends z.ZodType, Action extends z.ZodType<{ type: string }>>(
   descriptor: D,
-  schemas: { start: Start; action: Action },
-): D & { start: Start; action: Action } {
+  schemas: { start: Start; action: Action; actionRoles: ActionRoles<z.output<Action>['type']> },
+): D & { start: Start; action: Action; actionRoles: ActionRoles<z.output<Action>['type']> } {
   return { ...descriptor, ...schemas };
 }

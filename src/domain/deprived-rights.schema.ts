@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { actionBase, caseStartBase, identityNumber, localDate, month, plugIn, setOf, text } from './case.schema';
 import { announcementAudiences, deprivedRightsProcedure } from './deprived-rights';
 import { addDays, addMonths } from './legal-time';
+import type { ActionRoles } from './roles';
 
 /** Start of a deprivation-of-political-rights case (剥夺政治权利, Art. 41(4)). */
 export const deprivedRightsStartSchema = caseStartBase
@@ -46,5 +47,20 @@ export const deprivedRightsActionSchema = z.discriminatedUnion('type', [
 export type DeprivedRightsStart = z.infer<typeof deprivedRightsStartSchema>;
 export type DeprivedRightsAction = z.infer<typeof deprivedRightsActionSchema>;
 
+/** Who reports what (Art. 41(4)): the officer's supervision; the station's written notices and the closing are the station's. */
+export const deprivedRightsActionRoles = {
+  'subject-reported': ['officer', 'station-leader'],
+  announced: ['officer', 'station-leader'],
+  'activity-reported': ['officer', 'station-leader'],
+  'violation-recorded': ['officer', 'station-leader'],
+  'station-reported': ['officer', 'station-leader'],
+  'written-notices-delivered': ['station-leader'],
+  'case-closed': ['station-leader'],
+} as const satisfies ActionRoles<DeprivedRightsAction['type']>;
+
 /** The deprived rights procedure as the registry lists it. */
-export const deprivedRightsPlugin = plugIn(deprivedRightsProcedure, { start: deprivedRightsStartSchema, action: deprivedRightsActionSchema });
+export const deprivedRightsPlugin = plugIn(deprivedRightsProcedure, {
+  start: deprivedRightsStartSchema,
+  action: deprivedRightsActionSchema,
+  actionRoles: deprivedRightsActionRoles,
+});

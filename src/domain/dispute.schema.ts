@@ -14,6 +14,7 @@ import {
   specificSubjectKinds,
   triageDecisions,
 } from './dispute';
+import type { ActionRoles } from './roles';
 
 const maxParties = 50;
 
@@ -93,5 +94,24 @@ export const disputeActionSchema = z.discriminatedUnion('type', [
 export type DisputeStart = z.infer<typeof disputeStartSchema>;
 export type DisputeAction = z.infer<typeof disputeActionSchema>;
 
+/**
+ * Who reports what (Art. 72–76): the officer's handling of the dispute; a repeat alarm also arrives from the station
+ * system's alarm desk; closing the dispute is the station's decision.
+ */
+export const disputeActionRoles = {
+  triaged: ['officer', 'station-leader'],
+  'progress-checked': ['officer', 'station-leader'],
+  'mediated-on-site': ['officer', 'station-leader'],
+  referred: ['officer', 'station-leader'],
+  'security-mediation-recorded': ['officer', 'station-leader'],
+  'agreement-performance-checked': ['officer', 'station-leader'],
+  'repeat-alarm': ['station-system', 'officer', 'station-leader'],
+  'follow-up-visited': ['officer', 'station-leader'],
+  'superior-reported': ['officer', 'station-leader'],
+  'specific-subject-marked': ['officer', 'station-leader'],
+  'risk-changed': ['officer', 'station-leader'],
+  closed: ['station-leader'],
+} as const satisfies ActionRoles<DisputeAction['type']>;
+
 /** The dispute procedure as the registry lists it. */
-export const disputePlugin = plugIn(disputeProcedure, { start: disputeStartSchema, action: disputeActionSchema });
+export const disputePlugin = plugIn(disputeProcedure, { start: disputeStartSchema, action: disputeActionSchema, actionRoles: disputeActionRoles });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { actionBase, caseStartBase, instant, localDate, plugIn, setOf, systemId, text } from './case.schema';
 import { failureReportRecipients, hazardRectificationProcedure, isCreditCode } from './hazard-rectification';
 import { addDays, localDate as localDateOf, parseInstant } from './legal-time';
+import type { ActionRoles } from './roles';
 
 const documentRef = text(100, 'a document reference');
 /** 限期整改: a period counted in days or months; a year is beyond any order made on the spot. */
@@ -68,5 +69,24 @@ export const hazardActionSchema = z.discriminatedUnion('type', [
 export type HazardStart = z.infer<typeof hazardStartSchema>;
 export type HazardAction = z.infer<typeof hazardActionSchema>;
 
+/**
+ * Who reports what (Art. 61): the officer files, reviews the written extension request and re-inspects; whether the
+ * extension is granted (报所定是否同意延期) and the new deadline after a justified failure are the station's decisions.
+ */
+export const hazardActionRoles = {
+  filed: ['officer', 'station-leader'],
+  'extension-requested': ['officer', 'station-leader'],
+  'extension-reviewed': ['officer', 'station-leader'],
+  'extension-decided': ['station-leader'],
+  'reinspection-requested': ['officer', 'station-leader'],
+  reinspected: ['officer', 'station-leader'],
+  'failure-reported': ['officer', 'station-leader'],
+  'new-deadline-set': ['station-leader'],
+} as const satisfies ActionRoles<HazardAction['type']>;
+
 /** The hazard rectification procedure as the registry lists it. */
-export const hazardRectificationPlugin = plugIn(hazardRectificationProcedure, { start: hazardStartSchema, action: hazardActionSchema });
+export const hazardRectificationPlugin = plugIn(hazardRectificationProcedure, {
+  start: hazardStartSchema,
+  action: hazardActionSchema,
+  actionRoles: hazardActionRoles,
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultEnginePolicy } from './obligation';
+import type { Role } from './roles';
 import { bailSurveillancePlugin } from './bail-surveillance.schema';
 import { caseFollowUpPlugin } from './case-follow-up.schema';
 import { deprivedRightsPlugin } from './deprived-rights.schema';
@@ -65,3 +66,11 @@ export const actionSchemas = byName((p) => p.action as z.ZodType<{ type: string;
 
 /** For the API docs: any procedure's action. */
 export const anyActionSchema = z.union(procedureRegistry.map((p) => p.action) as unknown as Actions);
+
+/** Each procedure's action types with the roles that may send them, as the procedure declares them. */
+export const actionRoles = byName((p) => p.actionRoles as Readonly<Record<string, readonly Role[]>>);
+
+/** The roles that may send `type` on a case of `procedure`; none for a type the procedure does not have. */
+export function rolesForAction(procedure: Procedure, type: string): readonly Role[] {
+  return Object.hasOwn(actionRoles[procedure], type) ? actionRoles[procedure][type] : [];
+}

@@ -23,3 +23,27 @@ export function coversStation(principal: Principal, stationId: string): boolean 
 export function hasRole(principal: Principal, ...wanted: Role[]): boolean {
   return principal.roles.some((role) => wanted.includes(role));
 }
+
+/** Roles that may send an action: the callers who report what was done. A supervisor and an admin act on no case. */
+export const actingRoles = ['station-system', 'officer', 'station-leader'] as const satisfies readonly Role[];
+export type ActingRole = (typeof actingRoles)[number];
+
+/** Each action type of a procedure with the roles that may send it: a type left out is a compile error. */
+export type ActionRoles<Type extends string> = { readonly [T in Type]: readonly ActingRole[] };
+
+/**
+ * Who may use each resource that is not an action. Anything about one case of another station answers 404 to every
+ * role; these answer 403 only for what a role may never do, whichever case.
+ */
+export const resourceRoles = {
+  /** POST /v1/cases, for the caller's own stations. */
+  startCase: ['station-system'],
+  /** GET /v1/cases, /v1/cases/:caseId, /v1/cases/records-blocked: the caller's stations, all with '*'. */
+  readCases: ['station-system', 'officer', 'station-leader', 'supervisor'],
+  /** GET /v1/notices: the outbox rows of the caller's stations' cases. */
+  readNotices: ['station-system', 'station-leader', 'supervisor'],
+  /** POST /v1/notices/:id/redeliver, for the caller's stations' cases. */
+  redeliverNotice: ['station-system', 'station-leader'],
+  /** PUT /v1/calendar/:year: the working-day calendar moves every open case's deadlines. */
+  loadCalendar: ['admin'],
+} as const satisfies Record<string, readonly Role[]>;

@@ -50,6 +50,15 @@ export async function readCase(client: Client, caseId: string): Promise<CaseView
   return client.workflow.getHandle(caseId).query(caseViewQuery);
 }
 
+/**
+ * The station a case belongs to, from its StationId search attribute (one describe call), or from its view when a
+ * case carries none; undefined when neither says. A case that does not exist throws WorkflowNotFoundError.
+ */
+export async function caseStation(client: Client, caseId: string): Promise<string | undefined> {
+  const description = await client.workflow.getHandle(caseId).describe();
+  return description.typedSearchAttributes.get(stationIdKey) ?? (await readCase(client, caseId)).stationId;
+}
+
 export type ActionOutcome = { view: CaseView } | { closed: true };
 
 /**
@@ -93,12 +102,16 @@ export interface BlockedCase {
 }
 
 /**
- * The open cases that cannot write their records, longest blocked first. Read from Temporal's visibility, since the
+ * The open cases (of `stationIds`, when given) that cannot write their records, longest blocked first. Read from Temporal's visibility, since the
  * read model is what they cannot write.
  */
-export async function casesWithBlockedRecords(client: Client, limit: number): Promise<BlockedCase[]> {
+export async function casesWithBlockedRecords(client: Client, limit: number, stationIds?: string[]): Promise<BlockedCase[]> {
   const blocked: BlockedCase[] = [];
-  for await (const execution of client.workflow.list({ query: `ExecutionStatus = 'Running' AND ${recordsBlockedSinceKey.name} IS NOT NULL` })) {
+  if (stationIds?.length === 0) return blocked;
+  // Station ids are system ids (letters, digits, '.', '_', '-'): nothing in them can end the quoted string.
+  const ofStations = stationIds ? ` AND ${stationIdKey.name} IN (${stationIds.map((s) => `'${s}'`).join(', ')})` : '';
+  const query = `ExecutionStatus = 'Running' AND ${recordsBlockedSinceKey.name} IS NOT NULL${ofStations}`;
+  for await (const execution of client.workflow.list({ query })) {
     const since = execution.typedSearchAttributes.get(recordsBlockedSinceKey);
     if (!since) continue;
     blocked.push({

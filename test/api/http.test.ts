@@ -2,8 +2,9 @@ import { Writable } from 'node:stream';
 import { ServiceError } from '@temporalio/client';
 import pino from 'pino';
 import { redactedPaths } from '../../src/logger';
-import { procedures } from '../../src/domain/procedures';
+import { procedureOfCaseId, procedures, rolesForAction } from '../../src/domain/procedures';
 import { buildTestApp, FakeRepository, type TestApp } from '../helper';
+import { authHeader, type Caller } from '../support/auth';
 import { action, bailStart, deprivedStart } from '../support/cases';
 
 let t: TestApp;
@@ -16,9 +17,29 @@ afterEach(async () => {
   await t.app.close();
 });
 
-const post = (url: string, payload: unknown) => t.app.inject({ method: 'POST', url, payload: payload as object });
-const put = (url: string, payload: unknown) => t.app.inject({ method: 'PUT', url, payload: payload as object });
-const get = (url: string) => t.app.inject({ method: 'GET', url });
+/**
+ * Who makes each request here: the role that may, at station S-01 — the station system starts cases, the first role
+ * an action type names sends it (as its actor), an admin loads the calendar, a station leader redelivers, and a
+ * supervisor of every station reads. Who may do what is tested in auth.test.ts.
+ */
+function callerFor(method: string, url: string, payload?: unknown): Caller {
+  const body = (payload ?? {}) as { type?: string; actor?: string };
+  const actions = /^\/v1\/cases\/([^/]+)\/actions$/.exec(url);
+  if (actions) {
+    const procedure = procedureOfCaseId(decodeURIComponent(actions[1]));
+    const role = (procedure && rolesForAction(procedure, String(body.type))[0]) || 'officer';
+    return { role, sub: body.actor ?? 'P-20931' };
+  }
+  if (method === 'POST' && url === '/v1/cases') return { role: 'station-system', sub: 'SYS-01' };
+  if (method === 'PUT' && url.startsWith('/v1/calendar/')) return { role: 'admin', stationIds: [], sub: 'ADM-1' };
+  if (method === 'POST' && url.startsWith('/v1/notices/')) return { role: 'station-leader', sub: 'L-01' };
+  return { role: 'supervisor', stationIds: ['*'], sub: 'SUP-1' };
+}
+const request = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
+  t.app.inject({ method, url, payload: payload as object | undefined, headers: await authHeader(callerFor(method, url, payload)) });
+const post = (url: string, payload: unknown) => request('POST', url, payload);
+const put = (url: string, payload: unknown) => request('PUT', url, payload);
+const get = (url: string) => request('GET', url);
 const casePath = (caseId: string) => `/v1/cases/${encodeURIComponent(caseId)}`;
 const fieldPaths = (body: { error: { fields: Array<{ path: string }> } }) => body.error.fields.map((f) => f.path);
 
@@ -110,7 +131,11 @@ describe('POST /v1/cases/:caseId/actions', () => {
     const otherProcedure = await post(`${casePath(caseId)}/actions`, action({ type: 'hazard-filed' }));
     expect(otherProcedure.statusCode).toBe(400);
 
-    const noBody = await t.app.inject({ method: 'POST', url: `${casePath(caseId)}/actions` });
+    const noBody = await t.app.inject({
+      method: 'POST',
+      url: `${casePath(caseId)}/actions`,
+      headers: await authHeader({ role: 'officer' }),
+    });
     expect(noBody.statusCode).toBe(400);
     expect((await get(casePath(caseId))).json().records).toEqual({ actions: [] });
   });
@@ -290,33 +315,6 @@ describe('the working-day calendar', () => {
   });
 });
 
-describe('bearer tokens', () => {
-  test('when tokens are configured, /v1 without a valid one is 401 and changes nothing; health and docs stay open', async () => {
-    const secured = await buildTestApp({ apiTokens: ['station-token'] });
-    try {
-      const start = bailStart(Date.now());
-      const none = await secured.app.inject({ method: 'POST', url: '/v1/cases', payload: start });
-      expect(none.statusCode).toBe(401);
-      expect(none.json()).toEqual({ error: { code: 'unauthorized', message: 'a valid bearer token is required' } });
-      const wrong = await secured.app.inject({ method: 'GET', url: '/v1/cases', headers: { authorization: 'Bearer guessed' } });
-      expect(wrong.statusCode).toBe(401);
-      expect(secured.temporal.executions.size).toBe(0);
-
-      const valid = await secured.app.inject({
-        method: 'POST',
-        url: '/v1/cases',
-        payload: start,
-        headers: { authorization: 'Bearer station-token' },
-      });
-      expect(valid.statusCode).toBe(201);
-      expect((await secured.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-      expect((await secured.app.inject({ method: 'GET', url: '/docs/json' })).statusCode).toBe(200);
-    } finally {
-      await secured.app.close();
-    }
-  });
-});
-
 describe('errors and readiness', () => {
   test('an unknown route is 404 in the usual error body', async () => {
     const res = await get('/v1/nothing-here?x=1');
@@ -414,6 +412,7 @@ describe('the notices outbox', () => {
   });
 
   test('redeliver: a dead notice goes back to pending with attempts reset; delivered 409; unknown 404', async () => {
+    t.db.summaries.push({ caseId: 'dispute:A', procedure: 'dispute', caseNumber: 'A', stationId: 'S-01', officerId: 'P-20931', status: 'open', overdueCount: 0 });
     t.db.outbox.push(outboxNotice('7', 'dispute:A', 'dead'), outboxNotice('8', 'dispute:A', 'delivered'));
     const res = await post('/v1/notices/7/redeliver', {});
     expect(res.statusCode).toBe(200);
@@ -607,8 +606,15 @@ test('request logs carry the case id and action type, never the subject', async 
   const logged = await buildTestApp({ logger: pino({ level: 'info', redact: { paths: redactedPaths, censor: '[redacted]' } }, sink) });
   try {
     const start = bailStart(Date.now());
-    const { caseId } = (await logged.app.inject({ method: 'POST', url: '/v1/cases', payload: start })).json();
-    await logged.app.inject({ method: 'POST', url: `${casePath(caseId)}/actions`, payload: action({ type: 'subject-reported' }) });
+    const { caseId } = (
+      await logged.app.inject({ method: 'POST', url: '/v1/cases', payload: start, headers: await authHeader({ role: 'station-system', sub: 'SYS-01' }) })
+    ).json();
+    await logged.app.inject({
+      method: 'POST',
+      url: `${casePath(caseId)}/actions`,
+      payload: action({ type: 'subject-reported' }),
+      headers: await authHeader({ role: 'officer' }),
+    });
     const log = lines.join('');
     expect(log).toContain(caseId);
     expect(log).toContain('"action":"subject-reported"');

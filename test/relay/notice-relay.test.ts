@@ -10,6 +10,7 @@ import { app as apiApp, serverOptions } from '../../src/api/app';
 import { formatInstant } from '../../src/domain/legal-time';
 import { createNoticeRelay, type NoticeRelay, type NoticeRelaySettings } from '../../src/relay/notice-relay';
 import { verifySignature } from '../../src/relay/signature';
+import { authHeader, testAuth } from '../support/auth';
 import { silentLogger } from '../support/cases';
 import { type FreshDatabase, freshDatabase } from '../support/database';
 import { WebhookStub } from '../support/webhook-stub';
@@ -27,7 +28,7 @@ beforeAll(async () => {
   db = await freshDatabase('relay');
   api = Fastify(serverOptions(silentLogger));
   const address = process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
-  await api.register(apiApp, { temporal: { address, namespace: 'default', taskQueue: 'relay-unused' }, db: { pool: db.pool } });
+  await api.register(apiApp, { temporal: { address, namespace: 'default', taskQueue: 'relay-unused' }, db: { pool: db.pool }, auth: testAuth });
 });
 
 beforeEach(async () => {
@@ -78,10 +79,29 @@ function notice(caseId = `bail-surveillance:XA-${randomUUID().slice(0, 8)}`, key
   };
 }
 
-const issue = (n: NoticeInput) => noticeActivities({ pool: db.pool, logger: silentLogger }).issueNotice(n);
-const listed = async (status: string, caseId: string) =>
-  (await api.inject({ method: 'GET', url: `/v1/notices?status=${status}&caseId=${encodeURIComponent(caseId)}` })).json().notices;
-const redeliver = (id: string) => api.inject({ method: 'POST', url: `/v1/notices/${id}/redeliver` });
+/** The case of a notice in the read model, at station S-01: the outbox is scoped by the station of each notice's case. */
+async function caseRow(caseId: string): Promise<void> {
+  await db.pool.query(
+    `INSERT INTO cases (case_id, procedure, case_number, station_id, officer_id, status, started_at, revision, view)
+     VALUES ($1, 'bail-surveillance', $2, 'S-01', 'P-20931', 'open', now(), 1, '{}') ON CONFLICT DO NOTHING`,
+    [caseId, caseId.split(':')[1]],
+  );
+}
+const issue = async (n: NoticeInput) => {
+  await caseRow(n.caseId);
+  return noticeActivities({ pool: db.pool, logger: silentLogger }).issueNotice(n);
+};
+const supervisor = { role: 'supervisor', stationIds: ['*'], sub: 'SUP-1' } as const;
+const listed = async (status: string, caseId: string, caller: Parameters<typeof authHeader>[0] = supervisor) =>
+  (
+    await api.inject({
+      method: 'GET',
+      url: `/v1/notices?status=${status}&caseId=${encodeURIComponent(caseId)}`,
+      headers: await authHeader(caller),
+    })
+  ).json().notices;
+const redeliver = async (id: string, caller: Parameters<typeof authHeader>[0] = { role: 'station-leader', sub: 'L-1' }) =>
+  api.inject({ method: 'POST', url: `/v1/notices/${id}/redeliver`, headers: await authHeader(caller) });
 /** A clock just ahead of the database's, so a row written now is due. */
 const clock = () => Date.now() + second;
 const at = (ms: number) => new Date(ms);
@@ -124,6 +144,12 @@ test('a webhook answering 500 is retried with capped exponential backoff, dead-l
   const [dead] = await listed('dead', n.caseId);
   expect(dead).toMatchObject({ status: 'dead', attempts: 4, lastError: 'http 500', deadAt: formatInstant(t0 + 330 * second) });
   expect(dead).not.toHaveProperty('facts');
+
+  // Another station's leader neither sees the dead letter nor can send it again.
+  const otherStation = { role: 'station-leader', stationIds: ['S-02'], sub: 'L-2' } as const;
+  expect(await listed('dead', n.caseId, otherStation)).toEqual([]);
+  expect((await redeliver(dead.id, otherStation)).statusCode).toBe(404);
+  expect(await listed('dead', n.caseId, { role: 'station-leader', sub: 'L-1' })).toHaveLength(1);
 
   // The station system is fixed; an operator sends the dead letter again.
   const again = await redeliver(dead.id);

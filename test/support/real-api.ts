@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import { app as apiApp, serverOptions } from '../../src/api/app';
+import { testAuth } from './auth';
 import { bundleWorkflows, silentLogger, testPool, uniqueQueue } from './cases';
 import { type FreshDatabase, freshDatabase } from './database';
 
@@ -43,7 +44,12 @@ export function useRealApi(name: string, options: { ownDatabase?: boolean } = {}
     });
     running = worker.run();
     api.app = Fastify(serverOptions(silentLogger));
-    await api.app.register(apiApp, { temporal: { client: api.client, namespace: 'default', taskQueue: api.taskQueue }, db: { pool: api.pool } });
+    await api.app.register(apiApp, {
+      temporal: { client: api.client, namespace: 'default', taskQueue: api.taskQueue },
+      db: { pool: api.pool },
+      auth: testAuth,
+      rateLimit: { max: 100_000, windowMs: 60_000 },
+    });
   });
 
   afterAll(async () => {

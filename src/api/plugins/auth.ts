@@ -1,21 +1,87 @@
+import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
+import type { AuthConfig } from '../../config';
+import { unauthenticated } from '../errors';
+import { principalClaims } from '../tokens';
 
-export interface AuthPluginOptions {
-  /** Bearer tokens accepted on /v1; none: the API is open (development). */
-  tokens?: string[];
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Why the bearer token was not accepted; the request is answered 401 before its body is read. */
+    authFailure?: string;
+  }
 }
 
-/** The static bearer-token check on every /v1 route; health and the API docs stay open. */
-export const authPlugin = fp<AuthPluginOptions>(
+/** Signatures the API accepts: HS256 with the shared secret, RS256 and ES256 from the identity provider's key set. */
+const secretAlgorithms = ['HS256'];
+const keySetAlgorithms = ['RS256', 'ES256'];
+const bearer = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/;
+
+/** Verifies a token and answers its claims; throws with a reason a caller may read. */
+export type TokenVerifier = (token: string) => Promise<JWTPayload>;
+
+/** The verifier for the configured keys; refuses to build without any, or with one that is not well formed. */
+export function tokenVerifier(options: AuthConfig): TokenVerifier {
+  if (options.jwtSecret !== undefined && options.jwtSecret.length < 32) {
+    throw new Error('invalid configuration: AUTH_JWT_SECRET: must be at least 32 characters');
+  }
+  let keySet: ReturnType<typeof createRemoteJWKSet> | undefined;
+  if (options.jwksUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(options.jwksUrl);
+    } catch {
+      throw new Error('invalid configuration: AUTH_JWKS_URL: must be an http(s) URL');
+    }
+    if (!/^https?:$/.test(url.protocol)) throw new Error('invalid configuration: AUTH_JWKS_URL: must be an http(s) URL');
+    keySet = createRemoteJWKSet(url);
+  }
+  if (!options.jwtSecret && !keySet) {
+    throw new Error('invalid configuration: AUTH_JWKS_URL or AUTH_JWT_SECRET is required: the API verifies the bearer token of every caller');
+  }
+  const secret = options.jwtSecret ? new TextEncoder().encode(options.jwtSecret) : undefined;
+  const expected = { issuer: options.issuer, audience: options.audience, requiredClaims: ['sub', 'exp'] };
+  return async (token) => {
+    const { alg } = decodeProtectedHeader(token);
+    if (secret && alg === 'HS256') return (await jwtVerify(token, secret, { ...expected, algorithms: secretAlgorithms })).payload;
+    if (keySet) return (await jwtVerify(token, keySet, { ...expected, algorithms: keySetAlgorithms })).payload;
+    throw new Error(`tokens signed with ${String(alg)} are not accepted`);
+  };
+}
+
+/**
+ * Identity: every request of the scope it is registered in must carry a valid bearer token, whose claims become
+ * `request.principal`. Registered inside the scope of the /v1 routes (app.ts), so the check belongs to the routes
+ * themselves and no spelling of their path can miss it. The token is read at onRequest (so the rate limit can count
+ * by caller) and a request without a valid one is answered 401 before its body is read.
+ */
+export const authPlugin = fp<AuthConfig>(
   async (app, options) => {
-    const tokens = new Set(options.tokens ?? []);
-    if (!tokens.size) return;
-    app.addHook('onRequest', async (request, reply) => {
-      if (!request.url.startsWith('/v1/')) return;
-      const token = request.headers.authorization?.replace(/^Bearer /, '');
-      if (!token || !tokens.has(token)) {
-        return reply.code(401).send({ error: { code: 'unauthorized', message: 'a valid bearer token is required' } });
+    const verify = tokenVerifier(options);
+    app.decorateRequest('authFailure', undefined);
+    app.addHook('onRequest', async (request: FastifyRequest) => {
+      const header = request.headers.authorization;
+      const token = header ? bearer.exec(header)?.[1] : undefined;
+      if (!token) {
+        request.authFailure = header ? 'the Authorization header must be "Bearer <token>"' : 'a bearer token is required';
+        return;
       }
+      let payload: JWTPayload;
+      try {
+        payload = await verify(token);
+      } catch (err) {
+        request.authFailure = `the token is not valid: ${(err as Error).message}`;
+        return;
+      }
+      const claims = principalClaims.safeParse(payload);
+      if (!claims.success) {
+        request.authFailure = `the token's claims are not valid: ${claims.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+        return;
+      }
+      request.principal = claims.data;
+    });
+    app.addHook('preParsing', async (request) => {
+      if (!request.principal) throw unauthenticated(request.authFailure ?? 'a bearer token is required', Boolean(request.headers.authorization));
     });
   },
   { name: 'auth' },

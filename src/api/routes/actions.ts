@@ -1,8 +1,10 @@
 import fp from 'fastify-plugin';
 import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
-import { actionSchemas, anyActionSchema, procedureOfCaseId } from '../../domain/procedures';
-import { readCase, submitAction } from '../../temporal/cases';
+import { actionSchemas, anyActionSchema, procedureOfCaseId, rolesForAction } from '../../domain/procedures';
+import { caseStation, readCase, submitAction } from '../../temporal/cases';
 import { HttpError, invalidBody } from '../errors';
+import { bodyLimits } from '../limits';
+import { principalOf, requireCaseStation, requireRole } from '../scope';
 import { caseIdParams } from './cases';
 
 /** Actions: what an officer or the station system reports, delivered to the case as a validated Update. */
@@ -11,23 +13,36 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/v1/cases/:caseId/actions',
     {
       schema: {
-        summary: 'Report a completed action; answers the new case view',
+        summary:
+          "Report a completed action; answers the new case view. `actor` may be left out: it is the token's subject, and a different one is refused (403).",
         tags: ['actions'],
         params: caseIdParams,
         body: anyActionSchema,
       },
       // The body is validated against the case's own procedure below, so its errors name that procedure's fields.
       validatorCompiler: (route) => (route.httpPart === 'body' ? (data) => ({ value: data }) : validatorCompiler({ ...route, schema: caseIdParams })),
+      bodyLimit: bodyLimits.action,
     },
     async (request) => {
       const { caseId } = request.params;
       request.caseId = caseId;
       const procedure = procedureOfCaseId(caseId);
       if (!procedure) throw new HttpError(404, 'case-not-found', 'no such case');
-      const parsed = actionSchemas[procedure].safeParse(request.body);
+      // The actor is the caller: a body without one gets the token's subject.
+      const { sub } = principalOf(request);
+      const body = request.body as Record<string, unknown> | null | undefined;
+      const withActor = body && typeof body === 'object' && !Array.isArray(body) && body.actor === undefined ? { ...body, actor: sub } : body;
+      const parsed = actionSchemas[procedure].safeParse(withActor);
       if (!parsed.success) throw invalidBody(parsed.error);
       const action = parsed.data;
       request.actionType = action.type;
+      // The case's station, from Temporal, before anything reaches the case: another station's case is 404 to everyone.
+      requireCaseStation(request, await caseStation(app.temporal, caseId));
+      requireRole(request, rolesForAction(procedure, action.type), `${action.type} on a ${procedure} case`);
+      if (action.actor !== sub) {
+        request.refusal = 'actor';
+        throw new HttpError(403, 'forbidden', `the actor of an action is the caller (${sub}), not ${action.actor}`);
+      }
       const outcome = await submitAction(app.temporal, caseId, action);
       if ('view' in outcome) return outcome.view;
       // The case has ended: the action was accepted before only if the audit log holds its id.

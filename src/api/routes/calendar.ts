@@ -2,8 +2,11 @@ import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { WorkingCalendar } from '../../domain/calendar';
 import { calendarYearBody, calendarYearParams } from '../../domain/calendar.schema';
+import { resourceRoles } from '../../domain/roles';
 import { startCalendarBroadcast } from '../../temporal/calendar';
 import { HttpError } from '../errors';
+import { bodyLimits } from '../limits';
+import { requireRole } from '../scope';
 
 /** The working-day calendar as data: read a year, or replace it when the State Council publishes it. */
 const routes: FastifyPluginAsyncZod = async (app) => {
@@ -35,10 +38,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/v1/calendar/:year',
     {
       schema: {
-        summary: 'Load or replace a year: 202 once the broadcast to the open cases, which recompute their deadlines not yet reached, has started',
+        summary: 'Load or replace a year (admin): 202 once the broadcast to the open cases, which recompute their deadlines not yet reached, has started',
         tags: ['calendar'],
         params: calendarYearParams,
         body: calendarYearBody,
+      },
+      bodyLimit: bodyLimits.calendarYear,
+      // The role is checked before the body is validated: a caller who may not load the calendar learns nothing of it.
+      preValidation: async (request) => {
+        requireRole(request, resourceRoles.loadCalendar, 'loading the calendar');
       },
     },
     async (request, reply) => {

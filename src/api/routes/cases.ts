@@ -3,8 +3,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { systemId } from '../../domain/case.schema';
 import { caseStartSchema, procedures } from '../../domain/procedures';
+import { coversStation, resourceRoles } from '../../domain/roles';
 import { casesWithBlockedRecords, readCase, startCase } from '../../temporal/cases';
+import { bodyLimits } from '../limits';
 import { HttpError } from '../errors';
+import { requireCaseStation, requireRole, stationScope } from '../scope';
 
 /** A case id is `<procedure>:<case number>`; anything else names no case, and never reaches Temporal or the database. */
 export const caseIdParams = z.object({
@@ -13,7 +16,15 @@ export const caseIdParams = z.object({
 
 /** Cases: start one (idempotent by the station system's case number), read one, list the read model. */
 const routes: FastifyPluginAsyncZod = async (app) => {
-  app.post('/v1/cases', { schema: { summary: 'Start a case', tags: ['cases'], body: caseStartSchema } }, async (request, reply) => {
+  app.post(
+    '/v1/cases',
+    { schema: { summary: 'Start a case (station system, for its own stations)', tags: ['cases'], body: caseStartSchema }, bodyLimit: bodyLimits.start },
+    async (request, reply) => {
+    const principal = requireRole(request, resourceRoles.startCase, 'starting a case');
+    if (!coversStation(principal, request.body.stationId)) {
+      request.refusal = 'station';
+      throw new HttpError(403, 'forbidden', `you may not start cases for station ${request.body.stationId}`);
+    }
     const outcome = await startCase(app.temporal, app.taskQueue, request.body, await app.db.calendar.years());
     request.caseId = outcome.caseId;
     if ('conflict' in outcome) {
@@ -21,7 +32,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     }
     reply.header('location', `/v1/cases/${encodeURIComponent(outcome.caseId)}`);
     return reply.code(outcome.created ? 201 : 200).send({ caseId: outcome.caseId, created: outcome.created });
-  });
+  },
+  );
 
   app.get(
     '/v1/cases/records-blocked',
@@ -32,7 +44,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
       },
     },
-    async (request) => ({ cases: await casesWithBlockedRecords(app.temporal, request.query.limit) }),
+    async (request) => {
+      const principal = requireRole(request, resourceRoles.readCases, 'reading cases');
+      const cases = await casesWithBlockedRecords(app.temporal, request.query.limit, stationScope(principal));
+      return { cases: cases.filter((c) => c.stationId !== undefined && coversStation(principal, c.stationId)) };
+    },
   );
 
   app.get(
@@ -40,7 +56,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     { schema: { summary: "A case's obligations, notices and records", tags: ['cases'], params: caseIdParams } },
     async (request) => {
       request.caseId = request.params.caseId;
-      return readCase(app.temporal, request.params.caseId);
+      const view = await readCase(app.temporal, request.params.caseId);
+      requireCaseStation(request, view.stationId);
+      requireRole(request, resourceRoles.readCases, 'reading a case');
+      return view;
     },
   );
 
@@ -59,7 +78,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         }),
       },
     },
-    async (request) => ({ cases: await app.db.cases.list(request.query) }),
+    async (request) => {
+      const principal = requireRole(request, resourceRoles.readCases, 'reading cases');
+      const { stationId, ...filter } = request.query;
+      if (stationId !== undefined && !coversStation(principal, stationId)) return { cases: [] };
+      const stationIds = stationId !== undefined ? [stationId] : stationScope(principal);
+      const cases = await app.db.cases.list({ ...filter, stationIds });
+      return { cases: cases.filter((c) => coversStation(principal, c.stationId)) };
+    },
   );
 };
 

@@ -1,7 +1,10 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { resourceRoles } from '../../domain/roles';
 import { HttpError } from '../errors';
+import { bodyLimits } from '../limits';
+import { requireRole, stationScope } from '../scope';
 
 const noticeIdParams = z.object({ id: z.string().regex(/^[1-9][0-9]{0,17}$/, 'must be a notice id (a positive integer)') });
 
@@ -11,7 +14,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/v1/notices',
     {
       schema: {
-        summary: 'Notices of the outbox in one delivery status, oldest first',
+        summary: "Notices of the outbox in one delivery status, oldest first: those of the caller's stations' cases",
         tags: ['notices'],
         querystring: z.object({
           status: z.enum(['pending', 'delivered', 'dead']),
@@ -22,7 +25,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       request.caseId = request.query.caseId;
-      return { notices: await app.db.notices.list(request.query) };
+      const principal = requireRole(request, resourceRoles.readNotices, 'reading the notices outbox');
+      return { notices: await app.db.notices.list({ ...request.query, stationIds: stationScope(principal) }) };
     },
   );
 
@@ -34,9 +38,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ['notices'],
         params: noticeIdParams,
       },
+      bodyLimit: bodyLimits.empty,
     },
     async (request) => {
-      const outcome = await app.db.notices.redeliver(request.params.id);
+      const principal = requireRole(request, resourceRoles.redeliverNotice, 'redelivering a notice');
+      // A notice of another station's case is not found, as one that does not exist.
+      const outcome = await app.db.notices.redeliver(request.params.id, stationScope(principal));
       if (outcome === 'not-found') throw new HttpError(404, 'notice-not-found', `no notice ${request.params.id}`);
       if (outcome === 'delivered') throw new HttpError(409, 'notice-delivered', `notice ${request.params.id} was delivered: it is not sent again`);
       request.caseId = outcome.caseId;
