@@ -264,10 +264,13 @@ export class FakeRepository implements Repository {
     list: async ({ status, caseId, limit, stationIds }: NoticeFilter): Promise<OutboxNotice[]> => {
       this.reachable();
       return structuredClone(
-        this.outbox
-          .filter((n) => n.status === status && (!caseId || n.caseId === caseId) && this.ofStations(n.caseId, stationIds))
-          .slice(0, limit),
+        this.outbox.filter((n) => n.status === status && (!caseId || n.caseId === caseId) && this.ofStations(n.caseId, stationIds)).slice(0, limit),
       );
+    },
+    caseOf: async (id: string): Promise<{ caseId: string; stationId?: string } | undefined> => {
+      this.reachable();
+      const held = this.outbox.find((n) => n.id === id);
+      return held && { caseId: held.caseId, stationId: this.summaries.find((c) => c.caseId === held.caseId)?.stationId };
     },
     redeliver: async (id: string, stationIds?: string[]): Promise<OutboxNotice | 'not-found' | 'delivered'> => {
       this.reachable();

@@ -70,6 +70,12 @@ export async function listNotices(pool: Pick<Pool, 'query'>, filter: NoticeFilte
   return rows.map(outboxNotice);
 }
 
+/** The case of a notice and that case's station as the read model places it (none before its first write). */
+export async function noticeCase(pool: Pick<Pool, 'query'>, id: string): Promise<{ caseId: string; stationId?: string } | undefined> {
+  const { rows } = await pool.query('SELECT n.case_id, c.station_id FROM notices n LEFT JOIN cases c USING (case_id) WHERE n.id = $1', [id]);
+  return rows[0] && { caseId: rows[0].case_id, stationId: rows[0].station_id ?? undefined };
+}
+
 /**
  * Puts a pending or dead notice (of one of `stationIds`' cases, when given) back to pending with its attempts reset.
  * A notice outside those stations is 'not-found'. A row a relay holds right now keeps its

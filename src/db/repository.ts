@@ -4,7 +4,7 @@ import type { CalendarBroadcast } from '../domain/calendar-broadcast';
 import { actionRecorded } from './audit';
 import { loadCalendarBroadcast, loadCalendarYear, loadCalendarYears, loadYearsAwaitingBroadcast, replaceCalendarYear } from './calendar';
 import { type CaseFilter, type CaseSummary, listCases } from './cases';
-import { listNotices, type NoticeFilter, type OutboxNotice, redeliverNotice } from './notices';
+import { listNotices, noticeCase, type NoticeFilter, type OutboxNotice, redeliverNotice } from './notices';
 
 /** What the API reads and writes in PostgreSQL, by resource; tests give an in-memory one of the same shape. */
 export interface Repository {
@@ -20,6 +20,8 @@ export interface Repository {
   };
   notices: {
     list(filter: NoticeFilter): Promise<OutboxNotice[]>;
+    /** The case of a notice and its station (none while the case has no row in the read model). */
+    caseOf(id: string): Promise<{ caseId: string; stationId?: string } | undefined>;
     /** `stationIds`: only a notice of these stations' cases; another is 'not-found'. */
     redeliver(id: string, stationIds?: string[]): Promise<OutboxNotice | 'not-found' | 'delivered'>;
   };
@@ -38,7 +40,11 @@ export function createRepository(pool: Pool): Repository {
       broadcast: (year, version) => loadCalendarBroadcast(pool, year, version),
       awaitingBroadcast: () => loadYearsAwaitingBroadcast(pool),
     },
-    notices: { list: (filter) => listNotices(pool, filter), redeliver: (id, stationIds) => redeliverNotice(pool, id, stationIds) },
+    notices: {
+      list: (filter) => listNotices(pool, filter),
+      caseOf: (id) => noticeCase(pool, id),
+      redeliver: (id, stationIds) => redeliverNotice(pool, id, stationIds),
+    },
     ping: async () => {
       await pool.query('SELECT 1');
     },

@@ -119,7 +119,9 @@ const devStation = 'S-01';
 
 /** One token per role for station S-01 (the supervisor's for every station), valid 30 days; subjects are role names, no person's. */
 async function developmentTokens(secret: string, issuer: string, audience: string): Promise<string> {
-  const lines = ['Development tokens (Authorization: Bearer <token>; mint others with `npm run token -- --role officer --station S-01 --sub P-20931`):'];
+  const lines = [
+    'Development tokens (Authorization: Bearer <token>; mint others with `npm run token -- --role officer --station S-01 --sub P-20931`):',
+  ];
   for (const role of roles) {
     const stationIds = role === 'supervisor' ? ['*'] : role === 'admin' ? [] : [devStation];
     const token = await mintToken({ secret, issuer, audience, sub: `dev-${role}`, roles: [role], stationIds, ttlSeconds: 30 * 24 * 3600 });

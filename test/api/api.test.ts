@@ -4,12 +4,14 @@ import { caseStatusKey, stationIdKey } from '../../src/domain/search-attributes'
 import { addMonths, localDate } from '../../src/domain/legal-time';
 import { startCase } from '../../src/temporal/cases';
 import { action, bailStart, bundleWorkflows, deprivedStart, fakeActivities, obligation, uniqueQueue } from '../support/cases';
+import { authFor } from '../support/auth';
 import { useRealApi } from '../support/real-api';
 
 const api = useRealApi('api');
 
-const post = (url: string, payload: unknown) => api.app.inject({ method: 'POST', url, payload: payload as object });
-const get = (url: string) => api.app.inject({ method: 'GET', url });
+const post = async (url: string, payload: unknown) =>
+  api.app.inject({ method: 'POST', url, payload: payload as object, headers: await authFor('POST', url, payload) });
+const get = async (url: string) => api.app.inject({ method: 'GET', url, headers: await authFor('GET', url) });
 const casePath = (caseId: string) => `/v1/cases/${encodeURIComponent(caseId)}`;
 
 /** A count from the read model once the case's activities have written it (they run just after the answer). */
@@ -116,7 +118,8 @@ describe('POST /v1/cases/:caseId/actions', () => {
 });
 
 describe('the working-day calendar', () => {
-  const put = (year: string, payload: unknown) => api.app.inject({ method: 'PUT', url: `/v1/calendar/${year}`, payload: payload as object });
+  const put = async (year: string, payload: unknown) =>
+    api.app.inject({ method: 'PUT', url: `/v1/calendar/${year}`, payload: payload as object, headers: await authFor('PUT', `/v1/calendar/${year}`, payload) });
 
   test('the shipped years are seeded with a version', async () => {
     const res = await get('/v1/calendar/2026');

@@ -4,6 +4,7 @@ import { calendarYearBody } from '../../src/domain/calendar.schema';
 import { isCreditCode } from '../../src/domain/hazard-rectification';
 import { deadlineRules, formatInstant, localDate } from '../../src/domain/legal-time';
 import { type Procedure, procedureOf, procedures } from '../../src/domain/procedures';
+import { authFor } from '../support/auth';
 import { arbitraryOf, hostileStrings } from '../support/arbitrary';
 import { useRealApi } from '../support/real-api';
 
@@ -52,6 +53,19 @@ const segment = (value: string) =>
   }).join('');
 const casePath = (caseId: string) => `/v1/cases/${segment(caseId)}`;
 
+/** The station of each case started, so that an action on it is sent by a caller of that station. */
+const stationOf = new Map<string, string>();
+
+function stationsOf(url: string): string[] | undefined {
+  const segment = /^\/v1\/cases\/([^/]+)\/actions$/.exec(url)?.[1];
+  try {
+    const station = segment && stationOf.get(decodeURIComponent(segment));
+    return station ? [station] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function send(requests: Request[], concurrency = 16): Promise<Answer[]> {
   const answers: Answer[] = [];
   for (let i = 0; i < requests.length; i += concurrency) {
@@ -59,7 +73,8 @@ async function send(requests: Request[], concurrency = 16): Promise<Answer[]> {
     answers.push(
       ...(await Promise.all(
         batch.map(async (request) => {
-          const res = await api.app.inject({ method: request.method, url: request.url, payload: request.payload as object | undefined });
+          const headers = await authFor(request.method, request.url, request.payload, stationsOf(request.url));
+          const res = await api.app.inject({ method: request.method, url: request.url, payload: request.payload as object | undefined, headers });
           return { request, status: res.statusCode, body: res.body ? JSON.parse(res.body) : {} };
         }),
       )),
@@ -232,6 +247,7 @@ test('1,000+ generated requests: no 5xx, every refusal says why, no workflow tas
   const created = starts
     .filter((a) => a.status === 201)
     .map((a) => ({ caseId: a.body.caseId as string, procedure: (a.request.payload as { procedure: Procedure }).procedure }));
+  for (const a of starts.filter((s) => s.status === 201)) stationOf.set(a.body.caseId as string, (a.request.payload as { stationId: string }).stationId);
   // The same start again is the same case; other content under its number is a conflict.
   const repeats = await phase(
     'repeats',

@@ -2,9 +2,9 @@ import { Writable } from 'node:stream';
 import { ServiceError } from '@temporalio/client';
 import pino from 'pino';
 import { redactedPaths } from '../../src/logger';
-import { procedureOfCaseId, procedures, rolesForAction } from '../../src/domain/procedures';
+import { procedures } from '../../src/domain/procedures';
 import { buildTestApp, FakeRepository, type TestApp } from '../helper';
-import { authHeader, type Caller } from '../support/auth';
+import { authFor, authHeader } from '../support/auth';
 import { action, bailStart, deprivedStart } from '../support/cases';
 
 let t: TestApp;
@@ -17,26 +17,8 @@ afterEach(async () => {
   await t.app.close();
 });
 
-/**
- * Who makes each request here: the role that may, at station S-01 — the station system starts cases, the first role
- * an action type names sends it (as its actor), an admin loads the calendar, a station leader redelivers, and a
- * supervisor of every station reads. Who may do what is tested in auth.test.ts.
- */
-function callerFor(method: string, url: string, payload?: unknown): Caller {
-  const body = (payload ?? {}) as { type?: string; actor?: string };
-  const actions = /^\/v1\/cases\/([^/]+)\/actions$/.exec(url);
-  if (actions) {
-    const procedure = procedureOfCaseId(decodeURIComponent(actions[1]));
-    const role = (procedure && rolesForAction(procedure, String(body.type))[0]) || 'officer';
-    return { role, sub: body.actor ?? 'P-20931' };
-  }
-  if (method === 'POST' && url === '/v1/cases') return { role: 'station-system', sub: 'SYS-01' };
-  if (method === 'PUT' && url.startsWith('/v1/calendar/')) return { role: 'admin', stationIds: [], sub: 'ADM-1' };
-  if (method === 'POST' && url.startsWith('/v1/notices/')) return { role: 'station-leader', sub: 'L-01' };
-  return { role: 'supervisor', stationIds: ['*'], sub: 'SUP-1' };
-}
 const request = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-  t.app.inject({ method, url, payload: payload as object | undefined, headers: await authHeader(callerFor(method, url, payload)) });
+  t.app.inject({ method, url, payload: payload as object | undefined, headers: await authFor(method, url, payload) });
 const post = (url: string, payload: unknown) => request('POST', url, payload);
 const put = (url: string, payload: unknown) => request('PUT', url, payload);
 const get = (url: string) => request('GET', url);

@@ -38,7 +38,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/v1/calendar/:year',
     {
       schema: {
-        summary: 'Load or replace a year (admin): 202 once the broadcast to the open cases, which recompute their deadlines not yet reached, has started',
+        summary:
+          'Load or replace a year (admin): 202 once the broadcast to the open cases, which recompute their deadlines not yet reached, has started',
         tags: ['calendar'],
         params: calendarYearParams,
         body: calendarYearBody,

@@ -18,21 +18,24 @@ export const caseIdParams = z.object({
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/v1/cases',
-    { schema: { summary: 'Start a case (station system, for its own stations)', tags: ['cases'], body: caseStartSchema }, bodyLimit: bodyLimits.start },
+    {
+      schema: { summary: 'Start a case (station system, for its own stations)', tags: ['cases'], body: caseStartSchema },
+      bodyLimit: bodyLimits.start,
+    },
     async (request, reply) => {
-    const principal = requireRole(request, resourceRoles.startCase, 'starting a case');
-    if (!coversStation(principal, request.body.stationId)) {
-      request.refusal = 'station';
-      throw new HttpError(403, 'forbidden', `you may not start cases for station ${request.body.stationId}`);
-    }
-    const outcome = await startCase(app.temporal, app.taskQueue, request.body, await app.db.calendar.years());
-    request.caseId = outcome.caseId;
-    if ('conflict' in outcome) {
-      throw new HttpError(409, 'case-conflict', `case ${request.body.caseNumber} already exists with other content`);
-    }
-    reply.header('location', `/v1/cases/${encodeURIComponent(outcome.caseId)}`);
-    return reply.code(outcome.created ? 201 : 200).send({ caseId: outcome.caseId, created: outcome.created });
-  },
+      const principal = requireRole(request, resourceRoles.startCase, 'starting a case');
+      if (!coversStation(principal, request.body.stationId)) {
+        request.refusal = 'station';
+        throw new HttpError(403, 'forbidden', `you may not start cases for station ${request.body.stationId}`);
+      }
+      const outcome = await startCase(app.temporal, app.taskQueue, request.body, await app.db.calendar.years());
+      request.caseId = outcome.caseId;
+      if ('conflict' in outcome) {
+        throw new HttpError(409, 'case-conflict', `case ${request.body.caseNumber} already exists with other content`);
+      }
+      reply.header('location', `/v1/cases/${encodeURIComponent(outcome.caseId)}`);
+      return reply.code(outcome.created ? 201 : 200).send({ caseId: outcome.caseId, created: outcome.created });
+    },
   );
 
   app.get(

@@ -1,10 +1,10 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { resourceRoles } from '../../domain/roles';
+import { coversStation, resourceRoles } from '../../domain/roles';
 import { HttpError } from '../errors';
 import { bodyLimits } from '../limits';
-import { requireRole, stationScope } from '../scope';
+import { principalOf, requireRole, stationScope } from '../scope';
 
 const noticeIdParams = z.object({ id: z.string().regex(/^[1-9][0-9]{0,17}$/, 'must be a notice id (a positive integer)') });
 
@@ -41,8 +41,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       bodyLimit: bodyLimits.empty,
     },
     async (request) => {
+      // A notice of another station's case is not found, as one that does not exist, whatever the caller's role.
+      const notice = await app.db.notices.caseOf(request.params.id);
+      if (!notice) throw new HttpError(404, 'notice-not-found', `no notice ${request.params.id}`);
+      if (notice.stationId === undefined || !coversStation(principalOf(request), notice.stationId)) {
+        request.refusal = 'station';
+        throw new HttpError(404, 'notice-not-found', `no notice ${request.params.id}`);
+      }
       const principal = requireRole(request, resourceRoles.redeliverNotice, 'redelivering a notice');
-      // A notice of another station's case is not found, as one that does not exist.
       const outcome = await app.db.notices.redeliver(request.params.id, stationScope(principal));
       if (outcome === 'not-found') throw new HttpError(404, 'notice-not-found', `no notice ${request.params.id}`);
       if (outcome === 'delivered') throw new HttpError(409, 'notice-delivered', `notice ${request.params.id} was delivered: it is not sent again`);
