@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { type CaseView, caseViewQuery, submitActionUpdate } from '../../src/domain/case';
 import { caseStatusKey, stationIdKey } from '../../src/domain/search-attributes';
 import { addMonths, localDate } from '../../src/domain/legal-time';
 import { startCase } from '../../src/temporal/cases';
 import { action, bailStart, bundleWorkflows, deprivedStart, fakeActivities, obligation, uniqueQueue } from '../support/cases';
-import { authFor } from '../support/auth';
+import { authFor, authHeader, type Caller } from '../support/auth';
 import { useRealApi } from '../support/real-api';
 
 const api = useRealApi('api');
@@ -117,9 +118,57 @@ describe('POST /v1/cases/:caseId/actions', () => {
   });
 });
 
+describe('who may see and do what, on the real servers', () => {
+  const as = async (caller: Caller, method: 'GET' | 'POST', url: string, payload?: unknown) =>
+    api.app.inject({ method, url, payload: payload as object | undefined, headers: await authHeader(caller) });
+  const officer: Caller = { role: 'officer', sub: 'P-20931' };
+  const otherOfficer: Caller = { role: 'officer', stationIds: ['S-02'], sub: 'P-30001' };
+
+  test("another station's case is 404 and absent from every list; the actor is the token's subject; a role's refusal is 403", async () => {
+    const { caseId } = await startedCase();
+    const url = `${casePath(caseId)}/actions`;
+    // The station is read from Temporal before the Update: the other station's officer is told no such case, and the case is unchanged.
+    expect((await as(otherOfficer, 'GET', casePath(caseId))).statusCode).toBe(404);
+    const hidden = await as(otherOfficer, 'POST', url, { type: 'subject-reported', actionId: randomUUID() });
+    expect(hidden.statusCode).toBe(404);
+    expect(hidden.json()).toEqual({ error: { code: 'case-not-found', message: 'no such case' } });
+    // The decision authority's decision is the station system's to report, not the officer's.
+    expect((await as(officer, 'POST', url, { type: 'authority-decided', decision: 'revoked', actionId: randomUUID() })).statusCode).toBe(403);
+    expect((await as(officer, 'POST', url, { type: 'subject-reported', actionId: randomUUID(), actor: 'P-99999' })).statusCode).toBe(403);
+    expect((await as(officer, 'GET', casePath(caseId))).json().obligations).toEqual((await get(casePath(caseId))).json().obligations);
+    expect(obligation((await get(casePath(caseId))).json() as CaseView, 'subject-report').status).toBe('pending');
+
+    const reported = await as(officer, 'POST', url, { type: 'subject-reported', actionId: randomUUID() });
+    expect(reported.statusCode).toBe(200);
+    expect(await settledCount('SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1', [caseId])).toBe(1);
+    const { rows } = await api.pool.query('SELECT actor FROM audit_log WHERE case_id = $1', [caseId]);
+    expect(rows).toEqual([{ actor: 'P-20931' }]);
+
+    // The read model's list is scoped in SQL: the case is listed for its station, never for another.
+    await until(
+      async () =>
+        (await as(officer, 'GET', '/v1/cases?limit=500')).json().cases.some((c: { caseId: string }) => c.caseId === caseId) ? true : undefined,
+      'the read model',
+    );
+    for (const listUrl of ['/v1/cases?limit=500', '/v1/cases?stationId=S-01&limit=500', '/v1/cases/records-blocked']) {
+      const listed = await as(otherOfficer, 'GET', listUrl);
+      expect(listed.statusCode).toBe(200);
+      expect(listed.body).not.toContain(caseId);
+    }
+    // A station system may start cases for its own stations only.
+    const elsewhere = await as({ role: 'station-system', stationIds: ['S-02'], sub: 'SYS-02' }, 'POST', '/v1/cases', bailStart(Date.now()));
+    expect(elsewhere.statusCode).toBe(403);
+  });
+});
+
 describe('the working-day calendar', () => {
   const put = async (year: string, payload: unknown) =>
-    api.app.inject({ method: 'PUT', url: `/v1/calendar/${year}`, payload: payload as object, headers: await authFor('PUT', `/v1/calendar/${year}`, payload) });
+    api.app.inject({
+      method: 'PUT',
+      url: `/v1/calendar/${year}`,
+      payload: payload as object,
+      headers: await authFor('PUT', `/v1/calendar/${year}`, payload),
+    });
 
   test('the shipped years are seeded with a version', async () => {
     const res = await get('/v1/calendar/2026');

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { freePort } from '../../src/dev/processes';
+import { authFor, testAuthEnv } from './auth';
 import { testPool, uniqueQueue } from './cases';
 
 const root = path.resolve(__dirname, '../..');
@@ -24,6 +25,8 @@ export class ProcessStack {
   private worker?: ChildProcess;
   private baseUrl = '';
   private port = 0;
+  /** The station of each case started through `http`, so that an action on it is sent by a caller of that station. */
+  private readonly stations = new Map<string, string>();
 
   private constructor(
     name: string,
@@ -85,16 +88,25 @@ export class ProcessStack {
     return Boolean(child && child.exitCode === null && child.signalCode === null);
   }
 
+  /** A request as the caller that may make it (test/support/auth.ts `callerFor`), with its bearer token. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async http(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const caseSegment = /^\/v1\/cases\/([^/]+)\/actions$/.exec(url)?.[1];
+    const station = caseSegment ? this.stations.get(decodeURIComponent(caseSegment)) : undefined;
+    const auth = await authFor(method, url, body, station ? [station] : undefined);
     const res = await fetch(this.baseUrl + url, {
       method,
-      headers: body ? { 'content-type': 'application/json' } : {},
+      headers: { ...auth, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
       // An action waits for a worker; a test must fail, not hang, when none comes.
       signal: AbortSignal.timeout(90_000),
     });
-    return { status: res.status, body: await res.json() };
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const answer: { status: number; body: any } = { status: res.status, body: await res.json() };
+    if (method === 'POST' && url === '/v1/cases' && answer.body?.caseId) {
+      this.stations.set(answer.body.caseId, (body as { stationId: string }).stationId);
+    }
+    return answer;
   }
 
   /** An officer's or the station system's report on a case. */
@@ -126,6 +138,8 @@ export class ProcessStack {
         DATABASE_URL: this.options.databaseUrl ?? process.env.BEATFLOW_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? '',
         TEMPORAL_TASK_QUEUE: this.taskQueue,
         LOG_LEVEL: 'info',
+        ...testAuthEnv,
+        RATE_LIMIT_MAX: '100000',
         ...this.options.env,
         ...env,
       },
