@@ -133,7 +133,9 @@ export const app = fp<AppOptions>(
       await authenticated.register(calendarRoutes);
       await authenticated.register(noticesRoutes);
       await authenticated.register(proceduresRoutes);
-      // The codec endpoint (POST /codec/encode, /codec/decode) is registered here, in the authenticated scope.
+      // ── Codec endpoint (issue 10, item 3) goes HERE, inside the authenticated scope: ─────────────────────────
+      // await authenticated.register(codecRoutes); // src/api/routes/codec.ts: POST /codec/encode, /codec/decode
+      // ────────────────────────────────────────────────────────────────────────────────────────────────────────
     });
   },
   { name: 'beatflow-api' },

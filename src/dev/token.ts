@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { mintToken } from '../api/tokens';
+import { mintToken, principalClaims } from '../api/tokens';
 import { loadConfig } from '../config';
 import type { Role } from '../domain/roles';
 import { devSecret } from './dev-secret';
@@ -24,6 +24,8 @@ async function main(): Promise<void> {
   const ttlHours = Number(values['ttl-hours']);
   if (!Number.isFinite(ttlHours) || ttlHours <= 0) throw new Error('--ttl-hours: a positive number of hours');
   if (!values.role?.length || !values.sub) throw new Error('usage: npm run token -- --role <role> --station <id> --sub <id>');
+  const bad = principalClaims.safeParse({ sub: values.sub, roles: values.role, stationIds: values.station ?? [] });
+  if (!bad.success) throw new Error(bad.error.issues.map((i) => `${i.path.join('.') || 'claims'}: ${i.message}`).join('; '));
   const token = await mintToken({
     secret,
     issuer: config.AUTH_ISSUER,

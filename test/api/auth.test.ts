@@ -121,6 +121,14 @@ describe('no spelling of a /v1 path escapes the token check', () => {
     }
   });
 
+  test('a preflight (OPTIONS, never with credentials) passes the token check but reaches no /v1 route', async () => {
+    for (const url of ['/v1/cases', '/%761/cases']) {
+      const res = await t.app.inject({ method: 'OPTIONS', url });
+      expect(res.statusCode).toBe(404);
+      expect(res.body).not.toContain('bail-surveillance:');
+    }
+  });
+
   test('health, readiness and the API docs stay public', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);

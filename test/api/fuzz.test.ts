@@ -247,7 +247,8 @@ test('1,000+ generated requests: no 5xx, every refusal says why, no workflow tas
   const created = starts
     .filter((a) => a.status === 201)
     .map((a) => ({ caseId: a.body.caseId as string, procedure: (a.request.payload as { procedure: Procedure }).procedure }));
-  for (const a of starts.filter((s) => s.status === 201)) stationOf.set(a.body.caseId as string, (a.request.payload as { stationId: string }).stationId);
+  for (const a of starts.filter((s) => s.status === 201))
+    stationOf.set(a.body.caseId as string, (a.request.payload as { stationId: string }).stationId);
   // The same start again is the same case; other content under its number is a conflict.
   const repeats = await phase(
     'repeats',

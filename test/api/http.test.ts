@@ -394,7 +394,15 @@ describe('the notices outbox', () => {
   });
 
   test('redeliver: a dead notice goes back to pending with attempts reset; delivered 409; unknown 404', async () => {
-    t.db.summaries.push({ caseId: 'dispute:A', procedure: 'dispute', caseNumber: 'A', stationId: 'S-01', officerId: 'P-20931', status: 'open', overdueCount: 0 });
+    t.db.summaries.push({
+      caseId: 'dispute:A',
+      procedure: 'dispute',
+      caseNumber: 'A',
+      stationId: 'S-01',
+      officerId: 'P-20931',
+      status: 'open',
+      overdueCount: 0,
+    });
     t.db.outbox.push(outboxNotice('7', 'dispute:A', 'dead'), outboxNotice('8', 'dispute:A', 'delivered'));
     const res = await post('/v1/notices/7/redeliver', {});
     expect(res.statusCode).toBe(200);
@@ -589,7 +597,12 @@ test('request logs carry the case id and action type, never the subject', async 
   try {
     const start = bailStart(Date.now());
     const { caseId } = (
-      await logged.app.inject({ method: 'POST', url: '/v1/cases', payload: start, headers: await authHeader({ role: 'station-system', sub: 'SYS-01' }) })
+      await logged.app.inject({
+        method: 'POST',
+        url: '/v1/cases',
+        payload: start,
+        headers: await authHeader({ role: 'station-system', sub: 'SYS-01' }),
+      })
     ).json();
     await logged.app.inject({
       method: 'POST',

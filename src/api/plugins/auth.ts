@@ -81,6 +81,9 @@ export const authPlugin = fp<AuthConfig>(
       request.principal = claims.data;
     });
     app.addHook('preParsing', async (request) => {
+      // A CORS preflight never carries credentials (the codec endpoint's browser caller sends one); no /v1 route
+      // answers OPTIONS, and a handler without a principal refuses (scope.ts `principalOf`).
+      if (request.method === 'OPTIONS') return;
       if (!request.principal) throw unauthenticated(request.authFailure ?? 'a bearer token is required', Boolean(request.headers.authorization));
     });
   },
