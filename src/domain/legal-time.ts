@@ -150,11 +150,14 @@ class CalendarReader {
   day(date: string): DayInfo {
     const info = this.calendar.dayInfo(date);
     const year = Number(date.slice(0, 4));
-    if (info.known) {
-      this.consulted.add(year);
-    } else if (!this.missing.has(year)) {
+    if (info.known || info.provisional) this.consulted.add(year);
+    if (!info.known && !this.missing.has(year)) {
       this.missing.add(year);
-      this.warnings.push(`no working-day calendar for ${year}: computed on weekends only`);
+      this.warnings.push(
+        info.provisional
+          ? `working-day calendar for ${year} is provisional: statutory holidays only, the State Council's schedule is not loaded`
+          : `no working-day calendar for ${year}: computed on weekends only`,
+      );
     }
     return info;
   }

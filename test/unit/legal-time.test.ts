@@ -38,18 +38,18 @@ describe('working-day calendar', () => {
   });
 
   it('explains each kind of day', () => {
-    expect(cal.dayInfo('2026-10-10')).toEqual({ date: '2026-10-10', working: true, known: true, reason: 'make-up workday (调休)' });
-    expect(cal.dayInfo('2026-10-03')).toEqual({ date: '2026-10-03', working: false, known: true, reason: 'National Day 国庆节 holiday' });
-    expect(cal.dayInfo('2026-11-07')).toEqual({ date: '2026-11-07', working: false, known: true, reason: 'Saturday' });
+    expect(cal.dayInfo('2026-10-10')).toEqual({ date: '2026-10-10', working: true, known: true, provisional: false, reason: 'make-up workday (调休)' });
+    expect(cal.dayInfo('2026-10-03')).toEqual({ date: '2026-10-03', working: false, known: true, provisional: false, reason: 'National Day 国庆节 holiday' });
+    expect(cal.dayInfo('2026-11-07')).toEqual({ date: '2026-11-07', working: false, known: true, provisional: false, reason: 'Saturday' });
     expect(cal.dayInfo('2026-11-08').reason).toBe('Sunday');
-    expect(cal.dayInfo('2026-11-09')).toEqual({ date: '2026-11-09', working: true, known: true, reason: 'working day' });
+    expect(cal.dayInfo('2026-11-09')).toEqual({ date: '2026-11-09', working: true, known: true, provisional: false, reason: 'working day' });
   });
 
   it('falls back to weekends for a year without data, and says so', () => {
     expect(cal.hasYear(2026)).toBe(true);
     expect(cal.hasYear(2027)).toBe(false);
-    expect(cal.dayInfo('2027-01-01')).toEqual({ date: '2027-01-01', working: true, known: false, reason: 'working day' });
-    expect(cal.dayInfo('2027-11-20')).toEqual({ date: '2027-11-20', working: false, known: false, reason: 'Saturday' });
+    expect(cal.dayInfo('2027-01-01')).toEqual({ date: '2027-01-01', working: true, known: false, provisional: false, reason: 'working day' });
+    expect(cal.dayInfo('2027-11-20')).toEqual({ date: '2027-11-20', working: false, known: false, provisional: false, reason: 'Saturday' });
   });
 
   it('carries the built-in years, frozen, with their source', () => {
