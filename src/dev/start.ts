@@ -14,6 +14,7 @@ import { authConfig, loadConfig } from '../config';
 import { runMigrations } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createLogger } from '../logger';
+import { ensureCalendarWatch } from '../temporal/calendar';
 import { connectClient } from '../temporal/client';
 import { devSecret } from './dev-secret';
 import { startEmbeddedPostgres } from './embedded-postgres';
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
       logger,
       client,
     });
+    await ensureCalendarWatch(client, config.TEMPORAL_TASK_QUEUE);
     const running = worker.run();
     stops.push(async () => {
       // The SDK's own SIGINT/SIGTERM handler may have begun the worker's shutdown already.

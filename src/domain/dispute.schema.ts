@@ -88,6 +88,7 @@ export const disputeActionSchema = z.discriminatedUnion('type', [
   actionBase.extend({ type: z.literal('superior-reported'), documentRef: systemId.optional() }),
   actionBase.extend({ type: z.literal('specific-subject-marked'), party, kind: z.enum(specificSubjectKinds) }),
   actionBase.extend({ type: z.literal('risk-changed'), riskLevel: z.enum(riskLevels) }),
+  actionBase.extend({ type: z.literal('control-centre-coordinated'), documentRef: systemId.optional() }),
   actionBase.extend({ type: z.literal('closed') }),
 ]);
 
@@ -110,6 +111,8 @@ export const disputeActionRoles = {
   'superior-reported': ['officer', 'station-leader'],
   'specific-subject-marked': ['officer', 'station-leader'],
   'risk-changed': ['officer', 'station-leader'],
+  // The control centre's coordination (Art. 105) is the station's duty to report: its leader, or its system.
+  'control-centre-coordinated': ['station-leader', 'station-system'],
   closed: ['station-leader'],
 } as const satisfies ActionRoles<DisputeAction['type']>;
 

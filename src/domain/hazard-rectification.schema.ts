@@ -64,6 +64,7 @@ export const hazardActionSchema = z.discriminatedUnion('type', [
   ]),
   actionBase.extend({ type: z.literal('failure-reported'), recipient: z.enum(failureReportRecipients) }),
   actionBase.extend({ type: z.literal('new-deadline-set'), rectifyBy: localDate }),
+  actionBase.extend({ type: z.literal('referred-elsewhere'), to: text(200), documentRef: documentRef.optional() }),
 ]);
 
 export type HazardStart = z.infer<typeof hazardStartSchema>;
@@ -71,7 +72,8 @@ export type HazardAction = z.infer<typeof hazardActionSchema>;
 
 /**
  * Who reports what (Art. 61): the officer files, reviews the written extension request and re-inspects; whether the
- * extension is granted (报所定是否同意延期) and the new deadline after a justified failure are the station's decisions.
+ * extension is granted (报所定是否同意延期), the new deadline after a justified failure, or handing the case on instead,
+ * are the station's decisions.
  */
 export const hazardActionRoles = {
   filed: ['officer', 'station-leader'],
@@ -82,6 +84,7 @@ export const hazardActionRoles = {
   reinspected: ['officer', 'station-leader'],
   'failure-reported': ['officer', 'station-leader'],
   'new-deadline-set': ['station-leader'],
+  'referred-elsewhere': ['station-leader'],
 } as const satisfies ActionRoles<HazardAction['type']>;
 
 /** The hazard rectification procedure as the registry lists it. */

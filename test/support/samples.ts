@@ -75,6 +75,7 @@ export const sampleActions: Record<Procedure, Record<string, Record<string, unkn
     reinspected: { result: 'passed' },
     'failure-reported': { recipient: 'township-government' },
     'new-deadline-set': { rectifyBy: '2026-11-30' },
+    'referred-elsewhere': { to: '某街道办事处', documentRef: 'YJ-1' },
   },
   dispute: {
     triaged: { decision: 'intervene' },
@@ -88,6 +89,7 @@ export const sampleActions: Record<Procedure, Record<string, Record<string, unkn
     'superior-reported': { documentRef: 'BG-1' },
     'specific-subject-marked': { party: 0, kind: 'threatens-revenge' },
     'risk-changed': { riskLevel: 'high' },
+    'control-centre-coordinated': { documentRef: 'XT-1' },
     closed: {},
   },
   'case-follow-up': {
