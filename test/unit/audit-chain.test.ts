@@ -284,3 +284,22 @@ async function freshDatabaseAtMigration(count: number) {
     },
   };
 }
+
+test('the migration can be undone: the old table comes back with the accepted actions, and redone', async () => {
+  const older = await freshDatabaseAtMigration(5);
+  try {
+    const caseId = newCaseId();
+    await auditActivities({ pool: older.client as unknown as Pool, logger: silentLogger }).recordAction(actionEntry(caseId));
+    await recordAccess(older.client, { kind: 'refused', actor: 'P-1', caseId, at: new Date(), details: { reason: 'role' } });
+    const migrate = (direction: 'up' | 'down') =>
+      runner({ dbClient: older.client, dir: migrationsDir, direction, migrationsTable: 'schema_migrations', count: 1, log: () => undefined });
+    await migrate('down');
+    const { rows } = await older.client.query('SELECT * FROM audit_log');
+    expect(rows).toMatchObject([{ case_id: caseId, type: 'subject-reported' }]);
+    expect(Object.keys(rows[0])).not.toContain('hash');
+    await migrate('up');
+    expect((await auditChain(older.client, caseId)).chain).toEqual({ verified: true, rows: 1 });
+  } finally {
+    await older.drop();
+  }
+});
