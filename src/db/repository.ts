@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
 import type { CalendarYear } from '../domain/calendar';
 import type { CalendarBroadcast } from '../domain/calendar-broadcast';
+import { localDate } from '../domain/legal-time';
+import { provisionalCalendarYear, provisionalYearsAhead, withProvisionalYears } from '../domain/statutory-holidays';
 import { type AccessEntry, actionRecorded, type AuditRow, auditChain, type ChainCheck, recordAccess } from './audit';
 import { loadCalendarBroadcast, loadCalendarYear, loadCalendarYears, loadYearsAwaitingBroadcast, replaceCalendarYear } from './calendar';
 import { type CaseFilter, type CaseSummary, caseStation, listCases } from './cases';
@@ -21,7 +23,9 @@ export interface Repository {
     chain(caseId: string): Promise<{ rows: AuditRow[]; chain: ChainCheck }>;
   };
   calendar: {
+    /** The years in force: the stored ones, and a provisional year for each of the next years the State Council has not published. */
     years(): Promise<CalendarYear[]>;
+    /** A stored year, or the provisional one while a year within the next few has none. */
     year(year: number): Promise<CalendarYear | undefined>;
     replace(year: Omit<CalendarYear, 'version'>): Promise<{ year: CalendarYear; changed: boolean }>;
     broadcast(year: number, version: number): Promise<CalendarBroadcast | undefined>;
@@ -45,8 +49,8 @@ export function createRepository(pool: Pool): Repository {
       chain: (caseId) => auditChain(pool, caseId),
     },
     calendar: {
-      years: () => loadCalendarYears(pool),
-      year: (year) => loadCalendarYear(pool, year),
+      years: async () => withProvisionalYears(await loadCalendarYears(pool), thisYear(), thisYear() + provisionalYearsAhead),
+      year: async (year) => (await loadCalendarYear(pool, year)) ?? (inProvisionalReach(year) ? provisionalCalendarYear(year) : undefined),
       replace: (year) => replaceCalendarYear(pool, year),
       broadcast: (year, version) => loadCalendarBroadcast(pool, year, version),
       awaitingBroadcast: () => loadYearsAwaitingBroadcast(pool),
@@ -57,3 +61,6 @@ export function createRepository(pool: Pool): Repository {
     },
   };
 }
+
+const thisYear = () => Number(localDate(Date.now()).slice(0, 4));
+const inProvisionalReach = (year: number) => year >= thisYear() && year <= thisYear() + provisionalYearsAhead;

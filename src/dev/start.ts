@@ -12,6 +12,7 @@ import { loadConfig } from '../config';
 import { runMigrations } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createLogger } from '../logger';
+import { ensureCalendarWatch } from '../temporal/calendar';
 import { connectClient } from '../temporal/client';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { ensureTemporalCli } from './provision';
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
       logger,
       client,
     });
+    await ensureCalendarWatch(client, config.TEMPORAL_TASK_QUEUE);
     const running = worker.run();
     stops.push(async () => {
       // The SDK's own SIGINT/SIGTERM handler may have begun the worker's shutdown already.
