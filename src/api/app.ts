@@ -9,10 +9,12 @@ import type { Logger } from 'pino';
 import type { AuthConfig } from '../config';
 import type { Principal } from '../domain/roles';
 import { frameworkErrors, registerErrorHandling } from './errors';
+import { auditPlugin } from './plugins/audit';
 import { authPlugin } from './plugins/auth';
 import { type DbPluginOptions, dbPlugin } from './plugins/db';
 import { type TemporalPluginOptions, temporalPlugin } from './plugins/temporal';
 import { actionsRoutes } from './routes/actions';
+import { auditRoutes } from './routes/audit';
 import { calendarRoutes } from './routes/calendar';
 import { casesRoutes } from './routes/cases';
 import { healthRoutes } from './routes/health';
@@ -109,6 +111,7 @@ export const app = fp<AppOptions>(
     await instance.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
     if (options.temporal) await instance.register(temporalPlugin, options.temporal);
     if (options.db) await instance.register(dbPlugin, options.db);
+    await instance.register(auditPlugin);
     await instance.register(healthRoutes);
 
     // Every /v1 route (and the codec endpoint) lives in this one scope, whose hooks verify the caller's token:
@@ -129,6 +132,7 @@ export const app = fp<AppOptions>(
       });
       await authenticated.register(casesRoutes);
       await authenticated.register(actionsRoutes);
+      await authenticated.register(auditRoutes);
       await authenticated.register(timeRoutes);
       await authenticated.register(calendarRoutes);
       await authenticated.register(noticesRoutes);

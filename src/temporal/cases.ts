@@ -52,11 +52,16 @@ export async function readCase(client: Client, caseId: string): Promise<CaseView
 
 /**
  * The station a case belongs to, from its StationId search attribute (one describe call), or from its view when a
- * case carries none; undefined when neither says. A case that does not exist throws WorkflowNotFoundError.
+ * case carries none; undefined when there is no such case.
  */
 export async function caseStation(client: Client, caseId: string): Promise<string | undefined> {
-  const description = await client.workflow.getHandle(caseId).describe();
-  return description.typedSearchAttributes.get(stationIdKey) ?? (await readCase(client, caseId)).stationId;
+  try {
+    const description = await client.workflow.getHandle(caseId).describe();
+    return description.typedSearchAttributes?.get(stationIdKey) ?? (await readCase(client, caseId)).stationId;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
 }
 
 export type ActionOutcome = { view: CaseView } | { closed: true };

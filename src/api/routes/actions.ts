@@ -9,6 +9,11 @@ import { caseIdParams } from './cases';
 
 /** Actions: what an officer or the station system reports, delivered to the case as a validated Update. */
 const routes: FastifyPluginAsyncZod = async (app) => {
+  // Every 409 here is an action the case refused (wrong state, a reused actionId, a closed case): the audit log records it.
+  app.addHook('onSend', async (request, reply) => {
+    if (reply.statusCode === 409) request.refusal ??= 'action-rejected';
+  });
+
   app.post(
     '/v1/cases/:caseId/actions',
     {
@@ -37,7 +42,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const action = parsed.data;
       request.actionType = action.type;
       // The case's station, from Temporal, before anything reaches the case: another station's case is 404 to everyone.
-      requireCaseStation(request, await caseStation(app.temporal, caseId));
+      const stationId = await caseStation(app.temporal, caseId);
+      if (stationId === undefined) throw new HttpError(404, 'case-not-found', 'no such case');
+      requireCaseStation(request, stationId);
       requireRole(request, rolesForAction(procedure, action.type), `${action.type} on a ${procedure} case`);
       if (action.actor !== sub) {
         request.refusal = 'actor';
