@@ -140,9 +140,21 @@ describe('who may see and do what, on the real servers', () => {
 
     const reported = await as(officer, 'POST', url, { type: 'subject-reported', actionId: randomUUID() });
     expect(reported.statusCode).toBe(200);
-    expect(await settledCount('SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1', [caseId])).toBe(1);
-    const { rows } = await api.pool.query('SELECT actor FROM audit_log WHERE case_id = $1', [caseId]);
+    expect(await settledCount(`SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1 AND kind = 'action'`, [caseId])).toBe(1);
+    const { rows } = await api.pool.query(`SELECT actor FROM audit_log WHERE case_id = $1 AND kind = 'action'`, [caseId]);
     expect(rows).toEqual([{ actor: 'P-20931' }]);
+    // Each refusal is in the case's audit chain, under the verified caller, with its reason.
+    await api.app.auditWritten();
+    const refused = await api.pool.query(
+      `SELECT actor, payload->>'reason' AS reason, payload->>'status' AS status FROM audit_log WHERE case_id = $1 AND kind = 'refused' ORDER BY id`,
+      [caseId],
+    );
+    expect(refused.rows).toEqual([
+      { actor: 'P-30001', reason: 'station', status: '404' },
+      { actor: 'P-30001', reason: 'station', status: '404' },
+      { actor: 'P-20931', reason: 'role', status: '403' },
+      { actor: 'P-20931', reason: 'actor', status: '403' },
+    ]);
 
     // The read model's list is scoped in SQL: the case is listed for its station, never for another.
     await until(
