@@ -47,7 +47,7 @@ async function started(overrides: Partial<DisputeStart> = {}): Promise<string> {
 const noticeRows = (caseId: string) => stack.noticeRows(caseId);
 
 async function auditTypes(caseId: string): Promise<string[]> {
-  const { rows } = await pool.query('SELECT type FROM audit_log WHERE case_id = $1 ORDER BY id', [caseId]);
+  const { rows } = await pool.query(`SELECT type FROM audit_log WHERE case_id = $1 AND kind = 'action' ORDER BY id`, [caseId]);
   return rows.map((r) => r.type);
 }
 

@@ -129,7 +129,7 @@ test('a hazard case from start to end: filed, extension approved, early re-inspe
   });
 
   expect(await settledNoticeRows(caseId, 3)).toEqual(['extension-review→station', 'filing→station', 'rectification-failure→township-government']);
-  const audit = await pool.query('SELECT type FROM audit_log WHERE case_id = $1 ORDER BY id', [caseId]);
+  const audit = await pool.query(`SELECT type FROM audit_log WHERE case_id = $1 AND kind = 'action' ORDER BY id`, [caseId]);
   expect(audit.rows.map((r) => r.type)).toEqual([
     'filed',
     'extension-requested',
@@ -214,7 +214,7 @@ test('bad requests are answered 400 or 409 and change nothing', async () => {
   }
 
   expect(await http('GET', casePath(caseId))).toEqual(before);
-  const audit = await pool.query('SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1', [caseId]);
+  const audit = await pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1 AND kind = 'action'`, [caseId]);
   expect(audit.rows[0].n).toBe(0);
   expect(await noticeRows(caseId)).toEqual(['overdue-escalation→station-leader']);
 

@@ -178,7 +178,7 @@ test(
 
     for (const caseId of load.cases) {
       const { rows: audit } = await stack.pool.query<{ action_id: string; n: string }>(
-        'SELECT action_id, count(*) AS n FROM audit_log WHERE case_id = $1 GROUP BY action_id',
+        `SELECT action_id, count(*) AS n FROM audit_log WHERE case_id = $1 AND kind = 'action' GROUP BY action_id`,
         [caseId],
       );
       expect(audit.filter((r) => r.n !== '1')).toEqual([]);

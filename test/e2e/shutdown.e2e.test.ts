@@ -66,7 +66,7 @@ test('the worker, stopped while an activity waits on the database, lets it finis
   expect(await exited).toEqual({ code: 0, signal: null });
   expect(stack.output.join('')).toMatch(/"msg":"worker stopped"/);
 
-  const { rows } = await pool.query('SELECT type FROM audit_log WHERE case_id = $1', [caseId]);
+  const { rows } = await pool.query(`SELECT type FROM audit_log WHERE case_id = $1 AND kind = 'action'`, [caseId]);
   expect(rows).toEqual([{ type: 'subject-reported' }]);
   // The attempt in flight was reported as completed before the exit: no failure, no second attempt.
   const events = (await temporal.workflow.getHandle(caseId).fetchHistory()).events ?? [];
