@@ -3,6 +3,7 @@ import { runMigrations } from '../src/db/migrate';
 import { createPool } from '../src/db/pool';
 import { createLogger } from '../src/logger';
 import { connectClient } from '../src/temporal/client';
+import { dataConverterOf, payloadCodecOf } from '../src/temporal/codec';
 import { NativeConnection, createCaseWorker, startNoticeRelay } from './run';
 
 /**
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   if (!config.TEMPORAL_ADDRESS || !config.DATABASE_URL) {
     throw new Error('TEMPORAL_ADDRESS and DATABASE_URL are required (npm start runs embedded servers instead)');
   }
+  const dataConverter = dataConverterOf(payloadCodecOf(config, (message) => logger.warn(message)));
   await runMigrations(config.DATABASE_URL, logger);
   const pool = createPool(config.DATABASE_URL, {
     max: config.DATABASE_POOL_SIZE,
@@ -25,7 +27,7 @@ async function main(): Promise<void> {
   });
   const relay = startNoticeRelay(config, pool, logger);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const client = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, dataConverter);
   const worker = await createCaseWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
     logger,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
     client,
+    dataConverter,
   });
   let draining = false;
   const onSignal = (signal: NodeJS.Signals) => {

@@ -255,7 +255,7 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
   }
 
   view(): CaseView<R> {
-    return caseView(this.caseId, this.start, this.state, this.engine);
+    return caseView(this.caseId, this.start, this.state, this.engine, this.definition.descriptor);
   }
 
   /**
@@ -345,7 +345,13 @@ function enginePolicyOf(policy: EnginePolicy): EnginePolicy {
   };
 }
 
-function caseView<S extends CaseStartFields, R>(caseId: string, start: S, state: CaseState<R>, engine: ObligationEngine): CaseView<R> {
+function caseView<S extends CaseStartFields, R>(
+  caseId: string,
+  start: S,
+  state: CaseState<R>,
+  engine: ObligationEngine,
+  descriptor: Pick<ProcedureDescriptor, 'personal'>,
+): CaseView<R> {
   const nextDue = engine.nextDueAt();
   const iso = (ms: number | undefined) => (ms === undefined ? undefined : formatInstant(ms));
   return {
@@ -407,5 +413,7 @@ function caseView<S extends CaseStartFields, R>(caseId: string, start: S, state:
     calendar: state.calendar.map((y) => ({ year: y.year, version: y.version })),
     run: state.run,
     recordsBlockedSince: iso(state.recordsBlockedSince),
+    // A query answer only (it adds no command): cases recorded before it replay unchanged.
+    personal: descriptor.personal?.(start),
   };
 }

@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { PayloadCodec } from '@temporalio/common';
 import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -12,6 +13,7 @@ import { type TemporalPluginOptions, temporalPlugin } from './plugins/temporal';
 import { actionsRoutes } from './routes/actions';
 import { calendarRoutes } from './routes/calendar';
 import { casesRoutes } from './routes/cases';
+import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
 import { noticesRoutes } from './routes/notices';
 import { openApiTags, proceduresRoutes } from './routes/procedures';
@@ -37,6 +39,10 @@ export interface AppOptions {
   temporal?: TemporalPluginOptions;
   /** How to reach PostgreSQL; omitted when a plugin named `db` is registered before the app (the tests' fake). */
   db?: DbPluginOptions;
+  /** The payload codec of the process: with it the API serves the Temporal UI's codec endpoint (/codec/decode, /codec/encode). */
+  payloadCodec?: PayloadCodec;
+  /** The Temporal UI's origin, the only one the codec endpoint answers across origins. */
+  codecCorsOrigin?: string;
 }
 
 /** One line per request: route, status, case and action type; never a body (it may carry personal data). */
@@ -88,6 +94,9 @@ export const app = fp<AppOptions>(
     await instance.register(calendarRoutes);
     await instance.register(noticesRoutes);
     await instance.register(proceduresRoutes);
+    if (options.payloadCodec) {
+      await instance.register(codecRoutes, { codec: options.payloadCodec, corsOrigin: options.codecCorsOrigin ?? 'http://127.0.0.1:8233' });
+    }
   },
   { name: 'beatflow-api' },
 );

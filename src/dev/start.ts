@@ -3,6 +3,7 @@
  * environment — the Temporal dev server (state in BEATFLOW_DATA_DIR, Web UI) and an embedded PostgreSQL — then
  * runs the migrations, the worker and the API in this process. Production runs worker/main and src/api/main.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import Fastify from 'fastify';
@@ -13,9 +14,25 @@ import { runMigrations } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createLogger } from '../logger';
 import { connectClient } from '../temporal/client';
+import { dataConverterOf, generatePayloadKey, payloadCodecOf } from '../temporal/codec';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { ensureTemporalCli } from './provision';
 import { startTemporalDevServer } from './temporal-dev-server';
+
+/**
+ * PAYLOAD_ENCRYPTION_KEYS when set; otherwise a development key generated on the first start and kept (owner-only) in
+ * the data directory, so that the cases of earlier starts stay readable.
+ */
+function developmentPayloadKeys(dataDir: string, configured: string | undefined, log: (line: string) => void): string {
+  if (configured) return configured;
+  const file = path.join(dataDir, 'payload-keys');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, `${generatePayloadKey('dev-1')}\n`, { mode: 0o600, flag: 'wx' });
+    log(`generated a development payload key in ${file}`);
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -28,6 +45,10 @@ async function main(): Promise<void> {
   };
 
   try {
+    const payloadKeys = developmentPayloadKeys(dataDir, config.PAYLOAD_ENCRYPTION_KEYS, (line) => logger.info(line));
+    const payloadCodec = payloadCodecOf({ ...config, PAYLOAD_ENCRYPTION_KEYS: payloadKeys });
+    const dataConverter = dataConverterOf(payloadCodec);
+    const apiHost = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
     let temporalAddress = config.TEMPORAL_ADDRESS;
     let uiUrl: string | undefined;
     if (!temporalAddress) {
@@ -39,6 +60,8 @@ async function main(): Promise<void> {
         uiPort: config.TEMPORAL_UI_PORT,
         dbFile: path.join(dataDir, 'temporal.sqlite'),
         namespace: config.TEMPORAL_NAMESPACE,
+        // The UI decodes payloads through the API's codec endpoint (a supervisor's token; see the README).
+        uiCodecEndpoint: `http://${apiHost}:${config.PORT}/codec`,
       });
       stops.push(server.stop);
       temporalAddress = server.address;
@@ -66,7 +89,7 @@ async function main(): Promise<void> {
     if (relay) stops.push(() => relay.stop());
     const connection = await NativeConnection.connect({ address: temporalAddress });
     stops.push(() => connection.close());
-    const client = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE);
+    const client = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE, dataConverter);
     stops.push(() => client.connection.close());
     const worker = await createCaseWorker({
       connection,
@@ -75,6 +98,7 @@ async function main(): Promise<void> {
       pool,
       logger,
       client,
+      dataConverter,
     });
     const running = worker.run();
     stops.push(async () => {
@@ -85,8 +109,11 @@ async function main(): Promise<void> {
 
     const app = Fastify(serverOptions(logger));
     await app.register(apiApp, {
-      temporal: { address: temporalAddress, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
+      temporal: { address: temporalAddress, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, dataConverter },
       db: { pool },
+      payloadCodec,
+      // The UI started here, unless another origin is configured.
+      codecCorsOrigin: process.env.CODEC_CORS_ORIGIN ? config.CODEC_CORS_ORIGIN : (uiUrl ?? config.CODEC_CORS_ORIGIN),
       apiTokens: config.API_TOKENS?.split(',')
         .map((t) => t.trim())
         .filter(Boolean),

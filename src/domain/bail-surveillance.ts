@@ -1,4 +1,6 @@
 /** Contract of the bail / residential-surveillance procedure (取保候审 / 监视居住, Art. 41(8)). Pure. */
+import type { BailStart } from './bail-surveillance.schema';
+import type { PersonalRecord } from './personal';
 import { defineProcedure } from './procedure';
 
 export type Measure = 'bail' | 'residential-surveillance';
@@ -59,6 +61,12 @@ export const bailSurveillanceProcedure = defineProcedure({
   titleEn: 'Bail / residential surveillance',
   articles: article,
   policy: bailPolicyDefaults,
+  personal(start: BailStart): PersonalRecord[] {
+    const { name, idNumber, address } = start.subject;
+    const people: PersonalRecord[] = [{ role: 'subject', name, idNumber, address }];
+    if (start.guarantee?.kind === 'guarantor') people.push({ role: 'guarantor', name: start.guarantee.guarantorName });
+    return people;
+  },
   duties: {
     subjectReport: {
       key: 'subject-report',

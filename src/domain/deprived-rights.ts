@@ -1,4 +1,6 @@
 /** Contract of the deprivation-of-political-rights procedure (剥夺政治权利, Art. 41(4)). Pure. */
+import type { DeprivedRightsStart } from './deprived-rights.schema';
+import type { PersonalRecord } from './personal';
 import { defineProcedure } from './procedure';
 
 /** The regulation's values; every one is policy, recorded on the case when it starts. */
@@ -43,6 +45,10 @@ export const deprivedRightsProcedure = defineProcedure({
   titleEn: 'Deprivation of political rights',
   articles: article,
   policy: deprivedRightsPolicyDefaults,
+  personal(start: DeprivedRightsStart): PersonalRecord[] {
+    const { name, idNumber, address } = start.subject;
+    return [{ role: 'subject', name, idNumber, address }];
+  },
   duties: {
     announcement: {
       key: 'announcement',

@@ -1,4 +1,5 @@
 import type { ObligationSpec } from './obligation';
+import type { PersonalRecord } from './personal';
 
 /**
  * What a procedure is, as data: the descriptor every list of procedures is derived from. The pure half lives in
@@ -22,6 +23,12 @@ export interface ProcedureDescriptor<Name extends string = string, Policy extend
   policy: Policy;
   /** Every duty the procedure can declare, by a name its workflow uses. */
   duties: Record<string, Duty>;
+  /**
+   * The people a start of this procedure names (personal data): carried in the case's view, never in the read model,
+   * masked for roles without need. Omitted: the procedure's starts name nobody.
+   */
+  // A method, so that each procedure takes its own start type.
+  personal?(start: unknown): PersonalRecord[];
 }
 
 /** Declares a procedure's descriptor, keeping its literal types (the name, the duty names). */

@@ -5,6 +5,7 @@ import { addMonths, localDate } from '../../src/domain/legal-time';
 import { startCase } from '../../src/temporal/cases';
 import { action, bailStart, bundleWorkflows, deprivedStart, fakeActivities, obligation, uniqueQueue } from '../support/cases';
 import { useRealApi } from '../support/real-api';
+import { testDataConverter } from '../support/payload-codec';
 
 const api = useRealApi('api');
 
@@ -182,6 +183,7 @@ test('a case whose database writes keep failing is listed for supervisors, with 
     connection: api.nativeConnection,
     taskQueue,
     workflowBundle: await bundleWorkflows(),
+    dataConverter: testDataConverter,
     activities: failing,
   });
   await blockedWorker.runUntil(async () => {

@@ -11,6 +11,7 @@ import type { CaseView } from '../../src/domain/case';
 import { action, bailStart } from '../support/cases';
 import { type PostgresClusterHandle, startPostgresCluster } from '../support/postgres-cluster';
 import { ProcessStack, casePath } from '../support/stack';
+import { testDataConverter } from '../support/payload-codec';
 
 const outageMs = 60_000;
 const catchUpTimeoutMs = 6 * 60_000;
@@ -23,7 +24,7 @@ beforeAll(async () => {
   cluster = await startPostgresCluster({ baseDir: os.tmpdir() });
   stack = await ProcessStack.start('e2e-outage', { databaseUrl: cluster.url });
   const connection = await Connection.connect({ address: process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? 'localhost:7233' });
-  temporal = new Client({ connection, namespace: process.env.BEATFLOW_TEST_TEMPORAL_NAMESPACE ?? 'default' });
+  temporal = new Client({ connection, namespace: process.env.BEATFLOW_TEST_TEMPORAL_NAMESPACE ?? 'default', dataConverter: testDataConverter });
 }, 120_000);
 
 afterAll(async () => {

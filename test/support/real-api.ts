@@ -6,6 +6,7 @@ import { createActivities } from '../../activities';
 import { app as apiApp, serverOptions } from '../../src/api/app';
 import { bundleWorkflows, silentLogger, testPool, uniqueQueue } from './cases';
 import { type FreshDatabase, freshDatabase } from './database';
+import { testDataConverter, testPayloadCodec } from './payload-codec';
 
 export interface RealApi {
   app: FastifyInstance;
@@ -34,16 +35,21 @@ export function useRealApi(name: string, options: { ownDatabase?: boolean } = {}
     api.pool = database ? database.pool : await testPool();
     connection = await Connection.connect({ address });
     api.nativeConnection = await NativeConnection.connect({ address });
-    api.client = new Client({ connection });
+    api.client = new Client({ connection, dataConverter: testDataConverter });
     worker = await Worker.create({
       connection: api.nativeConnection,
       taskQueue: api.taskQueue,
       workflowBundle: await bundleWorkflows(),
+      dataConverter: testDataConverter,
       activities: createActivities({ pool: api.pool, logger: silentLogger, client: api.client }),
     });
     running = worker.run();
     api.app = Fastify(serverOptions(silentLogger));
-    await api.app.register(apiApp, { temporal: { client: api.client, namespace: 'default', taskQueue: api.taskQueue }, db: { pool: api.pool } });
+    await api.app.register(apiApp, {
+      temporal: { client: api.client, namespace: 'default', taskQueue: api.taskQueue },
+      db: { pool: api.pool },
+      payloadCodec: testPayloadCodec,
+    });
   });
 
   afterAll(async () => {

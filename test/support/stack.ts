@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { freePort } from '../../src/dev/processes';
 import { testPool, uniqueQueue } from './cases';
+import { testPayloadKeys } from './payload-codec';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -125,6 +126,7 @@ export class ProcessStack {
         TEMPORAL_ADDRESS: process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233',
         DATABASE_URL: this.options.databaseUrl ?? process.env.BEATFLOW_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? '',
         TEMPORAL_TASK_QUEUE: this.taskQueue,
+        PAYLOAD_ENCRYPTION_KEYS: testPayloadKeys,
         LOG_LEVEL: 'info',
         ...this.options.env,
         ...env,

@@ -5,6 +5,7 @@ import { systemId } from '../../domain/case.schema';
 import { caseStartSchema, procedures } from '../../domain/procedures';
 import { casesWithBlockedRecords, readCase, startCase } from '../../temporal/cases';
 import { HttpError } from '../errors';
+import { viewForCaller } from '../masking';
 
 /** A case id is `<procedure>:<case number>`; anything else names no case, and never reaches Temporal or the database. */
 export const caseIdParams = z.object({
@@ -40,7 +41,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     { schema: { summary: "A case's obligations, notices and records", tags: ['cases'], params: caseIdParams } },
     async (request) => {
       request.caseId = request.params.caseId;
-      return readCase(app.temporal, request.params.caseId);
+      return viewForCaller(request, await readCase(app.temporal, request.params.caseId));
     },
   );
 
