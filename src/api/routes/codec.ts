@@ -45,7 +45,8 @@ function toJson(payload: Payload): PayloadJson {
 const routes: FastifyPluginAsyncZod<CodecRoutesOptions> = async (app, { codec, corsOrigin }) => {
   // A preflight carries no token: @fastify/cors answers it (onRequest), before the supervisor check below.
   await app.register(cors, {
-    origin: corsOrigin,
+    // A list, so that only a request from that origin is answered with it (a single string is sent to any origin).
+    origin: [corsOrigin],
     methods: ['POST'],
     allowedHeaders: ['Content-Type', 'Authorization', 'X-Namespace'],
     maxAge: 600,
