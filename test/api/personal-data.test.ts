@@ -89,7 +89,10 @@ describe('the codec endpoint', () => {
       },
     ]);
     expect(res.statusCode).toBe(400);
-    expect(res.json().error).toEqual({ code: 'payload-not-decodable', message: 'a payload could not be decoded: payload sealed with key gone, which is not configured' });
+    expect(res.json().error).toEqual({
+      code: 'payload-not-decodable',
+      message: 'a payload could not be decoded: payload sealed with key gone, which is not configured',
+    });
     expect((await codecPost('/codec/decode', [{ data: 'not base64!' }])).statusCode).toBe(400);
     expect((await t.app.inject({ method: 'POST', url: '/codec/decode', payload: { nothing: [] } })).statusCode).toBe(400);
   });
@@ -176,7 +179,11 @@ describe('masking', () => {
     expect(officer.json().personal).toEqual(unmasked);
     expect(t.unmasked).toEqual([`POST ${casePath(caseId)}/actions`]);
     as('station-system');
-    const system = await t.app.inject({ method: 'POST', url: `${casePath(caseId)}/actions`, payload: action({ type: 'term-changed', termEnd: '2026-06-30' }) });
+    const system = await t.app.inject({
+      method: 'POST',
+      url: `${casePath(caseId)}/actions`,
+      payload: action({ type: 'term-changed', termEnd: '2026-06-30' }),
+    });
     expect(system.json().personal).toEqual(masked);
     t.temporal.close(caseId, 'case-closed');
     const repeated = await t.app.inject({ method: 'POST', url: `${casePath(caseId)}/actions`, payload: reported });

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { freePort } from '../../src/dev/processes';
+import type { Role } from '../../src/domain/roles';
 import { testPool, uniqueQueue } from './cases';
 import { testPayloadKeys } from './payload-codec';
 
@@ -86,11 +87,19 @@ export class ProcessStack {
     return Boolean(child && child.exitCode === null && child.signalCode === null);
   }
 
+  /**
+   * A bearer token for `role` that the API processes accept. Undefined while the API verifies no tokens: the identity
+   * work mints one here (its development secret is in the processes' environment).
+   */
+  tokenFor(_role: Role): string | undefined {
+    return undefined;
+  }
+
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async http(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
+  async http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
     const res = await fetch(this.baseUrl + url, {
       method,
-      headers: body ? { 'content-type': 'application/json' } : {},
+      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
       body: body ? JSON.stringify(body) : undefined,
       // An action waits for a worker; a test must fail, not hang, when none comes.
       signal: AbortSignal.timeout(90_000),
