@@ -3,7 +3,6 @@
  * environment — the Temporal dev server (state in BEATFLOW_DATA_DIR, Web UI) and an embedded PostgreSQL — then
  * runs the migrations, the worker and the API in this process. Production runs worker/main and src/api/main.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import Fastify from 'fastify';
@@ -14,25 +13,11 @@ import { runMigrations } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createLogger } from '../logger';
 import { connectClient } from '../temporal/client';
-import { dataConverterOf, generatePayloadKey, payloadCodecOf } from '../temporal/codec';
+import { dataConverterOf, payloadCodecOf } from '../temporal/codec';
+import { developmentPayloadKeys } from './payload-keys';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { ensureTemporalCli } from './provision';
 import { startTemporalDevServer } from './temporal-dev-server';
-
-/**
- * PAYLOAD_ENCRYPTION_KEYS when set; otherwise a development key generated on the first start and kept (owner-only) in
- * the data directory, so that the cases of earlier starts stay readable.
- */
-function developmentPayloadKeys(dataDir: string, configured: string | undefined, log: (line: string) => void): string {
-  if (configured) return configured;
-  const file = path.join(dataDir, 'payload-keys');
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(dataDir, { recursive: true });
-    fs.writeFileSync(file, `${generatePayloadKey('dev-1')}\n`, { mode: 0o600, flag: 'wx' });
-    log(`generated a development payload key in ${file}`);
-  }
-  return fs.readFileSync(file, 'utf8').trim();
-}
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -124,7 +109,7 @@ async function main(): Promise<void> {
     console.log(`\nbeatflow is running
   API         ${address}
   API docs    ${address}/docs
-  Temporal UI ${uiUrl ?? '(external Temporal at ' + temporalAddress + ')'}
+  Temporal UI ${uiUrl ?? '(external Temporal at ' + temporalAddress + ')'}${uiUrl ? `, decoding through ${address}/codec (a supervisor's token)` : ''}
   Data        ${config.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : dataDir}
 Press Ctrl+C to stop.\n`);
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(0));

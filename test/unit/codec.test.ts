@@ -1,5 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { defaultPayloadConverter, METADATA_ENCODING_KEY } from '@temporalio/common';
 import { loadConfig } from '../../src/config';
+import { developmentPayloadKeys } from '../../src/dev/payload-keys';
 import { maskAddress, maskIdNumber, maskName } from '../../src/domain/personal';
 import { EncryptionCodec, keyIdMetadataKey, parsePayloadKeys, payloadCodecOf } from '../../src/temporal/codec';
 
@@ -101,4 +105,20 @@ test('masking keeps what identifies a record to its holder and hides the rest', 
   expect(maskName('欧阳娜娜')).toBe('欧*');
   expect(maskAddress('四川省攀枝花市东区某街1号')).toBe('四川省攀枝花****');
   expect(maskAddress('某街1号')).toBe('某街1****');
+});
+
+test('npm start generates a development key once, owner-only, and keeps using it; a configured one wins', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beatflow-keys-'));
+  try {
+    const lines: string[] = [];
+    const first = developmentPayloadKeys(path.join(dir, 'data'), undefined, (l) => lines.push(l));
+    expect(parsePayloadKeys(first)).toHaveLength(1);
+    expect(fs.statSync(path.join(dir, 'data', 'payload-keys')).mode & 0o777).toBe(0o600);
+    expect(developmentPayloadKeys(path.join(dir, 'data'), undefined, (l) => lines.push(l))).toBe(first);
+    expect(lines).toHaveLength(1);
+    const configured = `k9:${Buffer.alloc(32, 5).toString('base64')}`;
+    expect(developmentPayloadKeys(path.join(dir, 'data'), configured, () => undefined)).toBe(configured);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

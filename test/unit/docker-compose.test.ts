@@ -63,7 +63,9 @@ describe('docker-compose.yml', () => {
     expect(relayKeys).toHaveLength(7);
     expect(relayKeys.filter((key) => !(key in environment('worker')))).toEqual([]);
     const withComposeDefaults = Object.fromEntries(
-      Object.entries(environment('worker')).map(([key, value]) => [key, value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]),
+      Object.entries(environment('worker'))
+        // `${X:-default}` as its default; a required `${X:?message}` left unset.
+        .map(([key, value]) => [key, value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1').replace(/\$\{[A-Z_]+:\?[^}]*\}/g, '')]),
     );
     expect(loadConfig(withComposeDefaults)).toMatchObject({
       NOTICE_WEBHOOK_URL: undefined,
