@@ -3,7 +3,8 @@ import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { recordCalendarBroadcast } from '../src/db/calendar';
+import { recordCalendarBroadcast, remindMissingCalendarYears } from '../src/db/calendar';
+import type { CalendarWatchCheck } from '../src/domain/calendar-watch';
 import type { CalendarYear } from '../src/domain/calendar';
 import { calendarChangedSignal } from '../src/domain/case';
 import { workflowTypes } from '../src/domain/procedures';
@@ -93,6 +94,13 @@ export function calendarActivities({ pool, logger, client }: { pool: Pool; logge
     /** Records the broadcast's count where supervisors read it (GET /v1/calendar/{year}); `finished` marks it done. */
     async recordCalendarBroadcast(input: { year: number; version: number; casesReached: number; finished: boolean }) {
       return recordCalendarBroadcast(pool, input);
+    },
+
+    /** The calendar watch's weekly check: a notice to the administrators for each year due and not loaded. */
+    async remindMissingCalendarYears({ at }: CalendarWatchCheck): Promise<{ missing: number[] }> {
+      const missing = await remindMissingCalendarYears(pool, at);
+      if (missing.length) logger.warn({ missing }, 'calendar years due and not loaded');
+      return { missing };
     },
   };
 }

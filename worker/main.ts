@@ -2,6 +2,7 @@ import { loadConfig } from '../src/config';
 import { runMigrations } from '../src/db/migrate';
 import { createPool } from '../src/db/pool';
 import { createLogger } from '../src/logger';
+import { ensureCalendarWatch } from '../src/temporal/calendar';
 import { connectClient } from '../src/temporal/client';
 import { dataConverterOf, payloadCodecOf } from '../src/temporal/codec';
 import { NativeConnection, createCaseWorker, startNoticeRelay } from './run';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     client,
     dataConverter,
   });
+  await ensureCalendarWatch(client, config.TEMPORAL_TASK_QUEUE);
   let draining = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (draining) {

@@ -1,7 +1,9 @@
 import type { Pool } from 'pg';
 import { type CalendarYear, builtInCalendarYears } from '../domain/calendar';
 import { type CalendarBroadcast, calendarBroadcastId } from '../domain/calendar-broadcast';
+import { calendarWatchId, yearsDueOn } from '../domain/calendar-watch';
 import { canonicalJson } from '../domain/fingerprint';
+import { localDate, parseInstant } from '../domain/legal-time';
 
 interface CalendarRow {
   year: number;
@@ -133,4 +135,29 @@ export async function recordCalendarBroadcast(
     [year, version, calendarBroadcastId(year, version), casesReached, finished],
   );
   return toBroadcast(rows[0]);
+}
+
+/**
+ * The years due on the day of `at` that have no published schedule stored, each raising one notice to the
+ * administrators for that day (the outbox's unique key makes a retried check write it once).
+ */
+export async function remindMissingCalendarYears(pool: Pick<Pool, 'query'>, at: string): Promise<number[]> {
+  const date = localDate(parseInstant(at));
+  const due = yearsDueOn(date);
+  const { rows } = await pool.query<{ year: number }>('SELECT year FROM calendar_years WHERE year = ANY($1::int[])', [due]);
+  const missing = due.filter((year) => !rows.some((r) => r.year === year));
+  for (const year of missing) {
+    await pool.query(
+      `INSERT INTO notices (case_id, notice_key, kind, recipient, article, title_zh, facts, created_at)
+       VALUES ($1, $2, 'calendar-missing', 'admin', '—', $3, $4, $5) ON CONFLICT (case_id, notice_key) DO NOTHING`,
+      [
+        calendarWatchId,
+        `calendar-${year}-missing-${date}`,
+        `${year} 年国务院放假安排尚未载入：期限暂按法定节假日计算，请尽快载入`,
+        JSON.stringify({ year, checkedOn: date }),
+        new Date(parseInstant(at)),
+      ],
+    );
+  }
+  return missing;
 }

@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
 import type { CalendarYear } from '../domain/calendar';
 import type { CalendarBroadcast } from '../domain/calendar-broadcast';
+import { localDate } from '../domain/legal-time';
+import { provisionalCalendarYear, provisionalYearsAhead, withProvisionalYears } from '../domain/statutory-holidays';
 import { actionRecorded } from './audit';
 import { loadCalendarBroadcast, loadCalendarYear, loadCalendarYears, loadYearsAwaitingBroadcast, replaceCalendarYear } from './calendar';
 import { type CaseFilter, type CaseSummary, listCases } from './cases';
@@ -11,7 +13,9 @@ export interface Repository {
   cases: { list(filter: CaseFilter): Promise<CaseSummary[]> };
   audit: { actionRecorded(caseId: string, actionId: string): Promise<boolean> };
   calendar: {
+    /** The years in force: the stored ones, and a provisional year for each of the next years the State Council has not published. */
     years(): Promise<CalendarYear[]>;
+    /** A stored year, or the provisional one while a year within the next few has none. */
     year(year: number): Promise<CalendarYear | undefined>;
     replace(year: Omit<CalendarYear, 'version'>): Promise<{ year: CalendarYear; changed: boolean }>;
     broadcast(year: number, version: number): Promise<CalendarBroadcast | undefined>;
@@ -31,8 +35,8 @@ export function createRepository(pool: Pool): Repository {
     cases: { list: (filter) => listCases(pool, filter) },
     audit: { actionRecorded: (caseId, actionId) => actionRecorded(pool, caseId, actionId) },
     calendar: {
-      years: () => loadCalendarYears(pool),
-      year: (year) => loadCalendarYear(pool, year),
+      years: async () => withProvisionalYears(await loadCalendarYears(pool), thisYear(), thisYear() + provisionalYearsAhead),
+      year: async (year) => (await loadCalendarYear(pool, year)) ?? (inProvisionalReach(year) ? provisionalCalendarYear(year) : undefined),
       replace: (year) => replaceCalendarYear(pool, year),
       broadcast: (year, version) => loadCalendarBroadcast(pool, year, version),
       awaitingBroadcast: () => loadYearsAwaitingBroadcast(pool),
@@ -43,3 +47,6 @@ export function createRepository(pool: Pool): Repository {
     },
   };
 }
+
+const thisYear = () => Number(localDate(Date.now()).slice(0, 4));
+const inProvisionalReach = (year: number) => year >= thisYear() && year <= thisYear() + provisionalYearsAhead;

@@ -12,6 +12,7 @@ import { loadConfig } from '../config';
 import { runMigrations } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createLogger } from '../logger';
+import { ensureCalendarWatch } from '../temporal/calendar';
 import { connectClient } from '../temporal/client';
 import { dataConverterOf, payloadCodecOf } from '../temporal/codec';
 import { developmentPayloadKeys } from './payload-keys';
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
       client,
       dataConverter,
     });
+    await ensureCalendarWatch(client, config.TEMPORAL_TASK_QUEUE);
     const running = worker.run();
     stops.push(async () => {
       // The SDK's own SIGINT/SIGTERM handler may have begun the worker's shutdown already.

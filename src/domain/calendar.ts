@@ -14,13 +14,18 @@ export interface CalendarYear {
   workdays: string[];
   source: string;
   version: number;
+  /** Computed from the law's statutory holidays while the State Council's schedule is not out (version 0). */
+  provisional?: boolean;
 }
 
 /** Whether a local date is a working day, and why. */
 export interface DayInfo {
   date: string;
   working: boolean;
+  /** The State Council's schedule for the date's year is loaded. */
   known: boolean;
+  /** Only a provisional year is: the statutory holidays, without bridging days or make-up workdays. */
+  provisional: boolean;
   reason: string;
 }
 
@@ -79,13 +84,15 @@ export class WorkingCalendar {
   /** Working status of a local date; without data for its year only weekends are days off. */
   dayInfo(date: string): DayInfo {
     if (!isValidLocalDate(date)) throw new RangeError(`invalid local date: ${JSON.stringify(date)}`);
-    const known = this.hasYear(Number(date.slice(0, 4)));
+    const data = this.years.get(Number(date.slice(0, 4)));
+    const provisional = Boolean(data?.provisional);
+    const known = Boolean(data) && !provisional;
     const special = this.special.get(date);
-    if (special?.working) return { date, working: true, known, reason: 'make-up workday (调休)' };
-    if (special) return { date, working: false, known, reason: `${special.name} holiday` };
+    if (special?.working) return { date, working: true, known, provisional, reason: 'make-up workday (调休)' };
+    if (special) return { date, working: false, known, provisional, reason: `${special.name} holiday` };
     const weekday = dayOfWeek(date);
-    if (weekday === 0 || weekday === 6) return { date, working: false, known, reason: weekdayName(date) };
-    return { date, working: true, known, reason: 'working day' };
+    if (weekday === 0 || weekday === 6) return { date, working: false, known, provisional, reason: weekdayName(date) };
+    return { date, working: true, known, provisional, reason: 'working day' };
   }
 
   /** True when the local date is a working day. */

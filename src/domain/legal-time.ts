@@ -9,10 +9,16 @@ const LOCAL_DATE = /^([1-9]\d{3})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))$/;
 
 /** How a deadline is derived from its starting point. */
-export type DeadlineRule = 'within-hours' | 'within-days' | 'days-before' | 'working-days-before';
+export type DeadlineRule = 'within-hours' | 'within-days' | 'within-working-days' | 'days-before' | 'working-days-before';
 
 /** Every deadline rule, e.g. for validating policy. */
-export const deadlineRules: readonly DeadlineRule[] = Object.freeze(['within-hours', 'within-days', 'days-before', 'working-days-before'] as const);
+export const deadlineRules: readonly DeadlineRule[] = Object.freeze([
+  'within-hours',
+  'within-days',
+  'within-working-days',
+  'days-before',
+  'working-days-before',
+] as const);
 
 /** A computed deadline with the reasoning behind it. */
 export interface Deadline {
@@ -150,11 +156,14 @@ class CalendarReader {
   day(date: string): DayInfo {
     const info = this.calendar.dayInfo(date);
     const year = Number(date.slice(0, 4));
-    if (info.known) {
-      this.consulted.add(year);
-    } else if (!this.missing.has(year)) {
+    if (info.known || info.provisional) this.consulted.add(year);
+    if (!info.known && !this.missing.has(year)) {
       this.missing.add(year);
-      this.warnings.push(`no working-day calendar for ${year}: computed on weekends only`);
+      this.warnings.push(
+        info.provisional
+          ? `working-day calendar for ${year} is provisional: statutory holidays only, the State Council's schedule is not loaded`
+          : `no working-day calendar for ${year}: computed on weekends only`,
+      );
     }
     return info;
   }
@@ -203,6 +212,25 @@ export function computeDeadline(rule: DeadlineRule, from: string | number, n: nu
       }
       explanation.push(`the period ends at the end of ${label(last)}, a working day`);
       dueMs = endOfDay(last);
+      break;
+    }
+    case 'within-working-days': {
+      // "N 个工作日内": the day of the event is not counted; the period ends at the end of the Nth working day after it.
+      const event = localDate(fromMs);
+      let day = event;
+      explanation.push(`event on ${label(event)}; that day is not counted`);
+      for (let counted = 0; counted < n;) {
+        day = addDays(day, 1);
+        const info = reader.day(day);
+        if (info.working) {
+          counted += 1;
+          explanation.push(`${label(day)} is working day ${counted} after the event: ${info.reason}`);
+        } else {
+          explanation.push(skipped(info));
+        }
+      }
+      explanation.push(`the period ends at the end of ${label(day)}`);
+      dueMs = endOfDay(day);
       break;
     }
     case 'days-before': {

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CalendarYear } from '../domain/calendar';
 import { calendarBroadcastId, calendarBroadcastWorkflowType } from '../domain/calendar-broadcast';
+import { calendarWatchId, calendarWatchWorkflowType } from '../domain/calendar-watch';
 
 /**
  * Starts the broadcast of a year's version to every open case, once: its workflow id names the year and version, so
@@ -23,4 +24,18 @@ export async function startCalendarBroadcast(client: Client, taskQueue: string, 
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
   return workflowId;
+}
+
+/** Starts the service's one calendar watch unless it runs already; every worker process asks at boot. */
+export async function ensureCalendarWatch(client: Client, taskQueue: string): Promise<void> {
+  try {
+    await client.workflow.start(calendarWatchWorkflowType, {
+      taskQueue,
+      workflowId: calendarWatchId,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      staticSummary: '工作日历守望：每周一提醒载入下一年度国务院放假安排',
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
 }

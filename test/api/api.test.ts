@@ -126,6 +126,20 @@ describe('the working-day calendar', () => {
     expect(res.json().holidays).toContainEqual(expect.objectContaining({ from: '2026-10-01', to: '2026-10-07' }));
   });
 
+  test('a year within reach that the State Council has not published is answered provisional: its statutory holidays, version 0', async () => {
+    const year = Number(localDate(Date.now()).slice(0, 4)) + 5;
+    const res = await get(`/v1/calendar/${year}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ year, version: 0, provisional: true, workdays: [], broadcast: null });
+    expect(res.json().holidays).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ from: `${year}-01-01`, to: `${year}-01-01` }),
+        expect.objectContaining({ from: `${year}-05-01`, to: `${year}-05-02` }),
+      ]),
+    );
+    expect((await get(`/v1/calendar/${year + 1}`)).statusCode).toBe(404);
+  });
+
   test("loading a year moves the open cases' windows not yet reached, and the time endpoint uses it", async () => {
     const termEnd = '2036-06-16';
     const before = (await get(`/v1/time/deadline?rule=working-days-before&from=${termEnd}&n=5`)).json();

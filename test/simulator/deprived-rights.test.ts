@@ -1,11 +1,12 @@
-import type { CalendarYear } from '../../src/domain/calendar';
+import { builtInCalendarYears, type CalendarYear } from '../../src/domain/calendar';
+import { withProvisionalYears } from '../../src/domain/statutory-holidays';
 import { SimulatedCase } from '../support/simulator';
 
 // Every date is pinned. 2026 is on the built-in calendar (Mid-Autumn 09-25…09-27, National Day 10-01…10-07, make-up
 // workdays 09-20 and 10-10); 2027 and 2031 have no calendar data until a test loads it.
 // 2026-04-13 and 2026-10-12 are Mondays.
 
-function deprived(overrides: Record<string, unknown> = {}, at = '2026-04-13T09:00:00+08:00') {
+function deprived(overrides: Record<string, unknown> = {}, at = '2026-04-13T09:00:00+08:00', calendar?: CalendarYear[]) {
   return SimulatedCase.start(
     {
       procedure: 'deprived-rights',
@@ -21,6 +22,7 @@ function deprived(overrides: Record<string, unknown> = {}, at = '2026-04-13T09:0
       ...overrides,
     },
     at,
+    calendar,
   );
 }
 
@@ -197,6 +199,19 @@ describe('station-report (执行期满前五个工作日内报所): within the 5
       dueAt: '2026-10-11T23:59:59+08:00',
     });
     expect(report.basis).toMatchObject({ rule: 'working-days-before', from: '2026-10-12', n: 5, sets: 'opensAt', warnings: [] });
+  });
+
+  test('Term ending Friday 2027-10-08, before the State Council publishes 2027: the provisional year keeps the window out of National Day (opens 09-30, not 10-01) and says so', () => {
+    const start = { termStart: '2027-04-08', termEnd: '2027-10-08' };
+    const at = '2027-04-08T09:00:00+08:00';
+    const weekendsOnly = deprived(start, at, [...builtInCalendarYears]);
+    expect(weekendsOnly.obligation('station-report').opensAt).toBe('2027-10-01T00:00:00+08:00');
+    const provisional = deprived(start, at, withProvisionalYears(builtInCalendarYears, 2026, 2031));
+    expect(provisional.obligation('station-report')).toMatchObject({ opensAt: '2027-09-30T00:00:00+08:00', dueAt: '2027-10-07T23:59:59+08:00' });
+    expect(provisional.view().warnings).toContain(
+      "working-day calendar for 2027 is provisional: statutory holidays only, the State Council's schedule is not loaded",
+    );
+    expect(provisional.view().calendar).toContainEqual({ year: 2027, version: 0 });
   });
 
   test('Time-skip to the evening before the window opens: the report is refused with the day it opens; at 09-29 00:00 it is accepted', () => {

@@ -47,10 +47,18 @@ export class SimulatedCase {
     this.kase.fire();
   }
 
-  /** Starts a case at `at`; the start is validated by the procedure's schema as the API would. */
-  static start(start: { procedure: Procedure } & Record<string, unknown>, at: Instant, calendar?: CalendarYear[]): SimulatedCase {
+  /**
+   * Starts a case at `at`; the start is validated by the procedure's schema as the API would. `policy`: the one the
+   * case pins, by default the one in force now (an older one plays a case started before a duty existed).
+   */
+  static start(
+    start: { procedure: Procedure } & Record<string, unknown>,
+    at: Instant,
+    calendar?: CalendarYear[],
+    policy: Record<string, number> = policyInForce(start.procedure),
+  ): SimulatedCase {
     const parsed = procedureOf(start.procedure).start.parse(start);
-    return new SimulatedCase({ start: parsed, calendar, policy: policyInForce(start.procedure) }, ms(at));
+    return new SimulatedCase({ start: parsed, calendar, policy }, ms(at));
   }
 
   get now(): number {

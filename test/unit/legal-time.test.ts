@@ -38,18 +38,30 @@ describe('working-day calendar', () => {
   });
 
   it('explains each kind of day', () => {
-    expect(cal.dayInfo('2026-10-10')).toEqual({ date: '2026-10-10', working: true, known: true, reason: 'make-up workday (调休)' });
-    expect(cal.dayInfo('2026-10-03')).toEqual({ date: '2026-10-03', working: false, known: true, reason: 'National Day 国庆节 holiday' });
-    expect(cal.dayInfo('2026-11-07')).toEqual({ date: '2026-11-07', working: false, known: true, reason: 'Saturday' });
+    expect(cal.dayInfo('2026-10-10')).toEqual({
+      date: '2026-10-10',
+      working: true,
+      known: true,
+      provisional: false,
+      reason: 'make-up workday (调休)',
+    });
+    expect(cal.dayInfo('2026-10-03')).toEqual({
+      date: '2026-10-03',
+      working: false,
+      known: true,
+      provisional: false,
+      reason: 'National Day 国庆节 holiday',
+    });
+    expect(cal.dayInfo('2026-11-07')).toEqual({ date: '2026-11-07', working: false, known: true, provisional: false, reason: 'Saturday' });
     expect(cal.dayInfo('2026-11-08').reason).toBe('Sunday');
-    expect(cal.dayInfo('2026-11-09')).toEqual({ date: '2026-11-09', working: true, known: true, reason: 'working day' });
+    expect(cal.dayInfo('2026-11-09')).toEqual({ date: '2026-11-09', working: true, known: true, provisional: false, reason: 'working day' });
   });
 
   it('falls back to weekends for a year without data, and says so', () => {
     expect(cal.hasYear(2026)).toBe(true);
     expect(cal.hasYear(2027)).toBe(false);
-    expect(cal.dayInfo('2027-01-01')).toEqual({ date: '2027-01-01', working: true, known: false, reason: 'working day' });
-    expect(cal.dayInfo('2027-11-20')).toEqual({ date: '2027-11-20', working: false, known: false, reason: 'Saturday' });
+    expect(cal.dayInfo('2027-01-01')).toEqual({ date: '2027-01-01', working: true, known: false, provisional: false, reason: 'working day' });
+    expect(cal.dayInfo('2027-11-20')).toEqual({ date: '2027-11-20', working: false, known: false, provisional: false, reason: 'Saturday' });
   });
 
   it('carries the built-in years, frozen, with their source', () => {
@@ -148,7 +160,7 @@ describe('date helpers', () => {
 
 describe('computeDeadline', () => {
   it('lists its rules', () => {
-    expect(deadlineRules).toEqual(['within-hours', 'within-days', 'days-before', 'working-days-before']);
+    expect(deadlineRules).toEqual(['within-hours', 'within-days', 'within-working-days', 'days-before', 'working-days-before']);
   });
 
   describe('within-hours', () => {
@@ -175,6 +187,19 @@ describe('computeDeadline', () => {
       const d = computeDeadline('within-hours', Date.UTC(2026, 11, 1, 1, 30), 2, cal);
       expect(d.from).toBe('2026-12-01T09:30:00+08:00');
       expect(d.due).toBe('2026-12-01T11:30:00+08:00');
+    });
+  });
+
+  describe('within-working-days', () => {
+    it('counts working days after the event, skipping National Day and counting the make-up Saturday', () => {
+      // From Wed 09-30: 10-01…10-07 off, Thu 10-08 is 1, Fri 10-09 is 2, Sat 10-10 (make-up) is 3.
+      const d = computeDeadline('within-working-days', '2026-09-30T16:00:00+08:00', 3, cal);
+      expect(d.due).toBe('2026-10-10T23:59:59+08:00');
+      expect(d.explanation).toContain('2026-10-10 (Saturday) is working day 3 after the event: make-up workday (调休)');
+    });
+
+    it('skips a weekend: from Friday 11-06, three working days end on Wednesday 11-11', () => {
+      expect(computeDeadline('within-working-days', '2026-11-06', 3, cal).due).toBe('2026-11-11T23:59:59+08:00');
     });
   });
 
