@@ -57,6 +57,8 @@ describe('the codec endpoint', () => {
     expect(JSON.parse(Buffer.from(opened.data, 'base64').toString())).toEqual(subject);
     expect(Buffer.from(opened.metadata[METADATA_ENCODING_KEY], 'base64').toString()).toBe('json/plain');
     expect(passed).toEqual(uiPayload('plain, from before encryption'));
+    // Each decode is an unmasked read, for the access log; an encode is not.
+    expect(t.unmasked).toEqual(['POST /codec/decode']);
   });
 
   test('no caller is 401, any role but supervisor 403, for decode and encode alike; nothing is opened', async () => {
