@@ -16,6 +16,7 @@ import {
 } from '../src/domain/hazard-rectification';
 import { addDays, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../src/domain/legal-time';
 import { type Obligation, isOpen } from '../src/domain/obligation';
+import { pinnedPolicy } from '../src/domain/procedure';
 import type { CaseContext, ProcedureDefinition } from './case';
 import { caseWorkflow } from './case-runtime';
 
@@ -131,7 +132,7 @@ const hazardRectification: ProcedureDefinition<HazardStart, HazardAction, Hazard
         };
         if (action.recommendation) facts.recommendation = action.recommendation;
         ctx.notify('extension-review', ['station'], about('延期整改申请审查意见报所', review), facts);
-        const days = pinned(policy, 'extensionDecisionWorkingDays');
+        const days = pinnedPolicy(policy, 'extensionDecisionWorkingDays');
         if (days !== undefined) {
           ctx.owe(duties.extensionDecision, { rule: 'within-working-days', from: at, n: days }, { period: `request-${request.n}`, opens: at });
         }
@@ -180,7 +181,7 @@ const hazardRectification: ProcedureDefinition<HazardStart, HazardAction, Hazard
             { rule: 'within-days', from: at, n: policy.failureReportDays },
             { period: `round-${round.round}`, opens: at },
           );
-          const days = pinned(policy, 'newDeadlineWorkingDays');
+          const days = pinnedPolicy(policy, 'newDeadlineWorkingDays');
           if (days !== undefined) {
             ctx.owe(duties.newDeadline, { rule: 'within-working-days', from: at, n: days }, { period: `round-${round.round}`, opens: at });
           }
@@ -245,11 +246,6 @@ function scheduleReinspection(ctx: Context, round: HazardRound, policy: HazardPo
       reason,
     },
   );
-}
-
-/** A policy value as the case pinned it at its start: absent in a case started before the duty it sets existed. */
-function pinned(policy: HazardPolicy, key: keyof HazardPolicy): number | undefined {
-  return (policy as Partial<HazardPolicy>)[key];
 }
 
 /** Completes a duty if the case owes it; a case started before the duty existed does not. */
