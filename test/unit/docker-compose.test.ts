@@ -113,7 +113,8 @@ describe('docker-compose.yml', () => {
   });
 
   it.each(['worker', 'api'])('connects %s as the least-privilege role beatflow and migrates as the owner', (service) => {
-    const env = interpolated(environment(service));
+    // A required variable stands for what the operator sets: the payload keys in their own form.
+    const env = { ...interpolated(environment(service)), PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}` };
     const config = loadConfig(env);
     const app = new URL(config.DATABASE_URL!);
     const migrations = new URL(config.DATABASE_MIGRATION_URL!);
