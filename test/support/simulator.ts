@@ -47,10 +47,18 @@ export class SimulatedCase {
     this.kase.fire();
   }
 
-  /** Starts a case at `at`; the start is validated by the procedure's schema as the API would. */
-  static start(start: { procedure: Procedure } & Record<string, unknown>, at: Instant, calendar?: CalendarYear[]): SimulatedCase {
+  /**
+   * Starts a case at `at`; the start is validated by the procedure's schema as the API would. The policy pinned is the
+   * one in force unless given: an earlier release's, or 'unpinned' for a case started before policies were pinned.
+   */
+  static start(
+    start: { procedure: Procedure } & Record<string, unknown>,
+    at: Instant,
+    calendar?: CalendarYear[],
+    policy: Record<string, number> | 'unpinned' = policyInForce(start.procedure),
+  ): SimulatedCase {
     const parsed = procedureOf(start.procedure).start.parse(start);
-    return new SimulatedCase({ start: parsed, calendar, policy: policyInForce(start.procedure) }, ms(at));
+    return new SimulatedCase({ start: parsed, calendar, policy: policy === 'unpinned' ? undefined : policy }, ms(at));
   }
 
   get now(): number {
