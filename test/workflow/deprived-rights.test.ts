@@ -283,8 +283,14 @@ test('A life-long deprivation starting later: monthly periods open on the test s
   await harness.withCase(
     (now) => deprivedStart(addMonths(firstOfNextMonth(now), 2), null, { unit: undefined }),
     async (handle, s) => {
-      expect((await view(handle)).obligations).toEqual([]);
+      // Before the term only its first half-yearly visit is owed, from the term's first day.
+      expect((await view(handle)).obligations.map((o) => `${o.key} ${o.period} ${o.opensAt}`)).toEqual([
+        `half-yearly-visit 1 ${formatInstant(startOfDay(s.termStart))}`,
+      ]);
       expect(await rejection(act(handle, action({ type: 'station-reported' })))).toBe('a life-long deprivation has no station report');
+      expect(await rejection(act(handle, action({ type: 'visited-in-full' })))).toBe(
+        `half-yearly-visit 1 opens on ${formatInstant(startOfDay(s.termStart))}`,
+      );
 
       await act(handle, action({ type: 'subject-reported' }));
       expect(await rejection(act(handle, action({ type: 'announced', to: ['unit'] })))).toBe('the case has no unit to tell');
