@@ -14,6 +14,7 @@ import {
 } from '../src/domain/bail-surveillance';
 import { addDays, addMonths, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../src/domain/legal-time';
 import { type IssuedNotice, type Obligation, isOpen } from '../src/domain/obligation';
+import { pinnedPolicy } from '../src/domain/procedure';
 import type { CaseContext, ProcedureDefinition } from './case';
 import { caseWorkflow } from './case-runtime';
 
@@ -44,10 +45,11 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
     };
     // 每半年全面走访考察一次 (Art. 42): six months from the term's first day (or from the case's start, when it came
     // later), then six months from each visit; none falls due after the term's last day.
-    if (policy.fullVisitMonths !== undefined) {
+    const visitMonths = pinnedPolicy(policy, 'fullVisitMonths');
+    if (visitMonths !== undefined) {
       const today = localDate(ctx.now());
       const from = start.termStart > today ? start.termStart : today;
-      ctx.oweRolling(duties.halfYearlyVisit, { everyMonths: policy.fullVisitMonths, from, until: start.termEnd });
+      ctx.oweRolling(duties.halfYearlyVisit, { everyMonths: visitMonths, from, until: start.termEnd });
       records.fullVisits = [];
     }
     return records;
@@ -89,7 +91,8 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
         return action.termEnd > limit ? `a ${records.measure} term may not exceed ${months} months (until ${limit})` : undefined;
       }
       case 'expiry-report-sent': {
-        if (policy.expiryReportOpensDaysBefore === undefined) return "this case tells the decision authority of the term's end by a system notice";
+        if (pinnedPolicy(policy, 'expiryReportOpensDaysBefore') === undefined)
+          return "this case tells the decision authority of the term's end by a system notice";
         const report = openExpiryReport(ctx);
         if (!report) return `the decision authority has already been told for the term ending ${records.termEnd}`;
         return at < report.opensAt! ? `the expiry report may be sent from ${formatInstant(report.opensAt!)}` : undefined;
@@ -174,13 +177,13 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
 /** Duties that hang on the term's end: telling the authority before it, and its decision. Moves them when the term changes. */
 function declareTermDuties(ctx: Omit<Context, 'records'>, termEnd: string, rules: BailPolicy, reason: string): void {
   // Cases started before the officer's report keep the system's notice with the date only.
-  const byOfficer = rules.expiryReportOpensDaysBefore !== undefined;
-  const duty = byOfficer ? duties.expiryReport : duties.expiryNotice;
+  const opensDaysBefore = pinnedPolicy(rules, 'expiryReportOpensDaysBefore');
+  const duty = opensDaysBefore !== undefined ? duties.expiryReport : duties.expiryNotice;
   const previous = ctx.engine.all().filter((o) => o.key === duty.key);
   const pending = previous.find(isOpen);
   // 期限届满十日前将相关情况通知决定机关; a notice already sent for an earlier end leaves a new one owed for the new end.
   const period = pending ? pending.period : previous.length ? termEnd : undefined;
-  const opens = byOfficer ? startOfDay(addDays(termEnd, -rules.expiryReportOpensDaysBefore)) : undefined;
+  const opens = opensDaysBefore !== undefined ? startOfDay(addDays(termEnd, -opensDaysBefore)) : undefined;
   ctx.owe(duty, { rule: 'days-before', from: termEnd, n: rules.expiryNoticeDaysBefore }, { period, reason, opens });
   ctx.owe(duties.authorityDecision, endOfDay(termEnd), { reason });
 }

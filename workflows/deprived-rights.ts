@@ -14,6 +14,7 @@ import {
 } from '../src/domain/deprived-rights';
 import { addDays, endOfDay, formatInstant, localDate, startOfDay } from '../src/domain/legal-time';
 import { type Obligation, isOpen } from '../src/domain/obligation';
+import { pinnedPolicy } from '../src/domain/procedure';
 import type { CaseContext, ProcedureDefinition } from './case';
 import { caseWorkflow } from './case-runtime';
 
@@ -41,21 +42,19 @@ const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAct
       ctx.owe(duties.rightsRestored, endOfDay(start.termEnd));
       // 由派出所书面通知: owed when the term expires, whatever became of the officer's report (a missing report is its
       // own overdue duty); deliverable from the term's last day, due a policy number of working days after it.
-      if (policy.writtenNoticesWorkingDays !== undefined) {
-        ctx.owe(
-          duties.writtenNotices,
-          { rule: 'within-working-days', from: start.termEnd, n: policy.writtenNoticesWorkingDays },
-          { opens: startOfDay(start.termEnd) },
-        );
+      const noticeDays = pinnedPolicy(policy, 'writtenNoticesWorkingDays');
+      if (noticeDays !== undefined) {
+        ctx.owe(duties.writtenNotices, { rule: 'within-working-days', from: start.termEnd, n: noticeDays }, { opens: startOfDay(start.termEnd) });
       }
     }
     const records: DeprivedRightsRecords = { termStart: start.termStart, termEnd: start.termEnd, announcedTo: [], violations: [] };
     // 每半年全面走访考察一次 (Art. 42): six months from the term's first day (or from the case's start, when it came
     // later), then six months from each visit; none falls due after the term's last day.
-    if (policy.fullVisitMonths !== undefined) {
+    const visitMonths = pinnedPolicy(policy, 'fullVisitMonths');
+    if (visitMonths !== undefined) {
       const today = localDate(ctx.now());
       const from = start.termStart > today ? start.termStart : today;
-      ctx.oweRolling(duties.halfYearlyVisit, { everyMonths: policy.fullVisitMonths, from, until: start.termEnd ?? undefined });
+      ctx.oweRolling(duties.halfYearlyVisit, { everyMonths: visitMonths, from, until: start.termEnd ?? undefined });
       records.fullVisits = [];
     }
     return records;
@@ -88,7 +87,7 @@ const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAct
       case 'written-notices-delivered': {
         const notices = engine.get(duties.writtenNotices.key);
         // Cases started before the notices were owed at the term's end: owed once the station has been told.
-        if (policy.writtenNoticesWorkingDays === undefined)
+        if (pinnedPolicy(policy, 'writtenNoticesWorkingDays') === undefined)
           return notices && isOpen(notices)
             ? undefined
             : 'the written notices are not due: the station has not been told yet, or they were delivered';
@@ -133,7 +132,7 @@ const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAct
       case 'station-reported':
         engine.complete(engine.get(duties.stationReport.key)!, at, action.actor);
         // Cases started before the notices were owed at the term's end owe them once told, by the end of the term.
-        if (policy.writtenNoticesWorkingDays === undefined) ctx.owe(duties.writtenNotices, endOfDay(records.termEnd!));
+        if (pinnedPolicy(policy, 'writtenNoticesWorkingDays') === undefined) ctx.owe(duties.writtenNotices, endOfDay(records.termEnd!));
         return;
       case 'written-notices-delivered': {
         const notices = engine.get(duties.writtenNotices.key)!;

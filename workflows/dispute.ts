@@ -24,10 +24,12 @@ import {
 import type { DisputeAction, DisputeStart } from '../src/domain/dispute.schema';
 import { endOfDay, formatInstant, localDate } from '../src/domain/legal-time';
 import { type Recipient, isOpen } from '../src/domain/obligation';
+import { pinnedPolicy } from '../src/domain/procedure';
 import type { CaseContext, ProcedureDefinition } from './case';
 import { caseWorkflow } from './case-runtime';
 
 type Context = CaseContext<DisputeStart, DisputeRecords>;
+type Records = Omit<DisputeRecords, 'kpi'>;
 
 const { duties } = disputeProcedure;
 
@@ -38,7 +40,7 @@ const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, 
     const { start } = ctx;
     const now = ctx.now();
     ctx.owe(duties.triage, { rule: 'within-hours', from: now, n: policy.triageHours });
-    const records: Omit<DisputeRecords, 'kpi'> = {
+    const records: Records = {
       source: start.source,
       category: start.category,
       occurredAt: start.occurredAt,
@@ -50,10 +52,13 @@ const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, 
       routes: [],
       steps: [],
       repeatCount: 0,
+      failedMediations: 0,
       superiorReports: 0,
       controlCentreEscalations: [],
       specificSubjects: [],
     };
+    // A case started before the dispute rules were read as they arrive (its pinned policy lacks the key) keeps its timeline.
+    if (pinnedPolicy(policy, 'failedMediationsBeforeControlCentre') !== undefined) arrive(ctx, records, policy);
     return { ...records, kpi: kpiOf(ctx.engine, records, now) };
   },
 
@@ -109,6 +114,8 @@ const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, 
       }
       case 'superior-reported':
         return openDuties(ctx, duties.superiorReport.key).length ? undefined : 'no report to the superior public security organ is owed';
+      case 'control-centre-coordinated':
+        return openDuties(ctx, duties.controlCentreCoordination.key).length ? undefined : 'no coordination by the control centre is awaited';
       case 'specific-subject-marked': {
         const bad = badParty(records, [action.party]);
         if (bad) return bad;
@@ -167,6 +174,7 @@ const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, 
             break;
           case 'failed':
             route.stage = 'unresolved';
+            mediationFailed(ctx, policy, action.actionId);
             break;
           case 'handed-over':
             endRoute(route, 'handed-over', at);
@@ -177,8 +185,12 @@ const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, 
       case 'mediated-on-site': {
         const route = openIntervention(records) ?? openRoute(records, 'intervention', 'on-site', at);
         step(records, at, 'on-site-mediation', '74', by, { route, outcome: action.outcome });
-        if (action.outcome === 'resolved') owe(ctx, route, at, policy);
-        else route.stage = 'unresolved';
+        if (action.outcome === 'resolved') {
+          owe(ctx, route, at, policy);
+        } else {
+          route.stage = 'unresolved';
+          mediationFailed(ctx, policy, action.actionId);
+        }
         break;
       }
       case 'referred': {
@@ -198,6 +210,7 @@ const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, 
         route.securityMediation = { cause: action.cause, agreement: action.agreement, performBy: action.performBy };
         if (action.agreement === 'not-reached') {
           reportToStation(ctx, route, at, action.actionId, 'no agreement');
+          mediationFailed(ctx, policy, action.actionId);
           break;
         }
         route.stage = 'agreement';
@@ -217,8 +230,12 @@ const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, 
         engine.complete(engine.get(duties.agreementPerformance.key, String(route.no))!, at, by);
         step(records, at, 'agreement-performance', '74', by, { route, outcome: action.performed ? 'performed' : 'not performed' });
         // 调解未达成协议或者不履行的，报所予以依法处理 (Art. 74).
-        if (action.performed) owe(ctx, route, at, policy);
-        else reportToStation(ctx, route, at, action.actionId, 'agreement not performed');
+        if (action.performed) {
+          owe(ctx, route, at, policy);
+        } else {
+          reportToStation(ctx, route, at, action.actionId, 'agreement not performed');
+          mediationFailed(ctx, policy, action.actionId);
+        }
         break;
       }
       case 'repeat-alarm': {
@@ -235,11 +252,8 @@ const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, 
         // 对当事人重复报警的矛盾纠纷，社区民警应当跟进回访 (Art. 75).
         ctx.owe(duties.followUpVisit, { rule: 'within-days', from: at, n: policy.followUpDays }, { period: String(route.no) });
         for (const concern of action.concerns ?? []) flagSpecificSubject(ctx, concern.party, concern.kind, at, policy);
-        maybeOweSuperiorReport(ctx, at, policy);
-        const escalated = records.controlCentreEscalations.some((e) => e.trigger === 'repeat-alarms');
-        if (!escalated && records.repeatCount >= policy.repeatAlarmsBeforeControlCentre) {
-          escalateToControlCentre(ctx, 'repeat-alarms', `action/${action.actionId}`);
-        }
+        maybeOweSuperiorReport(ctx, records, at, policy);
+        maybeEscalateRepeats(ctx, policy, `action/${action.actionId}`);
         break;
       }
       case 'follow-up-visited': {
@@ -255,7 +269,12 @@ const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, 
         step(records, at, 'superior-report', '74(3)', by);
         const facts: Record<string, string | number | boolean> = { ...caseFacts(records), history: history(records) };
         if (action.documentRef) facts.documentRef = action.documentRef;
-        ctx.notify('superior-report', ['superior-department'], about('74(3)', duties.superiorReport.titleZh, duties.superiorReport.key), facts);
+        ctx.notify('superior-report', ['superior-police'], about('74(3)', duties.superiorReport.titleZh, duties.superiorReport.key), facts);
+        break;
+      }
+      case 'control-centre-coordinated': {
+        for (const o of openDuties(ctx, duties.controlCentreCoordination.key)) engine.complete(o, at, by);
+        step(records, at, 'control-centre-coordinated', '105', by);
         break;
       }
       case 'specific-subject-marked': {
@@ -283,8 +302,8 @@ const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, 
         records.riskLevel = action.riskLevel;
         records.riskChanges.push({ from, to: action.riskLevel, at: formatInstant(at), by });
         step(records, at, 'risk-change', '73', by, { outcome: `${from}→${action.riskLevel}` });
-        if (action.riskLevel === 'major') escalateToControlCentre(ctx, 'major-risk', `action/${action.actionId}`);
-        if (riskRank(action.riskLevel) > riskRank(from)) maybeOweSuperiorReport(ctx, at, policy);
+        if (action.riskLevel === 'major') escalateToControlCentre(ctx, records, policy, 'major-risk', `action/${action.actionId}`);
+        if (riskRank(action.riskLevel) > riskRank(from)) maybeOweSuperiorReport(ctx, records, at, policy);
         break;
       }
       case 'closed': {
@@ -356,7 +375,7 @@ function endRoute(route: DisputeRoute, stage: RouteStage, at: number): void {
 }
 
 function step(
-  records: DisputeRecords,
+  records: Records,
   at: number,
   name: StepName,
   article: string,
@@ -394,17 +413,22 @@ function reportToStation(ctx: Context, route: DisputeRoute, at: number, actionId
  * 对因婚恋、家庭、邻里、债务等矛盾纠纷重复报警，可能导致“民转刑”或者引发个人极端暴力案件、群体性事件的，应当及时 …
  * 向上级公安机关报告 (Art. 74(3)). Owed again on each new repeat or raised risk, unless a report is still owed.
  */
-function maybeOweSuperiorReport(ctx: Context, at: number, policy: DisputePolicy): void {
-  const { records, engine } = ctx;
-  if (records.repeatCount === 0 || !focusCategories.includes(records.category) || !isCriminalRisk(records.riskLevel)) return;
-  if (openDuties(ctx, duties.superiorReport.key).length) return;
+function maybeOweSuperiorReport(ctx: Pick<Context, 'engine' | 'owe'>, records: Records, at: number, policy: DisputePolicy): void {
+  const { engine } = ctx;
+  if (!isRepeated(records) || !focusCategories.includes(records.category) || !isCriminalRisk(records.riskLevel)) return;
+  if (engine.all().some((o) => o.key === duties.superiorReport.key && isOpen(o))) return;
   const sequence = engine.all().filter((o) => o.key === duties.superiorReport.key).length + 1;
   ctx.owe(duties.superiorReport, { rule: 'within-hours', from: at, n: policy.superiorReportHours }, { period: String(sequence) });
 }
 
 /** 提请基础管控中心协调 (Art. 105): a notice at once to the control centre, and to the station leader who asks for it. */
-function escalateToControlCentre(ctx: Context, trigger: EscalationTrigger, ref: string): void {
-  const { records } = ctx;
+function escalateToControlCentre(
+  ctx: Pick<Context, 'now' | 'notify' | 'owe'>,
+  records: Records,
+  policy: DisputePolicy,
+  trigger: EscalationTrigger,
+  ref: string,
+): void {
   const now = ctx.now();
   records.controlCentreEscalations.push({ trigger, at: formatInstant(now) });
   step(records, now, 'control-centre-escalation', '105', 'system', { outcome: trigger });
@@ -415,6 +439,54 @@ function escalateToControlCentre(ctx: Context, trigger: EscalationTrigger, ref: 
     { ...caseFacts(records), trigger, history: history(records) },
     ref,
   );
+  // Visible, reminded and escalated while nobody has acted on the request.
+  const days = pinnedPolicy(policy, 'controlCentreCoordinationWorkingDays');
+  if (days !== undefined) {
+    ctx.owe(
+      duties.controlCentreCoordination,
+      { rule: 'within-working-days', from: now, n: days },
+      { period: String(records.controlCentreEscalations.length), opens: now },
+    );
+  }
+}
+
+/**
+ * 多次调处无果仍重复报警 (Art. 105): the repeated alarms and, in a case started under the exact reading, the failed
+ * mediations; once per case.
+ */
+function maybeEscalateRepeats(ctx: Context, policy: DisputePolicy, ref: string): void {
+  const { records } = ctx;
+  if (records.controlCentreEscalations.some((e) => e.trigger === 'repeat-alarms')) return;
+  if (records.repeatCount < policy.repeatAlarmsBeforeControlCentre) return;
+  const failedNeeded = pinnedPolicy(policy, 'failedMediationsBeforeControlCentre');
+  if (failedNeeded !== undefined && (records.failedMediations ?? 0) < failedNeeded) return;
+  escalateToControlCentre(ctx, records, policy, 'repeat-alarms', ref);
+}
+
+/** A mediation came to nothing: counted toward Art. 105, which may now be met. */
+function mediationFailed(ctx: Context, policy: DisputePolicy, actionId: string): void {
+  ctx.records.failedMediations = (ctx.records.failedMediations ?? 0) + 1;
+  maybeEscalateRepeats(ctx, policy, `action/${actionId}`);
+}
+
+/** Whether the dispute is a repeated one (重复矛盾纠纷, Art. 73): marked at its first repeated alarm, or on arrival. */
+function isRepeated(records: Records): boolean {
+  return records.repeatMarkedAt !== undefined;
+}
+
+/**
+ * A dispute as it arrives: one with earlier related cases is repeated from the start (marked, Art. 73), and one that
+ * arrives at major risk is treated as a change to it: the control centre is asked at once (Art. 105), and the Art. 74(3)
+ * report is owed when a focus dispute is repeated at high or major risk.
+ */
+function arrive(ctx: Omit<Context, 'records'>, records: Records, policy: DisputePolicy): void {
+  const now = ctx.now();
+  if (records.relatedCaseNumbers.length) {
+    records.repeatMarkedAt = formatInstant(now);
+    step(records, now, 'repeat-marked', '73', 'system', { outcome: `related cases ${records.relatedCaseNumbers.join(', ')}` });
+  }
+  if (records.riskLevel === 'major') escalateToControlCentre(ctx, records, policy, 'major-risk', 'start');
+  maybeOweSuperiorReport(ctx, records, now, policy);
 }
 
 /** A party an alarm shows to be a specific subject: its marking is owed (及时标注, Art. 75) unless already done or owed. */
@@ -438,12 +510,12 @@ function subjectOf(records: DisputeRecords, party: number) {
 }
 
 /** What every notice about the dispute states: no names, no place. */
-function caseFacts(records: DisputeRecords): Record<string, string | number> {
+function caseFacts(records: Records): Record<string, string | number> {
   return { category: records.category, riskLevel: records.riskLevel, repeatCount: records.repeatCount };
 }
 
 /** The mediation history for a report: the steps taken, by name and outcome. */
-function history(records: DisputeRecords): string {
+function history(records: Records): string {
   return records.steps.map((s) => (s.outcome ? `${s.step} (${s.outcome})` : s.step)).join('; ');
 }
 
@@ -460,7 +532,7 @@ function kpiOf(engine: Context['engine'], records: Omit<DisputeRecords, 'kpi'>, 
   const overdue = open.filter((o) => o.dueAt <= now).length;
   return {
     followUp: { owed: followUps.length, onTime, late, open: open.length, overdue, onTimeSoFar: late === 0 && overdue === 0 },
-    repeat: { repeated: records.repeatCount > 0, marked: records.repeatMarkedAt !== undefined, markedAt: records.repeatMarkedAt },
+    repeat: { repeated: isRepeated(records), marked: records.repeatMarkedAt !== undefined, markedAt: records.repeatMarkedAt },
     specificSubjects: {
       found: records.specificSubjects.length,
       marked: records.specificSubjects.filter((s) => s.markedAt).length,

@@ -16,6 +16,7 @@ import {
 } from '../src/domain/hazard-rectification';
 import { addDays, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../src/domain/legal-time';
 import { type Obligation, isOpen } from '../src/domain/obligation';
+import { pinnedPolicy } from '../src/domain/procedure';
 import type { CaseContext, ProcedureDefinition } from './case';
 import { caseWorkflow } from './case-runtime';
 
@@ -92,6 +93,10 @@ const hazardRectification: ProcedureDefinition<HazardStart, HazardAction, Hazard
       case 'new-deadline-set':
         if (records.stage !== 'awaiting-new-deadline') return 'a new deadline follows a re-inspection that failed with a justified reason';
         return action.rectifyBy < localDate(at) ? 'the new deadline has already passed' : undefined;
+      case 'referred-elsewhere':
+        if (records.stage !== 'awaiting-new-deadline') return 'a case is handed on after a re-inspection that failed with a justified reason';
+        // The Art. 61 report of the failure is owed whatever the station then decides: it comes first.
+        return openFailureReport(ctx) ? 'the failed rectification has not been reported yet' : undefined;
     }
   },
 
@@ -127,10 +132,15 @@ const hazardRectification: ProcedureDefinition<HazardStart, HazardAction, Hazard
         };
         if (action.recommendation) facts.recommendation = action.recommendation;
         ctx.notify('extension-review', ['station'], about('延期整改申请审查意见报所', review), facts);
+        const days = pinnedPolicy(policy, 'extensionDecisionWorkingDays');
+        if (days !== undefined) {
+          ctx.owe(duties.extensionDecision, { rule: 'within-working-days', from: at, n: days }, { period: `request-${request.n}`, opens: at });
+        }
         break;
       }
       case 'extension-decided': {
         const request = pendingExtension(round)!;
+        completeIfOwed(ctx, duties.extensionDecision.key, `request-${request.n}`, at, action.actor);
         request.decision = action.decision;
         request.decidedAt = formatInstant(at);
         if (action.decision === 'approved') {
@@ -171,6 +181,10 @@ const hazardRectification: ProcedureDefinition<HazardStart, HazardAction, Hazard
             { rule: 'within-days', from: at, n: policy.failureReportDays },
             { period: `round-${round.round}`, opens: at },
           );
+          const days = pinnedPolicy(policy, 'newDeadlineWorkingDays');
+          if (days !== undefined) {
+            ctx.owe(duties.newDeadline, { rule: 'within-working-days', from: at, n: days }, { period: `round-${round.round}`, opens: at });
+          }
         } else {
           // 对无正当理由致使整改情况未达到规定要求的，按逾期不整改治安隐患依法处理
           round.result = 'failed-unjustified';
@@ -197,12 +211,19 @@ const hazardRectification: ProcedureDefinition<HazardStart, HazardAction, Hazard
         break;
       }
       case 'new-deadline-set':
+        completeIfOwed(ctx, duties.newDeadline.key, `round-${round.round}`, at, action.actor);
         records.stage = 'rectifying';
         openRound(ctx, records, action.rectifyBy, 'station', policy);
         break;
+      case 'referred-elsewhere': {
+        completeIfOwed(ctx, duties.newDeadline.key, `round-${round.round}`, at, action.actor);
+        round.referredElsewhere = { to: action.to, at: formatInstant(at), ...(action.documentRef ? { documentRef: action.documentRef } : {}) };
+        records.stage = 'referred-elsewhere';
+        break;
+      }
     }
     records.kpi = kpiOf(records);
-    if (records.stage === 'rectified' || records.stage === 'referred') ctx.close(records.stage);
+    if (records.stage === 'rectified' || records.stage === 'referred' || records.stage === 'referred-elsewhere') ctx.close(records.stage);
   },
 };
 
@@ -225,6 +246,12 @@ function scheduleReinspection(ctx: Context, round: HazardRound, policy: HazardPo
       reason,
     },
   );
+}
+
+/** Completes a duty if the case owes it; a case started before the duty existed does not. */
+function completeIfOwed(ctx: Context, key: string, period: string, at: number, actor: string): void {
+  const duty = ctx.engine.get(key, period);
+  if (duty && isOpen(duty)) ctx.engine.complete(duty, at, actor);
 }
 
 function currentRound(records: HazardRecords): HazardRound {

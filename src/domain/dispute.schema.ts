@@ -87,6 +87,7 @@ export const disputeActionSchema = z.discriminatedUnion('type', [
   actionBase.extend({ type: z.literal('superior-reported'), documentRef: systemId.optional() }),
   actionBase.extend({ type: z.literal('specific-subject-marked'), party, kind: z.enum(specificSubjectKinds) }),
   actionBase.extend({ type: z.literal('risk-changed'), riskLevel: z.enum(riskLevels) }),
+  actionBase.extend({ type: z.literal('control-centre-coordinated'), documentRef: systemId.optional() }),
   actionBase.extend({ type: z.literal('closed') }),
 ]);
 

@@ -15,6 +15,10 @@ export const disputePolicyDefaults = {
   followUpDays: 7,
   /** 多次调处无果仍重复报警 (Art. 105): repeated alarms after which the basic control centre coordinates. */
   repeatAlarmsBeforeControlCentre: 3,
+  /** 多次调处无果 (Art. 105): failed mediations needed, with the repeated alarms, before the control centre coordinates. */
+  failedMediationsBeforeControlCentre: 2,
+  /** The control centre's coordination, asked for by the station: no time in the regulation; policy, working days. */
+  controlCentreCoordinationWorkingDays: 5,
   /** 及时 … 向上级公安机关报告 (Art. 74(3)): hours from the triggering event to the report. */
   superiorReportHours: 24,
   /** 及时标注为特定对象 (Art. 75): days from a party's flagging to the marking. */
@@ -147,6 +151,7 @@ export type StepName =
   | 'repeat-marked'
   | 'superior-report'
   | 'control-centre-escalation'
+  | 'control-centre-coordinated'
   | 'specific-subject-flagged'
   | 'specific-subject-marked'
   | 'risk-change'
@@ -222,6 +227,8 @@ export interface DisputeRecords {
   steps: DisputeStep[];
   /** Repeated alarms (each `repeat-alarm` action); the dispute is marked repeated at the first. */
   repeatCount: number;
+  /** Mediations that came to nothing (多次调处无果, Art. 105): on the spot, referred, under public security, or not performed. */
+  failedMediations?: number;
   repeatMarkedAt?: string;
   superiorReports: number;
   controlCentreEscalations: Array<{ trigger: EscalationTrigger; at: string }>;
@@ -273,6 +280,13 @@ export const disputeProcedure = defineProcedure({
       titleZh: '向上级公安机关报告矛盾纠纷及其调处情况、风险隐患',
       titleEn: 'Report the dispute, its mediation and its risk to the superior public security organ',
       responsible: 'officer',
+    },
+    controlCentreCoordination: {
+      key: 'control-centre-coordination',
+      article: '105',
+      titleZh: '基础管控中心协调化解',
+      titleEn: 'The basic control centre coordinates the resolution',
+      responsible: 'station',
     },
     specificSubjectMark: {
       key: 'specific-subject-mark',

@@ -63,6 +63,7 @@ export const hazardActionSchema = z.discriminatedUnion('type', [
   ]),
   actionBase.extend({ type: z.literal('failure-reported'), recipient: z.enum(failureReportRecipients) }),
   actionBase.extend({ type: z.literal('new-deadline-set'), rectifyBy: localDate }),
+  actionBase.extend({ type: z.literal('referred-elsewhere'), to: text(200), documentRef: documentRef.optional() }),
 ]);
 
 export type HazardStart = z.infer<typeof hazardStartSchema>;

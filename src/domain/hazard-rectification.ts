@@ -11,6 +11,10 @@ export const hazardPolicyDefaults = {
   reinspectionDays: 3,
   /** Report of a failed rectification (及时报告 / 通报): "timely", no number in the regulation; policy. */
   failureReportDays: 3,
+  /** The station's decision on a reviewed extension request (报所定): no time in the regulation; policy, working days. */
+  extensionDecisionWorkingDays: 3,
+  /** The station's new deadline (or referral elsewhere) after a justified failure: no time in the regulation; policy, working days. */
+  newDeadlineWorkingDays: 3,
 };
 export type HazardPolicy = typeof hazardPolicyDefaults;
 
@@ -18,8 +22,11 @@ export type HazardPolicy = typeof hazardPolicyDefaults;
 export const failureReportRecipients = ['township-government', 'superior-department'] as const;
 export type FailureReportRecipient = (typeof failureReportRecipients)[number];
 
-/** How a case ends: the hazard was rectified, or the unit was referred for penalty (按逾期不整改依法处理). */
-export type HazardOutcome = 'rectified' | 'referred';
+/**
+ * How a case ends: the hazard was rectified, the unit was referred for penalty (按逾期不整改依法处理), or, after a
+ * justified failure, the station handed the matter to another authority instead of setting a new deadline.
+ */
+export type HazardOutcome = 'rectified' | 'referred' | 'referred-elsewhere';
 
 /**
  * Where the case stands: a rectification period runs (`rectifying`), a justified failure waits for the station to
@@ -60,6 +67,8 @@ export interface HazardRound {
   reinspection?: { at: string; dueAt: string; onTime: boolean };
   result?: ReinspectionResult;
   failureReport?: { recipient: FailureReportRecipient; reportedAt: string; late: boolean };
+  /** After a justified failure, the station handed the matter on instead of setting a new deadline. */
+  referredElsewhere?: { to: string; documentRef?: string; at: string };
 }
 
 /**
@@ -123,6 +132,20 @@ export const hazardRectificationProcedure = defineProcedure({
       titleZh: '隐患整改复查',
       titleEn: 'Re-inspect the rectification',
       responsible: 'officer',
+    },
+    extensionDecision: {
+      key: 'extension-decision',
+      article,
+      titleZh: '派出所决定是否同意延期整改',
+      titleEn: 'The station decides on the extension request',
+      responsible: 'station',
+    },
+    newDeadline: {
+      key: 'new-deadline',
+      article,
+      titleZh: '整改未达要求（有正当理由）后派出所重新确定整改期限或移交处理',
+      titleEn: 'After a justified failure, the station sets a new deadline or hands the matter on',
+      responsible: 'station',
     },
     failureReport: {
       key: 'failure-report',

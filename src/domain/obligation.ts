@@ -17,6 +17,8 @@ export const recipients = [
   'supervisor',
   'township-government',
   'superior-department',
+  /** The superior public-security organ (上级公安机关, Art. 74(3)); not a unit's superior department (Art. 61). */
+  'superior-police',
   'subject',
   'unit',
   'community-organisation',

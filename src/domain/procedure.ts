@@ -36,3 +36,11 @@ export function defineProcedure<const Name extends string, Policy extends Record
 ): ProcedureDescriptor<Name, Policy> & { duties: Duties } {
   return descriptor;
 }
+
+/**
+ * A policy value as the case pinned it at its start: absent in a case started before the rule it sets existed, which
+ * keeps its timeline (new rules change new cases only).
+ */
+export function pinnedPolicy<P extends Record<string, number>>(policy: P, key: keyof P): number | undefined {
+  return (policy as Partial<P>)[key];
+}

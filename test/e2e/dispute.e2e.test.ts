@@ -95,14 +95,15 @@ test('a family dispute through the API: public-security mediation performed and 
   expect(v.records.summary).toMatchObject({ outcome: 'resolved', repeatCount: 1, superiorReports: 1, specificSubjects: 1, riskLevel: 'high' });
   expect(v.records.summary.routes).toEqual([
     'route 1 intervention: on-site-mediation (failed) → public-security-mediation (fight: agreement reached) → agreement-performance (performed) → follow-up-visit ⇒ resolved',
-    'route 2 repeat-alarm: repeat-alarm (repeat 1) → repeat-marked → follow-up-visit ⇒ followed-up',
+    // Marked repeated on arrival (an earlier related case), so not again at the alarm.
+    'route 2 repeat-alarm: repeat-alarm (repeat 1) → follow-up-visit ⇒ followed-up',
   ]);
   expect(v.records.kpi).toMatchObject({
     followUp: { owed: 2, onTime: 2, late: 0, open: 0, overdue: 0 },
     specificSubjects: { found: 1, marked: 1, markedOnTime: 1 },
   });
 
-  const expected = ['specific-subject→station', 'superior-report→superior-department'];
+  const expected = ['specific-subject→station', 'superior-report→superior-police'];
   await until(async () => ((await noticeRows(caseId)).length >= expected.length ? true : undefined), 'the notices to be written');
   expect(await noticeRows(caseId)).toEqual(expected);
   await until(async () => ((await auditTypes(caseId)).length >= 11 ? true : undefined), 'the audit log');

@@ -1,5 +1,6 @@
 import type { CalendarYear } from '../../src/domain/calendar';
 import type { DisputeRecords } from '../../src/domain/dispute';
+import { policyInForce } from '../../src/domain/procedures';
 import { SimulatedCase } from '../support/simulator';
 
 // Every date is pinned in 2026 (built-in calendar: Mid-Autumn 09-25…09-27, National Day 10-01…10-07, make-up
@@ -7,7 +8,7 @@ import { SimulatedCase } from '../support/simulator';
 
 const names = /王五|赵六|孙八|某小区/;
 
-function dispute(at: string, overrides: Record<string, unknown> = {}) {
+function dispute(at: string, overrides: Record<string, unknown> = {}, policy?: Record<string, number>) {
   return SimulatedCase.start(
     {
       procedure: 'dispute',
@@ -26,17 +27,20 @@ function dispute(at: string, overrides: Record<string, unknown> = {}) {
       ...overrides,
     },
     at,
+    undefined,
+    policy,
   );
 }
 
 /** A dispute that arrived at `at` and was taken on by the officer half an hour later. */
-function intervening(at: string, overrides: Record<string, unknown> = {}) {
-  const c = dispute(at, overrides);
+function intervening(at: string, overrides: Record<string, unknown> = {}, policy?: Record<string, number>) {
+  const c = dispute(at, overrides, policy);
   c.advanceHours(0.5).act('triaged', { decision: 'intervene' });
   return c;
 }
 
 const records = (c: SimulatedCase) => c.view().records as DisputeRecords;
+const policyNow = () => policyInForce('dispute');
 const about = (c: SimulatedCase, key: string, kind: string) =>
   c
     .notices(kind)
@@ -488,14 +492,18 @@ describe('repeated alarms (Art. 73, 75, 105): marked at the first, each followed
     expect(records(c).routes[1].stage).toBe('followed-up');
   });
 
-  test('the third repeat, Thursday 03-05 10:00, notifies the control centre and the station leader at that moment; the fourth does not again', () => {
+  test('多次调处无果仍重复报警: the third repeat after one failed mediation is not enough; the second failed mediation, Friday 03-06 10:00, notifies the control centre and the station leader then, and the centre’s coordination is owed by the end of Friday 03-13', () => {
     const c = intervening('2026-03-02T09:00:00+08:00', { category: 'debt', riskLevel: 'low' });
     c.advanceTo('2026-03-02T10:00:00+08:00').act('mediated-on-site', { outcome: 'failed' });
     c.advanceTo('2026-03-03T10:00:00+08:00').act('repeat-alarm');
     c.advanceTo('2026-03-04T10:00:00+08:00').act('repeat-alarm');
-    expect(c.notices('control-centre-escalation')).toEqual([]);
     c.advanceTo('2026-03-05T10:00:00+08:00').act('repeat-alarm');
-    expect(c.sent('control-centre-escalation')).toEqual(['control-centre 2026-03-05T10:00:00+08:00', 'station-leader 2026-03-05T10:00:00+08:00']);
+    expect(c.notices('control-centre-escalation')).toEqual([]);
+    expect(records(c).failedMediations).toBe(1);
+
+    c.advanceTo('2026-03-05T11:00:00+08:00').act('referred', { to: 'people-mediation', venue: 'station-mediation-room', legalEducation: true });
+    c.advanceTo('2026-03-06T10:00:00+08:00').act('progress-checked', { outcome: 'failed' });
+    expect(c.sent('control-centre-escalation')).toEqual(['control-centre 2026-03-06T10:00:00+08:00', 'station-leader 2026-03-06T10:00:00+08:00']);
     expect(c.notices('control-centre-escalation')[0]).toMatchObject({
       article: '105',
       facts: {
@@ -504,15 +512,88 @@ describe('repeated alarms (Art. 73, 75, 105): marked at the first, each followed
         repeatCount: 3,
         trigger: 'repeat-alarms',
         history:
-          'triage (intervene); on-site-mediation (failed); repeat-alarm (repeat 1); repeat-marked; repeat-alarm (repeat 2); repeat-alarm (repeat 3); control-centre-escalation (repeat-alarms)',
+          'triage (intervene); on-site-mediation (failed); repeat-alarm (repeat 1); repeat-marked; repeat-alarm (repeat 2); repeat-alarm (repeat 3); referral (people-mediation @ station-mediation-room); progress-check (failed); control-centre-escalation (repeat-alarms)',
       },
     });
-    expect(records(c).controlCentreEscalations).toEqual([{ trigger: 'repeat-alarms', at: '2026-03-05T10:00:00+08:00' }]);
-    expect(c.view().obligations.filter((o) => o.key === 'superior-report')).toEqual([]);
+    expect(records(c).controlCentreEscalations).toEqual([{ trigger: 'repeat-alarms', at: '2026-03-06T10:00:00+08:00' }]);
+    expect(c.obligation('control-centre-coordination', '1')).toMatchObject({
+      status: 'pending',
+      responsible: 'station',
+      article: '105',
+      dueAt: '2026-03-13T23:59:59+08:00',
+    });
+    expect(c.rejection('closed')).toMatch(/^routes still open|^duties still open/);
 
-    c.advanceTo('2026-03-06T10:00:00+08:00').act('repeat-alarm');
-    expect(records(c).repeatCount).toBe(4);
+    c.advanceTo('2026-03-06T10:30:00+08:00').act('repeat-alarm');
     expect(c.notices('control-centre-escalation')).toHaveLength(2);
+    c.advanceTo('2026-03-10T15:00:00+08:00').act('control-centre-coordinated', { documentRef: 'XT-2026-08' });
+    expect(c.obligation('control-centre-coordination', '1')).toMatchObject({ status: 'done', late: false, completedAt: '2026-03-10T15:00:00+08:00' });
+    expect(c.rejection('control-centre-coordinated')).toBe('no coordination by the control centre is awaited');
+  });
+
+  test('the coordination nobody acts on: reminded the day before, overdue at the end of 03-13 to the station leader, then to the supervisor', () => {
+    const c = dispute('2026-03-02T09:00:00+08:00', { category: 'civil-other', riskLevel: 'major' });
+    expect(c.obligation('control-centre-coordination', '1').dueAt).toBe('2026-03-09T23:59:59+08:00');
+    c.advanceTo('2026-03-12T09:00:00+08:00');
+    expect(about(c, 'control-centre-coordination', 'reminder')).toEqual(['station 2026-03-08T23:59:59+08:00 (1)']);
+    expect(about(c, 'control-centre-coordination', 'overdue-escalation')).toEqual(['station-leader 2026-03-09T23:59:59+08:00 (1)']);
+    expect(about(c, 'control-centre-coordination', 'supervisor-escalation')).toEqual(['supervisor 2026-03-11T23:59:59+08:00 (1)']);
+  });
+
+  test('a case started before this reading (its pinned policy lacks the failed-mediation rule) still escalates at the third repeat alone', () => {
+    const { failedMediationsBeforeControlCentre, controlCentreCoordinationWorkingDays, ...before } = policyNow();
+    expect([failedMediationsBeforeControlCentre, controlCentreCoordinationWorkingDays]).toEqual([2, 5]);
+    const c = intervening('2026-03-02T09:00:00+08:00', { category: 'debt', riskLevel: 'low' }, before);
+    c.advanceTo('2026-03-02T10:00:00+08:00').act('mediated-on-site', { outcome: 'failed' });
+    for (const day of ['03', '04', '05']) c.advanceTo(`2026-03-${day}T10:00:00+08:00`).act('repeat-alarm');
+    expect(c.sent('control-centre-escalation')).toEqual(['control-centre 2026-03-05T10:00:00+08:00', 'station-leader 2026-03-05T10:00:00+08:00']);
+    expect(c.view().obligations.map((o) => o.key)).not.toContain('control-centre-coordination');
+  });
+});
+
+describe('a dispute as it arrives (Art. 73, 74(3), 105)', () => {
+  test('with an earlier related case it is repeated from the start: marked on arrival; a family dispute at high risk owes the Art. 74(3) report within 24 hours of arrival', () => {
+    const c = dispute('2026-03-02T09:00:00+08:00', { category: 'family', riskLevel: 'high', relatedCaseNumbers: ['JF-2025-1102'] });
+    expect(records(c)).toMatchObject({ repeatCount: 0, repeatMarkedAt: '2026-03-02T09:00:00+08:00' });
+    expect(records(c).kpi.repeat).toEqual({ repeated: true, marked: true, markedAt: '2026-03-02T09:00:00+08:00' });
+    expect(records(c).steps).toEqual([
+      { seq: 1, at: '2026-03-02T09:00:00+08:00', step: 'repeat-marked', article: '73', outcome: 'related cases JF-2025-1102', by: 'system' },
+    ]);
+    expect(c.obligation('superior-report', '1')).toMatchObject({ status: 'pending', article: '74(3)', dueAt: '2026-03-03T09:00:00+08:00' });
+  });
+
+  test('with a related case but a civil-other category, or low risk: marked, no report owed', () => {
+    const other = dispute('2026-03-02T09:00:00+08:00', { category: 'civil-other', riskLevel: 'high', relatedCaseNumbers: ['JF-2025-1102'] });
+    const low = dispute('2026-03-02T09:00:00+08:00', { category: 'family', riskLevel: 'low', relatedCaseNumbers: ['JF-2025-1102'] });
+    for (const c of [other, low]) {
+      expect(records(c).repeatMarkedAt).toBe('2026-03-02T09:00:00+08:00');
+      expect(c.view().obligations.map((o) => o.key)).toEqual(['triage']);
+    }
+  });
+
+  test('arriving at major risk is treated as a change to it: the control centre and the station leader are told on arrival', () => {
+    const c = dispute('2026-03-02T09:00:00+08:00', { category: 'neighbour', riskLevel: 'major' });
+    expect(c.sent('control-centre-escalation')).toEqual(['control-centre 2026-03-02T09:00:00+08:00', 'station-leader 2026-03-02T09:00:00+08:00']);
+    expect(records(c).controlCentreEscalations).toEqual([{ trigger: 'major-risk', at: '2026-03-02T09:00:00+08:00' }]);
+    expect(c.view().obligations.map((o) => o.key)).not.toContain('superior-report');
+  });
+
+  test('a repeated neighbour dispute arriving at major risk: told to the control centre and reported upward', () => {
+    const c = dispute('2026-03-02T09:00:00+08:00', {
+      category: 'neighbour',
+      riskLevel: 'major',
+      relatedCaseNumbers: ['JF-2025-1102', 'JF-2026-0011'],
+    });
+    expect(c.sent('control-centre-escalation')).toHaveLength(2);
+    expect(c.obligation('superior-report', '1').dueAt).toBe('2026-03-03T09:00:00+08:00');
+  });
+
+  test('a case started before this reading ignores the related cases and the arriving risk, as it always did', () => {
+    const { failedMediationsBeforeControlCentre: _, ...before } = policyNow();
+    const c = dispute('2026-03-02T09:00:00+08:00', { category: 'neighbour', riskLevel: 'major', relatedCaseNumbers: ['JF-2025-1102'] }, before);
+    expect(c.notices('control-centre-escalation')).toEqual([]);
+    expect(records(c).repeatMarkedAt).toBeUndefined();
+    expect(c.view().obligations.map((o) => o.key)).toEqual(['triage']);
   });
 });
 
@@ -524,14 +605,14 @@ describe('superior-report (Art. 74(3)): a repeated focus-area dispute at high or
     return c;
   }
 
-  test('on time: the first repeat, Tuesday 10:00, owes a report by Wednesday 10:00; reported at 16:00 to the superior department with the mediation history', () => {
+  test('on time: the first repeat, Tuesday 10:00, owes a report by Wednesday 10:00; reported at 16:00 to the superior public-security organ (not a unit’s superior department) with the mediation history', () => {
     const c = repeatedFamily();
     expect(c.obligation('superior-report', '1')).toMatchObject({ status: 'pending', article: '74(3)', dueAt: '2026-03-04T10:00:00+08:00' });
     c.advanceTo('2026-03-03T16:00:00+08:00').act('superior-reported', { documentRef: 'SB-2026-17' });
     expect(c.obligation('superior-report', '1')).toMatchObject({ status: 'done', late: false });
     expect(c.notices('superior-report')).toEqual([
       expect.objectContaining({
-        recipient: 'superior-department',
+        recipient: 'superior-police',
         article: '74(3)',
         obligationKey: 'superior-report',
         createdAt: '2026-03-03T16:00:00+08:00',
@@ -560,7 +641,7 @@ describe('superior-report (Art. 74(3)): a repeated focus-area dispute at high or
       overdueAt: '2026-03-04T10:00:00+08:00',
       completedAt: '2026-03-06T11:00:00+08:00',
     });
-    expect(c.sent('superior-report')).toEqual(['superior-department 2026-03-06T11:00:00+08:00']);
+    expect(c.sent('superior-report')).toEqual(['superior-police 2026-03-06T11:00:00+08:00']);
   });
 
   test.each(['marriage', 'family', 'neighbour', 'debt'])('a repeated %s dispute at major risk owes the report', (category) => {
@@ -601,7 +682,7 @@ describe('superior-report (Art. 74(3)): a repeated focus-area dispute at high or
         .map((o) => `${o.period} ${o.status}`),
     ).toEqual(['1 done', '2 pending']);
     c.advanceTo('2026-03-05T14:00:00+08:00').act('superior-reported');
-    expect(c.sent('superior-report')).toEqual(['superior-department 2026-03-03T16:00:00+08:00', 'superior-department 2026-03-05T14:00:00+08:00']);
+    expect(c.sent('superior-report')).toEqual(['superior-police 2026-03-03T16:00:00+08:00', 'superior-police 2026-03-05T14:00:00+08:00']);
     expect(c.notices('superior-report')[1].facts).toMatchObject({ riskLevel: 'major', repeatCount: 3 });
   });
 });

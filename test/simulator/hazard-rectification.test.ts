@@ -1,4 +1,4 @@
-import type { HazardRecords } from '../../src/domain/hazard-rectification';
+import { type HazardRecords, hazardPolicyDefaults } from '../../src/domain/hazard-rectification';
 import { SimulatedCase } from '../support/simulator';
 
 // Every date is pinned in 2026 (built-in calendar: Mid-Autumn 09-25…09-27, National Day 10-01…10-07, make-up
@@ -6,7 +6,7 @@ import { SimulatedCase } from '../support/simulator';
 // Unless a test says otherwise: inspected 09-21 09:30, ordered on the spot at 10:00 to rectify by the end of 09-30,
 // the case arriving at 10:30.
 
-function hazard(overrides: Record<string, unknown> = {}, arrivesAt = '2026-09-21T10:30:00+08:00') {
+function hazard(overrides: Record<string, unknown> = {}, arrivesAt = '2026-09-21T10:30:00+08:00', policy?: Record<string, number>) {
   return SimulatedCase.start(
     {
       procedure: 'hazard-rectification',
@@ -22,6 +22,8 @@ function hazard(overrides: Record<string, unknown> = {}, arrivesAt = '2026-09-21
       ...overrides,
     },
     arrivesAt,
+    undefined,
+    policy,
   );
 }
 
@@ -567,5 +569,83 @@ describe('records', () => {
     c.advanceTo('2026-09-24T10:00:00+08:00').act('extension-reviewed');
     c.act('extension-decided', { decision: 'approved', newDeadline: '2026-10-16' });
     expect(c.obligation('reinspection', 'round-1').dueAt).toBe('2026-10-19T23:59:59+08:00');
+  });
+});
+
+describe("the station's own deadlines (policy: 3 working days each)", () => {
+  test('extension-decision: reported to the station Thursday 09-24; Mid-Autumn and the weekend skipped, the station decides by the end of Wednesday 09-30; decided that afternoon, on time', () => {
+    const c = requestReviewed(hazard());
+    expect(c.obligation('extension-decision', 'request-1')).toMatchObject({
+      status: 'pending',
+      responsible: 'station',
+      article: '61',
+      opensAt: '2026-09-24T10:00:00+08:00',
+      dueAt: '2026-09-30T23:59:59+08:00',
+    });
+    c.advanceTo('2026-09-24T16:00:00+08:00').act('extension-decided', { decision: 'refused' });
+    expect(c.obligation('extension-decision', 'request-1')).toMatchObject({ status: 'done', late: false, completedAt: '2026-09-24T16:00:00+08:00' });
+    expect(escalations(c, 'extension-decision', 'request-1')).toEqual({ reminder: [], stationLeader: [], supervisor: [] });
+  });
+
+  test('extension-decision missed: the pending request is reminded, overdue at the end of 09-30 and escalated; a late decision counts, late', () => {
+    const c = requestReviewed(hazard()).advanceTo('2026-10-08T09:00:00+08:00');
+    expect(c.obligation('extension-decision', 'request-1')).toMatchObject({ status: 'overdue', overdueAt: '2026-09-30T23:59:59+08:00' });
+    expect(escalations(c, 'extension-decision', 'request-1')).toEqual({
+      reminder: ['station 2026-09-29T23:59:59+08:00'],
+      stationLeader: ['station-leader 2026-09-30T23:59:59+08:00'],
+      supervisor: ['supervisor 2026-10-02T23:59:59+08:00'],
+    });
+    c.act('extension-decided', { decision: 'approved', newDeadline: '2026-10-20' });
+    expect(c.obligation('extension-decision', 'request-1')).toMatchObject({ status: 'done', late: true });
+  });
+
+  test('new-deadline: failed with a justified reason Thursday 10-08; the station owes a new deadline by the end of Monday 10-12 (10-09, make-up Saturday 10-10, 10-12); set on 10-09, on time', () => {
+    const c = hazard().advanceTo('2026-10-08T10:00:00+08:00');
+    c.act('reinspected', { result: 'failed', justified: true });
+    expect(c.obligation('new-deadline', 'round-1')).toMatchObject({
+      status: 'pending',
+      responsible: 'station',
+      opensAt: '2026-10-08T10:00:00+08:00',
+      dueAt: '2026-10-12T23:59:59+08:00',
+    });
+    c.advanceTo('2026-10-09T11:00:00+08:00').act('new-deadline-set', { rectifyBy: '2026-10-30' });
+    expect(c.obligation('new-deadline', 'round-1')).toMatchObject({ status: 'done', late: false, completedBy: 'P-20931' });
+  });
+
+  test('new-deadline missed: reminded, overdue at the end of 10-12 and escalated while nobody decides', () => {
+    const c = hazard().advanceTo('2026-10-08T10:00:00+08:00');
+    c.act('reinspected', { result: 'failed', justified: true });
+    c.act('failure-reported', { recipient: 'township-government' });
+    c.advanceTo('2026-10-16T09:00:00+08:00');
+    expect(c.obligation('new-deadline', 'round-1')).toMatchObject({ status: 'overdue', overdueAt: '2026-10-12T23:59:59+08:00' });
+    expect(escalations(c, 'new-deadline', 'round-1')).toEqual({
+      reminder: ['station 2026-10-11T23:59:59+08:00'],
+      stationLeader: ['station-leader 2026-10-12T23:59:59+08:00'],
+      supervisor: ['supervisor 2026-10-14T23:59:59+08:00'],
+    });
+  });
+
+  test('referred-elsewhere: refused before the failure is reported; afterwards it ends the case, the station’s duty done, the referral recorded', () => {
+    const c = hazard().advanceTo('2026-10-08T10:00:00+08:00');
+    expect(c.rejection('referred-elsewhere', { to: '区应急管理局' })).toBe(
+      'a case is handed on after a re-inspection that failed with a justified reason',
+    );
+    c.act('reinspected', { result: 'failed', justified: true });
+    expect(c.rejection('referred-elsewhere', { to: '区应急管理局' })).toBe('the failed rectification has not been reported yet');
+    c.advanceTo('2026-10-09T10:00:00+08:00').act('failure-reported', { recipient: 'superior-department' });
+    const v = c.advanceTo('2026-10-09T15:00:00+08:00').act('referred-elsewhere', { to: '区应急管理局', documentRef: 'YJ-2026-77' });
+    expect(v).toMatchObject({ status: 'closed', outcome: 'referred-elsewhere', closedAt: '2026-10-09T15:00:00+08:00' });
+    expect(c.obligation('new-deadline', 'round-1')).toMatchObject({ status: 'done', late: false });
+    expect(records(c).rounds[0].referredElsewhere).toEqual({ to: '区应急管理局', documentRef: 'YJ-2026-77', at: '2026-10-09T15:00:00+08:00' });
+  });
+
+  test('a case started before these duties existed (its pinned policy lacks them) owes neither: its timeline does not change under it', () => {
+    const { extensionDecisionWorkingDays, newDeadlineWorkingDays, ...before } = { ...hazardPolicyDefaults, backdateWindowHours: 72 };
+    expect([extensionDecisionWorkingDays, newDeadlineWorkingDays]).toEqual([3, 3]);
+    const c = requestReviewed(hazard({}, undefined, before));
+    expect(c.view().obligations.map((o) => o.key)).not.toContain('extension-decision');
+    c.advanceTo('2026-09-24T16:00:00+08:00').act('extension-decided', { decision: 'refused' });
+    c.advanceTo('2026-10-08T10:00:00+08:00').act('reinspected', { result: 'failed', justified: true });
+    expect(c.view().obligations.map((o) => o.key)).not.toContain('new-deadline');
   });
 });

@@ -48,8 +48,9 @@ export class SimulatedCase {
   }
 
   /**
-   * Starts a case at `at`; the start is validated by the procedure's schema as the API would. The policy pinned is the
-   * one in force unless given: an earlier release's, or 'unpinned' for a case started before policies were pinned.
+   * Starts a case at `at`; the start is validated by the procedure's schema as the API would. `policy`: the one the
+   * case pins, by default the one in force now (an older one plays a case started before a duty existed; 'unpinned' one
+   * started before policies were pinned).
    */
   static start(
     start: { procedure: Procedure } & Record<string, unknown>,

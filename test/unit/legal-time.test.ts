@@ -38,8 +38,20 @@ describe('working-day calendar', () => {
   });
 
   it('explains each kind of day', () => {
-    expect(cal.dayInfo('2026-10-10')).toEqual({ date: '2026-10-10', working: true, known: true, provisional: false, reason: 'make-up workday (调休)' });
-    expect(cal.dayInfo('2026-10-03')).toEqual({ date: '2026-10-03', working: false, known: true, provisional: false, reason: 'National Day 国庆节 holiday' });
+    expect(cal.dayInfo('2026-10-10')).toEqual({
+      date: '2026-10-10',
+      working: true,
+      known: true,
+      provisional: false,
+      reason: 'make-up workday (调休)',
+    });
+    expect(cal.dayInfo('2026-10-03')).toEqual({
+      date: '2026-10-03',
+      working: false,
+      known: true,
+      provisional: false,
+      reason: 'National Day 国庆节 holiday',
+    });
     expect(cal.dayInfo('2026-11-07')).toEqual({ date: '2026-11-07', working: false, known: true, provisional: false, reason: 'Saturday' });
     expect(cal.dayInfo('2026-11-08').reason).toBe('Sunday');
     expect(cal.dayInfo('2026-11-09')).toEqual({ date: '2026-11-09', working: true, known: true, provisional: false, reason: 'working day' });

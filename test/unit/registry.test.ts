@@ -1,4 +1,5 @@
 import { calendarBroadcastWorkflowType } from '../../src/domain/calendar-broadcast';
+import { calendarWatchWorkflowType } from '../../src/domain/calendar-watch';
 import { caseIdOf } from '../../src/domain/case';
 import {
   actionSchemas,
@@ -27,8 +28,8 @@ test('the names are unique, kebab-case, and every derived list has exactly them'
   expect(anyActionSchema.options).toHaveLength(procedures.length);
 });
 
-test('the worker registers exactly the workflow types the API starts, each running its own procedure, and the calendar broadcast', () => {
-  expect(Object.keys(exported).sort()).toEqual([...Object.values(workflowTypes), calendarBroadcastWorkflowType].sort());
+test('the worker registers exactly the workflow types the API starts, each running its own procedure, the calendar broadcast and the calendar watch', () => {
+  expect(Object.keys(exported).sort()).toEqual([...Object.values(workflowTypes), calendarBroadcastWorkflowType, calendarWatchWorkflowType].sort());
   for (const entry of procedureRegistry) {
     const definition = exported[entry.workflowType].definition;
     expect(definition?.descriptor.name).toBe(entry.name);

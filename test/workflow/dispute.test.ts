@@ -122,7 +122,7 @@ test('timers on the test server: time-skip 24 h past a repeated alarm on a high-
       expect(obligation(v, 'superior-report', '1')).toMatchObject({ status: 'done', late: true });
       await settle(handle);
       const report = fakes.issueNotice.mock.calls.at(-1)![0];
-      expect(report).toMatchObject({ kind: 'superior-report', recipient: 'superior-department', caseId: handle.workflowId });
+      expect(report).toMatchObject({ kind: 'superior-report', recipient: 'superior-police', caseId: handle.workflowId });
       expect(report.facts).toMatchObject({ category: 'family', riskLevel: 'high', repeatCount: 1, documentRef: 'SB-2026-17' });
 
       expect(JSON.stringify(fakes.issueNotice.mock.calls)).not.toMatch(names);
@@ -184,7 +184,7 @@ test('the outbox in PostgreSQL: a diverted family dispute’s notices are writte
       expect(rows.map((r) => [r.kind, r.recipient])).toEqual([
         ['diversion', 'community-organisation'],
         ['specific-subject', 'station'],
-        ['superior-report', 'superior-department'],
+        ['superior-report', 'superior-police'],
       ]);
       expect(rows).toHaveLength(v.notices.length);
       expect(rows[0].facts).toEqual({ category: 'family', riskLevel: 'high', repeatCount: 0, divertedTo: '某社区居民委员会' });

@@ -148,3 +148,31 @@ test('filed, then re-inspected the morning after the deadline and passed: the ca
     },
   );
 });
+
+test("Failed with a justified reason and the failure reported: time-skip to the station's new-deadline due time; the timer fires its overdue escalation to the station leader then, and the new deadline set afterwards completes it late", async () => {
+  const activities = fakeActivities();
+  await harness.withCase(
+    (now) => hazardStart(now),
+    async (handle, s) => {
+      await act(handle, action({ type: 'filed', filingNumber: 'BA-5' }));
+      await harness.skipTo(startOfDay(addDays(s.rectifyBy, 1)) + 9 * hour);
+      await act(handle, action({ type: 'reinspected', result: 'failed', justified: true }));
+      let v = await act(handle, action({ type: 'failure-reported', recipient: 'township-government' }));
+      const due = parseInstant(obligation(v, 'new-deadline', 'round-1').dueAt);
+      expect(obligation(v, 'new-deadline', 'round-1')).toMatchObject({ status: 'pending', responsible: 'station' });
+
+      await harness.skipTo(due - hour);
+      expect(obligation(await view(handle), 'new-deadline', 'round-1').status).toBe('pending');
+      expect(written(activities)).not.toContain(`overdue-escalation station-leader ${formatInstant(due)}`);
+
+      await harness.skipTo(due);
+      v = await view(handle);
+      expect(obligation(v, 'new-deadline', 'round-1')).toMatchObject({ status: 'overdue', overdueAt: formatInstant(due) });
+      expect(written(activities)).toContain(`overdue-escalation station-leader ${formatInstant(due)}`);
+
+      v = await act(handle, action({ type: 'new-deadline-set', rectifyBy: addDays(localDate(due), 10) }));
+      expect(obligation(v, 'new-deadline', 'round-1')).toMatchObject({ status: 'done', late: true });
+    },
+    { activities },
+  );
+});
