@@ -18,6 +18,11 @@ export const configSchema = z.object({
   TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),
   /** Unset under `npm start`: an embedded PostgreSQL (PGlite) under BEATFLOW_DATA_DIR. */
   DATABASE_URL: z.string().optional(),
+  /**
+   * The owner's connection, for the migrations only; unset: DATABASE_URL migrates. Set it when DATABASE_URL names the
+   * least-privilege application role (a member of beatflow_app, which may only INSERT and SELECT the audit log).
+   */
+  DATABASE_MIGRATION_URL: unsetWhenEmpty(z.string().optional()),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(10),
   /** How long a request waits for a database connection before it is answered 503 (the worker's activity fails and retries). */
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_000),

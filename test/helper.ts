@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import pino, { type Logger } from 'pino';
 import { app, serverOptions } from '../src/api/app';
+import type { AccessEntry, AuditRow, ChainCheck } from '../src/db/audit';
 import type { CaseFilter, CaseSummary } from '../src/db/cases';
 import type { NoticeFilter, OutboxNotice } from '../src/db/notices';
 import type { Repository } from '../src/db/repository';
@@ -183,12 +184,36 @@ export class FakeRepository implements Repository {
         .sort((a, b) => dueAt(a) - dueAt(b) || a.caseId.localeCompare(b.caseId))
         .slice(0, limit);
     },
+    station: async (caseId: string): Promise<string | undefined> => {
+      this.reachable();
+      return this.summaries.find((c) => c.caseId === caseId)?.stationId;
+    },
   };
+
+  /** What the API recorded besides actions: refusals, calendar loads, unmasked reads. */
+  readonly accessLog: AccessEntry[] = [];
 
   audit = {
     actionRecorded: async (caseId: string, actionId: string): Promise<boolean> => {
       this.reachable();
       return this.auditLog.some((entry) => entry.caseId === caseId && entry.actionId === actionId);
+    },
+    record: async (entry: AccessEntry): Promise<void> => {
+      this.reachable();
+      this.accessLog.push(structuredClone(entry));
+    },
+    // The chain itself, its hashes and its check, are PostgreSQL's (test/api/audit.test.ts); the fake lists the rows.
+    chain: async (caseId: string): Promise<{ rows: AuditRow[]; chain: ChainCheck }> => {
+      this.reachable();
+      const rows: AuditRow[] = [
+        ...this.auditLog
+          .filter((entry) => entry.caseId === caseId)
+          .map((entry) => ({ kind: 'action' as const, caseId, actionId: entry.actionId, type: entry.type, actor: '', payload: {} })),
+        ...this.accessLog
+          .filter((entry) => entry.caseId === caseId)
+          .map((entry) => ({ kind: entry.kind, caseId, type: entry.type, actor: entry.actor, payload: entry.details })),
+      ].map((row, i) => ({ ...row, id: String(i + 1), at: fakeNow, receivedAt: fakeNow, recordedAt: fakeNow, prevHash: null, hash: '' }));
+      return { rows, chain: { verified: true, rows: rows.length } };
     },
   };
 

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   if (!config.TEMPORAL_ADDRESS || !config.DATABASE_URL) {
     throw new Error('TEMPORAL_ADDRESS and DATABASE_URL are required (npm start runs embedded servers instead)');
   }
-  await runMigrations(config.DATABASE_URL, logger);
+  await runMigrations(config.DATABASE_MIGRATION_URL ?? config.DATABASE_URL, logger);
   const pool = createPool(config.DATABASE_URL, {
     max: config.DATABASE_POOL_SIZE,
     connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,

@@ -6,10 +6,12 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Logger } from 'pino';
 import type { Principal } from '../domain/roles';
 import { frameworkErrors, registerErrorHandling } from './errors';
+import { auditPlugin } from './plugins/audit';
 import { authPlugin } from './plugins/auth';
 import { type DbPluginOptions, dbPlugin } from './plugins/db';
 import { type TemporalPluginOptions, temporalPlugin } from './plugins/temporal';
 import { actionsRoutes } from './routes/actions';
+import { auditRoutes } from './routes/audit';
 import { calendarRoutes } from './routes/calendar';
 import { casesRoutes } from './routes/cases';
 import { healthRoutes } from './routes/health';
@@ -81,9 +83,11 @@ export const app = fp<AppOptions>(
     await instance.register(authPlugin, { tokens: options.apiTokens });
     if (options.temporal) await instance.register(temporalPlugin, options.temporal);
     if (options.db) await instance.register(dbPlugin, options.db);
+    await instance.register(auditPlugin);
     await instance.register(healthRoutes);
     await instance.register(casesRoutes);
     await instance.register(actionsRoutes);
+    await instance.register(auditRoutes);
     await instance.register(timeRoutes);
     await instance.register(calendarRoutes);
     await instance.register(noticesRoutes);

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   if (!config.TEMPORAL_ADDRESS || !config.DATABASE_URL) {
     throw new Error('TEMPORAL_ADDRESS and DATABASE_URL are required (npm start runs embedded servers instead)');
   }
-  await runMigrations(config.DATABASE_URL, logger);
+  await runMigrations(config.DATABASE_MIGRATION_URL ?? config.DATABASE_URL, logger);
   const server = Fastify(serverOptions(logger));
   closeOnSignals(server, logger, config.SHUTDOWN_GRACE_MS);
   await server.register(app, {

@@ -39,3 +39,9 @@ export async function listCases(pool: Pick<Pool, 'query'>, filter: CaseFilter): 
     overdueCount: r.overdue_count,
   }));
 }
+
+/** The station of a case the read model holds; undefined before the case's first write lands. */
+export async function caseStation(pool: Pick<Pool, 'query'>, caseId: string): Promise<string | undefined> {
+  const { rows } = await pool.query('SELECT station_id FROM cases WHERE case_id = $1', [caseId]);
+  return rows[0]?.station_id;
+}

@@ -3,15 +3,25 @@ import type { CalendarYear } from '../domain/calendar';
 import type { CalendarBroadcast } from '../domain/calendar-broadcast';
 import { localDate } from '../domain/legal-time';
 import { provisionalCalendarYear, provisionalYearsAhead, withProvisionalYears } from '../domain/statutory-holidays';
-import { actionRecorded } from './audit';
+import { type AccessEntry, actionRecorded, type AuditRow, auditChain, type ChainCheck, recordAccess } from './audit';
 import { loadCalendarBroadcast, loadCalendarYear, loadCalendarYears, loadYearsAwaitingBroadcast, replaceCalendarYear } from './calendar';
-import { type CaseFilter, type CaseSummary, listCases } from './cases';
+import { type CaseFilter, type CaseSummary, caseStation, listCases } from './cases';
 import { listNotices, type NoticeFilter, type OutboxNotice, redeliverNotice } from './notices';
 
 /** What the API reads and writes in PostgreSQL, by resource; tests give an in-memory one of the same shape. */
 export interface Repository {
-  cases: { list(filter: CaseFilter): Promise<CaseSummary[]> };
-  audit: { actionRecorded(caseId: string, actionId: string): Promise<boolean> };
+  cases: {
+    list(filter: CaseFilter): Promise<CaseSummary[]>;
+    /** The station of a case the read model holds. */
+    station(caseId: string): Promise<string | undefined>;
+  };
+  audit: {
+    actionRecorded(caseId: string, actionId: string): Promise<boolean>;
+    /** Appends a refused attempt, a calendar load or an unmasked read to its chain. */
+    record(entry: AccessEntry): Promise<void>;
+    /** A case's chain, oldest first, and whether it verifies. */
+    chain(caseId: string): Promise<{ rows: AuditRow[]; chain: ChainCheck }>;
+  };
   calendar: {
     /** The years in force: the stored ones, and a provisional year for each of the next years the State Council has not published. */
     years(): Promise<CalendarYear[]>;
@@ -32,8 +42,12 @@ export interface Repository {
 
 export function createRepository(pool: Pool): Repository {
   return {
-    cases: { list: (filter) => listCases(pool, filter) },
-    audit: { actionRecorded: (caseId, actionId) => actionRecorded(pool, caseId, actionId) },
+    cases: { list: (filter) => listCases(pool, filter), station: (caseId) => caseStation(pool, caseId) },
+    audit: {
+      actionRecorded: (caseId, actionId) => actionRecorded(pool, caseId, actionId),
+      record: (entry) => recordAccess(pool, entry),
+      chain: (caseId) => auditChain(pool, caseId),
+    },
     calendar: {
       years: async () => withProvisionalYears(await loadCalendarYears(pool), thisYear(), thisYear() + provisionalYearsAhead),
       year: async (year) => (await loadCalendarYear(pool, year)) ?? (inProvisionalReach(year) ? provisionalCalendarYear(year) : undefined),

@@ -54,7 +54,8 @@ async function main(): Promise<void> {
       databaseUrl = pg.url;
       poolSize = pg.maxConnections;
     }
-    await runMigrations(databaseUrl, logger);
+    // The embedded database has one role: the migration URL applies only to a PostgreSQL given by DATABASE_URL.
+    await runMigrations((config.DATABASE_URL && config.DATABASE_MIGRATION_URL) || databaseUrl, logger);
 
     const pool = createPool(databaseUrl, {
       max: poolSize,

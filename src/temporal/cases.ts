@@ -111,3 +111,14 @@ export async function casesWithBlockedRecords(client: Client, limit: number): Pr
   }
   return blocked.sort((a, b) => a.recordsBlockedSince.localeCompare(b.recordsBlockedSince)).slice(0, limit);
 }
+
+/** The station of a case from its search attributes; undefined when there is no such case. */
+export async function caseStation(client: Client, caseId: string): Promise<string | undefined> {
+  try {
+    const description = await client.workflow.getHandle(caseId).describe();
+    return description.typedSearchAttributes?.get(stationIdKey);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { configSchema, loadConfig } from '../../src/config';
+import { migrationsDir } from '../../src/db/migrate';
 import { caseSearchAttributes } from '../../src/domain/search-attributes';
 
 interface ComposeService {
@@ -10,11 +11,11 @@ interface ComposeService {
   command?: string | string[];
   environment?: Record<string, string | number | boolean | null> | string[];
   ports?: string[];
+  depends_on?: Record<string, { condition: string }>;
 }
 
-const compose = parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8')) as {
-  services: Record<string, ComposeService>;
-};
+const composeText = fs.readFileSync(path.join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8');
+const compose = parse(composeText) as { services: Record<string, ComposeService> };
 
 /** The environment of a service as a map, whichever of compose's two forms it uses. */
 function environment(service: string): Record<string, string> {
@@ -29,6 +30,20 @@ function environment(service: string): Record<string, string> {
   }
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]));
 }
+
+/** The value compose would pass, with `value` for every variable the operator must set (`${VAR:?…}`) and the defaults. */
+function interpolated(env: Record<string, string>, value = 'set-by-operator'): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).map(([key, v]) => [key, v.replace(/\$\{[A-Z_]+:\?[^}]*\}/g, value).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]),
+  );
+}
+
+/** Every `${NAME…}` compose interpolates, with its form: required (`:?`), defaulted (`:-` and the default) or bare. */
+const interpolations = [...composeText.matchAll(/\$\{([A-Z0-9_]+)(?:(:\?)[^}]*|:-([^}]*))?\}/g)].map(([, name, required, fallback]) => ({
+  name,
+  required: Boolean(required),
+  fallback,
+}));
 
 const CLI_TYPES = { TEXT: 'Text', KEYWORD: 'Keyword', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' };
 
@@ -79,5 +94,60 @@ describe('docker-compose.yml', () => {
     expect(registered).toEqual(expected);
     // and the one-shot service does create each of them
     expect([compose.services['temporal-admin-tools'].command].flat().join('\n')).toContain('search-attribute create');
+  });
+
+  it('has no default password: every secret is a variable the operator must set, or empty (a feature left off)', () => {
+    const secrets = interpolations.filter((i) => /PASSWORD|SECRET|TOKEN|KEY/.test(i.name));
+    expect(secrets.filter((i) => !i.required && i.fallback !== '')).toEqual([]);
+    for (const name of ['POSTGRES_PASSWORD', 'BEATFLOW_DB_OWNER_PASSWORD', 'BEATFLOW_DB_APP_PASSWORD']) {
+      const uses = interpolations.filter((i) => i.name === name);
+      expect(uses.length).toBeGreaterThan(0);
+      expect(uses.every((i) => i.required)).toBe(true);
+    }
+    // no password written out anywhere: a connection URL's password is always a variable
+    const urls = [...composeText.matchAll(/postgres(?:ql)?:\/\/([^:@/\s]+):(\$\{[^}]*\}|[^@\s]+)@/g)];
+    expect(urls.length).toBeGreaterThan(0);
+    expect(urls.filter(([, , password]) => !/^\$\{[A-Z_]+:\?[^}]*\}$/.test(password))).toEqual([]);
+  });
+
+  it.each(['worker', 'api'])('connects %s as the least-privilege role beatflow and migrates as the owner', (service) => {
+    const env = interpolated(environment(service));
+    const config = loadConfig(env);
+    const app = new URL(config.DATABASE_URL!);
+    const migrations = new URL(config.DATABASE_MIGRATION_URL!);
+    expect(app.username).toBe('beatflow');
+    expect(migrations.username).toBe('beatflow_owner');
+    expect(app.pathname).toBe(migrations.pathname);
+    // not the server's superuser, which Temporal uses
+    expect(app.username).not.toBe(environment('postgresql').POSTGRES_USER);
+    expect(migrations.username).not.toBe(environment('postgresql').POSTGRES_USER);
+    expect(compose.services[service].depends_on?.['beatflow-db-roles']).toEqual({ condition: 'service_completed_successfully' });
+  });
+
+  it('creates beatflow as a login member of the group beatflow_app, the role the migrations grant to', () => {
+    const script = [compose.services['beatflow-db-roles'].command].flat().join('\n');
+    expect(script).toMatch(/ALTER ROLE beatflow_app WITH NOLOGIN\b/);
+    expect(script).toMatch(/ALTER ROLE beatflow WITH LOGIN NOSUPERUSER\b/);
+    expect(script).toMatch(/ALTER ROLE beatflow_owner WITH LOGIN NOSUPERUSER\b/);
+    expect(script).toContain('GRANT beatflow_app TO beatflow;');
+    expect(script).toContain('ALTER DATABASE beatflow OWNER TO beatflow_owner;');
+    // the passwords reach psql as variables, never in the script's text
+    expect(script).toContain(`PASSWORD :'owner_password'`);
+    expect(script).toContain(`PASSWORD :'app_password'`);
+    const migrations = fs
+      .readdirSync(migrationsDir)
+      .map((file) => fs.readFileSync(path.join(migrationsDir, file), 'utf8'))
+      .join('\n');
+    expect(migrations).toMatch(/GRANT SELECT, INSERT ON audit_log TO beatflow_app;/);
+    expect(migrations).not.toMatch(/GRANT[^;]*(UPDATE|DELETE|TRUNCATE|ALL)[^;]*ON[^;]*audit_log[^;]*TO beatflow_app/);
+  });
+
+  it('runs the Temporal UI read-only, decoding payloads through the API codec endpoint', () => {
+    const ui = interpolated(environment('temporal-ui'));
+    expect(ui.TEMPORAL_DISABLE_WRITE_ACTIONS).toBe('true');
+    const codec = new URL(ui.TEMPORAL_CODEC_ENDPOINT);
+    expect(codec.pathname).toBe('/codec');
+    // the API's port as published to the browser
+    expect(compose.services.api.ports).toContain(`127.0.0.1:${codec.port}:3000`);
   });
 });

@@ -7,6 +7,11 @@ import { caseIdParams } from './cases';
 
 /** Actions: what an officer or the station system reports, delivered to the case as a validated Update. */
 const routes: FastifyPluginAsyncZod = async (app) => {
+  // Every 409 here is an action the case refused (wrong state, a reused actionId, a closed case): the audit log records it.
+  app.addHook('onSend', async (request, reply) => {
+    if (reply.statusCode === 409) request.refusal ??= 'action-rejected';
+  });
+
   app.post(
     '/v1/cases/:caseId/actions',
     {

@@ -49,6 +49,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         throw new HttpError(400, 'invalid-calendar', (err as Error).message);
       }
       const { year: stored, changed } = await app.db.calendar.replace(year);
+      request.calendarLoaded = { year: stored.year, version: stored.version, changed };
       const broadcast = (await app.db.calendar.broadcast(stored.year, stored.version)) ?? null;
       // Stored, and the cases are being told by a durable workflow: accepted, not yet done. The same year again after
       // its broadcast finished changes nothing and is answered 200.

@@ -1,0 +1,321 @@
+/**
+ * The audit log through the API, on the real PostgreSQL (a database of its own, reached as a least-privilege login role
+ * in beatflow_app) and the fake Temporal: who may read a case's chain, and the rows the API writes for refused
+ * attempts, rejected actions, unmasked reads and calendar loads. The verified caller comes from a test-only hook, as
+ * the auth plugin will set it from a token.
+ */
+import { Writable } from 'node:stream';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { Client, Pool } from 'pg';
+import pino from 'pino';
+import { auditActivities } from '../../activities/audit';
+import { app as apiApp, serverOptions } from '../../src/api/app';
+import type { Principal } from '../../src/domain/roles';
+import { FakeTemporal } from '../helper';
+import { appRole, type AppRole } from '../support/app-role';
+import { action, bailStart, silentLogger } from '../support/cases';
+import { type FreshDatabase, freshDatabase } from '../support/database';
+
+let db: FreshDatabase;
+let role: AppRole;
+let pool: Pool;
+let api: FastifyInstance;
+let temporal: FakeTemporal;
+const logLines: Array<{ level: number; msg: string; audit?: string }> = [];
+
+const leader: Principal = { sub: 'L-0101', roles: ['station-leader'], stationIds: ['S-01'] };
+const otherLeader: Principal = { sub: 'L-0202', roles: ['station-leader'], stationIds: ['S-02'] };
+const officer: Principal = { sub: 'P-20931', roles: ['officer'], stationIds: ['S-01'] };
+const supervisor: Principal = { sub: 'C-0001', roles: ['supervisor'], stationIds: ['*'] };
+const admin: Principal = { sub: 'A-0001', roles: ['admin'], stationIds: [] };
+
+beforeAll(async () => {
+  db = await freshDatabase('audit_api');
+  role = await appRole(db.url);
+  pool = new Pool({ connectionString: role.url, max: 4 });
+  temporal = new FakeTemporal(() => undefined);
+  const log = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  api = Fastify(serverOptions(pino({ level: 'info' }, log)));
+  await api.register(
+    fp(
+      async (instance) => {
+        instance.decorate('temporal', temporal.client);
+        instance.decorate('taskQueue', 'fake-queue');
+      },
+      { name: 'temporal' },
+    ),
+  );
+  // Test-only: the verified caller, as the auth plugin sets it from a token; a refusal before any route, as it answers
+  // one; and an answer that carried personal data unmasked, as the masking sets it.
+  api.addHook('onRequest', async (request, reply) => {
+    const principal = request.headers['x-test-principal'];
+    if (typeof principal === 'string') request.principal = JSON.parse(principal) as Principal;
+    if (request.headers['x-test-unmasked']) request.unmasked = true;
+    if (request.headers['x-test-refuse']) {
+      request.refusal = String(request.headers['x-test-refuse']);
+      return reply.code(403).send({ error: { code: 'forbidden', message: 'refused' } });
+    }
+  });
+  await api.register(apiApp, { db: { pool } });
+  await api.ready();
+});
+
+afterAll(async () => {
+  await api?.close();
+  await pool?.end();
+  await db?.drop();
+  await role?.drop();
+});
+
+const as = (principal?: Principal, extra: Record<string, string> = {}) => ({
+  ...(principal ? { 'x-test-principal': JSON.stringify(principal) } : {}),
+  ...extra,
+});
+const auditPath = (caseId: string) => `/v1/cases/${encodeURIComponent(caseId)}/audit`;
+
+/** A case of station S-01 in the fake Temporal and in the read model, with two accepted actions in its chain. */
+async function caseOfStation1(): Promise<string> {
+  const start = bailStart(Date.now());
+  const res = await api.inject({ method: 'POST', url: '/v1/cases', payload: start });
+  expect(res.statusCode).toBe(201);
+  const caseId = res.json().caseId as string;
+  await db.pool.query(
+    `INSERT INTO cases (case_id, procedure, case_number, station_id, officer_id, status, started_at, revision, view)
+     VALUES ($1, 'bail-surveillance', $2, 'S-01', 'P-20931', 'open', now(), 1, '{}')`,
+    [caseId, start.caseNumber],
+  );
+  const { recordAction } = auditActivities({ pool, logger: silentLogger });
+  for (const type of ['subject-reported', 'rules-explained']) {
+    await recordAction({ caseId, actionId: `${type}-1`, type, actor: 'P-20931', at: Date.now(), receivedAt: Date.now(), payload: { type } });
+  }
+  return caseId;
+}
+
+/** The rows the API wrote (every kind but accepted actions), oldest first, once the requests answered wrote theirs. */
+async function accessRows(where: string, params: unknown[]) {
+  await api.auditWritten();
+  const { rows } = await db.pool.query(
+    `SELECT kind, chain, case_id, type, actor, payload FROM audit_log WHERE kind <> 'action' AND ${where} ORDER BY id`,
+    params,
+  );
+  return rows;
+}
+
+describe('GET /v1/cases/:caseId/audit', () => {
+  test("the station's leader reads the case's rows in order, and the chain verifies", async () => {
+    const caseId = await caseOfStation1();
+    const res = await api.inject({ method: 'GET', url: auditPath(caseId), headers: as(leader) });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.chain).toEqual({ verified: true, rows: 2 });
+    expect(body.rows.map((r: { kind: string; type: string; actor: string }) => [r.kind, r.type, r.actor])).toEqual([
+      ['action', 'subject-reported', 'P-20931'],
+      ['action', 'rules-explained', 'P-20931'],
+    ]);
+    expect(body.rows[1].prevHash).toBe(body.rows[0].hash);
+  });
+
+  test('a supervisor of every station reads it; once a superuser alters a row behind the triggers, the first broken row is named', async () => {
+    const caseId = await caseOfStation1();
+    const { rows } = await db.pool.query<{ id: string }>('SELECT id::text FROM audit_log WHERE case_id = $1 ORDER BY id', [caseId]);
+    const intruder = new Client({ connectionString: db.url });
+    await intruder.connect();
+    await intruder.query('SET session_replication_role = replica');
+    await intruder.query(`UPDATE audit_log SET actor = 'P-99999' WHERE id = $1`, [rows[1].id]);
+    await intruder.end();
+    const res = await api.inject({ method: 'GET', url: auditPath(caseId), headers: as(supervisor) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().chain).toEqual({ verified: false, rows: 2, firstBrokenId: rows[1].id });
+  });
+
+  test('without a verified caller it is refused, and nothing is written: there is no one to name', async () => {
+    const caseId = await caseOfStation1();
+    const res = await api.inject({ method: 'GET', url: auditPath(caseId) });
+    expect(res.statusCode).toBe(403);
+    expect(await accessRows('case_id = $1', [caseId])).toEqual([]);
+  });
+
+  test('an officer of the station: 403, and one refused row naming the officer', async () => {
+    const caseId = await caseOfStation1();
+    const res = await api.inject({ method: 'GET', url: auditPath(caseId), headers: as(officer) });
+    expect(res.statusCode).toBe(403);
+    expect(await accessRows('case_id = $1', [caseId])).toEqual([
+      {
+        kind: 'refused',
+        chain: caseId,
+        case_id: caseId,
+        type: null,
+        actor: 'P-20931',
+        payload: { method: 'GET', route: '/v1/cases/:caseId/audit', status: 403, reason: 'role' },
+      },
+    ]);
+  });
+
+  test("another station's leader: 404 as for no case at all, and one refused row in the case's chain", async () => {
+    const caseId = await caseOfStation1();
+    const res = await api.inject({ method: 'GET', url: auditPath(caseId), headers: as(otherLeader) });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe('case-not-found');
+    expect(await accessRows('case_id = $1', [caseId])).toMatchObject([
+      { kind: 'refused', actor: 'L-0202', payload: { status: 404, reason: 'station' } },
+    ]);
+    // the refusal is in the chain the case's own leader reads
+    const chain = (await api.inject({ method: 'GET', url: auditPath(caseId), headers: as(leader) })).json();
+    expect(chain.chain).toEqual({ verified: true, rows: 3 });
+  });
+
+  test('a case that does not exist: 404', async () => {
+    const res = await api.inject({ method: 'GET', url: auditPath('bail-surveillance:NO-SUCH-CASE'), headers: as(supervisor) });
+    expect(res.statusCode).toBe(404);
+  });
+});
+
+describe('what the API records', () => {
+  test("a refused attempt, refused before any route ran: one row in the case's chain, the route and the reason, no body", async () => {
+    const caseId = await caseOfStation1();
+    const res = await api.inject({
+      method: 'POST',
+      url: `/v1/cases/${encodeURIComponent(caseId)}/actions`,
+      headers: as(otherLeader, { 'x-test-refuse': 'station' }),
+      payload: action({ type: 'subject-reported', actor: 'P-SOMEONE-ELSE' }),
+    });
+    expect(res.statusCode).toBe(403);
+    expect(await accessRows('case_id = $1', [caseId])).toEqual([
+      {
+        kind: 'refused',
+        chain: caseId,
+        case_id: caseId,
+        type: null,
+        actor: 'L-0202',
+        payload: { method: 'POST', route: '/v1/cases/:caseId/actions', status: 403, reason: 'station' },
+      },
+    ]);
+  });
+
+  test("a refusal outside any case goes to the 'access' chain", async () => {
+    const res = await api.inject({ method: 'PUT', url: '/v1/calendar/2031', headers: as(officer, { 'x-test-refuse': 'role' }), payload: {} });
+    expect(res.statusCode).toBe(403);
+    expect(await accessRows(`chain = 'access' AND actor = $1`, [officer.sub])).toEqual([
+      {
+        kind: 'refused',
+        chain: 'access',
+        case_id: null,
+        type: null,
+        actor: 'P-20931',
+        payload: { method: 'PUT', route: '/v1/calendar/:year', status: 403, reason: 'role', year: 2031 },
+      },
+    ]);
+  });
+
+  test("an action the case rejects: 409 and one row with the action's type; the actor is the caller, not the body's", async () => {
+    const caseId = await caseOfStation1();
+    temporal.refuse = (a) => (a.type === 'feedback-sent' ? 'feedback is due only after the subject has reported' : undefined);
+    try {
+      const res = await api.inject({
+        method: 'POST',
+        url: `/v1/cases/${encodeURIComponent(caseId)}/actions`,
+        headers: as(officer),
+        payload: action({ type: 'feedback-sent', actor: 'P-SOMEONE-ELSE' }),
+      });
+      expect(res.statusCode).toBe(409);
+    } finally {
+      temporal.refuse = () => undefined;
+    }
+    expect(await accessRows('case_id = $1', [caseId])).toEqual([
+      {
+        kind: 'refused',
+        chain: caseId,
+        case_id: caseId,
+        type: 'feedback-sent',
+        actor: 'P-20931',
+        payload: { method: 'POST', route: '/v1/cases/:caseId/actions', status: 409, reason: 'action-rejected' },
+      },
+    ]);
+  });
+
+  test('an action accepted is not recorded by the API (the case writes it); a rejection without a verified caller is not either', async () => {
+    const caseId = await caseOfStation1();
+    const accepted = await api.inject({
+      method: 'POST',
+      url: `/v1/cases/${encodeURIComponent(caseId)}/actions`,
+      headers: as(officer),
+      payload: action({ type: 'subject-reported' }),
+    });
+    expect(accepted.statusCode).toBe(200);
+    temporal.refuse = () => 'no';
+    try {
+      const anonymous = await api.inject({
+        method: 'POST',
+        url: `/v1/cases/${encodeURIComponent(caseId)}/actions`,
+        payload: action({ type: 'feedback-sent' }),
+      });
+      expect(anonymous.statusCode).toBe(409);
+    } finally {
+      temporal.refuse = () => undefined;
+    }
+    expect(await accessRows('case_id = $1', [caseId])).toEqual([]);
+  });
+
+  test('a read that carried personal data unmasked: one row naming the reader and the case', async () => {
+    const caseId = await caseOfStation1();
+    const res = await api.inject({ method: 'GET', url: `/v1/cases/${encodeURIComponent(caseId)}`, headers: as(leader, { 'x-test-unmasked': '1' }) });
+    expect(res.statusCode).toBe(200);
+    expect(await accessRows('case_id = $1', [caseId])).toEqual([
+      {
+        kind: 'unmasked-read',
+        chain: caseId,
+        case_id: caseId,
+        type: null,
+        actor: 'L-0101',
+        payload: { method: 'GET', route: '/v1/cases/:caseId', status: 200 },
+      },
+    ]);
+  });
+
+  test("a calendar load: one row in the 'calendar' chain with who, which year and which version", async () => {
+    const year = { holidays: [{ from: '2032-10-01', to: '2032-10-07', name: '国庆节' }], workdays: [], source: 'State Council notice' };
+    const first = await api.inject({ method: 'PUT', url: '/v1/calendar/2032', headers: as(admin), payload: year });
+    expect(first.statusCode).toBe(202);
+    const again = await api.inject({ method: 'PUT', url: '/v1/calendar/2032', headers: as(admin), payload: year });
+    expect(again.statusCode).toBe(202);
+    const rows = await accessRows(`kind = 'calendar-loaded' AND payload->>'year' = '2032'`, []);
+    expect(rows).toEqual([
+      {
+        kind: 'calendar-loaded',
+        chain: 'calendar',
+        case_id: null,
+        type: null,
+        actor: 'A-0001',
+        payload: { method: 'PUT', route: '/v1/calendar/:year', status: 202, year: 2032, version: 1, changed: true },
+      },
+      {
+        kind: 'calendar-loaded',
+        chain: 'calendar',
+        case_id: null,
+        type: null,
+        actor: 'A-0001',
+        payload: { method: 'PUT', route: '/v1/calendar/:year', status: 202, year: 2032, version: 1, changed: false },
+      },
+    ]);
+  });
+
+  test('a write of the log that fails is logged, and the answer stands', async () => {
+    const record = jest.spyOn(api.db.audit, 'record').mockRejectedValueOnce(Object.assign(new Error('connection lost'), { code: '57P01' }));
+    try {
+      const year = { holidays: [{ from: '2033-10-01', to: '2033-10-07', name: '国庆节' }], workdays: [], source: 'State Council notice' };
+      const res = await api.inject({ method: 'PUT', url: '/v1/calendar/2033', headers: as(admin), payload: year });
+      expect(res.statusCode).toBe(202);
+      await api.auditWritten();
+      expect(record).toHaveBeenCalledTimes(1);
+      expect(logLines.filter((l) => l.msg === 'audit log write failed')).toMatchObject([{ level: 50, audit: 'calendar-loaded' }]);
+    } finally {
+      record.mockRestore();
+    }
+  });
+});
