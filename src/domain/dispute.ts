@@ -245,6 +245,7 @@ export const disputeProcedure = defineProcedure({
   titleEn: 'Dispute',
   articles: '72-76, 105',
   policy: disputePolicyDefaults,
+  policyAddedAfterPinning: ['failedMediationsBeforeControlCentre', 'controlCentreCoordinationWorkingDays'],
   duties: {
     triage: {
       key: 'triage',
