@@ -75,6 +75,10 @@ export const bailActionSchema = z.discriminatedUnion('type', [
     description: text(2000),
   }),
   actionBase.extend({ type: z.literal('term-changed'), termEnd: localDate }),
+  // 期限届满十日前将相关情况通知决定机关: the officer's report; the case adds the compliance summary from its records.
+  actionBase.extend({ type: z.literal('expiry-report-sent'), documentRef: text(100).optional() }),
+  // 全面走访考察 (Art. 42), recorded in the community-policing module under `recordRef`.
+  actionBase.extend({ type: z.literal('visited-in-full'), recordRef: text(100).optional() }),
   actionBase.extend({
     type: z.literal('authority-decided'),
     decision: z.enum(['revoked', 'changed-measure', 'case-closed']),

@@ -40,6 +40,8 @@ export const deprivedRightsActionSchema = z.discriminatedUnion('type', [
   }),
   actionBase.extend({ type: z.literal('station-reported') }),
   actionBase.extend({ type: z.literal('written-notices-delivered') }),
+  // 全面走访考察 (Art. 42), recorded in the community-policing module under `recordRef`.
+  actionBase.extend({ type: z.literal('visited-in-full'), recordRef: text(100).optional() }),
   actionBase.extend({ type: z.literal('case-closed'), reason: text(500) }),
 ]);
 

@@ -2,6 +2,7 @@
 import type { DeprivedRightsStart } from './deprived-rights.schema';
 import type { PersonalRecord } from './personal';
 import { defineProcedure } from './procedure';
+import { halfYearlyVisit, specificSubjectPolicyDefaults } from './specific-subject';
 
 /** The regulation's values; every one is policy, recorded on the case when it starts. */
 export const deprivedRightsPolicyDefaults = {
@@ -9,6 +10,12 @@ export const deprivedRightsPolicyDefaults = {
   announcementHours: 24,
   /** 执行期满前五个工作日内报所 */
   stationReportWorkingDays: 5,
+  /**
+   * 由派出所书面通知本人及其所在单位、居住地基层组织: owed when the term expires, deliverable from its last day on, due
+   * this many working days after it (the station's choice; the regulation names no period).
+   */
+  writtenNoticesWorkingDays: 1,
+  ...specificSubjectPolicyDefaults,
 };
 export type DeprivedRightsPolicy = typeof deprivedRightsPolicyDefaults;
 
@@ -22,6 +29,8 @@ export interface DeprivedRightsSummary {
   missed: number;
   violations: number;
   writtenNotices: number;
+  /** Full visits made (Art. 42), in cases that owe them. */
+  fullVisits?: number;
 }
 
 export interface DeprivedRightsRecords {
@@ -32,6 +41,8 @@ export interface DeprivedRightsRecords {
   announcedTo: AnnouncementAudience[];
   violations: Array<{ at: string; penaltyProposed: boolean }>;
   rightsRestoredAt?: string;
+  /** When each full visit was made (Art. 42); absent in cases started before the duty. */
+  fullVisits?: string[];
   summary?: DeprivedRightsSummary;
 }
 
@@ -45,6 +56,7 @@ export const deprivedRightsProcedure = defineProcedure({
   titleEn: 'Deprivation of political rights',
   articles: article,
   policy: deprivedRightsPolicyDefaults,
+  policyAddedAfterPinning: ['writtenNoticesWorkingDays', 'fullVisitMonths'],
   personal(start: DeprivedRightsStart): PersonalRecord[] {
     const { name, idNumber, address } = start.subject;
     return [{ role: 'subject', name, idNumber, address }];
@@ -72,6 +84,7 @@ export const deprivedRightsProcedure = defineProcedure({
       titleEn: 'Report to the station within 5 working days before the term ends',
       responsible: 'officer',
     },
+    halfYearlyVisit,
     writtenNotices: {
       key: 'written-notices',
       article,

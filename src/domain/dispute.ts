@@ -248,6 +248,7 @@ export const disputeProcedure = defineProcedure({
   titleEn: 'Dispute',
   articles: '72-76, 105',
   policy: disputePolicyDefaults,
+  policyAddedAfterPinning: ['failedMediationsBeforeControlCentre', 'controlCentreCoordinationWorkingDays'],
   personal(start: DisputeStart): PersonalRecord[] {
     return start.parties.map((p) => ({ role: 'party', name: p.name, partyRole: p.role }));
   },

@@ -21,6 +21,12 @@ export interface ProcedureDescriptor<Name extends string = string, Policy extend
   articles: string;
   /** The regulation's values, or the station's where it says only "promptly"; recorded on each case at its start. */
   policy: Policy;
+  /**
+   * Keys of `policy` added after every case began to pin its policy. A duty they bring is declared only when its key is
+   * in the case's pinned policy, so cases started before keep the rules they started with; a case older than pinning
+   * runs without these keys.
+   */
+  policyAddedAfterPinning?: readonly string[];
   /** Every duty the procedure can declare, by a name its workflow uses. */
   duties: Record<string, Duty>;
   /**
