@@ -17,7 +17,9 @@ export function readModelActivities({ pool }: { pool: Pool }) {
      * arriving late) changes nothing. An open case also learns of the calendar years stored in a newer version than
      * it holds (`newerCalendarYears`), so a case that a broadcast missed catches up when it next writes its record.
      */
-    async saveCase({ view, revision }: SaveCaseInput): Promise<{ saved: boolean; newerCalendarYears: CalendarYear[] }> {
+    async saveCase({ view: given, revision }: SaveCaseInput): Promise<{ saved: boolean; newerCalendarYears: CalendarYear[] }> {
+      // The case sends its view without personal data; a view that carried it would still not be stored.
+      const { personal: _personal, ...view } = given;
       const client = await pool.connect();
       let failure: Error | undefined;
       try {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePayloadKeys } from './temporal/codec';
 
 /** docker-compose passes an unset variable as an empty string: read it as unset. */
 const unsetWhenEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema);
@@ -43,6 +44,29 @@ export const configSchema = z.object({
   /** The longest a statement may run; the server cancels it, and the client gives up a second later if the server is gone. */
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   BEATFLOW_DATA_DIR: z.string().default('.data'),
+  /**
+   * Keys of the payload codec that seals personal data in Temporal: `id:base64key,...` (32-byte keys). The first seals
+   * new payloads, every one listed opens what it sealed: to rotate, put the new key first and keep the old ones until
+   * no open history needs them. Required in production; `npm start` generates a development key.
+   */
+  PAYLOAD_ENCRYPTION_KEYS: unsetWhenEmpty(
+    z
+      .string()
+      .optional()
+      .superRefine((spec, ctx) => {
+        if (spec === undefined) return;
+        try {
+          parsePayloadKeys(spec);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      }),
+  ),
+  /** The one origin (the Temporal UI) whose browser may call the codec endpoint across origins. */
+  CODEC_CORS_ORIGIN: z
+    .string()
+    .default('http://127.0.0.1:8233')
+    .refine((value) => URL.canParse(value) && new URL(value).origin === value, 'an origin, e.g. https://temporal-ui.example.org'),
   /** Where the worker's relay delivers the notices outbox (the station system). Unset: outbox only, nothing is sent. */
   NOTICE_WEBHOOK_URL: unsetWhenEmpty(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
   /** Signs every delivery (HMAC-SHA256); required in production when NOTICE_WEBHOOK_URL is set. */

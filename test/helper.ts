@@ -3,8 +3,14 @@
  * behaviour is tested with `app.inject` and no servers. The real stack is tested in test/api/api.test.ts.
  */
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, type SearchAttributePair, TypedSearchAttributes, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  ApplicationFailure,
+  type PayloadCodec,
+  type SearchAttributePair,
+  TypedSearchAttributes,
+  WorkflowExecutionAlreadyStartedError,
+} from '@temporalio/common';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import pino, { type Logger } from 'pino';
 import { app, serverOptions } from '../src/api/app';
@@ -16,7 +22,9 @@ import { builtInCalendarYears, type CalendarYear } from '../src/domain/calendar'
 import { type CalendarBroadcast, calendarBroadcastId, calendarBroadcastWorkflowType } from '../src/domain/calendar-broadcast';
 import { type ActionEnvelope, actionIdReused, actionRejected, type CaseView } from '../src/domain/case';
 import { canonicalJson } from '../src/domain/fingerprint';
-import type { CaseStart } from '../src/domain/procedures';
+import type { ProcedureDescriptor } from '../src/domain/procedure';
+import { type CaseStart, procedureOf } from '../src/domain/procedures';
+import type { Principal } from '../src/domain/roles';
 import { recordsBlockedSinceKey } from '../src/domain/search-attributes';
 import { testAuth } from './support/auth';
 
@@ -181,6 +189,7 @@ function caseView(caseId: string, start: CaseStart, calendar: CalendarYear[]): C
     warnings: [],
     calendar: calendar.map(({ year, version }) => ({ year, version })),
     run: 0,
+    personal: (procedureOf(start.procedure) as ProcedureDescriptor).personal?.(start),
   };
 }
 
@@ -327,6 +336,8 @@ export interface TestApp {
   app: FastifyInstance;
   temporal: FakeTemporal;
   db: FakeRepository;
+  /** `METHOD url` of each answered request that carried personal data unmasked (what the access log records). */
+  unmasked: string[];
 }
 
 export interface TestAppOptions {
@@ -336,6 +347,14 @@ export interface TestAppOptions {
   logger?: Logger;
   /** The database as the app finds it when it boots; empty but for the shipped calendar by default. */
   db?: FakeRepository;
+  /** With it the app serves the codec endpoint. */
+  payloadCodec?: PayloadCodec;
+  codecCorsOrigin?: string;
+  /**
+   * The verified caller of each request, as the identity plugin will set it (a hook that runs before every route);
+   * until that plugin exists, tests name the caller here. Undefined: no caller.
+   */
+  principalOf?: (request: FastifyRequest) => Principal | undefined;
 }
 
 /** The app on fakes, ready for `inject`; the caller closes it. */
@@ -361,7 +380,22 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       { name: 'db' },
     ),
   );
-  await server.register(app, { auth: testAuth, rateLimit: options.rateLimit ?? { max: 100_000, windowMs: 60_000 } });
+  const unmasked: string[] = [];
+  server.addHook('onResponse', async (request) => {
+    if (request.unmasked) unmasked.push(`${request.method} ${request.url}`);
+  });
+  const { principalOf } = options;
+  if (principalOf) {
+    server.addHook('onRequest', async (request) => {
+      request.principal = principalOf(request);
+    });
+  }
+  await server.register(app, {
+    auth: testAuth,
+    rateLimit: options.rateLimit ?? { max: 100_000, windowMs: 60_000 },
+    payloadCodec: options.payloadCodec,
+    codecCorsOrigin: options.codecCorsOrigin,
+  });
   await server.ready();
-  return { app: server, temporal, db };
+  return { app: server, temporal, db, unmasked };
 }

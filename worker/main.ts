@@ -4,6 +4,7 @@ import { createPool } from '../src/db/pool';
 import { createLogger } from '../src/logger';
 import { ensureCalendarWatch } from '../src/temporal/calendar';
 import { connectClient } from '../src/temporal/client';
+import { dataConverterOf, payloadCodecOf } from '../src/temporal/codec';
 import { NativeConnection, createCaseWorker, startNoticeRelay } from './run';
 
 /**
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   if (!config.TEMPORAL_ADDRESS || !config.DATABASE_URL) {
     throw new Error('TEMPORAL_ADDRESS and DATABASE_URL are required (npm start runs embedded servers instead)');
   }
+  const dataConverter = dataConverterOf(payloadCodecOf(config, (message) => logger.warn(message)));
   await runMigrations(config.DATABASE_MIGRATION_URL ?? config.DATABASE_URL, logger);
   const pool = createPool(config.DATABASE_URL, {
     max: config.DATABASE_POOL_SIZE,
@@ -26,7 +28,7 @@ async function main(): Promise<void> {
   });
   const relay = startNoticeRelay(config, pool, logger);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const client = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, dataConverter);
   const worker = await createCaseWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
     logger,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
     client,
+    dataConverter,
   });
   await ensureCalendarWatch(client, config.TEMPORAL_TASK_QUEUE);
   let draining = false;

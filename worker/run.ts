@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
@@ -17,17 +18,20 @@ export interface CaseWorkerOptions {
   client: Client;
   /** A prebuilt bundle (tests bundle once per file); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Carries the payload codec: what the worker writes to Temporal (commands, results, query answers) is sealed. */
+  dataConverter?: DataConverter;
   /** After shutdown is asked: how long activities in flight may run before they are cancelled, and the worker given up on later. */
   shutdownGraceMs?: number;
 }
 
 /** The worker that runs every procedure's workflows, the calendar broadcast and the activities. */
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
-  const { connection, namespace, taskQueue, pool, logger, client, workflowBundle, shutdownGraceMs } = options;
+  const { connection, namespace, taskQueue, pool, logger, client, workflowBundle, dataConverter, shutdownGraceMs } = options;
   return Worker.create({
     connection,
     namespace,
     taskQueue,
+    dataConverter,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({ pool, logger, client }),
     ...(shutdownGraceMs === undefined ? {} : { shutdownGraceTime: shutdownGraceMs, shutdownForceTime: shutdownGraceMs + 5_000 }),

@@ -1,7 +1,8 @@
 /**
  * Bail / residential surveillance (取保候审 / 监视居住, Art. 41(8)): the subject reports, the officer explains
- * the rules and gives feedback to the decision authority within 3 days, checks compliance every month,
- * handles applications and violations, and the authority is notified 10 days before the term ends.
+ * the rules and gives feedback to the decision authority within 3 days, checks compliance every month, visits the
+ * subject in full at least every six months (Art. 42), handles applications and violations, and 10 days before the
+ * term ends tells the authority how the subject complied.
  */
 import type { BailAction, BailStart } from '../src/domain/bail-surveillance.schema';
 import {
@@ -11,8 +12,9 @@ import {
   bailPolicyDefaults,
   bailSurveillanceProcedure,
 } from '../src/domain/bail-surveillance';
-import { addDays, addMonths, endOfDay, formatInstant, parseInstant } from '../src/domain/legal-time';
-import { isOpen } from '../src/domain/obligation';
+import { addDays, addMonths, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../src/domain/legal-time';
+import { type IssuedNotice, type Obligation, isOpen } from '../src/domain/obligation';
+import { pinnedPolicy } from '../src/domain/procedure';
 import type { CaseContext, ProcedureDefinition } from './case';
 import { caseWorkflow } from './case-runtime';
 
@@ -33,7 +35,7 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
     });
     ctx.oweEvery(duties.complianceCheck, { everyMonths: 1, from: start.termStart });
     declareTermDuties(ctx, start.termEnd, policy, 'declared');
-    return {
+    const records: BailRecords = {
       measure: start.measure,
       termStart: start.termStart,
       termEnd: start.termEnd,
@@ -41,9 +43,19 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
       violations: [],
       complianceChecks: [],
     };
+    // 每半年全面走访考察一次 (Art. 42): six months from the term's first day (or from the case's start, when it came
+    // later), then six months from each visit; none falls due after the term's last day.
+    const visitMonths = pinnedPolicy(policy, 'fullVisitMonths');
+    if (visitMonths !== undefined) {
+      const today = localDate(ctx.now());
+      const from = start.termStart > today ? start.termStart : today;
+      ctx.oweRolling(duties.halfYearlyVisit, { everyMonths: visitMonths, from, until: start.termEnd });
+      records.fullVisits = [];
+    }
+    return records;
   },
 
-  check(ctx, action) {
+  check(ctx, action, at, policy) {
     const { engine, records } = ctx;
     const open = (key: string, period?: string) => engine.isOpen(key, period);
     switch (action.type) {
@@ -78,6 +90,15 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
         const limit = addDays(addMonths(records.termStart, months), -1);
         return action.termEnd > limit ? `a ${records.measure} term may not exceed ${months} months (until ${limit})` : undefined;
       }
+      case 'expiry-report-sent': {
+        if (pinnedPolicy(policy, 'expiryReportOpensDaysBefore') === undefined)
+          return "this case tells the decision authority of the term's end by a system notice";
+        const report = openExpiryReport(ctx);
+        if (!report) return `the decision authority has already been told for the term ending ${records.termEnd}`;
+        return at < report.opensAt! ? `the expiry report may be sent from ${formatInstant(report.opensAt!)}` : undefined;
+      }
+      case 'visited-in-full':
+        return engine.rollingRejection(duties.halfYearlyVisit.key, at);
       case 'authority-decided':
         return undefined;
     }
@@ -128,6 +149,20 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
       case 'term-changed':
         records.termEnd = action.termEnd;
         declareTermDuties(ctx, action.termEnd, rules, `term changed by the decision authority to end ${action.termEnd}`);
+        engine.changeRollingEnd(duties.halfYearlyVisit.key, action.termEnd, ctx.now());
+        return;
+      case 'expiry-report-sent': {
+        const report = openExpiryReport(ctx)!;
+        engine.complete(report, at, action.actor);
+        const facts: IssuedNotice['facts'] = { ...complianceSummary(ctx), late: report.late };
+        if (action.documentRef) facts.documentRef = action.documentRef;
+        ctx.notify('expiry-report', ['decision-authority'], { ...about(report.titleZh, report.key), period: report.period }, facts);
+        return;
+      }
+      case 'visited-in-full':
+        // The next visit is owed from the day after this one (the engine rolls it on).
+        engine.complete(engine.lastRolling(duties.halfYearlyVisit.key)!, at, action.actor);
+        records.fullVisits?.push(formatInstant(at));
         return;
       case 'authority-decided': {
         engine.complete(engine.get(duties.authorityDecision.key)!, at, action.actor);
@@ -139,14 +174,48 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
   },
 };
 
-/** Duties that hang on the term's end: the expiry notice and the authority's decision. Moves them when the term changes. */
+/** Duties that hang on the term's end: telling the authority before it, and its decision. Moves them when the term changes. */
 function declareTermDuties(ctx: Omit<Context, 'records'>, termEnd: string, rules: BailPolicy, reason: string): void {
-  const previous = ctx.engine.all().filter((o) => o.key === duties.expiryNotice.key);
+  // Cases started before the officer's report keep the system's notice with the date only.
+  const opensDaysBefore = pinnedPolicy(rules, 'expiryReportOpensDaysBefore');
+  const duty = opensDaysBefore !== undefined ? duties.expiryReport : duties.expiryNotice;
+  const previous = ctx.engine.all().filter((o) => o.key === duty.key);
   const pending = previous.find(isOpen);
   // 期限届满十日前将相关情况通知决定机关; a notice already sent for an earlier end leaves a new one owed for the new end.
   const period = pending ? pending.period : previous.length ? termEnd : undefined;
-  ctx.owe(duties.expiryNotice, { rule: 'days-before', from: termEnd, n: rules.expiryNoticeDaysBefore }, { period, reason });
+  const opens = opensDaysBefore !== undefined ? startOfDay(addDays(termEnd, -opensDaysBefore)) : undefined;
+  ctx.owe(duty, { rule: 'days-before', from: termEnd, n: rules.expiryNoticeDaysBefore }, { period, reason, opens });
   ctx.owe(duties.authorityDecision, endOfDay(termEnd), { reason });
+}
+
+/** The officer's expiry report still owed, if any. */
+function openExpiryReport(ctx: Context): Obligation | undefined {
+  return ctx.engine.all().find((o) => o.key === duties.expiryReport.key && isOpen(o));
+}
+
+/** 相关情况: how the subject has complied, from the case's records (counts and dates, no personal data). */
+function complianceSummary(ctx: Context): NonNullable<IssuedNotice['facts']> {
+  const { records, engine } = ctx;
+  const checks = engine.all().filter((o) => o.key === duties.complianceCheck.key);
+  const decided = (decision: 'approved' | 'refused') => records.applications.filter((a) => a.decision === decision).length;
+  const summary: NonNullable<IssuedNotice['facts']> = {
+    measure: records.measure,
+    termStart: records.termStart,
+    termEnd: records.termEnd,
+    complianceChecks: records.complianceChecks.length,
+    complianceChecksNonCompliant: records.complianceChecks.filter((c) => !c.compliant).length,
+    complianceChecksLate: checks.filter((o) => o.status === 'done' && o.late).length,
+    complianceChecksMissed: checks.filter((o) => o.status === 'overdue').length,
+    violationsBySubject: records.violations.filter((v) => v.by === 'subject').length,
+    violationsByGuarantor: records.violations.filter((v) => v.by === 'guarantor').length,
+    applications: records.applications.length,
+    applicationsApproved: decided('approved'),
+    applicationsRefused: decided('refused'),
+    applicationsUndecided: records.applications.filter((a) => !a.decision).length,
+  };
+  if (records.subjectReportedAt) summary.subjectReportedAt = records.subjectReportedAt;
+  if (records.fullVisits) summary.fullVisits = records.fullVisits.length;
+  return summary;
 }
 
 function about(titleZh: string, obligationKey?: string) {

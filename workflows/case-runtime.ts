@@ -137,7 +137,8 @@ async function writeRecords(
     ]);
     state.audit.shift();
   }
-  const view = kase.view();
+  // The read model never holds personal data: it stays in the case (sealed in Temporal by the payload codec).
+  const { personal: _personal, ...view } = kase.view();
   const current = fingerprint({ ...view, run: 0 });
   if (current !== saved.fingerprint) {
     const result = await activities.saveCase.executeWithOptions({ startToCloseTimeout: '30 seconds', summary: '更新案件读模型' }, [

@@ -21,7 +21,7 @@ import {
   isOpen,
 } from '../src/domain/obligation';
 import type { Duty, ProcedureDescriptor } from '../src/domain/procedure';
-import { type EngineState, type NoticeSubject, type RecurrenceSpec, ObligationEngine } from './obligation-engine';
+import { type EngineState, type NoticeSubject, type RecurrenceSpec, type RollingSpec, ObligationEngine } from './obligation-engine';
 
 /** Actions may report an act that happened a little earlier, never one in the future. */
 const clockSkewMs = 5 * 60_000;
@@ -90,6 +90,8 @@ export interface CaseContext<S, R> {
   owe(duty: Duty, due: Timing, options?: { period?: string; opens?: Timing; reason?: string }): Obligation;
   /** Declares a duty owed every calendar month (quarter, half-year) from `from` until `until`. */
   oweEvery(duty: Duty, recurrence: Pick<RecurrenceSpec, 'everyMonths' | 'from' | 'until'>): void;
+  /** Declares a duty owed within `everyMonths` months of `from`, then again within as many months of each discharge. */
+  oweRolling(duty: Duty, rolling: Pick<RollingSpec, 'everyMonths' | 'from' | 'until'>): void;
   /** Issues a notice to each recipient, once: `ref` (by default the action being applied) keeps it unique across retries. */
   notify(kind: string, to: Recipient[], about: NoticeSubject, facts?: IssuedNotice['facts'], ref?: string): void;
   close(outcome: string): void;
@@ -130,7 +132,7 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     args: CaseArgs<S, R>,
     private readonly clock: () => number,
   ) {
-    const policy = args.carried?.policy ?? args.policy ?? { ...definition.descriptor.policy, ...defaultEnginePolicy };
+    const policy = args.carried?.policy ?? args.policy ?? unpinnedPolicy(definition.descriptor);
     this.policy = policy as P & EnginePolicy;
     this.state = args.carried ?? {
       startedAt: clock(),
@@ -255,7 +257,7 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
   }
 
   view(): CaseView<R> {
-    return caseView(this.caseId, this.start, this.state, this.engine);
+    return caseView(this.caseId, this.start, this.state, this.engine, this.definition.descriptor);
   }
 
   /**
@@ -323,6 +325,9 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
       oweEvery(duty, recurrence) {
         engine.declareRecurring({ ...duty, ...recurrence });
       },
+      oweRolling(duty, rolling) {
+        engine.declareRolling({ ...duty, ...rolling }, clock());
+      },
       notify(kind, to, about, facts, ref) {
         engine.issue({ kind, recipients: to }, ref ?? actionRef() ?? `at/${clock()}`, clock(), about, facts);
       },
@@ -336,6 +341,16 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
   }
 }
 
+/**
+ * The policy of a case started without one pinned, i.e. before policies were pinned: the code's defaults without the
+ * keys added since, so that the duties those keys bring never appear under a case that began without them.
+ */
+function unpinnedPolicy(descriptor: ProcedureDescriptor): Record<string, number> {
+  const policy: Record<string, number> = { ...descriptor.policy, ...defaultEnginePolicy };
+  for (const key of descriptor.policyAddedAfterPinning ?? []) delete policy[key];
+  return policy;
+}
+
 function enginePolicyOf(policy: EnginePolicy): EnginePolicy {
   return {
     reminderLeadHours: policy.reminderLeadHours,
@@ -345,7 +360,13 @@ function enginePolicyOf(policy: EnginePolicy): EnginePolicy {
   };
 }
 
-function caseView<S extends CaseStartFields, R>(caseId: string, start: S, state: CaseState<R>, engine: ObligationEngine): CaseView<R> {
+function caseView<S extends CaseStartFields, R>(
+  caseId: string,
+  start: S,
+  state: CaseState<R>,
+  engine: ObligationEngine,
+  descriptor: Pick<ProcedureDescriptor, 'personal'>,
+): CaseView<R> {
   const nextDue = engine.nextDueAt();
   const iso = (ms: number | undefined) => (ms === undefined ? undefined : formatInstant(ms));
   return {
@@ -407,5 +428,7 @@ function caseView<S extends CaseStartFields, R>(caseId: string, start: S, state:
     calendar: state.calendar.map((y) => ({ year: y.year, version: y.version })),
     run: state.run,
     recordsBlockedSince: iso(state.recordsBlockedSince),
+    // A query answer only (it adds no command): cases recorded before it replay unchanged.
+    personal: descriptor.personal?.(start),
   };
 }

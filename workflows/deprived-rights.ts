@@ -1,9 +1,9 @@
 /**
  * Deprivation of political rights (剥夺政治权利, Art. 41(4)): when the sentenced person reports, the officer announces
  * the crime, the term and the rules to the person, the unit and the community organisation; the person reports
- * activities every month of the term; within five working days before the term ends the officer reports to the
- * station, which notifies the three in writing; at the end of the term the rights are restored. Terms last years,
- * or life.
+ * activities every month of the term; the officer visits the person in full at least every six months (Art. 42);
+ * within five working days before the term ends the officer reports to the station; from the term's last day the
+ * station notifies the three in writing; at the end of the term the rights are restored. Terms last years, or life.
  */
 import type { DeprivedRightsAction, DeprivedRightsStart } from '../src/domain/deprived-rights.schema';
 import {
@@ -12,8 +12,9 @@ import {
   type DeprivedRightsRecords,
   deprivedRightsProcedure,
 } from '../src/domain/deprived-rights';
-import { addDays, endOfDay, formatInstant } from '../src/domain/legal-time';
+import { addDays, endOfDay, formatInstant, localDate, startOfDay } from '../src/domain/legal-time';
 import { type Obligation, isOpen } from '../src/domain/obligation';
+import { pinnedPolicy } from '../src/domain/procedure';
 import type { CaseContext, ProcedureDefinition } from './case';
 import { caseWorkflow } from './case-runtime';
 
@@ -39,11 +40,27 @@ const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAct
         opens: { rule: 'working-days-before', from: start.termEnd, n: policy.stationReportWorkingDays },
       });
       ctx.owe(duties.rightsRestored, endOfDay(start.termEnd));
+      // 由派出所书面通知: owed when the term expires, whatever became of the officer's report (a missing report is its
+      // own overdue duty); deliverable from the term's last day, due a policy number of working days after it.
+      const noticeDays = pinnedPolicy(policy, 'writtenNoticesWorkingDays');
+      if (noticeDays !== undefined) {
+        ctx.owe(duties.writtenNotices, { rule: 'within-working-days', from: start.termEnd, n: noticeDays }, { opens: startOfDay(start.termEnd) });
+      }
     }
-    return { termStart: start.termStart, termEnd: start.termEnd, announcedTo: [], violations: [] };
+    const records: DeprivedRightsRecords = { termStart: start.termStart, termEnd: start.termEnd, announcedTo: [], violations: [] };
+    // 每半年全面走访考察一次 (Art. 42): six months from the term's first day (or from the case's start, when it came
+    // later), then six months from each visit; none falls due after the term's last day.
+    const visitMonths = pinnedPolicy(policy, 'fullVisitMonths');
+    if (visitMonths !== undefined) {
+      const today = localDate(ctx.now());
+      const from = start.termStart > today ? start.termStart : today;
+      ctx.oweRolling(duties.halfYearlyVisit, { everyMonths: visitMonths, from, until: start.termEnd ?? undefined });
+      records.fullVisits = [];
+    }
+    return records;
   },
 
-  check(ctx, action) {
+  check(ctx, action, at, policy) {
     const { engine, records } = ctx;
     const open = (key: string, period?: string) => engine.isOpen(key, period);
     switch (action.type) {
@@ -67,10 +84,21 @@ const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAct
           return records.termEnd === null ? 'a life-long deprivation has no station report' : 'the station has already been told';
         return ctx.now() < report.opensAt! ? `the station report window opens on ${formatInstant(report.opensAt!)}` : undefined;
       }
-      case 'written-notices-delivered':
-        return open(duties.writtenNotices.key)
-          ? undefined
-          : 'the written notices are not due: the station has not been told yet, or they were delivered';
+      case 'written-notices-delivered': {
+        const notices = engine.get(duties.writtenNotices.key);
+        // Cases started before the notices were owed at the term's end: owed once the station has been told.
+        if (pinnedPolicy(policy, 'writtenNoticesWorkingDays') === undefined)
+          return notices && isOpen(notices)
+            ? undefined
+            : 'the written notices are not due: the station has not been told yet, or they were delivered';
+        if (!notices) return 'a life-long deprivation has no written notices';
+        if (!isOpen(notices)) return 'the written notices were delivered';
+        return at < notices.opensAt!
+          ? `the written notices may be delivered from ${formatInstant(notices.opensAt!)}, the term's last day`
+          : undefined;
+      }
+      case 'visited-in-full':
+        return engine.rollingRejection(duties.halfYearlyVisit.key, at);
       case 'case-closed':
         return undefined;
     }
@@ -103,8 +131,8 @@ const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAct
       }
       case 'station-reported':
         engine.complete(engine.get(duties.stationReport.key)!, at, action.actor);
-        // 由派出所书面通知本人及其所在单位、居住地基层组织: by the end of the term.
-        ctx.owe(duties.writtenNotices, endOfDay(records.termEnd!));
+        // Cases started before the notices were owed at the term's end owe them once told, by the end of the term.
+        if (pinnedPolicy(policy, 'writtenNoticesWorkingDays') === undefined) ctx.owe(duties.writtenNotices, endOfDay(records.termEnd!));
         return;
       case 'written-notices-delivered': {
         const notices = engine.get(duties.writtenNotices.key)!;
@@ -118,6 +146,11 @@ const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAct
         closeWhenDone(ctx);
         return;
       }
+      case 'visited-in-full':
+        // The next visit is owed from the day after this one (the engine rolls it on).
+        engine.complete(engine.lastRolling(duties.halfYearlyVisit.key)!, at, action.actor);
+        records.fullVisits?.push(formatInstant(at));
+        return;
       case 'case-closed':
         finish(ctx, 'closed-by-decision');
         return;
@@ -129,9 +162,11 @@ const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAct
     if (!restored) return;
     const now = ctx.now();
     ctx.records.rightsRestoredAt = formatInstant(now);
-    // The term is over: a monthly report never made can no longer be made; its overdue record stays.
-    ctx.engine.stopRecurring(duties.monthlyReport.key);
-    for (const o of ctx.engine.all()) if (o.key === duties.monthlyReport.key) ctx.engine.cancel(o, now);
+    // The term is over: a monthly report or a visit never made can no longer be made; its overdue record stays.
+    for (const key of [duties.monthlyReport.key, duties.halfYearlyVisit.key]) {
+      ctx.engine.stopRecurring(key);
+      for (const o of ctx.engine.all()) if (o.key === key) ctx.engine.cancel(o, now);
+    }
     closeWhenDone(ctx);
   },
 };
@@ -155,6 +190,7 @@ function finish(ctx: Context, outcome: string): void {
     missed: monthly.filter((o) => o.status !== 'done' && o.overdueAt !== undefined).length,
     violations: ctx.records.violations.length,
     writtenNotices: ctx.engine.notices.filter((n) => n.kind === 'rights-restoration-notice').length,
+    ...(ctx.records.fullVisits ? { fullVisits: ctx.records.fullVisits.length } : {}),
   };
   ctx.close(outcome);
 }

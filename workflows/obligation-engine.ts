@@ -8,6 +8,7 @@
 import type { WorkingCalendar } from '../src/domain/calendar';
 import {
   type DeadlineRule,
+  addDays,
   addMonths,
   computeDeadline,
   deadlineRules,
@@ -43,9 +44,29 @@ interface Recurrence extends RecurrenceSpec {
   stopped: boolean;
 }
 
+/**
+ * A duty owed again within `everyMonths` months of its last discharge (rolling, e.g. 每半年…一次): the first interval
+ * begins on `from`, each later one on the day after the duty was last discharged; an interval runs to the day before
+ * the same date `everyMonths` months on, and the duty is due at the end of that day. None is owed whose due day falls
+ * after `until` (the term ends first). Each is an obligation of its own, numbered from 1 in `period`.
+ */
+export interface RollingSpec extends Omit<ObligationSpec, 'period' | 'dueAt' | 'opensAt' | 'basis'> {
+  everyMonths: number;
+  from: string;
+  until?: string;
+}
+
+interface Rolling extends RollingSpec {
+  /** The number (`period`) of the last one owed; 0 before the first. */
+  owed: number;
+  stopped: boolean;
+}
+
 export interface EngineState {
   obligations: Obligation[];
   recurrences: Recurrence[];
+  /** Absent in the state of cases that never declared a rolling duty. */
+  rolling?: Rolling[];
   notices: IssuedNotice[];
 }
 
@@ -57,6 +78,7 @@ export interface Wake {
 export class ObligationEngine {
   private readonly obligations = new Map<string, Obligation>();
   private readonly recurrences: Recurrence[];
+  private readonly rolling: Rolling[];
   readonly notices: IssuedNotice[];
 
   constructor(
@@ -65,6 +87,7 @@ export class ObligationEngine {
   ) {
     for (const o of state.obligations) this.obligations.set(o.id, o);
     this.recurrences = state.recurrences;
+    this.rolling = state.rolling ?? [];
     this.notices = state.notices;
   }
 
@@ -73,7 +96,9 @@ export class ObligationEngine {
   }
 
   snapshot(): EngineState {
-    return { obligations: [...this.obligations.values()], recurrences: this.recurrences, notices: this.notices };
+    // A case without rolling duties carries exactly the state it carried before they existed.
+    const rolling = this.rolling.length ? { rolling: this.rolling } : {};
+    return { obligations: [...this.obligations.values()], recurrences: this.recurrences, ...rolling, notices: this.notices };
   }
 
   all(): Obligation[] {
@@ -111,6 +136,50 @@ export class ObligationEngine {
   /** Stops a recurring duty from opening further periods (the case or the term ended). */
   stopRecurring(key: string): void {
     for (const r of this.recurrences) if (r.key === key) r.stopped = true;
+    for (const r of this.rolling) if (r.key === key) r.stopped = true;
+  }
+
+  /** Declares a rolling duty and owes its first interval at once; each discharge owes the next (see `fire`). */
+  declareRolling(spec: RollingSpec, now: number): Obligation[] {
+    const rolling: Rolling = { ...spec, owed: 0, stopped: false };
+    this.rolling.push(rolling);
+    return this.roll(rolling, now);
+  }
+
+  /**
+   * Moves the last day a rolling duty may fall due (a term extended or shortened): an interval that now fits is owed,
+   * and one still pending that no longer fits is cancelled, to be owed again if the term grows back.
+   */
+  changeRollingEnd(key: string, until: string | undefined, now: number): Obligation[] {
+    const touched: Obligation[] = [];
+    for (const r of this.rolling) {
+      if (r.key !== key || r.stopped) continue;
+      r.until = until;
+      const last = this.get(r.key, String(r.owed));
+      if (last?.status === 'pending' && until !== undefined && last.dueAt > endOfDay(until)) {
+        this.cancel(last, now);
+        r.owed -= 1;
+        touched.push(last);
+      }
+      touched.push(...this.roll(r, now));
+    }
+    return touched;
+  }
+
+  /** Why the rolling duty `key` cannot be discharged at `at` (its open interval not begun, none owed), or undefined. */
+  rollingRejection(key: string, at: number): string | undefined {
+    const r = this.rolling.find((x) => x.key === key);
+    const last = this.lastRolling(key);
+    if (!r || !last) return `the case owes no ${key}`;
+    if (r.stopped && !isOpen(last)) return `no ${key} is owed any more`;
+    if (!isOpen(last)) return `no further ${key} is owed: the next would fall due after ${r.until ?? 'the end'}`;
+    return at < last.opensAt! ? `${key} ${last.period} opens on ${formatInstant(last.opensAt!)}` : undefined;
+  }
+
+  /** The last interval of a rolling duty owed so far (open or discharged), if any. */
+  lastRolling(key: string): Obligation | undefined {
+    const r = this.rolling.find((x) => x.key === key);
+    return r && r.owed > 0 ? this.get(key, String(r.owed)) : undefined;
   }
 
   /** Moves an open duty's due time, recording the old and new time and why. */
@@ -148,6 +217,7 @@ export class ObligationEngine {
   cancelOpen(now: number): void {
     for (const o of this.obligations.values()) this.cancel(o, now);
     for (const r of this.recurrences) r.stopped = true;
+    for (const r of this.rolling) r.stopped = true;
   }
 
   /** Issues a notice to each recipient; `ref` makes the notice key unique and stable across retries. */
@@ -172,6 +242,7 @@ export class ObligationEngine {
   /** Acts on everything whose time has come. Returns the duties it opened or acted on. */
   fire(now: number): Obligation[] {
     const touched = this.openDuePeriods(now);
+    for (const r of this.rolling) touched.push(...this.roll(r, now));
     for (const o of this.obligations.values()) if (this.fireOne(o, now)) touched.push(o);
     return touched;
   }
@@ -299,6 +370,37 @@ export class ObligationEngine {
   private supervisorEscalationAt(o: Obligation): number | undefined {
     if (o.escalateToSupervisor === false || o.supervisorEscalatedAt !== undefined) return undefined;
     return (o.overdueAt ?? o.dueAt) + this.policy.supervisorGraceHours * hour;
+  }
+
+  /** Owes a rolling duty's next interval once the last was discharged (the first when none was owed yet). */
+  private roll(r: Rolling, now: number): Obligation[] {
+    if (r.stopped) return [];
+    const last = r.owed > 0 ? this.get(r.key, String(r.owed)) : undefined;
+    // An open interval is still owed; one cancelled or waived ends the series.
+    if (last && (last.status !== 'done' || last.completedAt === undefined)) return [];
+    const begins = last ? addDays(localDate(last.completedAt!), 1) : r.from;
+    const lastDay = addDays(addMonths(begins, r.everyMonths), -1);
+    if (r.until !== undefined && lastDay > r.until) return [];
+    const { everyMonths, from: _from, until: _until, owed: _owed, stopped: _stopped, ...spec } = r;
+    r.owed += 1;
+    const explanation = [
+      last
+        ? `the last was discharged on ${localDate(last.completedAt!)}; the next interval begins the day after`
+        : `the first interval begins on ${begins}`,
+      `${everyMonths} months from ${begins} run to the end of ${lastDay}`,
+    ];
+    return [
+      this.declare(
+        {
+          ...spec,
+          period: String(r.owed),
+          opensAt: startOfDay(begins),
+          dueAt: endOfDay(lastDay),
+          basis: { rule: `every-${everyMonths}-months-rolling`, explanation, warnings: [] },
+        },
+        now,
+      ),
+    ];
   }
 
   private openDuePeriods(now: number): Obligation[] {

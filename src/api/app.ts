@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { PayloadCodec } from '@temporalio/common';
 import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -17,6 +18,7 @@ import { actionsRoutes } from './routes/actions';
 import { auditRoutes } from './routes/audit';
 import { calendarRoutes } from './routes/calendar';
 import { casesRoutes } from './routes/cases';
+import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
 import { noticesRoutes } from './routes/notices';
 import { openApiTags, proceduresRoutes } from './routes/procedures';
@@ -44,6 +46,10 @@ export interface AppOptions {
   temporal?: TemporalPluginOptions;
   /** How to reach PostgreSQL; omitted when a plugin named `db` is registered before the app (the tests' fake). */
   db?: DbPluginOptions;
+  /** The payload codec of the process: with it the API serves the Temporal UI's codec endpoint (/codec/decode, /codec/encode). */
+  payloadCodec?: PayloadCodec;
+  /** The Temporal UI's origin, the only one the codec endpoint answers across origins. */
+  codecCorsOrigin?: string;
 }
 
 /** One line per request: route, status, case and action type; never a body (it may carry personal data). */
@@ -137,9 +143,10 @@ export const app = fp<AppOptions>(
       await authenticated.register(calendarRoutes);
       await authenticated.register(noticesRoutes);
       await authenticated.register(proceduresRoutes);
-      // ── Codec endpoint (issue 10, item 3) goes HERE, inside the authenticated scope: ─────────────────────────
-      // await authenticated.register(codecRoutes); // src/api/routes/codec.ts: POST /codec/encode, /codec/decode
-      // ────────────────────────────────────────────────────────────────────────────────────────────────────────
+      // The codec endpoint (POST /codec/encode, /codec/decode), in the same authenticated scope.
+      if (options.payloadCodec) {
+        await authenticated.register(codecRoutes, { codec: options.payloadCodec, corsOrigin: options.codecCorsOrigin ?? 'http://127.0.0.1:8233' });
+      }
     });
   },
   { name: 'beatflow-api' },

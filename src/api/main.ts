@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { authConfig, loadConfig } from '../config';
 import { runMigrations } from '../db/migrate';
 import { createLogger } from '../logger';
+import { dataConverterOf, payloadCodecOf } from '../temporal/codec';
 import { app, serverOptions } from './app';
 
 /** Production entry of the API process: builds Fastify, registers the app, listens, and closes on SIGINT/SIGTERM. */
@@ -14,11 +15,19 @@ async function main(): Promise<void> {
   if (!config.TEMPORAL_ADDRESS || !config.DATABASE_URL) {
     throw new Error('TEMPORAL_ADDRESS and DATABASE_URL are required (npm start runs embedded servers instead)');
   }
+  const payloadCodec = payloadCodecOf(config, (message) => logger.warn(message));
   await runMigrations(config.DATABASE_MIGRATION_URL ?? config.DATABASE_URL, logger);
   const server = Fastify(serverOptions(logger, { requestTimeoutMs: config.REQUEST_TIMEOUT_MS }));
   closeOnSignals(server, logger, config.SHUTDOWN_GRACE_MS);
   await server.register(app, {
-    temporal: { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
+    temporal: {
+      address: config.TEMPORAL_ADDRESS,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      dataConverter: dataConverterOf(payloadCodec),
+    },
+    payloadCodec,
+    codecCorsOrigin: config.CODEC_CORS_ORIGIN,
     db: {
       databaseUrl: config.DATABASE_URL,
       max: config.DATABASE_POOL_SIZE,

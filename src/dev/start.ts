@@ -17,6 +17,8 @@ import { createLogger } from '../logger';
 import { ensureCalendarWatch } from '../temporal/calendar';
 import { connectClient } from '../temporal/client';
 import { devSecret } from './dev-secret';
+import { dataConverterOf, payloadCodecOf } from '../temporal/codec';
+import { developmentPayloadKeys } from './payload-keys';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { ensureTemporalCli } from './provision';
 import { startTemporalDevServer } from './temporal-dev-server';
@@ -32,6 +34,10 @@ async function main(): Promise<void> {
   };
 
   try {
+    const payloadKeys = developmentPayloadKeys(dataDir, config.PAYLOAD_ENCRYPTION_KEYS, (line) => logger.info(line));
+    const payloadCodec = payloadCodecOf({ ...config, PAYLOAD_ENCRYPTION_KEYS: payloadKeys });
+    const dataConverter = dataConverterOf(payloadCodec);
+    const apiHost = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
     let temporalAddress = config.TEMPORAL_ADDRESS;
     let uiUrl: string | undefined;
     if (!temporalAddress) {
@@ -43,6 +49,8 @@ async function main(): Promise<void> {
         uiPort: config.TEMPORAL_UI_PORT,
         dbFile: path.join(dataDir, 'temporal.sqlite'),
         namespace: config.TEMPORAL_NAMESPACE,
+        // The UI decodes payloads through the API's codec endpoint (a supervisor's token; see the README).
+        uiCodecEndpoint: `http://${apiHost}:${config.PORT}/codec`,
       });
       stops.push(server.stop);
       temporalAddress = server.address;
@@ -71,7 +79,7 @@ async function main(): Promise<void> {
     if (relay) stops.push(() => relay.stop());
     const connection = await NativeConnection.connect({ address: temporalAddress });
     stops.push(() => connection.close());
-    const client = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE);
+    const client = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE, dataConverter);
     stops.push(() => client.connection.close());
     const worker = await createCaseWorker({
       connection,
@@ -80,6 +88,7 @@ async function main(): Promise<void> {
       pool,
       logger,
       client,
+      dataConverter,
     });
     await ensureCalendarWatch(client, config.TEMPORAL_TASK_QUEUE);
     const running = worker.run();
@@ -94,10 +103,13 @@ async function main(): Promise<void> {
     const auth = authConfig(config, secret);
     const app = Fastify(serverOptions(logger, { requestTimeoutMs: config.REQUEST_TIMEOUT_MS }));
     await app.register(apiApp, {
-      temporal: { address: temporalAddress, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
+      temporal: { address: temporalAddress, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, dataConverter },
       db: { pool },
       auth,
       rateLimit: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS },
+      payloadCodec,
+      // The UI started here, unless another origin is configured.
+      codecCorsOrigin: process.env.CODEC_CORS_ORIGIN ? config.CODEC_CORS_ORIGIN : (uiUrl ?? config.CODEC_CORS_ORIGIN),
     });
     stops.push(() => app.close());
     const address = await app.listen({ host: config.HOST, port: config.PORT });
@@ -105,7 +117,7 @@ async function main(): Promise<void> {
     console.log(`\nbeatflow is running
   API         ${address}
   API docs    ${address}/docs
-  Temporal UI ${uiUrl ?? '(external Temporal at ' + temporalAddress + ')'}
+  Temporal UI ${uiUrl ?? '(external Temporal at ' + temporalAddress + ')'}${uiUrl ? `, decoding through ${address}/codec (a supervisor's token)` : ''}
   Data        ${config.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : dataDir}
 Press Ctrl+C to stop.\n`);
     if (auth.jwtSecret) console.log(await developmentTokens(auth.jwtSecret, config.AUTH_ISSUER, config.AUTH_AUDIENCE));

@@ -42,6 +42,8 @@ export interface TemporalDevServerOptions {
   port: number;
   /** Web UI port; 0 or undefined: no UI (`--headless`). */
   uiPort?: number;
+  /** The Web UI's remote codec endpoint (`--ui-codec-endpoint`): the UI posts payloads to its /decode. */
+  uiCodecEndpoint?: string;
   /** SQLite file that keeps the server's state across restarts; undefined: in memory. */
   dbFile?: string;
   namespace?: string;
@@ -101,8 +103,10 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   const keys = opts.searchAttributes ?? caseSearchAttributes;
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const args = ['server', 'start-dev', '--ip', LOOPBACK, '--port', String(opts.port)];
-  if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
-  else args.push('--headless');
+  if (opts.uiPort) {
+    args.push('--ui-port', String(opts.uiPort));
+    if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
+  } else args.push('--headless');
   if (opts.dbFile) {
     fs.mkdirSync(path.dirname(path.resolve(opts.dbFile)), { recursive: true });
     args.push('--db-filename', opts.dbFile);

@@ -76,6 +76,10 @@ export const bailActionSchema = z.discriminatedUnion('type', [
     description: text(2000),
   }),
   actionBase.extend({ type: z.literal('term-changed'), termEnd: localDate }),
+  // 期限届满十日前将相关情况通知决定机关: the officer's report; the case adds the compliance summary from its records.
+  actionBase.extend({ type: z.literal('expiry-report-sent'), documentRef: text(100).optional() }),
+  // 全面走访考察 (Art. 42), recorded in the community-policing module under `recordRef`.
+  actionBase.extend({ type: z.literal('visited-in-full'), recordRef: text(100).optional() }),
   actionBase.extend({
     type: z.literal('authority-decided'),
     decision: z.enum(['revoked', 'changed-measure', 'case-closed']),
@@ -98,6 +102,8 @@ export const bailActionRoles = {
   'application-received': ['officer', 'station-leader'],
   'application-decided': ['station-leader', 'station-system'],
   'violation-reported': ['officer', 'station-leader'],
+  'expiry-report-sent': ['officer', 'station-leader'],
+  'visited-in-full': ['officer', 'station-leader'],
   'term-changed': ['station-system'],
   'authority-decided': ['station-system'],
 } as const satisfies ActionRoles<BailAction['type']>;

@@ -1,5 +1,8 @@
 /** Contract of the bail / residential-surveillance procedure (取保候审 / 监视居住, Art. 41(8)). Pure. */
+import type { BailStart } from './bail-surveillance.schema';
+import type { PersonalRecord } from './personal';
 import { defineProcedure } from './procedure';
+import { halfYearlyVisit, specificSubjectPolicyDefaults } from './specific-subject';
 
 export type Measure = 'bail' | 'residential-surveillance';
 
@@ -14,6 +17,12 @@ export const bailPolicyDefaults = {
   maxSurveillanceMonths: 6,
   /** Hours after the subject reports within which the rules must have been explained (当场告知). */
   rulesExplainedHours: 24,
+  /**
+   * 期限届满十日前将相关情况通知决定机关 is the officer's report on how the subject complied: it may be sent from this many
+   * days before the term ends (the station's choice: a summary sent earlier would not cover the term).
+   */
+  expiryReportOpensDaysBefore: 30,
+  ...specificSubjectPolicyDefaults,
 };
 export type BailPolicy = typeof bailPolicyDefaults;
 
@@ -46,6 +55,8 @@ export interface BailRecords {
   applications: BailApplication[];
   violations: BailViolation[];
   complianceChecks: Array<{ month: string; compliant: boolean; at: string }>;
+  /** When each full visit was made (Art. 42); absent in cases started before the duty. */
+  fullVisits?: string[];
   decision?: 'revoked' | 'changed-measure' | 'case-closed';
 }
 
@@ -59,6 +70,13 @@ export const bailSurveillanceProcedure = defineProcedure({
   titleEn: 'Bail / residential surveillance',
   articles: article,
   policy: bailPolicyDefaults,
+  policyAddedAfterPinning: ['expiryReportOpensDaysBefore', 'fullVisitMonths'],
+  personal(start: BailStart): PersonalRecord[] {
+    const { name, idNumber, address } = start.subject;
+    const people: PersonalRecord[] = [{ role: 'subject', name, idNumber, address }];
+    if (start.guarantee?.kind === 'guarantor') people.push({ role: 'guarantor', name: start.guarantee.guarantorName });
+    return people;
+  },
   duties: {
     subjectReport: {
       key: 'subject-report',
@@ -92,6 +110,15 @@ export const bailSurveillanceProcedure = defineProcedure({
       titleEn: 'Monthly compliance check',
       responsible: 'officer',
     },
+    halfYearlyVisit,
+    expiryReport: {
+      key: 'expiry-report',
+      article,
+      titleZh: '期限届满十日前将相关情况通知决定机关',
+      titleEn: 'Tell the decision authority how the subject complied, 10 days before the term ends',
+      responsible: 'officer',
+    },
+    /** Cases started before the officer's expiry report: the system's notice with the date only. */
     expiryNotice: {
       key: 'expiry-notice',
       article,

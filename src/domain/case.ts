@@ -5,6 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CalendarYear } from './calendar';
 import type { DueBasis, DueChange, ObligationStatus, Recipient, Responsible } from './obligation';
+import type { PersonalRecord } from './personal';
 import type { Procedure } from './procedures';
 
 export type { Procedure };
@@ -79,6 +80,11 @@ export interface CaseView<Records = unknown> {
   recordsBlockedSince?: string;
   /** Set on the answer to an action whose actionId the case had already accepted. */
   duplicate?: boolean;
+  /**
+   * The people the case names (its procedure's `personal` of the start): personal data, sealed in Temporal by the
+   * payload codec, never written to the read model, masked by the API for roles without need.
+   */
+  personal?: PersonalRecord[];
 }
 
 /** Officers and the station system report actions through this Update; the validator rejects bad ones. */

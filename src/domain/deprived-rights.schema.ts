@@ -41,6 +41,8 @@ export const deprivedRightsActionSchema = z.discriminatedUnion('type', [
   }),
   actionBase.extend({ type: z.literal('station-reported') }),
   actionBase.extend({ type: z.literal('written-notices-delivered') }),
+  // 全面走访考察 (Art. 42), recorded in the community-policing module under `recordRef`.
+  actionBase.extend({ type: z.literal('visited-in-full'), recordRef: text(100).optional() }),
   actionBase.extend({ type: z.literal('case-closed'), reason: text(500) }),
 ]);
 
@@ -55,6 +57,7 @@ export const deprivedRightsActionRoles = {
   'violation-recorded': ['officer', 'station-leader'],
   'station-reported': ['officer', 'station-leader'],
   'written-notices-delivered': ['station-leader'],
+  'visited-in-full': ['officer', 'station-leader'],
   'case-closed': ['station-leader'],
 } as const satisfies ActionRoles<DeprivedRightsAction['type']>;
 

@@ -1,5 +1,8 @@
 /** Contract of the deprivation-of-political-rights procedure (剥夺政治权利, Art. 41(4)). Pure. */
+import type { DeprivedRightsStart } from './deprived-rights.schema';
+import type { PersonalRecord } from './personal';
 import { defineProcedure } from './procedure';
+import { halfYearlyVisit, specificSubjectPolicyDefaults } from './specific-subject';
 
 /** The regulation's values; every one is policy, recorded on the case when it starts. */
 export const deprivedRightsPolicyDefaults = {
@@ -7,6 +10,12 @@ export const deprivedRightsPolicyDefaults = {
   announcementHours: 24,
   /** 执行期满前五个工作日内报所 */
   stationReportWorkingDays: 5,
+  /**
+   * 由派出所书面通知本人及其所在单位、居住地基层组织: owed when the term expires, deliverable from its last day on, due
+   * this many working days after it (the station's choice; the regulation names no period).
+   */
+  writtenNoticesWorkingDays: 1,
+  ...specificSubjectPolicyDefaults,
 };
 export type DeprivedRightsPolicy = typeof deprivedRightsPolicyDefaults;
 
@@ -20,6 +29,8 @@ export interface DeprivedRightsSummary {
   missed: number;
   violations: number;
   writtenNotices: number;
+  /** Full visits made (Art. 42), in cases that owe them. */
+  fullVisits?: number;
 }
 
 export interface DeprivedRightsRecords {
@@ -30,6 +41,8 @@ export interface DeprivedRightsRecords {
   announcedTo: AnnouncementAudience[];
   violations: Array<{ at: string; penaltyProposed: boolean }>;
   rightsRestoredAt?: string;
+  /** When each full visit was made (Art. 42); absent in cases started before the duty. */
+  fullVisits?: string[];
   summary?: DeprivedRightsSummary;
 }
 
@@ -43,6 +56,11 @@ export const deprivedRightsProcedure = defineProcedure({
   titleEn: 'Deprivation of political rights',
   articles: article,
   policy: deprivedRightsPolicyDefaults,
+  policyAddedAfterPinning: ['writtenNoticesWorkingDays', 'fullVisitMonths'],
+  personal(start: DeprivedRightsStart): PersonalRecord[] {
+    const { name, idNumber, address } = start.subject;
+    return [{ role: 'subject', name, idNumber, address }];
+  },
   duties: {
     announcement: {
       key: 'announcement',
@@ -66,6 +84,7 @@ export const deprivedRightsProcedure = defineProcedure({
       titleEn: 'Report to the station within 5 working days before the term ends',
       responsible: 'officer',
     },
+    halfYearlyVisit,
     writtenNotices: {
       key: 'written-notices',
       article,

@@ -1,8 +1,11 @@
 /**
  * Contract of the dispute procedure (矛盾纠纷排查化解, Art. 72–76, 105): how a dispute is routed (diversion 分流,
  * on-site mediation, people's or professional mediation, public-security mediation 治安调解), followed up (回访),
- * marked when repeated (重复矛盾纠纷) and escalated. Pure: no zod, no personal data in anything defined here.
+ * marked when repeated (重复矛盾纠纷) and escalated. Pure: no zod; the parties' names appear only where `personal` picks
+ * them out of the start.
  */
+import type { DisputeStart } from './dispute.schema';
+import type { PersonalRecord } from './personal';
 import { defineProcedure } from './procedure';
 
 /** The regulation's values, or the station's where the regulation only says "promptly" (及时); all are policy. */
@@ -245,6 +248,10 @@ export const disputeProcedure = defineProcedure({
   titleEn: 'Dispute',
   articles: '72-76, 105',
   policy: disputePolicyDefaults,
+  policyAddedAfterPinning: ['failedMediationsBeforeControlCentre', 'controlCentreCoordinationWorkingDays'],
+  personal(start: DisputeStart): PersonalRecord[] {
+    return start.parties.map((p) => ({ role: 'party', name: p.name, partyRole: p.role }));
+  },
   duties: {
     triage: {
       key: 'triage',

@@ -111,6 +111,7 @@ export const hazardRectificationProcedure = defineProcedure({
   titleEn: 'Hazard rectification',
   articles: '60-62',
   policy: hazardPolicyDefaults,
+  policyAddedAfterPinning: ['extensionDecisionWorkingDays', 'newDeadlineWorkingDays'],
   duties: {
     filing: {
       key: 'filing',

@@ -1,4 +1,5 @@
 import type { ObligationSpec } from './obligation';
+import type { PersonalRecord } from './personal';
 
 /**
  * What a procedure is, as data: the descriptor every list of procedures is derived from. The pure half lives in
@@ -20,8 +21,20 @@ export interface ProcedureDescriptor<Name extends string = string, Policy extend
   articles: string;
   /** The regulation's values, or the station's where it says only "promptly"; recorded on each case at its start. */
   policy: Policy;
+  /**
+   * Keys of `policy` added after every case began to pin its policy. A duty they bring is declared only when its key is
+   * in the case's pinned policy, so cases started before keep the rules they started with; a case older than pinning
+   * runs without these keys.
+   */
+  policyAddedAfterPinning?: readonly string[];
   /** Every duty the procedure can declare, by a name its workflow uses. */
   duties: Record<string, Duty>;
+  /**
+   * The people a start of this procedure names (personal data): carried in the case's view, never in the read model,
+   * masked for roles without need. Omitted: the procedure's starts name nobody.
+   */
+  // A method, so that each procedure takes its own start type.
+  personal?(start: unknown): PersonalRecord[];
 }
 
 /** Declares a procedure's descriptor, keeping its literal types (the name, the duty names). */

@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import {
   Client,
   Connection,
@@ -14,14 +15,15 @@ const unavailable = 14;
 /**
  * Connects a Temporal client; the caller closes the connection. A call to a frontend that is down is retried three
  * times (about half a second), not the SDK's default ten (about twenty seconds), so that the API answers 503 at once
- * and the caller retries: starts and actions are idempotent.
+ * and the caller retries: starts and actions are idempotent. `dataConverter` carries the payload codec (./codec): every
+ * client of a process that reads or writes cases passes it.
  */
-export async function connectClient(address: string, namespace: string): Promise<Client> {
+export async function connectClient(address: string, namespace: string, dataConverter?: DataConverter): Promise<Client> {
   const connection = await Connection.connect({
     address,
     interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 3 }))],
   });
-  return new Client({ connection, namespace });
+  return new Client({ connection, namespace, dataConverter });
 }
 
 /** Whether an error of the Temporal client says the frontend cannot be reached or did not answer in time. */

@@ -4,7 +4,7 @@
  * metadata, so keys can rotate: new payloads use the first key, old ones open with whichever key sealed them.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { type Payload, type PayloadCodec, METADATA_ENCODING_KEY } from '@temporalio/common';
+import { type DataConverter, type Payload, type PayloadCodec, METADATA_ENCODING_KEY } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 
 export const encryptedEncoding = 'binary/encrypted';
@@ -82,4 +82,33 @@ export class EncryptionCodec implements PayloadCodec {
 
 function text(bytes: Uint8Array | null | undefined): string | undefined {
   return bytes ? Buffer.from(bytes).toString() : undefined;
+}
+
+/** What the codec's configuration is read from (src/config.ts). */
+export interface PayloadCodecSettings {
+  NODE_ENV: 'development' | 'production' | 'test';
+  PAYLOAD_ENCRYPTION_KEYS?: string;
+}
+
+/**
+ * The codec that every Temporal client and worker of the process uses, from PAYLOAD_ENCRYPTION_KEYS. Production refuses
+ * to run without keys; elsewhere an unset variable runs without encryption, with a warning (`npm start` sets one).
+ */
+export function payloadCodecOf(settings: PayloadCodecSettings, warn: (message: string) => void = () => undefined): EncryptionCodec | undefined {
+  if (settings.PAYLOAD_ENCRYPTION_KEYS) return new EncryptionCodec(parsePayloadKeys(settings.PAYLOAD_ENCRYPTION_KEYS));
+  if (settings.NODE_ENV === 'production') {
+    throw new Error('PAYLOAD_ENCRYPTION_KEYS is unset: production never writes personal data to Temporal unencrypted');
+  }
+  warn('PAYLOAD_ENCRYPTION_KEYS is unset: payloads reach Temporal unencrypted (allowed outside production only)');
+  return undefined;
+}
+
+/** The data converter of a client or worker: the default payload converter, then the codec when there is one. */
+export function dataConverterOf(codec: PayloadCodec | undefined): DataConverter | undefined {
+  return codec ? { payloadCodecs: [codec] } : undefined;
+}
+
+/** A fresh 32-byte key under `id`, as PAYLOAD_ENCRYPTION_KEYS lists it. */
+export function generatePayloadKey(id: string): string {
+  return `${id}:${randomBytes(32).toString('base64')}`;
 }

@@ -7,6 +7,7 @@ import { startCase } from '../../src/temporal/cases';
 import { action, bailStart, bundleWorkflows, deprivedStart, fakeActivities, obligation, uniqueQueue } from '../support/cases';
 import { authFor, authHeader, type Caller } from '../support/auth';
 import { useRealApi } from '../support/real-api';
+import { testDataConverter } from '../support/payload-codec';
 
 const api = useRealApi('api');
 
@@ -260,6 +261,7 @@ test('a case whose database writes keep failing is listed for supervisors, with 
     connection: api.nativeConnection,
     taskQueue,
     workflowBundle: await bundleWorkflows(),
+    dataConverter: testDataConverter,
     activities: failing,
   });
   await blockedWorker.runUntil(async () => {

@@ -244,7 +244,7 @@ describe('what the API records', () => {
     ]);
   });
 
-  test('an action accepted is not recorded by the API (the case writes it); a rejection without a verified caller is not either', async () => {
+  test('an action accepted is not recorded by the API (the case writes it), only the unmasked answer; a rejection without a verified caller is not either', async () => {
     const caseId = await caseOfStation1();
     const accepted = await api.inject({
       method: 'POST',
@@ -264,7 +264,17 @@ describe('what the API records', () => {
     } finally {
       temporal.refuse = () => undefined;
     }
-    expect(await accessRows('case_id = $1', [caseId])).toEqual([]);
+    // The one row is the officer's read of the subject in the answer (unmasked for an officer), not the action itself.
+    expect(await accessRows('case_id = $1', [caseId])).toEqual([
+      {
+        kind: 'unmasked-read',
+        chain: caseId,
+        case_id: caseId,
+        type: null,
+        actor: 'P-20931',
+        payload: { method: 'POST', route: '/v1/cases/:caseId/actions', status: 200 },
+      },
+    ]);
   });
 
   test('a read that carried personal data unmasked: one row naming the reader and the case', async () => {

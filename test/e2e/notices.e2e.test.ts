@@ -9,6 +9,7 @@ import { action, bailStart } from '../support/cases';
 import { type FreshDatabase, freshDatabase } from '../support/database';
 import { ProcessStack } from '../support/stack';
 import { WebhookStub } from '../support/webhook-stub';
+import { testDataConverter } from '../support/payload-codec';
 
 const secret = 'e2e-notice-webhook-secret';
 let db: FreshDatabase;
@@ -65,7 +66,7 @@ test('a station system answering 400: the notices are dead letters, the case run
   expect(stub.deliveries.map((d) => d.answered)).toEqual([400, 400, 400]);
 
   // The case never saw the refusals: it is running and takes the next action.
-  const handle = new Client({ connection }).workflow.getHandle(caseId);
+  const handle = new Client({ connection, dataConverter: testDataConverter }).workflow.getHandle(caseId);
   expect((await handle.describe()).status.name).toBe('RUNNING');
   expect((await stack.report(caseId, action({ type: 'rules-explained' }))).status).toBe(200);
   expect((await handle.describe()).status.name).toBe('RUNNING');

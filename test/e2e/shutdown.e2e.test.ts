@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Pool, PoolClient } from 'pg';
 import { action, bailStart } from '../support/cases';
 import { ProcessStack } from '../support/stack';
+import { testDataConverter } from '../support/payload-codec';
 
 let stack: ProcessStack;
 let pool: Pool;
@@ -16,7 +17,7 @@ beforeAll(async () => {
   stack = await ProcessStack.start('e2e-shutdown');
   pool = stack.pool;
   const connection = await Connection.connect({ address: process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? 'localhost:7233' });
-  temporal = new Client({ connection, namespace: process.env.BEATFLOW_TEST_TEMPORAL_NAMESPACE ?? 'default' });
+  temporal = new Client({ connection, namespace: process.env.BEATFLOW_TEST_TEMPORAL_NAMESPACE ?? 'default', dataConverter: testDataConverter });
 });
 
 afterAll(async () => {

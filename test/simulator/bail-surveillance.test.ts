@@ -3,7 +3,7 @@ import { SimulatedCase } from '../support/simulator';
 // Every date is pinned in 2026 (built-in calendar: National Day 10-01…10-07, make-up workdays 09-20 and 10-10).
 // 2026-03-02 is a Monday.
 
-function bail(overrides: Record<string, unknown> = {}) {
+function bail(overrides: Record<string, unknown> = {}, policy?: Record<string, number> | 'unpinned') {
   return SimulatedCase.start(
     {
       procedure: 'bail-surveillance',
@@ -21,8 +21,23 @@ function bail(overrides: Record<string, unknown> = {}) {
       ...overrides,
     },
     '2026-03-02T09:00:00+08:00',
+    undefined,
+    policy,
   );
 }
+
+/** The policy a case started with before the officer's expiry report and the half-yearly visit. */
+const policyBefore = {
+  feedbackDays: 3,
+  expiryNoticeDaysBefore: 10,
+  maxBailMonths: 12,
+  maxSurveillanceMonths: 6,
+  rulesExplainedHours: 24,
+  reminderLeadHours: 24,
+  supervisorGraceHours: 48,
+  systemNoticeHour: 9,
+  backdateWindowHours: 72,
+};
 
 describe('subject-report (Art. 41(8)): the subject reports by the decision authority’s deadline', () => {
   test('on time: done, not late; 24 h before the deadline the officer was reminded', () => {
@@ -204,19 +219,195 @@ describe('compliance-check: a compliance check every calendar month of the term'
   });
 });
 
-describe('expiry-notice (期限届满十日前): the decision authority is told 10 days before the term ends', () => {
-  test('term ending 2026-09-30: the latest day is 09-20, a make-up workday; the notice goes out at 09:00 that day', () => {
+describe('expiry-report (期限届满十日前将相关情况通知决定机关): the officer tells the decision authority how the subject complied', () => {
+  /** A case with a record: checks (one late and non-compliant, four missed), applications, violations, a visit. */
+  function withRecords() {
+    const c = bail().advanceTo('2026-03-03T10:00:00+08:00');
+    c.act('subject-reported');
+    c.act('rules-explained');
+    c.act('feedback-sent');
+    c.advanceTo('2026-03-20T10:00:00+08:00').act('compliance-checked', { month: '2026-03', compliant: true });
+    c.advanceTo('2026-04-10T10:00:00+08:00').act('application-received', { applicationId: 'A-1', kind: 'leave-city-or-county' });
+    c.advanceTo('2026-04-11T10:00:00+08:00').act('application-decided', { applicationId: 'A-1', decision: 'approved' });
+    c.advanceTo('2026-05-03T10:00:00+08:00').act('compliance-checked', { month: '2026-04', compliant: false });
+    c.advanceTo('2026-06-01T10:00:00+08:00').act('application-received', { applicationId: 'A-2', kind: 'leave-city-or-county' });
+    c.advanceTo('2026-06-02T10:00:00+08:00').act('application-decided', { applicationId: 'A-2', decision: 'refused' });
+    c.advanceTo('2026-06-15T10:00:00+08:00').act('visited-in-full', { recordRef: 'SQ-0615' });
+    c.advanceTo('2026-07-01T10:00:00+08:00').act('violation-reported', { by: 'subject', description: '未经批准离开所居住的市县' });
+    c.advanceTo('2026-07-15T10:00:00+08:00').act('violation-reported', { by: 'guarantor', description: '未及时报告' });
+    c.advanceTo('2026-08-28T10:00:00+08:00').act('application-received', { applicationId: 'A-3', kind: 'leave-city-or-county' });
+    return c;
+  }
+
+  const summary = {
+    measure: 'bail',
+    termStart: '2026-03-02',
+    termEnd: '2026-09-30',
+    subjectReportedAt: '2026-03-03T10:00:00+08:00',
+    complianceChecks: 2,
+    complianceChecksNonCompliant: 1,
+    complianceChecksLate: 1,
+    complianceChecksMissed: 4,
+    violationsBySubject: 1,
+    violationsByGuarantor: 1,
+    applications: 3,
+    applicationsApproved: 1,
+    applicationsRefused: 1,
+    applicationsUndecided: 1,
+    fullVisits: 1,
+  };
+
+  test('term ending 2026-09-30: an officer duty, sendable from 08-31, due at the end of 09-20 (a make-up workday); no system notice goes out', () => {
     const c = bail();
+    expect(c.obligation('expiry-report')).toMatchObject({
+      status: 'pending',
+      responsible: 'officer',
+      article: '41(8)',
+      opensAt: '2026-08-31T00:00:00+08:00',
+      dueAt: '2026-09-20T23:59:59+08:00',
+    });
+    expect(c.obligation('expiry-report').basis).toMatchObject({ rule: 'days-before', from: '2026-09-30', n: 10 });
+    expect(c.view().obligations.map((o) => o.key)).not.toContain('expiry-notice');
+    c.advanceTo('2026-09-21T00:00:00+08:00');
+    expect(c.notices('expiry-notice')).toEqual([]);
+  });
+
+  test('on time: refused on 08-30 with the day it opens; sent on 09-15, the notice to the decision authority carries the compliance summary', () => {
+    const c = withRecords().advanceTo('2026-08-30T18:00:00+08:00');
+    expect(c.rejection('expiry-report-sent')).toBe('the expiry report may be sent from 2026-08-31T00:00:00+08:00');
+    c.advanceTo('2026-09-15T10:00:00+08:00').act('expiry-report-sent', { documentRef: 'TZ-0915' });
+    expect(c.obligation('expiry-report')).toMatchObject({
+      status: 'done',
+      late: false,
+      completedAt: '2026-09-15T10:00:00+08:00',
+      completedBy: 'P-20931',
+    });
+    expect(c.notices('expiry-report')).toEqual([
+      expect.objectContaining({
+        recipient: 'decision-authority',
+        article: '41(8)',
+        obligationKey: 'expiry-report',
+        titleZh: '期限届满十日前将相关情况通知决定机关',
+        createdAt: '2026-09-15T10:00:00+08:00',
+        facts: { ...summary, late: false, documentRef: 'TZ-0915' },
+      }),
+    ]);
+    expect(c.rejection('expiry-report-sent')).toBe('the decision authority has already been told for the term ending 2026-09-30');
+    c.advanceTo('2026-09-25T00:00:00+08:00');
+    expect(c.sent('reminder', 'expiry-report')).toEqual([]);
+    expect(c.notices('expiry-notice')).toEqual([]);
+  });
+
+  test('missed: the officer reminded at the end of 09-19, the station leader told at the end of 09-20, the supervisor 48 h later; sent on 09-23, the notice says late', () => {
+    const c = withRecords().advanceTo('2026-09-23T10:00:00+08:00');
+    expect(c.obligation('expiry-report')).toMatchObject({ status: 'overdue', overdueAt: '2026-09-20T23:59:59+08:00' });
+    expect(c.sent('reminder', 'expiry-report')).toEqual(['officer 2026-09-19T23:59:59+08:00']);
+    expect(c.sent('overdue-escalation', 'expiry-report')).toEqual(['station-leader 2026-09-20T23:59:59+08:00']);
+    expect(c.sent('supervisor-escalation', 'expiry-report')).toEqual(['supervisor 2026-09-22T23:59:59+08:00']);
+    c.act('expiry-report-sent');
+    expect(c.obligation('expiry-report')).toMatchObject({ status: 'done', late: true });
+    // The checks missed are still May to August: September's is not due before 09-30.
+    expect(c.notices('expiry-report')[0].facts).toEqual({ ...summary, late: true });
+  });
+
+  test('rescheduled: the term extended to 2026-10-12 moves the window to 09-12 and the due day to 09-30, the working day before National Day', () => {
+    const c = bail().advanceTo('2026-06-01T10:00:00+08:00');
+    c.act('term-changed', { termEnd: '2026-10-12' });
+    const report = c.obligation('expiry-report');
+    expect(report).toMatchObject({ opensAt: '2026-09-12T00:00:00+08:00', dueAt: '2026-09-30T23:59:59+08:00' });
+    expect(report.changes).toEqual([
+      expect.objectContaining({
+        from: '2026-09-20T23:59:59+08:00',
+        to: '2026-09-30T23:59:59+08:00',
+        reason: 'term changed by the decision authority to end 2026-10-12',
+      }),
+    ]);
+    c.advanceTo('2026-09-11T12:00:00+08:00');
+    expect(c.rejection('expiry-report-sent')).toBe('the expiry report may be sent from 2026-09-12T00:00:00+08:00');
+  });
+
+  test('a term extended after the report was sent owes a new report for the new end, with the summary as it then stands', () => {
+    const c = bail().advanceTo('2026-09-15T10:00:00+08:00');
+    c.act('expiry-report-sent');
+    c.advanceTo('2026-09-22T10:00:00+08:00').act('term-changed', { termEnd: '2027-01-20' });
+    expect(c.obligation('expiry-report')).toMatchObject({ status: 'done' });
+    expect(c.obligation('expiry-report', '2027-01-20')).toMatchObject({
+      status: 'pending',
+      opensAt: '2026-12-21T00:00:00+08:00',
+      dueAt: '2027-01-08T23:59:59+08:00',
+    });
+    c.advanceTo('2027-01-05T10:00:00+08:00').act('expiry-report-sent');
+    expect(c.obligation('expiry-report', '2027-01-20')).toMatchObject({ status: 'done', late: false });
+    expect(c.notices('expiry-report').map((n) => `${n.period ?? '-'} ${n.createdAt} ${n.facts?.termEnd}`)).toEqual([
+      '- 2026-09-15T10:00:00+08:00 2026-09-30',
+      '2027-01-20 2027-01-05T10:00:00+08:00 2027-01-20',
+    ]);
+  });
+});
+
+describe('half-yearly-visit (Art. 42 每半年全面走访考察一次特定对象): six months from the start, then six months from the last visit', () => {
+  test('bail 2026-03-02…09-30: the first visit owed by the end of 09-01; missed, the officer is reminded, the station leader and the supervisor told; visited late', () => {
+    const c = bail();
+    expect(c.obligation('half-yearly-visit', '1')).toMatchObject({
+      status: 'pending',
+      responsible: 'officer',
+      article: '42',
+      opensAt: '2026-03-02T00:00:00+08:00',
+      dueAt: '2026-09-01T23:59:59+08:00',
+    });
+    c.advanceTo('2026-09-05T10:00:00+08:00');
+    expect(c.sent('reminder', 'half-yearly-visit', '1')).toEqual(['officer 2026-08-31T23:59:59+08:00']);
+    expect(c.sent('overdue-escalation', 'half-yearly-visit', '1')).toEqual(['station-leader 2026-09-01T23:59:59+08:00']);
+    expect(c.sent('supervisor-escalation', 'half-yearly-visit', '1')).toEqual(['supervisor 2026-09-03T23:59:59+08:00']);
+    c.act('visited-in-full');
+    expect(c.obligation('half-yearly-visit', '1')).toMatchObject({ status: 'done', late: true, completedAt: '2026-09-05T10:00:00+08:00' });
+    expect(c.view().records).toMatchObject({ fullVisits: ['2026-09-05T10:00:00+08:00'] });
+  });
+
+  test('the term decides whether the next is owed: visited 08-20, the next (due 2027-02-20) only once the term is extended to 2027-03-01; cancelled when it is cut to 12-31, owed again when extended', () => {
+    const c = bail().advanceTo('2026-08-20T10:00:00+08:00');
+    c.act('visited-in-full');
+    expect(c.view().obligations.filter((o) => o.key === 'half-yearly-visit')).toHaveLength(1);
+    expect(c.rejection('visited-in-full')).toBe('no further half-yearly-visit is owed: the next would fall due after 2026-09-30');
+    c.advanceTo('2026-08-25T10:00:00+08:00').act('term-changed', { termEnd: '2027-03-01' });
+    expect(c.obligation('half-yearly-visit', '2')).toMatchObject({
+      status: 'pending',
+      opensAt: '2026-08-21T00:00:00+08:00',
+      dueAt: '2027-02-20T23:59:59+08:00',
+    });
+    c.advanceTo('2026-10-08T10:00:00+08:00').act('term-changed', { termEnd: '2026-12-31' });
+    expect(c.obligation('half-yearly-visit', '2')).toMatchObject({ status: 'cancelled', completedAt: '2026-10-08T10:00:00+08:00' });
+    expect(c.rejection('visited-in-full')).toBe('no further half-yearly-visit is owed: the next would fall due after 2026-12-31');
+    c.advanceTo('2026-11-02T10:00:00+08:00').act('term-changed', { termEnd: '2027-02-28' });
+    expect(c.obligation('half-yearly-visit', '2')).toMatchObject({ status: 'pending', dueAt: '2027-02-20T23:59:59+08:00' });
+    c.advanceTo('2027-01-15T10:00:00+08:00').act('visited-in-full');
+    expect(c.obligation('half-yearly-visit', '2')).toMatchObject({ status: 'done', late: false });
+  });
+
+  test('residential surveillance for the longest term, 03-02…09-01: the one visit falls due on its last day; the decision ends it', () => {
+    const c = bail({ measure: 'residential-surveillance', guarantee: undefined, termEnd: '2026-09-01' });
+    expect(c.obligation('half-yearly-visit', '1').dueAt).toBe('2026-09-01T23:59:59+08:00');
+    c.advanceTo('2026-05-10T10:00:00+08:00').act('authority-decided', { decision: 'changed-measure' });
+    expect(c.obligation('half-yearly-visit', '1').status).toBe('cancelled');
+    expect(c.rejection('visited-in-full')).toBe('the case is closed');
+  });
+});
+
+describe('cases started before the officer’s report: the system tells the decision authority 10 days before the term ends (expiry-notice)', () => {
+  test('term ending 2026-09-30: the latest day is 09-20, a make-up workday; the notice goes out at 09:00 that day', () => {
+    const c = bail({}, policyBefore);
     expect(c.obligation('expiry-notice')).toMatchObject({ responsible: 'system', dueAt: '2026-09-20T23:59:59+08:00' });
     c.advanceTo('2026-09-20T08:59:00+08:00');
     expect(c.notices('expiry-notice')).toEqual([]);
     c.advanceTo('2026-09-20T09:00:00+08:00');
     expect(c.sent('expiry-notice')).toEqual(['decision-authority 2026-09-20T09:00:00+08:00']);
     expect(c.obligation('expiry-notice')).toMatchObject({ status: 'done', completedBy: 'system', late: false });
+    expect(c.view().obligations.map((o) => o.key)).not.toContain('expiry-report');
+    expect(c.rejection('expiry-report-sent')).toBe("this case tells the decision authority of the term's end by a system notice");
   });
 
   test('rescheduled: the term extended to 2026-10-12 moves it to 09-30, the working day before the National Day holiday', () => {
-    const c = bail().advanceTo('2026-06-01T10:00:00+08:00');
+    const c = bail({}, policyBefore).advanceTo('2026-06-01T10:00:00+08:00');
     c.act('term-changed', { termEnd: '2026-10-12' });
     const notice = c.obligation('expiry-notice');
     expect(notice.dueAt).toBe('2026-09-30T23:59:59+08:00');
@@ -232,10 +423,23 @@ describe('expiry-notice (期限届满十日前): the decision authority is told 
   });
 
   test('a term extended after the notice went out owes a new notice for the new end', () => {
-    const c = bail().advanceTo('2026-09-22T10:00:00+08:00');
+    const c = bail({}, policyBefore).advanceTo('2026-09-22T10:00:00+08:00');
     c.act('term-changed', { termEnd: '2027-01-20' });
     expect(c.obligation('expiry-notice')).toMatchObject({ status: 'done' });
     expect(c.obligation('expiry-notice', '2027-01-20')).toMatchObject({ status: 'pending', dueAt: '2027-01-08T23:59:59+08:00' });
+  });
+
+  test('no half-yearly visit is owed, and a case started before policies were pinned has the system notice too', () => {
+    const c = bail({}, policyBefore);
+    expect(c.view().obligations.map((o) => o.key)).not.toContain('half-yearly-visit');
+    expect(c.rejection('visited-in-full')).toBe('the case owes no half-yearly-visit');
+    const unpinned = bail({}, 'unpinned');
+    expect(unpinned.view().obligations.map((o) => `${o.key} ${o.responsible}`)).toEqual([
+      'subject-report officer',
+      'expiry-notice system',
+      'authority-decision decision-authority',
+      'compliance-check officer',
+    ]);
   });
 });
 

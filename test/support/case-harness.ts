@@ -11,6 +11,7 @@ import { type Procedure, workflowTypes } from '../../src/domain/procedures';
 import { caseArgs } from '../../src/temporal/cases';
 import { bundleWorkflows, caseWorker, lastStep, settle, uniqueQueue } from './cases';
 import { type FreshDatabase, freshDatabase } from './database';
+import { testDataConverter } from './payload-codec';
 import { createTimeSkippingEnv } from './time-skipping';
 
 export const historiesDir = path.resolve(__dirname, '../histories');
@@ -110,7 +111,9 @@ export class CaseHarness {
       if (tries === 300) throw new Error(`case ${handle.workflowId} is still open`);
       await realTime(100);
     }
-    return new Client({ connection: this.env.connection }).workflow.getHandle(handle.workflowId).result() as Promise<T>;
+    return new Client({ connection: this.env.connection, dataConverter: testDataConverter }).workflow
+      .getHandle(handle.workflowId)
+      .result() as Promise<T>;
   }
 }
 

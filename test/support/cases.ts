@@ -11,6 +11,7 @@ import { type CaseView, caseViewQuery, submitActionUpdate, type ActionEnvelope }
 import { addDays, formatInstant, localDate } from '../../src/domain/legal-time';
 import { runMigrations } from '../../src/db/migrate';
 import { updateIdOf } from '../../src/temporal/cases';
+import { testDataConverter } from './payload-codec';
 
 export const silentLogger = pino({ level: 'silent' });
 const hour = 3_600_000;
@@ -45,6 +46,7 @@ export async function caseWorker(
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: bundle,
+    dataConverter: testDataConverter,
     activities: activities instanceof Pool ? createActivities({ pool: activities, logger: silentLogger }) : activities,
   });
 }

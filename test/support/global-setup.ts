@@ -8,7 +8,8 @@
  *   else the Java test server (real time, time skipping locked), else the SDK's own download of the dev server.
  *
  * The tests read BEATFLOW_TEST_DATABASE_URL, BEATFLOW_TEST_TEMPORAL_ADDRESS and BEATFLOW_TEST_TEMPORAL_NAMESPACE
- * (BEATFLOW_TEST_TEMPORAL_KIND says which Temporal it is). The handles stay on globalThis for global-teardown.ts,
+ * (BEATFLOW_TEST_TEMPORAL_KIND says which Temporal it is; BEATFLOW_TEST_TEMPORAL_DB_FILE names the dev server's SQLite
+ * file, which the end-to-end suite searches for personal data). The handles stay on globalThis for global-teardown.ts,
  * which stops each server by the PID started here.
  */
 import fs from 'node:fs';
@@ -64,6 +65,7 @@ async function startTemporal(servers: StartedTestServer[], testServerProvisioned
       });
       process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS = dev.address;
       process.env.BEATFLOW_TEST_TEMPORAL_KIND = 'dev-server';
+      process.env.BEATFLOW_TEST_TEMPORAL_DB_FILE = path.join(dbDir, 'temporal.db');
       log(`Temporal dev server ${dev.address}, UI ${dev.uiUrl} (PID ${dev.pid}, ${cli.source} ${cli.path}, ${since(startedAt)})`);
       return;
     } catch (err) {

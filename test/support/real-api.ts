@@ -7,6 +7,7 @@ import { app as apiApp, serverOptions } from '../../src/api/app';
 import { testAuth } from './auth';
 import { bundleWorkflows, silentLogger, testPool, uniqueQueue } from './cases';
 import { type FreshDatabase, freshDatabase } from './database';
+import { testDataConverter, testPayloadCodec } from './payload-codec';
 
 export interface RealApi {
   app: FastifyInstance;
@@ -35,11 +36,12 @@ export function useRealApi(name: string, options: { ownDatabase?: boolean } = {}
     api.pool = database ? database.pool : await testPool();
     connection = await Connection.connect({ address });
     api.nativeConnection = await NativeConnection.connect({ address });
-    api.client = new Client({ connection });
+    api.client = new Client({ connection, dataConverter: testDataConverter });
     worker = await Worker.create({
       connection: api.nativeConnection,
       taskQueue: api.taskQueue,
       workflowBundle: await bundleWorkflows(),
+      dataConverter: testDataConverter,
       activities: createActivities({ pool: api.pool, logger: silentLogger, client: api.client }),
     });
     running = worker.run();
@@ -49,6 +51,7 @@ export function useRealApi(name: string, options: { ownDatabase?: boolean } = {}
       db: { pool: api.pool },
       auth: testAuth,
       rateLimit: { max: 100_000, windowMs: 60_000 },
+      payloadCodec: testPayloadCodec,
     });
   });
 

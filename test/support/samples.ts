@@ -54,6 +54,8 @@ export const sampleActions: Record<Procedure, Record<string, Record<string, unkn
     'application-received': { applicationId: 'APP-1', kind: 'leave-city-or-county' },
     'application-decided': { applicationId: 'APP-1', decision: 'approved' },
     'violation-reported': { by: 'subject', description: '未按时报到' },
+    'expiry-report-sent': { documentRef: 'BG-1' },
+    'visited-in-full': { recordRef: 'ZF-1' },
     'term-changed': { termEnd: '2026-06-30' },
     'authority-decided': { decision: 'revoked' },
   },
@@ -64,6 +66,7 @@ export const sampleActions: Record<Procedure, Record<string, Record<string, unkn
     'violation-recorded': { description: '参加集会', penaltyProposed: false },
     'station-reported': {},
     'written-notices-delivered': {},
+    'visited-in-full': { recordRef: 'ZF-1' },
     'case-closed': { reason: '期满' },
   },
   'hazard-rectification': {

@@ -6,8 +6,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { freePort } from '../../src/dev/processes';
-import { authFor, testAuthEnv } from './auth';
+import { roles, type Role } from '../../src/domain/roles';
+import { authFor, testAuthEnv, tokenFor } from './auth';
 import { testPool, uniqueQueue } from './cases';
+import { testPayloadKeys } from './payload-codec';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -27,6 +29,8 @@ export class ProcessStack {
   private port = 0;
   /** The station of each case started through `http`, so that an action on it is sent by a caller of that station. */
   private readonly stations = new Map<string, string>();
+  /** One token per role, minted when the stack starts. */
+  private readonly tokens = new Map<Role, string>();
 
   private constructor(
     name: string,
@@ -39,6 +43,9 @@ export class ProcessStack {
   /** Starts a worker and an API process and waits until the API is ready. */
   static async start(name: string, options: ProcessStackOptions = {}): Promise<ProcessStack> {
     const stack = new ProcessStack(name, await testPool(options.databaseUrl), options);
+    for (const role of roles) {
+      stack.tokens.set(role, await tokenFor({ role, stationIds: role === 'supervisor' ? ['*'] : ['S-01'], sub: `E2E-${role}` }));
+    }
     stack.port = await freePort();
     stack.baseUrl = `http://127.0.0.1:${stack.port}`;
     stack.startWorker();
@@ -88,15 +95,20 @@ export class ProcessStack {
     return Boolean(child && child.exitCode === null && child.signalCode === null);
   }
 
-  /** A request as the caller that may make it (test/support/auth.ts `callerFor`), with its bearer token. */
+  /** A bearer token for `role` (station S-01; a supervisor's for every station) that the API processes accept. */
+  tokenFor(role: Role): string | undefined {
+    return this.tokens.get(role);
+  }
+
+  /** A request as the caller that may make it (test/support/auth.ts `callerFor`), with its bearer token; `headers` win. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async http(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
+  async http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
     const caseSegment = /^\/v1\/cases\/([^/]+)\/actions$/.exec(url)?.[1];
     const station = caseSegment ? this.stations.get(decodeURIComponent(caseSegment)) : undefined;
     const auth = await authFor(method, url, body, station ? [station] : undefined);
     const res = await fetch(this.baseUrl + url, {
       method,
-      headers: { ...auth, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: { ...auth, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
       body: body ? JSON.stringify(body) : undefined,
       // An action waits for a worker; a test must fail, not hang, when none comes.
       signal: AbortSignal.timeout(90_000),
@@ -137,6 +149,7 @@ export class ProcessStack {
         TEMPORAL_ADDRESS: process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233',
         DATABASE_URL: this.options.databaseUrl ?? process.env.BEATFLOW_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? '',
         TEMPORAL_TASK_QUEUE: this.taskQueue,
+        PAYLOAD_ENCRYPTION_KEYS: testPayloadKeys,
         LOG_LEVEL: 'info',
         ...testAuthEnv,
         RATE_LIMIT_MAX: '100000',

@@ -3,19 +3,28 @@
  * Maven Central (TEMPORAL_TEST_SERVER_PATH overrides it); the SDK's own download when it cannot be provisioned.
  * Each call starts its own server: call teardown() on the result.
  */
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { freePort } from '../../src/dev/processes';
+import { testDataConverter } from './payload-codec';
 import { ensureTestServer } from './provision-test-server';
 import { indexedSearchAttributes, startTemporalTestServer } from './temporal-test-server';
 
 interface TimeSkippingOnExistingServer {
-  create(opts: { server: { type: 'existing' }; address: string; namespace: string; supportsTimeSkipping: true }): Promise<TestWorkflowEnvironment>;
+  create(opts: {
+    server: { type: 'existing' };
+    address: string;
+    namespace: string;
+    supportsTimeSkipping: true;
+    client: { dataConverter: DataConverter };
+  }): Promise<TestWorkflowEnvironment>;
 }
 
+/** The environment's client seals payloads with the tests' codec; workers pass it too (cases.ts `caseWorker`). */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const testServer = await ensureTestServer();
   if (!testServer) {
-    const env = await TestWorkflowEnvironment.createTimeSkipping();
+    const env = await TestWorkflowEnvironment.createTimeSkipping({ client: { dataConverter: testDataConverter } });
     await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes: indexedSearchAttributes() });
     return env;
   }
@@ -28,6 +37,7 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
       address: server.address,
       namespace: 'default',
       supportsTimeSkipping: true,
+      client: { dataConverter: testDataConverter },
     });
     const teardown = env.teardown.bind(env);
     return Object.assign(env, { teardown: () => teardown().finally(() => server.stop()) });

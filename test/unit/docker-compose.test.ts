@@ -84,7 +84,9 @@ describe('docker-compose.yml', () => {
     expect(relayKeys).toHaveLength(7);
     expect(relayKeys.filter((key) => !(key in environment('worker')))).toEqual([]);
     const withComposeDefaults = Object.fromEntries(
-      Object.entries(environment('worker')).map(([key, value]) => [key, value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]),
+      Object.entries(environment('worker'))
+        // `${X:-default}` as its default; a required `${X:?message}` left unset.
+        .map(([key, value]) => [key, value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1').replace(/\$\{[A-Z_]+:\?[^}]*\}/g, '')]),
     );
     expect(loadConfig(withComposeDefaults)).toMatchObject({
       NOTICE_WEBHOOK_URL: undefined,
@@ -117,7 +119,8 @@ describe('docker-compose.yml', () => {
   });
 
   it.each(['worker', 'api'])('connects %s as the least-privilege role beatflow and migrates as the owner', (service) => {
-    const env = interpolated(environment(service));
+    // A required variable stands for what the operator sets: the payload keys in their own form.
+    const env = { ...interpolated(environment(service)), PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}` };
     const config = loadConfig(env);
     const app = new URL(config.DATABASE_URL!);
     const migrations = new URL(config.DATABASE_MIGRATION_URL!);

@@ -816,3 +816,61 @@ describe('nextWake', () => {
     expect(engine().nextWake(declaredMon)).toBeUndefined();
   });
 });
+
+describe('rolling duties (每半年…一次: again within six months of the last discharge)', () => {
+  const visit = {
+    key: 'half-yearly-visit',
+    article: '42',
+    titleZh: '每半年全面走访考察一次特定对象',
+    titleEn: 'Full visit every six months',
+    responsible: 'officer' as const,
+  };
+  const start = t('2026-03-02T09:00:00+08:00');
+
+  it('owes the first interval at once, the next only when the last is discharged, from the day after it', () => {
+    const e = engine();
+    expect(e.declareRolling({ ...visit, everyMonths: 6, from: '2026-03-02', until: '2027-03-01' }, start).map((o) => o.id)).toEqual([
+      'half-yearly-visit@1',
+    ]);
+    expect(e.get('half-yearly-visit', '1')).toMatchObject({
+      opensAt: t('2026-03-02T00:00:00+08:00'),
+      dueAt: t('2026-09-01T23:59:59+08:00'),
+      basis: { rule: 'every-6-months-rolling', warnings: [] },
+    });
+    expect(e.fire(t('2026-05-01T00:00:00+08:00'))).toEqual([]);
+    e.complete(e.lastRolling('half-yearly-visit')!, t('2026-05-20T10:00:00+08:00'), 'P-1');
+    expect(e.fire(t('2026-05-20T10:00:00+08:00')).map((o) => o.id)).toEqual(['half-yearly-visit@2']);
+    expect(e.get('half-yearly-visit', '2')).toMatchObject({
+      status: 'pending',
+      opensAt: t('2026-05-21T00:00:00+08:00'),
+      dueAt: t('2026-11-20T23:59:59+08:00'),
+    });
+    e.complete(e.lastRolling('half-yearly-visit')!, t('2026-11-01T10:00:00+08:00'), 'P-1');
+    // The next would run to 2027-05-01, after `until`: none is owed.
+    expect(e.fire(t('2026-11-01T10:00:00+08:00'))).toEqual([]);
+    expect(e.rollingRejection('half-yearly-visit', t('2026-11-02T10:00:00+08:00'))).toBe(
+      'no further half-yearly-visit is owed: the next would fall due after 2027-03-01',
+    );
+  });
+
+  it('a state with no rolling duty is carried exactly as before; one with them survives JSON as continue-as-new carries it', () => {
+    const plain = engine();
+    plain.declare(feedback, declaredMon);
+    expect(Object.keys(plain.snapshot())).toEqual(['obligations', 'recurrences', 'notices']);
+
+    const e = engine();
+    e.declareRolling({ ...visit, everyMonths: 6, from: '2026-03-02' }, start);
+    e.complete(e.lastRolling('half-yearly-visit')!, t('2026-05-20T10:00:00+08:00'), 'P-1');
+    const carried = new ObligationEngine(JSON.parse(JSON.stringify(e.snapshot())), defaultEnginePolicy);
+    expect(carried.fire(t('2026-05-20T10:00:00+08:00')).map((o) => o.id)).toEqual(['half-yearly-visit@2']);
+  });
+
+  it('stopping it ends the series; an open interval is cancelled by the caller, and nothing more is owed', () => {
+    const e = engine();
+    e.declareRolling({ ...visit, everyMonths: 6, from: '2026-03-02' }, start);
+    e.stopRecurring('half-yearly-visit');
+    e.cancel(e.lastRolling('half-yearly-visit')!, t('2026-04-01T00:00:00+08:00'));
+    expect(e.fire(t('2027-01-01T00:00:00+08:00'))).toEqual([]);
+    expect(e.rollingRejection('half-yearly-visit', t('2027-01-01T00:00:00+08:00'))).toBe('no half-yearly-visit is owed any more');
+  });
+});

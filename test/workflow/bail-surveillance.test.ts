@@ -25,7 +25,7 @@ function withCase(
 const skipTo = (at: number) => harness.skipTo(at);
 const resultOf = (handle: WorkflowHandle) => harness.resultOf(handle);
 
-test('subject reports, rules explained, feedback within 3 days, authority notified 10 days before the term ends, decision ends the case', async () => {
+test('subject reports, rules explained, feedback within 3 days, the officer reminded of the expiry report and sending it with the compliance summary, decision ends the case', async () => {
   await withCase(
     (now) => bailStart(now),
     async (handle, s, now) => {
@@ -41,16 +41,41 @@ test('subject reports, rules explained, feedback within 3 days, authority notifi
       expect(obligation(v, 'authority-feedback')).toMatchObject({ status: 'done', late: false });
       expect(noticesOf(v, 'authority-feedback')).toEqual([expect.objectContaining({ recipient: 'decision-authority' })]);
 
-      // Time-skip to 09:00 on the expiry notice's latest day (the simulator pins which day): the case's timer fires.
-      const expiryDue = parseInstant(obligation(v, 'expiry-notice').dueAt);
-      expect(obligation(v, 'expiry-notice')).toMatchObject({ status: 'pending', responsible: 'system' });
-      await skipTo(startOfDay(localDate(expiryDue)) + 9 * hour);
+      const month = localDate(reportedAt).slice(0, 7);
+      await act(handle, action({ type: 'compliance-checked', month, compliant: true }));
+      await act(handle, action({ type: 'violation-reported', by: 'guarantor', description: '未及时报告' }));
+
+      // Time-skip to an hour after the reminder, 24 h before the end of the expiry report's latest day (the simulator
+      // pins which day): the case's timer fires and the officer is reminded; nothing goes to the authority on its own.
+      const expiryDue = parseInstant(obligation(v, 'expiry-report').dueAt);
+      expect(obligation(v, 'expiry-report')).toMatchObject({ status: 'pending', responsible: 'officer' });
+      await skipTo(expiryDue - 23 * hour);
       v = await view(handle);
-      expect(obligation(v, 'expiry-notice')).toMatchObject({ status: 'done', late: false, completedBy: 'system' });
-      const notified = noticesOf(v, 'expiry-notice');
-      expect(notified).toHaveLength(1);
-      expect(notified[0].recipient).toBe('decision-authority');
-      expect(notified[0].createdAt).toBe(formatInstant(startOfDay(localDate(expiryDue)) + 9 * hour));
+      expect(v.notices.filter((n) => n.obligationKey === 'expiry-report').map((n) => `${n.kind} → ${n.recipient} ${n.createdAt}`)).toEqual([
+        `reminder → officer ${formatInstant(expiryDue - 24 * hour)}`,
+      ]);
+      expect(noticesOf(v, 'expiry-notice')).toEqual([]);
+      v = await act(handle, action({ type: 'expiry-report-sent', documentRef: 'TZ-2026-001' }));
+      expect(obligation(v, 'expiry-report')).toMatchObject({ status: 'done', late: false });
+      await settle(handle);
+      const { rows: reports } = await harness.pool.query(`SELECT recipient, facts FROM notices WHERE case_id = $1 AND kind = 'expiry-report'`, [
+        handle.workflowId,
+      ]);
+      expect(reports).toEqual([
+        {
+          recipient: 'decision-authority',
+          facts: expect.objectContaining({
+            termEnd: s.termEnd,
+            complianceChecks: 1,
+            complianceChecksNonCompliant: 0,
+            violationsBySubject: 0,
+            violationsByGuarantor: 1,
+            applications: 0,
+            late: false,
+            documentRef: 'TZ-2026-001',
+          }),
+        },
+      ]);
 
       v = await act(handle, action({ type: 'authority-decided', decision: 'case-closed' }));
       expect(v).toMatchObject({ status: 'closed', outcome: 'case-closed' });
@@ -60,7 +85,7 @@ test('subject reports, rules explained, feedback within 3 days, authority notifi
       await harness.recordHistory(handle, 'bail-surveillance-closed');
       expect(result.obligations.filter((o) => o.status === 'pending' || o.status === 'overdue')).toEqual([]);
       // The duties that were kept were never escalated (the monthly checks this test skipped were).
-      const kept = ['subject-report', 'rules-explained', 'authority-feedback', 'expiry-notice', 'authority-decision'];
+      const kept = ['subject-report', 'rules-explained', 'authority-feedback', 'expiry-report', 'authority-decision'];
       const escalated = result.notices.filter((n) => n.recipient === 'station-leader' || n.recipient === 'supervisor');
       expect(escalated.filter((n) => kept.includes(n.obligationKey ?? ''))).toEqual([]);
       expect(escalated.map((n) => n.obligationKey)).toContain('compliance-check');
@@ -144,11 +169,26 @@ test('a 6-month residential surveillance runs to its end with every monthly chec
       await act(handle, action({ type: 'feedback-sent' }));
       const months: string[] = [];
       for (let m = s.termStart.slice(0, 7); m <= s.termEnd.slice(0, 7); m = addMonths(`${m}-01`, 1).slice(0, 7)) months.push(m);
+      const reportOpens = parseInstant(obligation(await view(handle), 'expiry-report').opensAt!);
+      let checked = 0;
+      let reported = false;
       for (const month of months) {
         // Wait into the month (its duty opens on the 1st), then the officer records the check.
-        await skipTo(Math.max(startOfDay(`${month}-01`), await harness.now()) + 10 * hour);
+        const next = Math.max(startOfDay(`${month}-01`), await harness.now()) + 10 * hour;
+        if (!reported && reportOpens + 10 * hour <= next) {
+          // The expiry report's window has opened: the officer visits the subject and reports to the authority.
+          await skipTo(reportOpens + 10 * hour);
+          await act(handle, action({ type: 'visited-in-full' }));
+          const v = await act(handle, action({ type: 'expiry-report-sent' }));
+          expect(obligation(v, 'expiry-report')).toMatchObject({ status: 'done', late: false });
+          reported = true;
+          await skipTo(next);
+        } else {
+          await skipTo(next);
+        }
         const v = await act(handle, action({ type: 'compliance-checked', month, compliant: true }));
         expect(obligation(v, 'compliance-check', month)).toMatchObject({ status: 'done', late: false });
+        if (!reported) checked++;
       }
       await skipTo(endOfDay(s.termEnd) - 2 * hour);
       let v = await act(handle, action({ type: 'authority-decided', decision: 'case-closed' }));
@@ -157,8 +197,14 @@ test('a 6-month residential surveillance runs to its end with every monthly chec
       expect(checks.map((c) => c.period)).toEqual(months);
       expect(checks.every((c) => c.status === 'done' && !c.late)).toBe(true);
       expect(v.run).toBeGreaterThanOrEqual(2);
-      expect(noticesOf(v, 'expiry-notice')).toHaveLength(1);
+      expect(noticesOf(v, 'expiry-notice')).toEqual([]);
+      expect(noticesOf(v, 'expiry-report')).toHaveLength(1);
+      expect(obligation(v, 'half-yearly-visit', '1')).toMatchObject({ status: 'done', late: false });
       expect(v.notices.filter((n) => n.kind === 'overdue-escalation')).toEqual([]);
+      const { rows: reports } = await harness.pool.query(`SELECT facts FROM notices WHERE case_id = $1 AND kind = 'expiry-report'`, [
+        handle.workflowId,
+      ]);
+      expect(reports.map((r) => [r.facts.complianceChecks, r.facts.fullVisits])).toEqual([[checked, 1]]);
       const { rows } = await harness.pool.query("SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1 AND type = 'compliance-checked'", [
         handle.workflowId,
       ]);

@@ -15,6 +15,7 @@ import type { CalendarBroadcast } from '../../src/domain/calendar-broadcast';
 import { startCalendarBroadcast } from '../../src/temporal/calendar';
 import { bundleWorkflows, silentLogger, testPool, uniqueQueue } from '../support/cases';
 import { createTimeSkippingEnv } from '../support/time-skipping';
+import { testDataConverter } from '../support/payload-codec';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
@@ -57,6 +58,7 @@ test('Start the broadcast of a stored version twice: one broadcast. Its first pa
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: bundle,
+    dataConverter: testDataConverter,
     activities: { signalOpenCases, recordCalendarBroadcast },
   });
 

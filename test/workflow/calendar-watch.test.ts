@@ -9,6 +9,7 @@ import { calendarActivities } from '../../activities/calendar';
 import { calendarWatchId, calendarWatchWorkflowType } from '../../src/domain/calendar-watch';
 import { bundleWorkflows, silentLogger, uniqueQueue } from '../support/cases';
 import { type FreshDatabase, freshDatabase } from '../support/database';
+import { testDataConverter } from '../support/payload-codec';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 
 let env: TestWorkflowEnvironment;
@@ -59,6 +60,7 @@ test('Years up to the coming December loaded, the next not: no reminder in Novem
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await bundleWorkflows(),
+    dataConverter: testDataConverter,
     activities: calendarActivities({ pool: db.pool, logger: silentLogger }),
   });
   await worker.runUntil(async () => {

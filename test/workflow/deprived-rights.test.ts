@@ -137,12 +137,59 @@ test('Time-skip past 24 h after the report: the timer fires at the due instant a
   );
 });
 
+test('Time-skip through the first half-year: the officer is reminded of the full visit 24 h before its end, the station leader told at its end, the supervisor 48 h later; the late visit owes the next from the day after', async () => {
+  const activities = fakeActivities();
+  await harness.withCase(
+    (now) => deprivedStart(localDate(now), addDays(addMonths(localDate(now), 24), -1)),
+    async (handle, s) => {
+      // The first half-year runs from the term's first day to the day before the same date six months on.
+      const due = endOfDay(addDays(addMonths(s.termStart, 6), -1));
+      let v = await view(handle);
+      expect(obligation(v, 'half-yearly-visit', '1')).toMatchObject({ status: 'pending', dueAt: formatInstant(due) });
+      const about = () =>
+        issued(activities)
+          .filter((n) => n.obligationKey === 'half-yearly-visit')
+          .map((n) => `${n.kind} → ${n.recipient} ${formatInstant(n.createdAt)}`);
+
+      await harness.skipTo(due - 24 * hour - 10 * 60_000);
+      await view(handle);
+      expect(about()).toEqual([]);
+      await harness.skipTo(due - 23 * hour);
+      await view(handle);
+      expect(about()).toEqual([`reminder → officer ${formatInstant(due - 24 * hour)}`]);
+      await harness.skipTo(due + hour);
+      v = await view(handle);
+      expect(obligation(v, 'half-yearly-visit', '1')).toMatchObject({ status: 'overdue', overdueAt: formatInstant(due) });
+      expect(about()).toEqual([`reminder → officer ${formatInstant(due - 24 * hour)}`, `overdue-escalation → station-leader ${formatInstant(due)}`]);
+      await harness.skipTo(due + 48 * hour + hour);
+      await view(handle);
+      expect(about()).toEqual([
+        `reminder → officer ${formatInstant(due - 24 * hour)}`,
+        `overdue-escalation → station-leader ${formatInstant(due)}`,
+        `supervisor-escalation → supervisor ${formatInstant(due + 48 * hour)}`,
+      ]);
+
+      v = await act(handle, action({ type: 'visited-in-full', recordRef: 'SQ-1' }));
+      expect(obligation(v, 'half-yearly-visit', '1')).toMatchObject({ status: 'done', late: true });
+      const visitDay = localDate(due + 48 * hour + hour);
+      expect(obligation(v, 'half-yearly-visit', '2')).toMatchObject({
+        status: 'pending',
+        opensAt: formatInstant(startOfDay(addDays(visitDay, 1))),
+        dueAt: formatInstant(endOfDay(addDays(addMonths(addDays(visitDay, 1), 6), -1))),
+      });
+    },
+    { activities },
+  );
+});
+
 test('The outbox on PostgreSQL: the three written notices, the actions and the case closed by the end-of-term timer land once each', async () => {
   await harness.withCase(
     (now) => deprivedStart(localDate(now), addDays(localDate(now), 14)),
     async (handle, s) => {
       await harness.skipTo(parseInstant(obligation(await view(handle), 'station-report').opensAt!) + hour);
       await act(handle, action({ type: 'station-reported' }));
+      // The written notices may be delivered from the term's last day on.
+      await harness.skipTo(startOfDay(s.termEnd!) + hour);
       await act(handle, action({ type: 'written-notices-delivered' }));
       await harness.skipTo(endOfDay(s.termEnd!));
       const result = await harness.resultOf<CaseView<DeprivedRightsRecords>>(handle);
@@ -161,7 +208,7 @@ test('The outbox on PostgreSQL: the three written notices, the actions and the c
   );
 });
 
-test('A 5-year term across continue-as-new: 60 monthly reports (three late, one missed), the station report, the written notices, the rights restored; every run stays small and no notice is written twice', async () => {
+test('A 5-year term across continue-as-new: 60 monthly reports (three late, one missed), 10 half-yearly visits, the station report, the written notices, the rights restored; every run stays small and no notice is written twice', async () => {
   const activities = fakeActivities();
   let caseHandle: WorkflowHandle | undefined;
   let finalRun: number | undefined;
@@ -179,22 +226,32 @@ test('A 5-year term across continue-as-new: 60 monthly reports (three late, one 
       const months = Array.from({ length: 60 }, (_, i) => addMonths(s.termStart, i).slice(0, 7));
       const late = new Set([months[5], months[17], months[41]]);
       const missed = months[30];
-      for (const month of months) {
+      for (const [i, month] of months.entries()) {
         if (month === missed) continue;
         const reportAt = late.has(month) ? endOfDay(addDays(addMonths(`${month}-01`, 1), -1)) + day : startOfDay(`${month}-10`);
         await harness.skipTo(reportAt);
         const v = await act(handle, action({ type: 'activity-reported', month }));
         expect(obligation(v, 'monthly-report', month).status).toBe('done');
+        // A full visit on the 10th of the 5th month of the term, then every six months: each on its half-year's last day or before.
+        if (i % 6 === 4)
+          expect(obligation(await act(handle, action({ type: 'visited-in-full' })), 'half-yearly-visit', String((i + 2) / 6))).toMatchObject({
+            status: 'done',
+            late: false,
+          });
       }
 
       await harness.skipTo(parseInstant(obligation(await view(handle), 'station-report').opensAt!));
       await act(handle, action({ type: 'station-reported' }));
+      await harness.skipTo(startOfDay(s.termEnd!));
       await act(handle, action({ type: 'written-notices-delivered' }));
 
       await harness.skipTo(endOfDay(s.termEnd!));
       const result = await harness.resultOf<CaseView<DeprivedRightsRecords>>(handle);
       expect(result).toMatchObject({ status: 'closed', outcome: 'rights-restored' });
-      expect(result.records.summary).toEqual({ monthlyReports: 59, reportedLate: 3, missed: 1, violations: 0, writtenNotices: 3 });
+      expect(result.records.summary).toEqual({ monthlyReports: 59, reportedLate: 3, missed: 1, violations: 0, writtenNotices: 3, fullVisits: 10 });
+      expect(result.obligations.filter((o) => o.key === 'half-yearly-visit').map((o) => `${o.period} ${o.status} ${o.late}`)).toEqual(
+        Array.from({ length: 10 }, (_, k) => `${k + 1} done false`),
+      );
       expect(result.obligations.filter((o) => o.key === 'monthly-report').map((o) => o.period)).toEqual(months);
       finalRun = result.run;
       await harness.recordHistory(handle, 'deprived-rights-5-years-last-run');
@@ -226,8 +283,14 @@ test('A life-long deprivation starting later: monthly periods open on the test s
   await harness.withCase(
     (now) => deprivedStart(addMonths(firstOfNextMonth(now), 2), null, { unit: undefined }),
     async (handle, s) => {
-      expect((await view(handle)).obligations).toEqual([]);
+      // Before the term only its first half-yearly visit is owed, from the term's first day.
+      expect((await view(handle)).obligations.map((o) => `${o.key} ${o.period} ${o.opensAt}`)).toEqual([
+        `half-yearly-visit 1 ${formatInstant(startOfDay(s.termStart))}`,
+      ]);
       expect(await rejection(act(handle, action({ type: 'station-reported' })))).toBe('a life-long deprivation has no station report');
+      expect(await rejection(act(handle, action({ type: 'visited-in-full' })))).toBe(
+        `half-yearly-visit 1 opens on ${formatInstant(startOfDay(s.termStart))}`,
+      );
 
       await act(handle, action({ type: 'subject-reported' }));
       expect(await rejection(act(handle, action({ type: 'announced', to: ['unit'] })))).toBe('the case has no unit to tell');

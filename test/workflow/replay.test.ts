@@ -5,9 +5,11 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { procedures } from '../../src/domain/procedures';
 import { historiesDir } from '../support/case-harness';
 import { bundleWorkflows } from '../support/cases';
+import { testDataConverter as dataConverter } from '../support/payload-codec';
 
 // Histories of finished cases, recorded with `npm run record-histories`. A change to a workflow's commands that
-// would break running cases fails here: put it behind patched() instead.
+// would break running cases fails here: put it behind patched() instead. They replay with the payload codec, as the
+// worker runs: histories recorded before encryption hold plaintext payloads, which the codec passes through.
 const histories = fs
   .readdirSync(historiesDir)
   .filter((f) => f.endsWith('.binpb'))
@@ -38,13 +40,13 @@ test('every recorded history is named after a registered procedure', () => {
 });
 
 test.each([...histories, ...earlier])('%s replays on the current workflow code', async (file) => {
-  await expect(Worker.runReplayHistory({ workflowBundle: bundle }, read(file))).resolves.toBeUndefined();
+  await expect(Worker.runReplayHistory({ workflowBundle: bundle, dataConverter }, read(file))).resolves.toBeUndefined();
 });
 
 test.each([...histories, ...earlier.filter((f) => !f.startsWith('before-pinned-policy'))])(
   '%s replays after policy defaults change in code: the case keeps the policy pinned at its start',
   async (file) => {
-    await expect(Worker.runReplayHistory({ workflowBundle: withNewDefaults }, read(file))).resolves.toBeUndefined();
+    await expect(Worker.runReplayHistory({ workflowBundle: withNewDefaults, dataConverter }, read(file))).resolves.toBeUndefined();
   },
 );
 
@@ -52,11 +54,11 @@ test('the guard bites: a history altered to have scheduled another activity fail
   const history = read('bail-surveillance-closed.binpb');
   const scheduled = history.events!.find((e) => e.activityTaskScheduledEventAttributes)!;
   scheduled.activityTaskScheduledEventAttributes!.activityType = { name: 'deleteCase' };
-  await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history)).rejects.toThrow(/nondetermin/i);
+  await expect(Worker.runReplayHistory({ workflowBundle: bundle, dataConverter }, history)).rejects.toThrow(/nondetermin/i);
 });
 
 test('without the pinned policy the same change of defaults would break a running case (a history recorded before pinning)', async () => {
   const history = History.decode(fs.readFileSync(path.join(historiesDir, 'before-pinned-policy', 'bail-surveillance-closed.binpb')));
-  await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history)).resolves.toBeUndefined();
-  await expect(Worker.runReplayHistory({ workflowBundle: withNewDefaults }, history)).rejects.toThrow(/nondetermin/i);
+  await expect(Worker.runReplayHistory({ workflowBundle: bundle, dataConverter }, history)).resolves.toBeUndefined();
+  await expect(Worker.runReplayHistory({ workflowBundle: withNewDefaults, dataConverter }, history)).rejects.toThrow(/nondetermin/i);
 });

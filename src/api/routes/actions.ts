@@ -5,6 +5,7 @@ import { caseStation, readCase, submitAction } from '../../temporal/cases';
 import { HttpError, invalidBody } from '../errors';
 import { bodyLimits } from '../limits';
 import { principalOf, requireCaseStation, requireRole } from '../scope';
+import { viewForCaller } from '../masking';
 import { caseIdParams } from './cases';
 
 /** Actions: what an officer or the station system reports, delivered to the case as a validated Update. */
@@ -51,10 +52,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         throw new HttpError(403, 'forbidden', `the actor of an action is the caller (${sub}), not ${action.actor}`);
       }
       const outcome = await submitAction(app.temporal, caseId, action);
-      if ('view' in outcome) return outcome.view;
+      if ('view' in outcome) return viewForCaller(request, outcome.view);
       // The case has ended: the action was accepted before only if the audit log holds its id.
       if (!(await app.db.audit.actionRecorded(caseId, action.actionId))) throw new HttpError(409, 'action-rejected', 'the case is closed');
-      return { ...(await readCase(app.temporal, caseId)), duplicate: true };
+      return viewForCaller(request, { ...(await readCase(app.temporal, caseId)), duplicate: true });
     },
   );
 };

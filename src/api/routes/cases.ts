@@ -8,6 +8,7 @@ import { casesWithBlockedRecords, readCase, startCase } from '../../temporal/cas
 import { bodyLimits } from '../limits';
 import { HttpError } from '../errors';
 import { requireCaseStation, requireRole, stationScope } from '../scope';
+import { viewForCaller } from '../masking';
 
 /** A case id is `<procedure>:<case number>`; anything else names no case, and never reaches Temporal or the database. */
 export const caseIdParams = z.object({
@@ -62,7 +63,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const view = await readCase(app.temporal, request.params.caseId);
       requireCaseStation(request, view.stationId);
       requireRole(request, resourceRoles.readCases, 'reading a case');
-      return view;
+      return viewForCaller(request, view);
     },
   );
 

@@ -38,4 +38,5 @@ export const openApiTags = [
   { name: 'time', description: 'Legal time arithmetic on the working-day calendar.' },
   { name: 'calendar', description: 'The working-day calendar, year by year.' },
   { name: 'notices', description: "The notices outbox: each notice's delivery to the station system, dead letters and redelivery." },
+  { name: 'codec', description: "The Temporal UI's remote codec: opens the sealed payloads of a case's history for a supervisor." },
 ];

@@ -1,0 +1,224 @@
+/**
+ * Personal data at the API: the codec endpoint of the Temporal UI (supervisors only, CORS for the UI's origin only) and
+ * the case view's people, masked for the roles whose work does not need them. On fakes, with the caller set by a test
+ * hook where the identity plugin will set it.
+ */
+import { defaultPayloadConverter, METADATA_ENCODING_KEY } from '@temporalio/common';
+import type { Principal, Role } from '../../src/domain/roles';
+import { EncryptionCodec, encryptedEncoding, parsePayloadKeys } from '../../src/temporal/codec';
+import { buildTestApp, type TestApp } from '../helper';
+import { action, bailStart } from '../support/cases';
+
+const uiOrigin = 'http://127.0.0.1:8233';
+const codec = new EncryptionCodec(parsePayloadKeys(`ui-test:${Buffer.alloc(32, 7).toString('base64')}`));
+const subject = { name: '甄秘密', idNumber: '510402199203154321', address: '四川省攀枝花市东区密码街88号' };
+const casePath = (caseId: string) => `/v1/cases/${encodeURIComponent(caseId)}`;
+
+let t: TestApp;
+/** The caller of the next requests; undefined: none (no token). */
+let caller: Principal | undefined;
+const as = (role: Role | undefined) => {
+  caller = role && { sub: `${role}-1`, roles: [role], stationIds: ['S-01'] };
+};
+
+beforeAll(async () => {
+  t = await buildTestApp({ payloadCodec: codec, codecCorsOrigin: uiOrigin, principalOf: () => caller });
+});
+afterAll(async () => {
+  await t.app.close();
+});
+beforeEach(() => {
+  caller = undefined;
+  t.unmasked.length = 0;
+});
+
+/** A payload as the Temporal UI posts it: the protobuf JSON (bytes in base64). */
+function uiPayload(value: unknown) {
+  const payload = defaultPayloadConverter.toPayload(value);
+  return {
+    metadata: Object.fromEntries(Object.entries(payload.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    data: Buffer.from(payload.data!).toString('base64'),
+  };
+}
+const codecPost = (path: string, payloads: unknown[], headers: Record<string, string> = {}) =>
+  t.app.inject({ method: 'POST', url: path, payload: { payloads }, headers: { 'x-namespace': 'default', ...headers } });
+
+describe('the codec endpoint', () => {
+  test('a supervisor seals and opens payloads in the UI protocol; the sealed form names the key and hides the content', async () => {
+    as('supervisor');
+    const encoded = await codecPost('/codec/encode', [uiPayload(subject)]);
+    expect(encoded.statusCode).toBe(200);
+    const [sealed] = encoded.json().payloads;
+    expect(Buffer.from(sealed.metadata[METADATA_ENCODING_KEY], 'base64').toString()).toBe(encryptedEncoding);
+    expect(Buffer.from(sealed.data, 'base64').includes(Buffer.from(subject.name))).toBe(false);
+    const decoded = await codecPost('/codec/decode', [sealed, uiPayload('plain, from before encryption')]);
+    expect(decoded.statusCode).toBe(200);
+    const [opened, passed] = decoded.json().payloads;
+    expect(JSON.parse(Buffer.from(opened.data, 'base64').toString())).toEqual(subject);
+    expect(Buffer.from(opened.metadata[METADATA_ENCODING_KEY], 'base64').toString()).toBe('json/plain');
+    expect(passed).toEqual(uiPayload('plain, from before encryption'));
+    // Each decode is an unmasked read, for the access log; an encode is not.
+    expect(t.unmasked).toEqual(['POST /codec/decode']);
+  });
+
+  test('no caller is 401, any role but supervisor 403, for decode and encode alike; nothing is opened', async () => {
+    const [sealed] = (await codec.encode([defaultPayloadConverter.toPayload(subject)])).map((p) => ({
+      metadata: Object.fromEntries(Object.entries(p.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+      data: Buffer.from(p.data!).toString('base64'),
+    }));
+    for (const path of ['/codec/decode', '/codec/encode']) {
+      as(undefined);
+      const anonymous = await codecPost(path, [sealed]);
+      expect(anonymous.statusCode).toBe(401);
+      expect(anonymous.body).not.toContain(Buffer.from(subject.name).toString('base64'));
+      for (const role of ['officer', 'station-leader', 'station-system', 'admin'] as const) {
+        as(role);
+        const refused = await codecPost(path, [sealed]);
+        expect({ role, status: refused.statusCode }).toEqual({ role, status: 403 });
+        expect(refused.json().error.code).toBe('forbidden');
+      }
+    }
+  });
+
+  test('a payload sealed with a key not configured, or altered, is 400 naming no content; a malformed body is 400', async () => {
+    as('supervisor');
+    const other = new EncryptionCodec(parsePayloadKeys(`gone:${Buffer.alloc(32, 9).toString('base64')}`));
+    const [foreign] = await other.encode([defaultPayloadConverter.toPayload(subject)]);
+    const res = await codecPost('/codec/decode', [
+      {
+        metadata: Object.fromEntries(Object.entries(foreign.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+        data: Buffer.from(foreign.data!).toString('base64'),
+      },
+    ]);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toEqual({
+      code: 'payload-not-decodable',
+      message: 'a payload could not be decoded: payload sealed with key gone, which is not configured',
+    });
+    expect((await codecPost('/codec/decode', [{ data: 'not base64!' }])).statusCode).toBe(400);
+    expect((await t.app.inject({ method: 'POST', url: '/codec/decode', payload: { nothing: [] } })).statusCode).toBe(400);
+  });
+
+  test('CORS: the preflight (no token) and the answer name the configured UI origin only', async () => {
+    const preflight = (origin: string) =>
+      t.app.inject({
+        method: 'OPTIONS',
+        url: '/codec/decode',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-namespace' },
+      });
+    const allowed = await preflight(uiOrigin);
+    expect(allowed.statusCode).toBe(204);
+    expect(allowed.headers['access-control-allow-origin']).toBe(uiOrigin);
+    expect(String(allowed.headers['access-control-allow-headers']).toLowerCase().split(/,\s*/)).toEqual(
+      expect.arrayContaining(['authorization', 'content-type', 'x-namespace']),
+    );
+    expect(allowed.headers['access-control-allow-methods']).toBe('POST');
+    const foreign = await preflight('https://evil.example');
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+
+    as('supervisor');
+    const fromUi = await codecPost('/codec/decode', [], { origin: uiOrigin });
+    expect(fromUi.headers['access-control-allow-origin']).toBe(uiOrigin);
+    const fromElsewhere = await codecPost('/codec/decode', [], { origin: 'https://evil.example' });
+    expect(fromElsewhere.headers['access-control-allow-origin']).toBeUndefined();
+    // The API's own routes answer no CORS at all.
+    const api = await t.app.inject({ method: 'GET', url: '/v1/cases', headers: { origin: uiOrigin } });
+    expect(api.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  test('without a codec configured there is no codec endpoint', async () => {
+    const plain = await buildTestApp({ principalOf: () => ({ sub: 'SV-1', roles: ['supervisor'], stationIds: ['*'] }) });
+    try {
+      expect((await plain.app.inject({ method: 'POST', url: '/codec/decode', payload: { payloads: [] } })).statusCode).toBe(404);
+    } finally {
+      await plain.app.close();
+    }
+  });
+});
+
+describe('masking', () => {
+  const masked = [
+    { role: 'subject', name: '甄*', idNumber: '510402********4321', address: '四川省攀枝花****' },
+    { role: 'guarantor', name: '贾*' },
+  ];
+  const unmasked = [
+    { role: 'subject', ...subject },
+    { role: 'guarantor', name: '贾保人' },
+  ];
+
+  async function bailCase(): Promise<string> {
+    as('station-system');
+    const start = bailStart(Date.parse('2026-03-02T09:00:00+08:00'), { subject, guarantee: { kind: 'guarantor', guarantorName: '贾保人' } });
+    const created = await t.app.inject({ method: 'POST', url: '/v1/cases', payload: start });
+    expect(created.statusCode).toBe(201);
+    return created.json().caseId;
+  }
+
+  test.each([
+    ['officer', unmasked, true],
+    ['station-leader', unmasked, true],
+    ['supervisor', masked, false],
+    ['station-system', masked, false],
+    ['admin', masked, false],
+    [undefined, masked, false],
+  ] as const)('GET of a case as %s (undefined: no caller)', async (role, expected, logged) => {
+    const caseId = await bailCase();
+    t.unmasked.length = 0;
+    as(role);
+    const res = await t.app.inject({ method: 'GET', url: casePath(caseId) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().personal).toEqual(expected);
+    expect(t.unmasked).toEqual(logged ? [`GET ${casePath(caseId)}`] : []);
+    if (!logged) expect(res.body).not.toContain(subject.idNumber);
+  });
+
+  test('the answer to an action: unmasked to the officer who reports it, masked to the station system; a repeat likewise', async () => {
+    const caseId = await bailCase();
+    t.unmasked.length = 0;
+    as('officer');
+    const reported = action({ type: 'subject-reported' });
+    const officer = await t.app.inject({ method: 'POST', url: `${casePath(caseId)}/actions`, payload: reported });
+    expect(officer.json().personal).toEqual(unmasked);
+    expect(t.unmasked).toEqual([`POST ${casePath(caseId)}/actions`]);
+    as('station-system');
+    const system = await t.app.inject({
+      method: 'POST',
+      url: `${casePath(caseId)}/actions`,
+      payload: action({ type: 'term-changed', termEnd: '2026-06-30' }),
+    });
+    expect(system.json().personal).toEqual(masked);
+    t.temporal.close(caseId, 'case-closed');
+    const repeated = await t.app.inject({ method: 'POST', url: `${casePath(caseId)}/actions`, payload: reported });
+    expect(repeated.json()).toMatchObject({ duplicate: true, personal: masked });
+    expect(t.unmasked).toHaveLength(1);
+  });
+
+  test("a dispute's parties are masked by name, in the start's order with their roles", async () => {
+    as('station-system');
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/v1/cases',
+      payload: {
+        procedure: 'dispute',
+        caseNumber: 'JF-MASK-1',
+        stationId: 'S-01',
+        officerId: 'P-20931',
+        source: 'alarm',
+        category: 'neighbour',
+        parties: [
+          { name: '欧阳娜娜', role: 'complainant' },
+          { name: '赵六', role: 'respondent' },
+        ],
+        place: '某小区',
+        occurredAt: '2026-03-02T09:00:00+08:00',
+        riskLevel: 'low',
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    as('supervisor');
+    expect((await t.app.inject({ method: 'GET', url: casePath(created.json().caseId) })).json().personal).toEqual([
+      { role: 'party', name: '欧*', partyRole: 'complainant' },
+      { role: 'party', name: '赵*', partyRole: 'respondent' },
+    ]);
+  });
+});
