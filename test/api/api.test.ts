@@ -85,7 +85,7 @@ describe('POST /v1/cases/:caseId/actions', () => {
     const again = await post(`${casePath(caseId)}/actions`, report);
     expect(again.statusCode).toBe(200);
     expect(again.json().obligations).toEqual(first.json().obligations);
-    expect(await settledCount('SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1', [caseId])).toBe(1);
+    expect(await settledCount(`SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1 AND kind = 'action'`, [caseId])).toBe(1);
   });
 
   test("wrong state → 409 with the case's reason; unknown case → 404; the case is unchanged", async () => {
