@@ -64,10 +64,8 @@ test('names, ID numbers and addresses: 0 in the dev server SQLite file and the l
   expect((await stack.report(bailId, action({ type: 'rules-explained' }))).status).toBe(200);
   const reported = await stack.report(deprivedId, action({ type: 'subject-reported' }));
   expect(reported.status).toBe(200);
-  // No caller yet (the API verifies no tokens in this suite): the answer is masked.
-  expect(reported.body.personal).toEqual([
-    { role: 'subject', name: '上*', idNumber: `510402${'*'.repeat(8)}${deprived.subject.idNumber.slice(-4)}`, address: '四川省攀枝花****' },
-  ]);
+  // The officer who reports it needs the subject: the answer is unmasked (and the read is in the audit log).
+  expect(reported.body.personal).toEqual([{ role: 'subject', ...deprived.subject }]);
   const read = await stack.http('GET', casePath(bailId));
   expect(read.body.personal.map((p: { name: string }) => p.name)).toEqual(['端*', '司*']);
   for (const caseId of caseIds) {

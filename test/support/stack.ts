@@ -105,7 +105,8 @@ export class ProcessStack {
   async http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
     const caseSegment = /^\/v1\/cases\/([^/]+)\/actions$/.exec(url)?.[1];
     const station = caseSegment ? this.stations.get(decodeURIComponent(caseSegment)) : undefined;
-    const auth = await authFor(method, url, body, station ? [station] : undefined);
+    // Only /v1 gets a caller by default: a codec request names its own (or none).
+    const auth = url.startsWith('/v1/') ? await authFor(method, url, body, station ? [station] : undefined) : {};
     const res = await fetch(this.baseUrl + url, {
       method,
       headers: { ...auth, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
