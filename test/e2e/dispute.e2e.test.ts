@@ -183,7 +183,12 @@ test('invalid transitions are answered 409 with the reason and leave the case as
   await rejected(action({ type: 'referred', to: 'arbitration-or-court', legalEducation: false }), /follows an on-site mediation that failed/);
   await rejected(action({ type: 'follow-up-visited' }), 'no follow-up visit is open');
   await rejected(action({ type: 'risk-changed', riskLevel: 'medium' }), 'the risk is already medium');
-  expect((await http('GET', casePath(caseId))).body).toEqual(triaged);
+  // The officer's answer carries the parties unmasked; the supervisor's read masks them (a role without need).
+  const { personal: unmasked, ...triagedCase } = triaged;
+  const { personal: masked, ...readCase } = (await http('GET', casePath(caseId))).body;
+  expect(readCase).toEqual(triagedCase);
+  expect(unmasked.map((p: { name: string }) => p.name)).toEqual(['周九', '吴十']);
+  expect(masked.map((p: { name: string }) => p.name)).toEqual(['周*', '吴*']);
   await until(async () => ((await auditTypes(caseId)).length >= 1 ? true : undefined), 'the audit log');
   expect(await auditTypes(caseId)).toEqual(['triaged']);
 });
