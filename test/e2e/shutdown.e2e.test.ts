@@ -56,7 +56,8 @@ test('the worker, stopped while an activity waits on the database, lets it finis
   try {
     const reported = action({ type: 'subject-reported' });
     expect((await stack.report(caseId, reported)).status).toBe(200);
-    await stack.until(() => waitingOn(/INSERT INTO audit_log/), 'the audit activity to wait on the lock');
+    // The worker's own insert: the API's access-log row of the answer (an officer read the subject unmasked) waits too.
+    await stack.until(() => waitingOn(/INSERT INTO audit_log \(case_id, action_id/), 'the audit activity to wait on the lock');
 
     exited = stack.signal('worker', 'SIGTERM');
     await new Promise((r) => setTimeout(r, 1500));
