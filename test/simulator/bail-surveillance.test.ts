@@ -1,29 +1,10 @@
-import { SimulatedCase } from '../support/simulator';
+import { SimulatedCase, pinnedBailStart } from '../support/simulator';
 
 // Every date is pinned in 2026 (built-in calendar: National Day 10-01…10-07, make-up workdays 09-20 and 10-10).
 // 2026-03-02 is a Monday.
 
 function bail(overrides: Record<string, unknown> = {}, policy?: Record<string, number> | 'unpinned') {
-  return SimulatedCase.start(
-    {
-      procedure: 'bail-surveillance',
-      caseNumber: 'XA-2026-0301',
-      stationId: 'S-01',
-      officerId: 'P-20931',
-      measure: 'bail',
-      subject: { name: '张三', idNumber: '110101199001011234', address: '北京市东城区某街1号' },
-      decisionAuthority: { name: '某区人民法院', kind: 'court' },
-      guarantee: { kind: 'guarantor', guarantorName: '李四' },
-      noticeReceivedAt: '2026-03-02T09:00:00+08:00',
-      reportBy: '2026-03-04T09:00:00+08:00',
-      termStart: '2026-03-02',
-      termEnd: '2026-09-30',
-      ...overrides,
-    },
-    '2026-03-02T09:00:00+08:00',
-    undefined,
-    policy,
-  );
+  return SimulatedCase.start(pinnedBailStart(overrides), '2026-03-02T09:00:00+08:00', undefined, policy);
 }
 
 /** The policy a case started with before the officer's expiry report and the half-yearly visit. */

@@ -1,26 +1,10 @@
-import { SimulatedCase } from '../support/simulator';
+import { SimulatedCase, pinnedBailStart } from '../support/simulator';
 
 // The rules on an action's `at` are the engine's, so one procedure shows them for all. Dates pinned in 2026; 2026-03-02
 // is a Monday.
 
 function bail() {
-  return SimulatedCase.start(
-    {
-      procedure: 'bail-surveillance',
-      caseNumber: 'XA-2026-0302',
-      stationId: 'S-01',
-      officerId: 'P-20931',
-      measure: 'bail',
-      subject: { name: '张三', idNumber: '110101199001011234', address: '北京市东城区某街1号' },
-      decisionAuthority: { name: '某区人民法院', kind: 'court' },
-      guarantee: { kind: 'guarantor', guarantorName: '李四' },
-      noticeReceivedAt: '2026-03-02T09:00:00+08:00',
-      reportBy: '2026-03-04T09:00:00+08:00',
-      termStart: '2026-03-02',
-      termEnd: '2026-09-30',
-    },
-    '2026-03-02T09:00:00+08:00',
-  );
+  return SimulatedCase.start(pinnedBailStart({ caseNumber: 'XA-2026-0302' }), '2026-03-02T09:00:00+08:00');
 }
 
 describe('completion times that cannot be bent (Art. 62, 76: the on-time rates count them)', () => {

@@ -162,3 +162,22 @@ export class SimulatedCase {
     return new Case(definition, caseIdOf(start.procedure, start.caseNumber), args as CaseArgs<CaseStartFields, unknown>, () => this.clock);
   }
 }
+
+/** A bail start pinned to Monday 2026-03-02 (term to 2026-09-30), for the simulator tests of the procedure and the engine. */
+export function pinnedBailStart(overrides: Record<string, unknown> = {}) {
+  return {
+    procedure: 'bail-surveillance' as const,
+    caseNumber: 'XA-2026-0301',
+    stationId: 'S-01',
+    officerId: 'P-20931',
+    measure: 'bail',
+    subject: { name: '张三', idNumber: '110101199001011234', address: '北京市东城区某街1号' },
+    decisionAuthority: { name: '某区人民法院', kind: 'court' },
+    guarantee: { kind: 'guarantor', guarantorName: '李四' },
+    noticeReceivedAt: '2026-03-02T09:00:00+08:00',
+    reportBy: '2026-03-04T09:00:00+08:00',
+    termStart: '2026-03-02',
+    termEnd: '2026-09-30',
+    ...overrides,
+  };
+}
