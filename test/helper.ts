@@ -17,6 +17,9 @@ import { app, serverOptions } from '../src/api/app';
 import type { AccessEntry, AuditRow, ChainCheck } from '../src/db/audit';
 import type { CaseFilter, CaseSummary } from '../src/db/cases';
 import type { NoticeFilter, OutboxNotice } from '../src/db/notices';
+import type { KpiCounts, KpiDuty } from '../src/db/kpis';
+import type { ObligationRow } from '../src/db/obligations';
+import type { Page } from '../src/db/paging';
 import type { Repository } from '../src/db/repository';
 import { builtInCalendarYears, type CalendarYear } from '../src/domain/calendar';
 import { type CalendarBroadcast, calendarBroadcastId, calendarBroadcastWorkflowType } from '../src/domain/calendar-broadcast';
@@ -209,18 +212,40 @@ export class FakeRepository implements Repository {
   failure?: Error;
 
   cases = {
-    list: async ({ stationIds, officerId, procedure, status, limit }: CaseFilter): Promise<CaseSummary[]> => {
+    // The filters and paging of the supervisor's lists are PostgreSQL's (test/unit/supervisor-lists.test.ts); the fake
+    // filters by station, officer, procedure and status and answers one page.
+    list: async ({ stationIds, officerId, procedure, status, limit }: CaseFilter): Promise<Page<CaseSummary>> => {
       this.reachable();
       const dueAt = (c: CaseSummary) => (c.nextDueAt ? Date.parse(c.nextDueAt) : Infinity);
-      return this.summaries
+      const rows = this.summaries
         .filter((c) => (!stationIds || stationIds.includes(c.stationId)) && (!officerId || c.officerId === officerId))
         .filter((c) => (!procedure || c.procedure === procedure) && (!status || c.status === status))
         .sort((a, b) => dueAt(a) - dueAt(b) || a.caseId.localeCompare(b.caseId))
         .slice(0, limit);
+      return { rows };
     },
     station: async (caseId: string): Promise<string | undefined> => {
       this.reachable();
       return this.summaries.find((c) => c.caseId === caseId)?.stationId;
+    },
+  };
+
+  // The fake holds no duties: the duty lists and rates are PostgreSQL's (test/unit/kpis.test.ts, test/api/supervisor.test.ts).
+  obligations = {
+    list: async (): Promise<Page<ObligationRow>> => {
+      this.reachable();
+      return { rows: [] };
+    },
+  };
+
+  kpis = {
+    counts: async (): Promise<KpiCounts> => {
+      this.reachable();
+      return { onTime: 0, late: 0, missed: 0 };
+    },
+    duties: async (): Promise<Page<KpiDuty>> => {
+      this.reachable();
+      return { rows: [] };
     },
   };
 
@@ -347,6 +372,8 @@ export interface TestAppOptions {
   logger?: Logger;
   /** The database as the app finds it when it boots; empty but for the shipped calendar by default. */
   db?: FakeRepository;
+  /** The real repository over a test database, in place of the fake (the duty lists and rates are PostgreSQL's). */
+  repository?: Repository;
   /** With it the app serves the codec endpoint. */
   payloadCodec?: PayloadCodec;
   codecCorsOrigin?: string;
@@ -375,7 +402,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   await server.register(
     fp(
       async (instance) => {
-        instance.decorate('db', db);
+        instance.decorate('db', options.repository ?? db);
       },
       { name: 'db' },
     ),

@@ -20,7 +20,9 @@ import { calendarRoutes } from './routes/calendar';
 import { casesRoutes } from './routes/cases';
 import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
+import { kpisRoutes } from './routes/kpis';
 import { noticesRoutes } from './routes/notices';
+import { obligationsRoutes } from './routes/obligations';
 import { openApiTags, proceduresRoutes } from './routes/procedures';
 import { timeRoutes } from './routes/time';
 
@@ -142,6 +144,8 @@ export const app = fp<AppOptions>(
       await authenticated.register(timeRoutes);
       await authenticated.register(calendarRoutes);
       await authenticated.register(noticesRoutes);
+      await authenticated.register(obligationsRoutes);
+      await authenticated.register(kpisRoutes);
       await authenticated.register(proceduresRoutes);
       // The codec endpoint (POST /codec/encode, /codec/decode), in the same authenticated scope.
       if (options.payloadCodec) {

@@ -1,12 +1,20 @@
 import type { Pool } from 'pg';
 import type { CaseStatus, CaseView } from '../domain/case';
 import { formatInstant } from '../domain/legal-time';
+import { decodeCursor, type Page, pageOf } from './paging';
 
 /** A case as the read model lists it: the head of its case view. */
 export type CaseSummary = Pick<
   CaseView,
-  'caseId' | 'procedure' | 'caseNumber' | 'stationId' | 'officerId' | 'status' | 'outcome' | 'nextDueAt' | 'overdueCount'
+  'caseId' | 'procedure' | 'caseNumber' | 'stationId' | 'officerId' | 'status' | 'outcome' | 'nextDueAt' | 'overdueCount' | 'recordsBlockedSince'
 >;
+
+/**
+ * How long an open case may stay behind its next due time in the read model before it counts as stuck: the case
+ * marks a duty overdue (and writes its record) when the time comes, so a due time long past means the case could
+ * not write, or no worker ran it.
+ */
+export const stuckAfterMs = 60 * 60_000;
 
 export interface CaseFilter {
   /** Only the cases of these stations; unset: every station. */
@@ -14,31 +22,83 @@ export interface CaseFilter {
   officerId?: string;
   procedure?: string;
   status?: CaseStatus;
+  /** true: only cases with an overdue duty; false: only cases without. */
+  overdue?: boolean;
+  /** Only cases whose next due time is before this instant (epoch ms). */
+  dueBefore?: number;
+  /** true: only stuck cases (records blocked, or behind their next due time by `stuckAfterMs`); false: the others. */
+  stuck?: boolean;
+  /** The instant `stuck` is judged at (epoch ms). */
+  now?: number;
+  /** From a previous page's `nextCursor`. */
+  cursor?: string;
   limit: number;
 }
 
-/** Cases of the read model that match every given filter, soonest deadline first. */
-export async function listCases(pool: Pick<Pool, 'query'>, filter: CaseFilter): Promise<CaseSummary[]> {
-  const { stationIds, officerId, procedure, status, limit } = filter;
+/** The sort key of a case in lists: next due time (none: last), then case id. */
+const caseKeyLength = 2;
+
+/** Whether a cursor is one a case list gave. */
+export function isCaseCursor(cursor: string): boolean {
+  const key = decodeCursor(cursor, caseKeyLength);
+  return key !== undefined && isInstantKey(key[0]);
+}
+
+export const isInstantKey = (value: string) => value === 'infinity' || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value);
+
+// Records blocked (the case's last written view says so), or an open case long behind its next due time.
+const isStuck = `((view ? 'recordsBlockedSince') OR (status = 'open' AND coalesce(next_due_at < $8::timestamptz - interval '${stuckAfterMs / 1000} seconds', false)))`;
+
+// The order of every case list, and the expression the indexes of migration 4 are built on.
+const caseSortKey = `coalesce(next_due_at, 'infinity'::timestamptz)`;
+
+/** Cases of the read model that match every given filter, soonest next due time first, a page at a time. */
+export async function listCases(pool: Pick<Pool, 'query'>, filter: CaseFilter): Promise<Page<CaseSummary>> {
+  const { stationIds, officerId, procedure, status, overdue, dueBefore, stuck, now = Date.now(), cursor, limit } = filter;
+  const after = cursor === undefined ? undefined : decodeCursor(cursor, caseKeyLength);
   const { rows } = await pool.query(
-    `SELECT case_id, procedure, case_number, station_id, officer_id, status, outcome, next_due_at, overdue_count
+    `SELECT case_id, procedure, case_number, station_id, officer_id, status, outcome, next_due_at, overdue_count,
+            view->>'recordsBlockedSince' AS records_blocked_since
        FROM cases
       WHERE ($1::text[] IS NULL OR station_id = ANY($1)) AND ($2::text IS NULL OR officer_id = $2)
         AND ($3::text IS NULL OR procedure = $3) AND ($4::text IS NULL OR status = $4)
-      ORDER BY next_due_at ASC NULLS LAST, case_id LIMIT $5`,
-    [stationIds ?? null, officerId ?? null, procedure ?? null, status ?? null, limit],
+        AND ($5::boolean IS NULL OR ($5 AND overdue_count > 0) OR (NOT $5 AND overdue_count = 0))
+        AND ($6::timestamptz IS NULL OR next_due_at < $6)
+        AND ($7::boolean IS NULL OR ($7 AND ${isStuck}) OR (NOT $7 AND NOT ${isStuck}))
+        AND ($9::timestamptz IS NULL OR (${caseSortKey}, case_id) > ($9::timestamptz, $10::text))
+      ORDER BY ${caseSortKey}, case_id
+      LIMIT $11`,
+    [
+      stationIds ?? null,
+      officerId ?? null,
+      procedure ?? null,
+      status ?? null,
+      overdue ?? null,
+      dueBefore === undefined ? null : new Date(dueBefore),
+      stuck ?? null,
+      new Date(now),
+      after?.[0] ?? null,
+      after?.[1] ?? null,
+      limit + 1,
+    ],
   );
-  return rows.map((r) => ({
-    caseId: r.case_id,
-    procedure: r.procedure,
-    caseNumber: r.case_number,
-    stationId: r.station_id,
-    officerId: r.officer_id,
-    status: r.status,
-    outcome: r.outcome ?? undefined,
-    nextDueAt: r.next_due_at ? formatInstant(r.next_due_at.getTime()) : undefined,
-    overdueCount: r.overdue_count,
-  }));
+  return pageOf(
+    rows,
+    limit,
+    (r) => ({
+      caseId: r.case_id,
+      procedure: r.procedure,
+      caseNumber: r.case_number,
+      stationId: r.station_id,
+      officerId: r.officer_id,
+      status: r.status,
+      outcome: r.outcome ?? undefined,
+      nextDueAt: r.next_due_at ? formatInstant(r.next_due_at.getTime()) : undefined,
+      overdueCount: r.overdue_count,
+      recordsBlockedSince: r.records_blocked_since ?? undefined,
+    }),
+    (r) => [r.next_due_at ? r.next_due_at.toISOString() : 'infinity', r.case_id],
+  );
 }
 
 /** The station of a case the read model holds; undefined before the case's first write lands. */

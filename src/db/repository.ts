@@ -1,19 +1,34 @@
 import type { Pool } from 'pg';
 import type { CalendarYear } from '../domain/calendar';
 import type { CalendarBroadcast } from '../domain/calendar-broadcast';
+import type { KpiDeclaration, KpiOutcome } from '../domain/kpis';
 import { localDate } from '../domain/legal-time';
 import { provisionalCalendarYear, provisionalYearsAhead, withProvisionalYears } from '../domain/statutory-holidays';
 import { type AccessEntry, actionRecorded, type AuditRow, auditChain, type ChainCheck, recordAccess } from './audit';
 import { loadCalendarBroadcast, loadCalendarYear, loadCalendarYears, loadYearsAwaitingBroadcast, replaceCalendarYear } from './calendar';
 import { type CaseFilter, type CaseSummary, caseStation, listCases } from './cases';
+import { type KpiCounts, kpiCounts, type KpiDuty, kpiDuties, type KpiScope } from './kpis';
+import { listObligations, type ObligationFilter, type ObligationRow } from './obligations';
+import type { Page } from './paging';
 import { listNotices, noticeCase, type NoticeFilter, type OutboxNotice, redeliverNotice } from './notices';
 
 /** What the API reads and writes in PostgreSQL, by resource; tests give an in-memory one of the same shape. */
 export interface Repository {
   cases: {
-    list(filter: CaseFilter): Promise<CaseSummary[]>;
+    /** A page of the cases that match the filter, soonest next due time first. */
+    list(filter: CaseFilter): Promise<Page<CaseSummary>>;
     /** The station of a case the read model holds. */
     station(caseId: string): Promise<string | undefined>;
+  };
+  obligations: {
+    /** A page of the duties that match the filter, soonest due first. */
+    list(filter: ObligationFilter): Promise<Page<ObligationRow>>;
+  };
+  kpis: {
+    /** A rate's duties due in the scope's period, by outcome. */
+    counts(kpi: KpiDeclaration, scope: KpiScope): Promise<KpiCounts>;
+    /** The duties behind a rate's numbers, a page at a time. */
+    duties(kpi: KpiDeclaration, scope: KpiScope & { outcome?: KpiOutcome; cursor?: string; limit: number }): Promise<Page<KpiDuty>>;
   };
   audit: {
     actionRecorded(caseId: string, actionId: string): Promise<boolean>;
@@ -46,6 +61,8 @@ export interface Repository {
 export function createRepository(pool: Pool): Repository {
   return {
     cases: { list: (filter) => listCases(pool, filter), station: (caseId) => caseStation(pool, caseId) },
+    obligations: { list: (filter) => listObligations(pool, filter) },
+    kpis: { counts: (kpi, scope) => kpiCounts(pool, kpi, scope), duties: (kpi, scope) => kpiDuties(pool, kpi, scope) },
     audit: {
       actionRecorded: (caseId, actionId) => actionRecorded(pool, caseId, actionId),
       record: (entry) => recordAccess(pool, entry),

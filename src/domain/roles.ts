@@ -40,6 +40,10 @@ export const resourceRoles = {
   startCase: ['station-system'],
   /** GET /v1/cases, /v1/cases/:caseId, /v1/cases/records-blocked: the caller's stations, all with '*'. */
   readCases: ['station-system', 'officer', 'station-leader', 'supervisor'],
+  /** GET /v1/obligations: the duties of the caller's stations' cases, all with '*'. */
+  readObligations: ['station-system', 'officer', 'station-leader', 'supervisor'],
+  /** GET /v1/kpis, /v1/kpis/:kpi/cases: the rates a station is judged by, for its leader and the supervisors. */
+  readKpis: ['station-leader', 'supervisor'],
   /** GET /v1/notices: the outbox rows of the caller's stations' cases. */
   readNotices: ['station-system', 'station-leader', 'supervisor'],
   /** POST /v1/notices/:id/redeliver, for the caller's stations' cases. */

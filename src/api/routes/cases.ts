@@ -5,7 +5,9 @@ import { systemId } from '../../domain/case.schema';
 import { caseStartSchema, procedures } from '../../domain/procedures';
 import { coversStation, resourceRoles } from '../../domain/roles';
 import { casesWithBlockedRecords, readCase, startCase } from '../../temporal/cases';
+import { isCaseCursor, stuckAfterMs } from '../../db/cases';
 import { bodyLimits } from '../limits';
+import { pagingQuery, queryFlag, queryInstant } from '../list-query';
 import { HttpError } from '../errors';
 import { requireCaseStation, requireRole, stationScope } from '../scope';
 import { viewForCaller } from '../masking';
@@ -13,6 +15,24 @@ import { viewForCaller } from '../masking';
 /** A case id is `<procedure>:<case number>`; anything else names no case, and never reaches Temporal or the database. */
 export const caseIdParams = z.object({
   caseId: z.string().regex(/^[a-z][a-z-]{0,39}:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a case id, <procedure>:<case number>'),
+});
+
+const caseListResponse = z.object({
+  cases: z.array(
+    z.object({
+      caseId: z.string(),
+      procedure: z.string(),
+      caseNumber: z.string(),
+      stationId: z.string(),
+      officerId: z.string(),
+      status: z.enum(['open', 'closed']),
+      outcome: z.string().optional(),
+      nextDueAt: z.string().optional(),
+      overdueCount: z.number().int(),
+      recordsBlockedSince: z.string().optional(),
+    }),
+  ),
+  nextCursor: z.string().optional(),
 });
 
 /** Cases: start one (idempotent by the station system's case number), read one, list the read model. */
@@ -71,15 +91,24 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/v1/cases',
     {
       schema: {
-        summary: 'Cases from the read model, by station, officer, procedure and status, soonest deadline first',
+        summary: 'Cases from the read model, filtered, soonest next due time first, a page at a time (cursor)',
+        description:
+          'overdue: cases with an overdue duty (or, false, without); dueBefore: next due time before this instant; stuck: records ' +
+          `blocked, or an open case whose next due time passed more than ${stuckAfterMs / 60_000} minutes ago and that has not ` +
+          'written since. The order is stable (next due time, then case id; cases with nothing due last); nextCursor, when ' +
+          'present, gives the next page.',
         tags: ['cases'],
         querystring: z.object({
           stationId: systemId.optional(),
           officerId: systemId.optional(),
           procedure: z.enum(procedures as [string, ...string[]]).optional(),
           status: z.enum(['open', 'closed']).optional(),
-          limit: z.coerce.number().int().min(1).max(500).default(100),
+          overdue: queryFlag.optional(),
+          dueBefore: queryInstant.optional(),
+          stuck: queryFlag.optional(),
+          ...pagingQuery(isCaseCursor),
         }),
+        response: { 200: caseListResponse },
       },
     },
     async (request) => {
@@ -87,8 +116,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const { stationId, ...filter } = request.query;
       if (stationId !== undefined && !coversStation(principal, stationId)) return { cases: [] };
       const stationIds = stationId !== undefined ? [stationId] : stationScope(principal);
-      const cases = await app.db.cases.list({ ...filter, stationIds });
-      return { cases: cases.filter((c) => coversStation(principal, c.stationId)) };
+      const page = await app.db.cases.list({ ...filter, stationIds, now: Date.now() });
+      return { cases: page.rows.filter((c) => coversStation(principal, c.stationId)), nextCursor: page.nextCursor };
     },
   );
 };

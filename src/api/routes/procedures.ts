@@ -38,5 +38,7 @@ export const openApiTags = [
   { name: 'time', description: 'Legal time arithmetic on the working-day calendar.' },
   { name: 'calendar', description: 'The working-day calendar, year by year.' },
   { name: 'notices', description: "The notices outbox: each notice's delivery to the station system, dead letters and redelivery." },
+  { name: 'obligations', description: 'Duties across cases from the read model: what is overdue or due soon, by station.' },
+  { name: 'kpis', description: "The regulation's rates per station and period, and the duties behind each number." },
   { name: 'codec', description: "The Temporal UI's remote codec: opens the sealed payloads of a case's history for a supervisor." },
 ];
