@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { CaseStatus, CaseView } from '../domain/case';
 import { formatInstant } from '../domain/legal-time';
-import { decodeCursor, type Page, pageOf } from './paging';
+import { Conditions, decodeCursor, type Page, pageOf } from './paging';
 
 /** A case as the read model lists it: the head of its case view. */
 export type CaseSummary = Pick<
@@ -46,8 +46,9 @@ export function isCaseCursor(cursor: string): boolean {
 
 export const isInstantKey = (value: string) => value === 'infinity' || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value);
 
-// Records blocked (the case's last written view says so), or an open case long behind its next due time.
-const isStuck = `((view ? 'recordsBlockedSince') OR (status = 'open' AND coalesce(next_due_at < $8::timestamptz - interval '${stuckAfterMs / 1000} seconds', false)))`;
+/** Records blocked (the case's last written view says so), or an open case long behind its next due time at `now`. */
+const stuckAt = (now: string) =>
+  `((view ? 'recordsBlockedSince') OR (status = 'open' AND coalesce(next_due_at < ${now} - interval '${stuckAfterMs / 1000} seconds', false)))`;
 
 // The order of every case list, and the expression the indexes of migration 4 are built on.
 const caseSortKey = `coalesce(next_due_at, 'infinity'::timestamptz)`;
@@ -56,31 +57,22 @@ const caseSortKey = `coalesce(next_due_at, 'infinity'::timestamptz)`;
 export async function listCases(pool: Pick<Pool, 'query'>, filter: CaseFilter): Promise<Page<CaseSummary>> {
   const { stationIds, officerId, procedure, status, overdue, dueBefore, stuck, now = Date.now(), cursor, limit } = filter;
   const after = cursor === undefined ? undefined : decodeCursor(cursor, caseKeyLength);
+  const where = new Conditions()
+    .oneOf('station_id', stationIds)
+    .when(officerId, (p) => `officer_id = ${p}`)
+    .when(procedure, (p) => `procedure = ${p}`)
+    .when(status, (p) => `status = ${p}`)
+    .add(overdue === undefined ? undefined : overdue ? 'overdue_count > 0' : 'overdue_count = 0')
+    .when(dueBefore === undefined ? undefined : new Date(dueBefore), (p) => `next_due_at < ${p}`)
+    .when(stuck === undefined ? undefined : new Date(now), (p) => (stuck ? '' : 'NOT ') + stuckAt(`${p}::timestamptz`))
+    .when(after, (p) => `(${caseSortKey}, case_id) > ((${p}::text[])[1]::timestamptz, (${p}::text[])[2])`);
   const { rows } = await pool.query(
     `SELECT case_id, procedure, case_number, station_id, officer_id, status, outcome, next_due_at, overdue_count,
             view->>'recordsBlockedSince' AS records_blocked_since
-       FROM cases
-      WHERE ($1::text[] IS NULL OR station_id = ANY($1)) AND ($2::text IS NULL OR officer_id = $2)
-        AND ($3::text IS NULL OR procedure = $3) AND ($4::text IS NULL OR status = $4)
-        AND ($5::boolean IS NULL OR ($5 AND overdue_count > 0) OR (NOT $5 AND overdue_count = 0))
-        AND ($6::timestamptz IS NULL OR next_due_at < $6)
-        AND ($7::boolean IS NULL OR ($7 AND ${isStuck}) OR (NOT $7 AND NOT ${isStuck}))
-        AND ($9::timestamptz IS NULL OR (${caseSortKey}, case_id) > ($9::timestamptz, $10::text))
+       FROM cases ${where.where}
       ORDER BY ${caseSortKey}, case_id
-      LIMIT $11`,
-    [
-      stationIds ?? null,
-      officerId ?? null,
-      procedure ?? null,
-      status ?? null,
-      overdue ?? null,
-      dueBefore === undefined ? null : new Date(dueBefore),
-      stuck ?? null,
-      new Date(now),
-      after?.[0] ?? null,
-      after?.[1] ?? null,
-      limit + 1,
-    ],
+      LIMIT ${where.param(limit + 1)}`,
+    where.params,
   );
   return pageOf(
     rows,

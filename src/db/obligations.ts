@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { formatInstant } from '../domain/legal-time';
 import { isInstantKey } from './cases';
-import { decodeCursor, type Page, pageOf } from './paging';
+import { Conditions, decodeCursor, type Page, pageOf } from './paging';
 
 /** A duty as the read model lists it, with the case it belongs to. */
 export interface ObligationRow {
@@ -89,25 +89,23 @@ export const obligationKeyOf = (r: DutyRecord): string[] => [r.due_at.toISOStrin
 export async function listObligations(pool: Pick<Pool, 'query'>, filter: ObligationFilter): Promise<Page<ObligationRow>> {
   const { status, stationIds, officerId, procedure, key, dueBefore, cursor, limit } = filter;
   const after = cursor === undefined ? undefined : decodeCursor(cursor, obligationKeyLength);
+  const where = new Conditions()
+    .when(status, (p) => `o.status = ${p}`)
+    .oneOf('c.station_id', stationIds)
+    .when(officerId, (p) => `c.officer_id = ${p}`)
+    .when(procedure, (p) => `c.procedure = ${p}`)
+    .when(key, (p) => `o.key = ${p}`)
+    .when(dueBefore === undefined ? undefined : new Date(dueBefore), (p) => `o.due_at < ${p}`)
+    .when(
+      after,
+      (p) => `(o.due_at, o.case_id, o.key, o.period) > ((${p}::text[])[1]::timestamptz, (${p}::text[])[2], (${p}::text[])[3], (${p}::text[])[4])`,
+    );
   const { rows } = await pool.query(
     `SELECT ${obligationColumns}
-       FROM obligations o JOIN cases c USING (case_id)
-      WHERE ($1::text IS NULL OR o.status = $1) AND ($2::text[] IS NULL OR c.station_id = ANY($2))
-        AND ($3::text IS NULL OR c.officer_id = $3) AND ($4::text IS NULL OR c.procedure = $4)
-        AND ($5::text IS NULL OR o.key = $5) AND ($6::timestamptz IS NULL OR o.due_at < $6)
-        AND ($7::timestamptz IS NULL OR (o.due_at, o.case_id, o.key, o.period) > ($7::timestamptz, $8::text, $9::text, $10::text))
+       FROM obligations o JOIN cases c USING (case_id) ${where.where}
       ORDER BY o.due_at, o.case_id, o.key, o.period
-      LIMIT $11`,
-    [
-      status ?? null,
-      stationIds ?? null,
-      officerId ?? null,
-      procedure ?? null,
-      key ?? null,
-      dueBefore === undefined ? null : new Date(dueBefore),
-      ...(after ?? [null, null, null, null]),
-      limit + 1,
-    ],
+      LIMIT ${where.param(limit + 1)}`,
+    where.params,
   );
   return pageOf(rows, limit, obligationRowOf, obligationKeyOf);
 }

@@ -33,3 +33,41 @@ export function pageOf<R, T>(fetched: R[], limit: number, row: (r: R) => T, key:
     nextCursor: fetched.length > limit ? encodeCursor(key(rows[rows.length - 1])) : undefined,
   };
 }
+
+/**
+ * The WHERE clause of a list, built from the filters given: each condition only when its filter is set, with its
+ * values as parameters, so the planner sees exactly the predicates it can match to an index.
+ */
+export class Conditions {
+  readonly params: unknown[] = [];
+  private readonly clauses: string[] = [];
+
+  /** A placeholder for `value`. */
+  param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  /** Adds `clause(placeholder)` when `value` is set. */
+  when<T>(value: T | undefined, clause: (placeholder: string, value: T) => string): this {
+    if (value !== undefined) this.clauses.push(clause(this.param(value), value));
+    return this;
+  }
+
+  /** Adds a clause without parameters, when given. */
+  add(clause: string | undefined): this {
+    if (clause !== undefined) this.clauses.push(clause);
+    return this;
+  }
+
+  /** `column` equal to one of `values` (= for one, so an index on it keeps its order). */
+  oneOf(column: string, values: string[] | undefined): this {
+    if (values !== undefined)
+      this.clauses.push(values.length === 1 ? `${column} = ${this.param(values[0])}` : `${column} = ANY(${this.param(values)})`);
+    return this;
+  }
+
+  get where(): string {
+    return this.clauses.length ? `WHERE ${this.clauses.join(' AND ')}` : '';
+  }
+}

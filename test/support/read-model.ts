@@ -59,3 +59,39 @@ export async function insertCases(pool: Pick<Pool, 'query'>, cases: CaseFixture[
     );
   }
 }
+
+const listProcedures = ['bail-surveillance', 'dispute', 'hazard-rectification', 'deprived-rights', 'case-follow-up'];
+const hour = 3_600_000;
+/** The first instant of the list fixture's due times. */
+export const listBase = Date.parse('2026-03-01T00:00:00+08:00');
+
+/**
+ * `n` cases spread over 4 stations, 3 officers and 5 procedures, in an order unlike their case ids: every tenth
+ * closed (nothing due), every 37th open with nothing due, next due times on 600 hourly slots from 2026-03-01 (so two
+ * cases share each slot and the case id decides), every fifth with overdue duties, every 97th with blocked records;
+ * each with one progress-check duty (pending, overdue or done).
+ */
+export function listFixture(n: number, prefix = 'L'): CaseFixture[] {
+  const statuses = ['pending', 'overdue', 'done'];
+  return Array.from({ length: n }, (_, i) => {
+    const closed = i % 10 === 9;
+    const due = closed || i % 37 === 0 ? undefined : new Date(listBase + ((i * 7919) % 600) * hour).toISOString();
+    return {
+      caseId: `${listProcedures[i % 5]}:${prefix}-${String((i * 31) % n).padStart(5, '0')}`,
+      stationId: `S-0${(i % 4) + 1}`,
+      officerId: `P-${(i % 3) + 1}`,
+      status: closed ? 'closed' : 'open',
+      nextDueAt: due,
+      overdueCount: i % 5 === 0 ? (i % 3) + 1 : 0,
+      recordsBlockedSince: i % 97 === 0 ? '2026-03-10T08:00:00+08:00' : undefined,
+      duties: [
+        {
+          key: 'progress-check',
+          period: String(i % 2),
+          status: statuses[i % 3],
+          dueAt: new Date(listBase + ((i * 104729) % 900) * hour).toISOString(),
+        },
+      ],
+    };
+  });
+}
