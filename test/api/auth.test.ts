@@ -62,6 +62,8 @@ describe('no spelling of a /v1 path escapes the token check', () => {
     ['GET', '/v1/notices?status=dead'],
     ['POST', '/v1/notices/1/redeliver'],
     ['GET', '/v1/cases/records-blocked'],
+    ['GET', '/v1/obligations?status=overdue'],
+    ['GET', '/v1/kpis?from=2026-03-01&to=2026-03-31'],
   ];
 
   test.each(spellings)('%s %s without a token is 401 with the Bearer challenge, and changes nothing', async (method, url) => {
@@ -480,6 +482,15 @@ describe('the matrix: five roles × every route and every action type × own and
       { route: 'GET /v1/cases', station: '-', method: 'GET', url: '/v1/cases', may: may(resourceRoles.readCases) },
       { route: 'GET /v1/cases/records-blocked', station: '-', method: 'GET', url: '/v1/cases/records-blocked', may: may(resourceRoles.readCases) },
       { route: 'GET /v1/notices', station: '-', method: 'GET', url: '/v1/notices?status=dead', may: may(resourceRoles.readNotices) },
+      { route: 'GET /v1/obligations', station: '-', method: 'GET', url: '/v1/obligations?status=overdue', may: may(resourceRoles.readObligations) },
+      { route: 'GET /v1/kpis', station: '-', method: 'GET', url: '/v1/kpis?from=2026-03-01&to=2026-03-31', may: may(resourceRoles.readKpis) },
+      {
+        route: 'GET /v1/kpis/:kpi/cases',
+        station: '-',
+        method: 'GET',
+        url: '/v1/kpis/hazard-reinspection-on-time/cases?from=2026-03-01&to=2026-03-31',
+        may: may(resourceRoles.readKpis),
+      },
       { route: 'GET /v1/time/deadline', station: '-', method: 'GET', url: '/v1/time/deadline?rule=within-days&from=2026-09-28&n=3', may: () => true },
       { route: 'GET /v1/procedures', station: '-', method: 'GET', url: '/v1/procedures', may: () => true },
       { route: 'GET /v1/calendar/:year', station: '-', method: 'GET', url: '/v1/calendar/2026', may: () => true },
