@@ -28,6 +28,8 @@ export interface CaseFilter {
   dueBefore?: number;
   /** true: only stuck cases (records blocked, or behind their next due time by `stuckAfterMs`); false: the others. */
   stuck?: boolean;
+  /** Cases Temporal's visibility says have their records blocked (the read model may not know: it is what they cannot write). */
+  blockedCaseIds?: string[];
   /** The instant `stuck` is judged at (epoch ms). */
   now?: number;
   /** From a previous page's `nextCursor`. */
@@ -47,24 +49,26 @@ export function isCaseCursor(cursor: string): boolean {
 export const isInstantKey = (value: string) => value === 'infinity' || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value);
 
 /** Records blocked (the case's last written view says so), or an open case long behind its next due time at `now`. */
-const stuckAt = (now: string) =>
-  `((view ? 'recordsBlockedSince') OR (status = 'open' AND coalesce(next_due_at < ${now} - interval '${stuckAfterMs / 1000} seconds', false)))`;
+const stuckAt = (now: string, blocked: string) =>
+  `((view ? 'recordsBlockedSince') OR case_id = ANY(${blocked}::text[]) ` +
+  `OR (status = 'open' AND coalesce(next_due_at < ${now} - interval '${stuckAfterMs / 1000} seconds', false)))`;
 
 // The order of every case list, and the expression the indexes of migration 4 are built on.
 const caseSortKey = `coalesce(next_due_at, 'infinity'::timestamptz)`;
 
 /** Cases of the read model that match every given filter, soonest next due time first, a page at a time. */
 export async function listCases(pool: Pick<Pool, 'query'>, filter: CaseFilter): Promise<Page<CaseSummary>> {
-  const { stationIds, officerId, procedure, status, overdue, dueBefore, stuck, now = Date.now(), cursor, limit } = filter;
+  const { stationIds, officerId, procedure, status, overdue, dueBefore, stuck, blockedCaseIds = [], now = Date.now(), cursor, limit } = filter;
   const after = cursor === undefined ? undefined : decodeCursor(cursor, caseKeyLength);
-  const where = new Conditions()
+  const where = new Conditions();
+  where
     .oneOf('station_id', stationIds)
     .when(officerId, (p) => `officer_id = ${p}`)
     .when(procedure, (p) => `procedure = ${p}`)
     .when(status, (p) => `status = ${p}`)
     .add(overdue === undefined ? undefined : overdue ? 'overdue_count > 0' : 'overdue_count = 0')
     .when(dueBefore === undefined ? undefined : new Date(dueBefore), (p) => `next_due_at < ${p}`)
-    .when(stuck === undefined ? undefined : new Date(now), (p) => (stuck ? '' : 'NOT ') + stuckAt(`${p}::timestamptz`))
+    .when(stuck === undefined ? undefined : new Date(now), (p) => (stuck ? '' : 'NOT ') + stuckAt(`${p}::timestamptz`, where.param(blockedCaseIds)))
     .when(after, (p) => `(${caseSortKey}, case_id) > ((${p}::text[])[1]::timestamptz, (${p}::text[])[2])`);
   const { rows } = await pool.query(
     `SELECT case_id, procedure, case_number, station_id, officer_id, status, outcome, next_due_at, overdue_count,

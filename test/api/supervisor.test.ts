@@ -6,6 +6,7 @@
 import { createRepository } from '../../src/db/repository';
 import { buildTestApp, type TestApp } from '../helper';
 import { authHeader, type Caller } from '../support/auth';
+import { bailStart } from '../support/cases';
 import { type FreshDatabase, freshDatabase } from '../support/database';
 import { kpiFixture } from '../support/kpi-fixture';
 import { insertCases, listFixture } from '../support/read-model';
@@ -80,6 +81,27 @@ describe('GET /v1/cases', () => {
     const officer = await get('/v1/cases?officerId=P-1&stuck=true&limit=500', officerS01);
     expect(officer.statusCode).toBe(200);
     expect(officer.json().cases.every((c: { stationId: string; officerId: string }) => c.stationId === 'S-01' && c.officerId === 'P-1')).toBe(true);
+  });
+
+  test('stuck: a case whose records are blocked is stuck when Temporal says so, though the read model does not know', async () => {
+    const start = bailStart(Date.now(), { stationId: 'S-09' });
+    const started = await t.app.inject({
+      method: 'POST',
+      url: '/v1/cases',
+      payload: start,
+      headers: await authHeader({ role: 'station-system', stationIds: ['S-09'], sub: 'SYS-09' }),
+    });
+    expect(started.statusCode).toBe(201);
+    const caseId: string = started.json().caseId;
+    await insertCases(db.pool, [{ caseId, stationId: 'S-09', nextDueAt: '2099-01-01T00:00:00.000Z' }]);
+    const listed = async (stuck: boolean) =>
+      (await get(`/v1/cases?stationId=S-09&stuck=${stuck}`, supervisor)).json().cases.map((c: { caseId: string }) => c.caseId);
+    expect(await listed(true)).toEqual([]);
+    expect(await listed(false)).toEqual([caseId]);
+
+    t.temporal.blockRecords(caseId, new Date('2026-03-10T00:00:00Z'));
+    expect(await listed(true)).toEqual([caseId]);
+    expect(await listed(false)).toEqual([]);
   });
 
   test.each([

@@ -17,6 +17,9 @@ export const caseIdParams = z.object({
   caseId: z.string().regex(/^[a-z][a-z-]{0,39}:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a case id, <procedure>:<case number>'),
 });
 
+/** How many records-blocked cases (longest blocked first) the stuck filter takes from Temporal's visibility. */
+const blockedCasesConsidered = 1000;
+
 const caseListResponse = z.object({
   cases: z.array(
     z.object({
@@ -94,7 +97,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Cases from the read model, filtered, soonest next due time first, a page at a time (cursor)',
         description:
           'overdue: cases with an overdue duty (or, false, without); dueBefore: next due time before this instant; stuck: records ' +
-          `blocked, or an open case whose next due time passed more than ${stuckAfterMs / 60_000} minutes ago and that has not ` +
+          `blocked (as Temporal's visibility or the case's last record says), or an open case whose next due time passed more than ${stuckAfterMs / 60_000} minutes ago and that has not ` +
           'written since. The order is stable (next due time, then case id; cases with nothing due last); nextCursor, when ' +
           'present, gives the next page.',
         tags: ['cases'],
@@ -116,7 +119,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const { stationId, ...filter } = request.query;
       if (stationId !== undefined && !coversStation(principal, stationId)) return { cases: [] };
       const stationIds = stationId !== undefined ? [stationId] : stationScope(principal);
-      const page = await app.db.cases.list({ ...filter, stationIds, now: Date.now() });
+      // A case whose records are blocked may not have told the read model so: Temporal's visibility knows.
+      const blockedCaseIds =
+        filter.stuck === undefined
+          ? undefined
+          : (await casesWithBlockedRecords(app.temporal, blockedCasesConsidered, stationIds)).map((c) => c.caseId);
+      const page = await app.db.cases.list({ ...filter, stationIds, blockedCaseIds, now: Date.now() });
       return { cases: page.rows.filter((c) => coversStation(principal, c.stationId)), nextCursor: page.nextCursor };
     },
   );
