@@ -16,6 +16,10 @@ type Context = CaseContext<FollowUpStart, FollowUpRecords>;
 const caseFollowUp: ProcedureDefinition<FollowUpStart, FollowUpAction, FollowUpRecords, FollowUpPolicy> = {
   descriptor: caseFollowUpProcedure,
 
+  adoptionSettles(start) {
+    return start.adoption?.facts?.filingVisitMade ? [{ key: duties.filingVisit.key, fact: 'filingVisitMade' }] : [];
+  },
+
   begin(ctx, policy) {
     const { start } = ctx;
     const filedAt = parseInstant(start.filedAt);
