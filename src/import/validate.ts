@@ -17,37 +17,44 @@ export interface ValidStart {
 
 /**
  * Validates every line of an NDJSON import (one case start per line, as POST /v1/cases takes it) before anything is
- * started, and reports every bad line; blank lines are skipped. The same case twice with other content is an error.
+ * started, and reports every bad line; blank lines are skipped.
  */
 export function validateLines(text: string): { valid: ValidStart[]; errors: LineError[] } {
+  const entries: Array<{ line: number; value: unknown }> = [];
+  const errors: LineError[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    if (!raw.trim()) return;
+    try {
+      entries.push({ line: index + 1, value: JSON.parse(raw) });
+    } catch {
+      errors.push({ line: index + 1, field: 'line', message: 'not a JSON object' });
+    }
+  });
+  const checked = validateStarts(entries);
+  return { valid: checked.valid, errors: [...errors, ...checked.errors].sort((a, b) => a.line - b.line) };
+}
+
+/** Validates parsed starts, each with its line (or item) number; the same case twice with other content is an error. */
+export function validateStarts(entries: Array<{ line: number; value: unknown }>): { valid: ValidStart[]; errors: LineError[] } {
   const valid: ValidStart[] = [];
   const errors: LineError[] = [];
   const seen = new Map<string, { line: number; digest: string }>();
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const line = index + 1;
-    if (!raw.trim()) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      errors.push({ line, field: 'line', message: 'not a JSON object' });
-      return;
-    }
+  for (const { line, value } of entries) {
     const parsed = caseStartSchema.safeParse(value);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) errors.push({ line, field: issue.path.join('.') || 'line', message: issue.message });
-      return;
+      continue;
     }
     const caseId = caseIdOf(parsed.data.procedure, parsed.data.caseNumber);
     const digest = fingerprint(parsed.data);
     const first = seen.get(caseId);
     if (first && first.digest !== digest) {
       errors.push({ line, field: 'caseNumber', message: `case ${caseId} is on line ${first.line} with other content` });
-      return;
+      continue;
     }
-    if (first) return;
+    if (first) continue;
     seen.set(caseId, { line, digest });
     valid.push({ line, caseId, start: parsed.data });
-  });
+  }
   return { valid, errors };
 }

@@ -1,3 +1,4 @@
+import { procedures, rolesForAction } from '../../src/domain/procedures';
 import { SimulatedCase, pinnedBailStart } from '../support/simulator';
 
 // Every date is pinned. The station adopts beatflow on Monday 2026-11-30 at 09:00. The deprivation of political rights
@@ -226,4 +227,8 @@ describe('each procedure names its own facts', () => {
     expect(c.obligation('triage')).toMatchObject({ status: 'pending' });
     expect(c.view().adoption).toMatchObject({ adoptedAt: '2026-06-15T09:00:00+08:00', toReview: 0 });
   });
+});
+
+test('the officer and the station leader review what adoption left open, on every procedure', () => {
+  for (const procedure of procedures) expect(rolesForAction(procedure, 'adoption-confirmed')).toEqual(['officer', 'station-leader']);
 });
