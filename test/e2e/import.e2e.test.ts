@@ -261,7 +261,7 @@ test('POST /v1/imports: the station system sends NDJSON; a bad line starts nothi
 
   const refused = await post();
   expect(refused.status).toBe(400);
-  const error = (await refused.json()).error;
+  const { error } = (await refused.json()) as { error: { fields: unknown[] } };
   expect(error.fields).toEqual([
     { path: '2.victimCount', message: expect.any(String) },
     { path: '3.stationId', message: 'you may not start cases for station S-99' },
