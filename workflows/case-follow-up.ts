@@ -30,7 +30,7 @@ const caseFollowUp: ProcedureDefinition<FollowUpStart, FollowUpAction, FollowUpR
       filedAt: formatInstant(filedAt),
       victimCount: start.victimCount,
       visits: [],
-      kpi: { filing: 'pending', conclusion: 'pending' },
+      kpi: { filing: start.adoption?.facts?.filingVisitMade ? 'before-adoption' : 'pending', conclusion: 'pending' },
     };
   },
 
@@ -103,6 +103,8 @@ function conclude(ctx: Context, at: number, actor: string): void {
     ctx.records.kpi.filing = 'on-time';
   } else if (filing) {
     ctx.records.kpi.filing = 'missed';
+  } else if (ctx.engine.get(duties.filingVisit.key)?.status === 'before-adoption') {
+    ctx.records.kpi.filing = 'before-adoption';
   }
   ctx.close(ctx.records.kpi.filing === 'missed' ? 'filing-visit-missed' : 'followed-up');
 }

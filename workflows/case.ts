@@ -299,6 +299,10 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     const warnings = view.warnings.map((w) => `> 注意：${w}`);
     if (view.recordsBlockedSince)
       warnings.unshift(`> **记录写入受阻**：自 ${view.recordsBlockedSince} 起通知、审计与读模型未能写入数据库，期限照常运行，恢复后补写`);
+    if (view.adoption) {
+      const { adoptedAt, toReview } = view.adoption;
+      warnings.push(`> 接管于 ${adoptedAt}${toReview ? `：${toReview} 项接管前义务待核实` : ''}`);
+    }
     if (view.status === 'closed') return [heading, `**已结案**（${view.outcome ?? ''}）`].join('\n');
     const open = this.engine
       .all()

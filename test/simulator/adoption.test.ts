@@ -116,6 +116,7 @@ describe('adoption of a deprivation of political rights three years under way', 
     expect(c.obligation('monthly-report', '2026-11')).toMatchObject({ status: 'before-adoption', adoption: { review: 'to-review' } });
     expect(c.notices()).toEqual([]);
     expect(c.view().adoption?.review).toEqual([{ key: 'monthly-report', period: '2026-11', dueAt: '2026-11-30T23:59:59+08:00' }]);
+    expect(c.details()).toContain('> 接管于 2026-12-03T00:00:00+08:00：1 项接管前义务待核实');
   });
 
   it('a case started without adoption is not adopted: review actions are refused', () => {
@@ -205,6 +206,11 @@ describe('each procedure names its own facts', () => {
     );
     expect(c.obligation('filing-visit')).toMatchObject({ status: 'before-adoption', adoption: { fact: 'filingVisitMade' } });
     expect(c.view().adoption).toMatchObject({ settledByFacts: 1, toReview: 0 });
+    // Concluded after adoption: the filing visit counts in no follow-up rate.
+    c.advanceTo('2026-06-16T09:00:00+08:00').act('case-concluded');
+    c.act('visited', { visit: 'conclusion', covered: ['informed-progress'] });
+    expect(c.view().records).toMatchObject({ kpi: { filing: 'before-adoption', conclusion: 'on-time' } });
+    expect(c.view().outcome).toBe('followed-up');
   });
 
   it('dispute: adopted with no facts, its triage runs from the start as usual', () => {
