@@ -20,6 +20,7 @@ import { calendarRoutes } from './routes/calendar';
 import { casesRoutes } from './routes/cases';
 import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
+import { importsRoutes } from './routes/imports';
 import { kpisRoutes } from './routes/kpis';
 import { noticesRoutes } from './routes/notices';
 import { obligationsRoutes } from './routes/obligations';
@@ -139,6 +140,7 @@ export const app = fp<AppOptions>(
         }),
       });
       await authenticated.register(casesRoutes);
+      await authenticated.register(importsRoutes);
       await authenticated.register(actionsRoutes);
       await authenticated.register(auditRoutes);
       await authenticated.register(timeRoutes);

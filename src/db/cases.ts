@@ -32,6 +32,8 @@ export interface CaseFilter {
   blockedCaseIds?: string[];
   /** The instant `stuck` is judged at (epoch ms). */
   now?: number;
+  /** 'to-review': only adopted cases with duties due before adoption that the officer has still to review. */
+  adoption?: 'to-review';
   /** From a previous page's `nextCursor`. */
   cursor?: string;
   limit: number;
@@ -53,12 +55,25 @@ const stuckAt = (now: string, blocked: string) =>
   `((view ? 'recordsBlockedSince') OR case_id = ANY(${blocked}::text[]) ` +
   `OR (status = 'open' AND coalesce(next_due_at < ${now} - interval '${stuckAfterMs / 1000} seconds', false)))`;
 
-// The order of every case list, and the expression the indexes of migration 4 are built on.
+// The order of every case list, and the expression the indexes of the supervisor-lists migration are built on.
 const caseSortKey = `coalesce(next_due_at, 'infinity'::timestamptz)`;
 
 /** Cases of the read model that match every given filter, soonest next due time first, a page at a time. */
 export async function listCases(pool: Pick<Pool, 'query'>, filter: CaseFilter): Promise<Page<CaseSummary>> {
-  const { stationIds, officerId, procedure, status, overdue, dueBefore, stuck, blockedCaseIds = [], now = Date.now(), cursor, limit } = filter;
+  const {
+    stationIds,
+    officerId,
+    procedure,
+    status,
+    adoption,
+    overdue,
+    dueBefore,
+    stuck,
+    blockedCaseIds = [],
+    now = Date.now(),
+    cursor,
+    limit,
+  } = filter;
   const after = cursor === undefined ? undefined : decodeCursor(cursor, caseKeyLength);
   const where = new Conditions();
   where
@@ -66,6 +81,7 @@ export async function listCases(pool: Pick<Pool, 'query'>, filter: CaseFilter): 
     .when(officerId, (p) => `officer_id = ${p}`)
     .when(procedure, (p) => `procedure = ${p}`)
     .when(status, (p) => `status = ${p}`)
+    .add(adoption === 'to-review' ? 'adoption_review_count > 0' : undefined)
     .add(overdue === undefined ? undefined : overdue ? 'overdue_count > 0' : 'overdue_count = 0')
     .when(dueBefore === undefined ? undefined : new Date(dueBefore), (p) => `next_due_at < ${p}`)
     .when(stuck === undefined ? undefined : new Date(now), (p) => (stuck ? '' : 'NOT ') + stuckAt(`${p}::timestamptz`, where.param(blockedCaseIds)))

@@ -96,7 +96,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Cases from the read model, filtered, soonest next due time first, a page at a time (cursor)',
         description:
-          'overdue: cases with an overdue duty (or, false, without); dueBefore: next due time before this instant; stuck: records ' +
+          'adoption=to-review: adopted cases with duties due before adoption still to review; overdue: cases with an overdue duty (or, false, without); dueBefore: next due time before this instant; stuck: records ' +
           `blocked (as Temporal's visibility or the case's last record says), or an open case whose next due time passed more than ${stuckAfterMs / 60_000} minutes ago and that has not ` +
           'written since. The order is stable (next due time, then case id; cases with nothing due last); nextCursor, when ' +
           'present, gives the next page.',
@@ -106,6 +106,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           officerId: systemId.optional(),
           procedure: z.enum(procedures as [string, ...string[]]).optional(),
           status: z.enum(['open', 'closed']).optional(),
+          adoption: z.enum(['to-review']).optional(),
           overdue: queryFlag.optional(),
           dueBefore: queryInstant.optional(),
           stuck: queryFlag.optional(),

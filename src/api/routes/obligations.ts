@@ -8,7 +8,7 @@ import { coversStation, resourceRoles } from '../../domain/roles';
 import { pagingQuery, queryInstant } from '../list-query';
 import { requireRole, stationScope } from '../scope';
 
-export const obligationStatuses = ['pending', 'overdue', 'done', 'waived', 'cancelled'] as const;
+export const obligationStatuses = ['pending', 'overdue', 'done', 'waived', 'cancelled', 'before-adoption'] as const;
 
 /** A duty as the lists answer it: the case it belongs to, its key and period, its times and status. */
 export const obligationRowSchema = z.object({
