@@ -87,7 +87,7 @@ test('the API counts requests by route pattern and status, and times them', asyn
   expect((await fetch(apiMetrics.replace('/metrics', '/v1/cases'))).status).toBe(404);
 });
 
-test("the worker exports the SDK's series and beatflow's: duties fired and overdue, notices written, delivered and dead", async () => {
+test("the worker exports the SDK's series and beatflow's: duties fired and overdue, escalations, notices written, delivered and dead", async () => {
   const now = Date.now();
   // The subject was to report in 3 days ago: the case starts with that duty overdue (Art. 41).
   const start = bailStart(now, {
@@ -98,7 +98,10 @@ test("the worker exports the SDK's series and beatflow's: duties fired and overd
   const started = await stack.http('POST', '/v1/cases', start);
   expect(started.status).toBe(201);
   const { caseId } = started.body;
-  expect((await stack.report(caseId, action({ type: 'subject-reported' }))).status).toBe(200);
+  // The subject reported 60 hours ago: the explanation of the rules, owed within 24 hours of it, is overdue at once and
+  // escalated to the station leader.
+  const reported = action({ type: 'subject-reported', at: new Date(now - 60 * hour).toISOString() });
+  expect((await stack.report(caseId, reported)).status).toBe(200);
   expect((await stack.report(caseId, action({ type: 'feedback-sent', documentRef: 'FK-1' }))).status).toBe(200);
 
   const dead = await stack.until(async () => {
@@ -114,10 +117,21 @@ test("the worker exports the SDK's series and beatflow's: duties fired and overd
   }, 'the redelivered notice to be counted');
 
   const ofCase = { workflowType: 'bailSurveillanceWorkflow', taskQueue: stack.taskQueue };
-  // The overdue report-in fired once and told the station and the decision authority (two notices).
-  expect(total(series, 'beatflow_duties_fired_total', ofCase)).toBe(1);
-  expect(total(series, 'beatflow_duties_overdue_total', ofCase)).toBe(1);
+  const { rows } = await stack.pool.query<{ kind: string }>('SELECT kind FROM notices WHERE case_id = $1', [caseId]);
+  // On a month's last day the month's compliance check is reminded at once: one duty fired more.
+  const reminders = rows.filter((r) => r.kind === 'reminder').length;
+  const kinds = rows
+    .map((r) => r.kind)
+    .filter((kind) => kind !== 'reminder')
+    .sort();
+  expect(kinds).toEqual(['authority-feedback', 'overdue-escalation', 'subject-not-reported', 'subject-not-reported']);
+  // Two duties fired when overdue: the report-in (telling the station and the decision authority) and the rules'
+  // explanation (escalated to the station leader); the feedback was the officer's action.
+  expect(total(series, 'beatflow_duties_fired_total', ofCase)).toBe(2 + reminders);
+  expect(total(series, 'beatflow_duties_overdue_total', ofCase)).toBe(2);
+  expect(total(series, 'beatflow_escalations_total', { ...ofCase, kind: 'overdue-escalation' })).toBe(1);
   expect(total(series, 'beatflow_notices_written_total', { ...ofCase, kind: 'subject-not-reported' })).toBe(2);
+  expect(total(series, 'beatflow_notices_written_total', { ...ofCase, kind: 'overdue-escalation' })).toBe(1);
   expect(total(series, 'beatflow_notices_written_total', { ...ofCase, kind: 'authority-feedback' })).toBe(1);
   expect(total(series, 'beatflow_notices_dead_lettered_total', { kind: 'authority-feedback' })).toBe(1);
   expect(total(series, 'beatflow_notices_delivered_total', { kind: 'authority-feedback' })).toBe(1);

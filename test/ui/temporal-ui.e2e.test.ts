@@ -1,6 +1,6 @@
 /**
  * The Temporal Web UI of the dev server, in a real browser (Debian's chromium driven by playwright-core): a supervisor
- * finds a case by its search attributes, opens it and reads its timeline in Chinese — the summaries of timers and activities, the officer's action named by type and actor — and sees personal
+ * finds a case by its search attributes, opens it and reads its timeline in Chinese — the static summary, the current details, the summaries of timers and activities, the officer's action named by type and actor — and sees personal
  * data only when the codec endpoint opens the payloads for a supervisor's token. Screenshots: test-artifacts/ui/.
  */
 import fs from 'node:fs';
@@ -68,6 +68,15 @@ async function openCase(page: Page): Promise<string> {
   return page.innerText('body');
 }
 
+/** Waits until `text` shows in the page or in one of its frames. */
+async function untilShown(page: Page, text: string): Promise<void> {
+  const shown = async () => (await Promise.all(page.frames().map((frame) => frame.innerText('body').catch(() => '')))).some((t) => t.includes(text));
+  for (let tries = 0; !(await shown()); tries++) {
+    if (tries === 100) throw new Error(`"${text}" never showed`);
+    await page.waitForTimeout(200);
+  }
+}
+
 test('the list filtered by StationId and CaseStatus shows the case', async () => {
   const page = await pageWith(stack.tokenFor('supervisor'));
   const query = encodeURIComponent(`StationId="${station}" AND CaseStatus="open"`);
@@ -104,6 +113,11 @@ test("with a supervisor's token the codec opens the timeline: Chinese summaries,
   await page.getByText('Workflow Execution Update Accepted').first().click();
   await page.getByText('subject-reported by P-20931').first().waitFor();
 
+  // The static summary and the current details (rendered as markdown, each in a frame of its own).
+  await page.getByText('User Metadata').first().click();
+  await untilShown(page, `取保候审/监视居住 · 案件 ${start.caseNumber} · 派出所 ${station} · 民警 P-20931`);
+  await untilShown(page, '待办 告知应遵守的规定及违反规定的法律后果（rules-explained，第41(8)条）');
+  await page.screenshot({ path: path.join(artifacts, 'case-user-metadata.png'), fullPage: true });
   await page.close();
 });
 
