@@ -23,6 +23,7 @@ import { type ActionEnvelope, type CaseView, calendarChangedSignal, caseStartRej
 import { fingerprint } from '../src/domain/fingerprint';
 import { caseStatusKey, nextDueAtKey, overdueCountKey, recordsBlockedSinceKey } from '../src/domain/search-attributes';
 import { type CaseArgs, type CaseStartFields, type ProcedureDefinition, Case } from './case';
+import { caseCounter, countNoticeWritten, countRecordsBlocked } from './case-metrics';
 
 // Cases started before records drained beside the deadlines retry each write until the database is back.
 const retryForever = proxyActivities<CaseActivities>({
@@ -87,8 +88,9 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
   });
 
   // Cases recorded before records were written beside the deadlines replay on the path they took.
-  if (patched('records-beside-deadlines')) await runBesideRecords(kase, args, supervisorView(kase, true));
-  else await runWaitingOnRecords(kase, args, supervisorView(kase, false));
+  const count = caseCounter(kase, args.carried !== undefined);
+  if (patched('records-beside-deadlines')) await runBesideRecords(kase, args, supervisorView(kase, true), count);
+  else await runWaitingOnRecords(kase, args, supervisorView(kase, false), count);
   await condition(allHandlersFinished);
   return kase.view();
 }
@@ -130,6 +132,7 @@ async function writeRecords(
       [{ caseId, ...notice }],
     );
     state.noticesWritten++;
+    countNoticeWritten(notice.kind);
   }
   while (state.audit.length) {
     await activities.recordAction.executeWithOptions({ startToCloseTimeout: '30 seconds', summary: `记录行动：${state.audit[0].type}` }, [
@@ -155,7 +158,7 @@ async function writeRecords(
  * Records drain beside it: a database that keeps failing delays the records, never a reminder or an escalation; the
  * case says since when its records are blocked (search attribute, current details, view) and retries with backoff.
  */
-async function runBesideRecords(kase: AnyCase, args: CaseArgs<unknown, unknown>, publish: () => void): Promise<void> {
+async function runBesideRecords(kase: AnyCase, args: CaseArgs<unknown, unknown>, publish: () => void, count: () => void): Promise<void> {
   const { state, engine } = kase;
   const saved = { fingerprint: '' };
   const pending = () => state.revision !== state.savedRevision || state.noticesWritten < engine.notices.length || state.audit.length > 0;
@@ -181,6 +184,7 @@ async function runBesideRecords(kase: AnyCase, args: CaseArgs<unknown, unknown>,
         if (state.recordsBlockedSince === undefined) {
           state.recordsBlockedSince = Date.now();
           state.revision++;
+          countRecordsBlocked();
         }
         publish();
         await sleep(retryIn, { summary: '记录写入受阻，稍后重试' });
@@ -193,6 +197,7 @@ async function runBesideRecords(kase: AnyCase, args: CaseArgs<unknown, unknown>,
   const maxHistoryEvents = args.maxHistoryEvents ?? defaultMaxHistoryEvents;
   for (;;) {
     if (kase.fire()) state.revision++;
+    count();
     publish();
     if (state.status === 'closed') break;
     const seen = state.revision;
@@ -214,12 +219,18 @@ async function runBesideRecords(kase: AnyCase, args: CaseArgs<unknown, unknown>,
 }
 
 /** The loop of cases started before records drained beside the deadlines: each wake writes its records first. */
-async function runWaitingOnRecords(kase: AnyCase, args: CaseArgs<unknown, unknown>, publish: (force: boolean) => void): Promise<void> {
+async function runWaitingOnRecords(
+  kase: AnyCase,
+  args: CaseArgs<unknown, unknown>,
+  publish: (force: boolean) => void,
+  count: () => void,
+): Promise<void> {
   const { state, engine } = kase;
   const saved = { fingerprint: '' };
   const maxHistoryEvents = args.maxHistoryEvents ?? defaultMaxHistoryEvents;
   for (;;) {
     if (kase.fire()) state.revision++;
+    count();
     const seen = state.revision;
     const before = saved.fingerprint;
     await writeRecords(kase, retryForever, saved);
