@@ -77,6 +77,15 @@ export const configSchema = z.object({
   NOTICE_RELAY_BACKOFF_BASE_MS: z.coerce.number().int().min(10).default(30_000),
   NOTICE_RELAY_BACKOFF_CAP_MS: z.coerce.number().int().min(10).default(3_600_000),
   NOTICE_RELAY_POLL_MS: z.coerce.number().int().min(10).default(5_000),
+  /**
+   * The worker's sticky cache: open cases kept in memory between their tasks (about 0.4 MB each, see bench/RESULTS.md);
+   * a case evicted from it replays its history when it next wakes. Size it to the cases active at once, not to all open ones.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2_000),
+  /** Workflow tasks, activities and local activities (the records' flush) the worker runs at once. */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(40),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(40),
+  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).default(40),
   /** After SIGTERM: how long requests in flight (API) and activities in flight (worker) may take before the process exits anyway. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 });

@@ -5,7 +5,7 @@ import { localDate } from '../domain/legal-time';
 import { provisionalCalendarYear, provisionalYearsAhead, withProvisionalYears } from '../domain/statutory-holidays';
 import { type AccessEntry, actionRecorded, type AuditRow, auditChain, type ChainCheck, recordAccess } from './audit';
 import { loadCalendarBroadcast, loadCalendarYear, loadCalendarYears, loadYearsAwaitingBroadcast, replaceCalendarYear } from './calendar';
-import { type CaseFilter, type CaseSummary, caseStation, listCases } from './cases';
+import { type CaseFilter, type CaseSummary, caseStation, listCases, readStoredCase, type StoredCase } from './cases';
 import { listNotices, noticeCase, type NoticeFilter, type OutboxNotice, redeliverNotice } from './notices';
 
 /** What the API reads and writes in PostgreSQL, by resource; tests give an in-memory one of the same shape. */
@@ -14,6 +14,8 @@ export interface Repository {
     list(filter: CaseFilter): Promise<CaseSummary[]>;
     /** The station of a case the read model holds. */
     station(caseId: string): Promise<string | undefined>;
+    /** A case's row in the read model, none before its first write. */
+    read(caseId: string): Promise<StoredCase | undefined>;
   };
   audit: {
     actionRecorded(caseId: string, actionId: string): Promise<boolean>;
@@ -45,7 +47,11 @@ export interface Repository {
 
 export function createRepository(pool: Pool): Repository {
   return {
-    cases: { list: (filter) => listCases(pool, filter), station: (caseId) => caseStation(pool, caseId) },
+    cases: {
+      list: (filter) => listCases(pool, filter),
+      station: (caseId) => caseStation(pool, caseId),
+      read: (caseId) => readStoredCase(pool, caseId),
+    },
     audit: {
       actionRecorded: (caseId, actionId) => actionRecorded(pool, caseId, actionId),
       record: (entry) => recordAccess(pool, entry),
