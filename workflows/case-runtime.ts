@@ -38,12 +38,12 @@ const writes = proxyActivities<CaseActivities>({
 });
 
 // One flush per wake, as a local activity: it runs inside the workflow task that produced the records, so a flush costs
-// the history one marker instead of an activity's three events and another workflow task. Same retries as `writes`;
-// a worker that dies mid-flush leaves the task to another worker, which runs the (idempotent) flush again.
-const flushes = proxyLocalActivities<CaseActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
-});
+// the history one marker instead of an activity's three events and another workflow task. One attempt per task: a
+// local activity's retries would hold the task (and the case's timers and Update answers) while PostgreSQL is down, so
+// the case retries on its own timers (flushRetries) and only then says its records are blocked. A worker that dies
+// mid-flush leaves the task to another worker, which runs the (idempotent) flush again.
+const flushes = proxyLocalActivities<CaseActivities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 1 } });
+const flushRetries = [1_000, 2_000, 4_000];
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -254,7 +254,7 @@ async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unk
     return result.newerCalendarYears;
   };
   const drain = async () => {
-    for (let retryIn = minute; ;) {
+    for (let retryIn = minute, failures = 0; ;) {
       await condition(pending);
       const revision = state.revision;
       writing = true;
@@ -264,12 +264,17 @@ async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unk
         state.savedRevision = revision;
         for (const year of newer) kase.changeCalendar(year);
         retryIn = minute;
+        failures = 0;
         if (state.recordsBlockedSince !== undefined) {
           state.recordsBlockedSince = undefined;
           state.revision++;
         }
       } catch {
         writing = false;
+        if (failures < flushRetries.length) {
+          await sleep(flushRetries[failures++], { summary: '记录写入失败，重试' });
+          continue;
+        }
         if (state.recordsBlockedSince === undefined) {
           state.recordsBlockedSince = Date.now();
           state.revision++;

@@ -62,8 +62,9 @@ async function writeInTransaction(client: PoolClient, { caseId, notices, audit, 
     const { rowCount } = await client.query(
       `INSERT INTO notices (case_id, notice_key, kind, recipient, article, obligation_key, period, title_zh, facts, created_at)
        SELECT $1, n.key, n.kind, n.recipient, n.article, n."obligationKey", n.period, n."titleZh", n.facts, n."createdAt"
-         FROM jsonb_to_recordset($2::jsonb) WITH ORDINALITY AS n(key text, kind text, recipient text, article text, "obligationKey" text,
-                                                                period text, "titleZh" text, facts jsonb, "createdAt" timestamptz, ord bigint)
+         FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (key text, kind text, recipient text, article text, "obligationKey" text,
+                                                            period text, "titleZh" text, facts jsonb, "createdAt" timestamptz))
+              WITH ORDINALITY AS n(key, kind, recipient, article, "obligationKey", period, "titleZh", facts, "createdAt", ord)
         ORDER BY n.ord
        ON CONFLICT (case_id, notice_key) DO NOTHING`,
       [caseId, JSON.stringify(rows)],
@@ -76,8 +77,9 @@ async function writeInTransaction(client: PoolClient, { caseId, notices, audit, 
     const { rowCount } = await client.query(
       `INSERT INTO audit_log (case_id, action_id, type, actor, at, received_at, payload)
        SELECT $1, a."actionId", a.type, a.actor, a.at, a."receivedAt", a.payload
-         FROM jsonb_to_recordset($2::jsonb) WITH ORDINALITY AS a("actionId" text, type text, actor text, at timestamptz,
-                                                                "receivedAt" timestamptz, payload jsonb, ord bigint)
+         FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS ("actionId" text, type text, actor text, at timestamptz,
+                                                            "receivedAt" timestamptz, payload jsonb))
+              WITH ORDINALITY AS a("actionId", type, actor, at, "receivedAt", payload, ord)
         ORDER BY a.ord
        ON CONFLICT (case_id, action_id) DO NOTHING`,
       [caseId, JSON.stringify(rows)],
