@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   const stops: Array<() => Promise<unknown>> = [];
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'beatflow-bench-'));
   try {
-    const pg = await startPostgresCluster({ baseDir: base, database: 'beatflow_bench' });
+    const pg = await startPostgresCluster({ baseDir: os.tmpdir(), database: 'beatflow_bench' });
     stops.push(() => pg.stop());
     const cli = await ensureTemporalCli(() => undefined);
     if (!cli) throw new Error('no temporal CLI could be provisioned');
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     const connection = await NativeConnection.connect({ address: temporal.address });
     stops.push(() => connection.close());
     const worker = await createCaseWorker({ connection, namespace: 'default', taskQueue: 'bench', pool, logger, client, dataConverter, codec });
-    const noopWorker = await Worker.create({ connection, taskQueue: 'bench-noop', workflowsPath: require.resolve('./noop-workflow') });
+    const noopWorker = await Worker.create({ connection, taskQueue: 'bench-noop', dataConverter, workflowsPath: require.resolve('./noop-workflow') });
     const running = Promise.all([worker.run(), noopWorker.run()]);
     stops.push(async () => {
       worker.shutdown();
