@@ -33,6 +33,9 @@ export function recordsActivities({ pool, logger, codec }: { pool: Pool; logger:
       const sealed = codec && people.length ? sealValue(codec, people) : undefined;
       const written = await writeCaseRecords(pool, { caseId, notices, audit, view, revision, personal: { count: people.length, sealed } });
       const newerCalendarYears = view.status === 'closed' ? [] : await loadCalendarYearsNewerThan(pool, view.calendar);
+      // What was written, never the content: kinds, recipients and action types only.
+      for (const n of notices) logger.info({ caseId, kind: n.kind, recipient: n.recipient }, 'notice');
+      for (const a of audit) logger.info({ caseId, action: a.type, actor: a.actor }, 'action recorded');
       logger.info({ caseId, revision, notices: written.notices, audit: written.audit, saved: written.saved }, 'records flushed');
       return { ...written, newerCalendarYears };
     },
