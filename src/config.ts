@@ -86,6 +86,14 @@ export const configSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(40),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(40),
   WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).default(40),
+  /**
+   * Prometheus metrics, each on a listener of its own beside the API or the worker, never on the API's port: no token
+   * (the series carry route patterns, statuses, procedures and notice kinds, never personal data), so bind it where
+   * only the scraper reaches it. Unset port: no metrics listener.
+   */
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  API_METRICS_PORT: unsetWhenEmpty(z.coerce.number().int().min(1).max(65535).optional()),
+  WORKER_METRICS_PORT: unsetWhenEmpty(z.coerce.number().int().min(1).max(65535).optional()),
   /** After SIGTERM: how long requests in flight (API) and activities in flight (worker) may take before the process exits anyway. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 });

@@ -5,7 +5,7 @@ import { createLogger } from '../src/logger';
 import { ensureCalendarWatch } from '../src/temporal/calendar';
 import { connectClient } from '../src/temporal/client';
 import { dataConverterOf, payloadCodecOf } from '../src/temporal/codec';
-import { NativeConnection, createCaseWorker, startNoticeRelay, workerTuningOf } from './run';
+import { NativeConnection, createCaseWorker, installRuntime, startNoticeRelay, workerTuningOf } from './run';
 
 /**
  * Production entry of the worker process. On SIGINT/SIGTERM the SDK's own handler shuts the worker down: it polls no
@@ -15,6 +15,7 @@ import { NativeConnection, createCaseWorker, startNoticeRelay, workerTuningOf } 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
+  installRuntime(config);
   if (!config.TEMPORAL_ADDRESS || !config.DATABASE_URL) {
     throw new Error('TEMPORAL_ADDRESS and DATABASE_URL are required (npm start runs embedded servers instead)');
   }

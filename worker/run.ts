@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
@@ -74,6 +74,22 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
 }
 
 /**
+ * The worker's Temporal runtime, installed before any connection: with WORKER_METRICS_PORT it exports on
+ * METRICS_HOST:port `/metrics` the SDK's own series (`temporal_…`: workflow task failures, schedule-to-start latency,
+ * slots) and beatflow's, counted by the cases through the workflow metric meter and by the relay.
+ */
+export function installRuntime(config: Config): void {
+  if (!config.WORKER_METRICS_PORT) return;
+  Runtime.install({
+    telemetryOptions: {
+      metrics: {
+        prometheus: { bindAddress: `${config.METRICS_HOST}:${config.WORKER_METRICS_PORT}`, countersTotalSuffix: true, useSecondsForDurations: true },
+      },
+    },
+  });
+}
+
+/**
  * The relay of the notices outbox, a loop of its own beside the worker (not a case's activity, so a partner never
  * holds up a case): started when NOTICE_WEBHOOK_URL is set, undefined otherwise. Throws on a configuration production
  * must not run with.
@@ -84,7 +100,7 @@ export function startNoticeRelay(config: Config, pool: Pool, logger: Logger): No
     logger.info('NOTICE_WEBHOOK_URL is unset: notices stay in the outbox');
     return undefined;
   }
-  const relay = createNoticeRelay({ ...settings, pool, logger });
+  const relay = createNoticeRelay({ ...settings, pool, logger, meter: Runtime.instance().metricMeter });
   relay.start();
   logger.info({ pollIntervalMs: settings.pollIntervalMs, signed: Boolean(settings.secret) }, 'notice relay running');
   return relay;

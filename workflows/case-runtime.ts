@@ -25,6 +25,7 @@ import { type ActionEnvelope, type CaseView, calendarChangedSignal, caseStartRej
 import { fingerprint } from '../src/domain/fingerprint';
 import { caseStatusKey, nextDueAtKey, overdueCountKey, recordsBlockedSinceKey } from '../src/domain/search-attributes';
 import { type CaseArgs, type CaseStartFields, type ProcedureDefinition, Case } from './case';
+import { caseCounter, countNoticeWritten, countRecordsBlocked } from './case-metrics';
 
 // Cases started before records drained beside the deadlines retry each write until the database is back.
 const retryForever = proxyActivities<CaseActivities>({
@@ -98,10 +99,11 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
 
   // Cases recorded before records were written beside the deadlines, or before one flush per wake, replay on the path
   // they took.
+  const count = caseCounter(kase, args.carried !== undefined);
   if (patched('records-beside-deadlines')) {
-    if (patched('one-flush-per-wake')) await runFlushingOncePerWake(kase, args, supervisorView(kase, true, true));
-    else await runBesideRecords(kase, args, supervisorView(kase, true));
-  } else await runWaitingOnRecords(kase, args, supervisorView(kase, false));
+    if (patched('one-flush-per-wake')) await runFlushingOncePerWake(kase, args, supervisorView(kase, true, true), count);
+    else await runBesideRecords(kase, args, supervisorView(kase, true), count);
+  } else await runWaitingOnRecords(kase, args, supervisorView(kase, false), count);
   await condition(allHandlersFinished);
   return kase.view();
 }
@@ -153,6 +155,7 @@ async function writeRecords(
       [{ caseId, ...notice }],
     );
     state.noticesWritten++;
+    countNoticeWritten(notice.kind);
   }
   while (state.audit.length) {
     await activities.recordAction.executeWithOptions({ startToCloseTimeout: '30 seconds', summary: `记录行动：${state.audit[0].type}` }, [
@@ -178,7 +181,7 @@ async function writeRecords(
  * Records drain beside it: a database that keeps failing delays the records, never a reminder or an escalation; the
  * case says since when its records are blocked (search attribute, current details, view) and retries with backoff.
  */
-async function runBesideRecords(kase: AnyCase, args: CaseArgs<unknown, unknown>, publish: () => void): Promise<void> {
+async function runBesideRecords(kase: AnyCase, args: CaseArgs<unknown, unknown>, publish: () => void, count: () => void): Promise<void> {
   const { state, engine } = kase;
   const saved = { fingerprint: '' };
   const pending = () => state.revision !== state.savedRevision || state.noticesWritten < engine.notices.length || state.audit.length > 0;
@@ -204,6 +207,7 @@ async function runBesideRecords(kase: AnyCase, args: CaseArgs<unknown, unknown>,
         if (state.recordsBlockedSince === undefined) {
           state.recordsBlockedSince = Date.now();
           state.revision++;
+          countRecordsBlocked();
         }
         publish();
         await sleep(retryIn, { summary: '记录写入受阻，稍后重试' });
@@ -216,6 +220,7 @@ async function runBesideRecords(kase: AnyCase, args: CaseArgs<unknown, unknown>,
   const maxHistoryEvents = args.maxHistoryEvents ?? defaultMaxHistoryEvents;
   for (;;) {
     if (kase.fire()) state.revision++;
+    count();
     publish();
     if (state.status === 'closed') break;
     const seen = state.revision;
@@ -241,7 +246,7 @@ async function runBesideRecords(kase: AnyCase, args: CaseArgs<unknown, unknown>,
  * database is written by one local activity in one transaction, beside the deadlines as in runBesideRecords. The wake
  * timer is re-armed only when the next wake's time changed, not after every action.
  */
-async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unknown>, publish: () => void): Promise<void> {
+async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unknown>, publish: () => void, count: () => void): Promise<void> {
   const { state, engine, caseId } = kase;
   const pending = () => state.revision !== state.savedRevision || state.noticesWritten < engine.notices.length || state.audit.length > 0;
   let writing = false;
@@ -250,6 +255,7 @@ async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unk
     const audit = state.audit.slice();
     const result = await flushes.flushRecords({ caseId, notices, audit, view: kase.view(), revision: state.revision });
     state.noticesWritten += notices.length;
+    for (const notice of notices) countNoticeWritten(notice.kind);
     state.audit.splice(0, audit.length);
     return result.newerCalendarYears;
   };
@@ -278,6 +284,7 @@ async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unk
         if (state.recordsBlockedSince === undefined) {
           state.recordsBlockedSince = Date.now();
           state.revision++;
+          countRecordsBlocked();
         }
         publish();
         await sleep(retryIn, { summary: '记录写入受阻，稍后重试' });
@@ -308,6 +315,7 @@ async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unk
   const maxHistoryEvents = args.maxHistoryEvents ?? defaultMaxHistoryEvents;
   for (;;) {
     if (kase.fire()) state.revision++;
+    count();
     publish();
     if (state.status === 'closed') break;
     const seen = state.revision;
@@ -327,12 +335,18 @@ async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unk
 }
 
 /** The loop of cases started before records drained beside the deadlines: each wake writes its records first. */
-async function runWaitingOnRecords(kase: AnyCase, args: CaseArgs<unknown, unknown>, publish: (force: boolean) => void): Promise<void> {
+async function runWaitingOnRecords(
+  kase: AnyCase,
+  args: CaseArgs<unknown, unknown>,
+  publish: (force: boolean) => void,
+  count: () => void,
+): Promise<void> {
   const { state, engine } = kase;
   const saved = { fingerprint: '' };
   const maxHistoryEvents = args.maxHistoryEvents ?? defaultMaxHistoryEvents;
   for (;;) {
     if (kase.fire()) state.revision++;
+    count();
     const seen = state.revision;
     const before = saved.fingerprint;
     await writeRecords(kase, retryForever, saved);

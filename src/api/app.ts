@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { AuthConfig } from '../config';
 import type { Principal } from '../domain/roles';
 import { frameworkErrors, registerErrorHandling } from './errors';
+import { type ApiMetrics, metricsPlugin } from './metrics';
 import { auditPlugin } from './plugins/audit';
 import { authPlugin } from './plugins/auth';
 import { type DbPluginOptions, dbPlugin } from './plugins/db';
@@ -52,6 +53,8 @@ export interface AppOptions {
   payloadCodec?: PayloadCodec;
   /** The Temporal UI's origin, the only one the codec endpoint answers across origins. */
   codecCorsOrigin?: string;
+  /** Prometheus series of every answer; the caller serves them on a listener of its own. */
+  metrics?: ApiMetrics;
 }
 
 /** One line per request: route, status, case and action type; never a body (it may carry personal data). */
@@ -106,6 +109,7 @@ export const app = fp<AppOptions>(
     instance.setValidatorCompiler(validatorCompiler);
     instance.setSerializerCompiler(serializerCompiler);
     registerErrorHandling(instance);
+    if (options.metrics) await instance.register(metricsPlugin, { metrics: options.metrics });
 
     await instance.register(swagger, {
       openapi: {

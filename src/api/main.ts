@@ -5,6 +5,7 @@ import { runMigrations } from '../db/migrate';
 import { createLogger } from '../logger';
 import { dataConverterOf, payloadCodecOf } from '../temporal/codec';
 import { app, serverOptions } from './app';
+import { createApiMetrics, serveMetrics } from './metrics';
 
 /** Production entry of the API process: builds Fastify, registers the app, listens, and closes on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   await runMigrations(config.DATABASE_MIGRATION_URL ?? config.DATABASE_URL, logger);
   const server = Fastify(serverOptions(logger, { requestTimeoutMs: config.REQUEST_TIMEOUT_MS }));
   closeOnSignals(server, logger, config.SHUTDOWN_GRACE_MS);
+  const metrics = config.API_METRICS_PORT ? createApiMetrics() : undefined;
   await server.register(app, {
     temporal: {
       address: config.TEMPORAL_ADDRESS,
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
     },
     payloadCodec,
     codecCorsOrigin: config.CODEC_CORS_ORIGIN,
+    metrics,
     db: {
       databaseUrl: config.DATABASE_URL,
       max: config.DATABASE_POOL_SIZE,
@@ -37,6 +40,14 @@ async function main(): Promise<void> {
     auth,
     rateLimit: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS },
   });
+  if (metrics && config.API_METRICS_PORT) {
+    const metricsServer = await serveMetrics(metrics.registry, config.METRICS_HOST, config.API_METRICS_PORT);
+    server.addHook('onClose', async () => {
+      metricsServer.closeAllConnections();
+      await new Promise((resolve) => metricsServer.close(resolve));
+    });
+    logger.info({ host: config.METRICS_HOST, port: config.API_METRICS_PORT }, 'metrics at /metrics');
+  }
   await server.listen({ host: config.HOST, port: config.PORT });
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type MetricMeter, noopMetricMeter } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { type ClaimedNotice, claimDueNotices, markNoticeDelivered, markNoticeFailed } from '../db/notices';
@@ -23,6 +24,8 @@ export interface NoticeRelaySettings {
 export interface NoticeRelayDeps extends NoticeRelaySettings {
   pool: Pool;
   logger: Logger;
+  /** Where deliveries, failed attempts and dead letters are counted (the worker's runtime meter); default: nowhere. */
+  meter?: MetricMeter;
 }
 
 export interface RelayPass {
@@ -63,6 +66,12 @@ export const idempotencyKeyOf = (notice: Pick<ClaimedNotice, 'caseId' | 'noticeK
  */
 export function createNoticeRelay(deps: NoticeRelayDeps): NoticeRelay {
   const { pool, logger, url, secret, timeoutMs, maxAttempts, backoffBaseMs, backoffCapMs, pollIntervalMs, batchSize = 20 } = deps;
+  const meter = deps.meter ?? noopMetricMeter;
+  const counted = {
+    delivered: meter.createCounter('beatflow_notices_delivered', 'notices', 'Notices the station system took (2xx)'),
+    retrying: meter.createCounter('beatflow_notice_delivery_failures', 'attempts', 'Failed delivery attempts to be retried'),
+    dead: meter.createCounter('beatflow_notices_dead_lettered', 'notices', 'Notices dead-lettered after their last attempt'),
+  };
   // A claim outlives the attempt it is for, so no other worker takes the row while it is being sent.
   const leaseMs = timeoutMs + 30_000;
 
@@ -81,7 +90,11 @@ export function createNoticeRelay(deps: NoticeRelayDeps): NoticeRelay {
     }
   }
 
-  async function attempt(notice: ClaimedNotice, now: Date, claim: string): Promise<keyof RelayPass> {
+  async function attempt(notice: ClaimedNotice, now: Date, claim: string): Promise<{ result: keyof RelayPass; kind: string }> {
+    return { result: await attemptOnce(notice, now, claim), kind: notice.kind };
+  }
+
+  async function attemptOnce(notice: ClaimedNotice, now: Date, claim: string): Promise<keyof RelayPass> {
     const error = await send(notice, now);
     const about = { noticeId: notice.id, caseId: notice.caseId, kind: notice.kind, attempts: notice.attempts };
     if (!error) {
@@ -107,7 +120,8 @@ export function createNoticeRelay(deps: NoticeRelayDeps): NoticeRelay {
     for (const outcome of outcomes) {
       // A row whose outcome could not be recorded is sent again when its lease ends.
       if (outcome.status === 'rejected') throw outcome.reason;
-      pass[outcome.value]++;
+      pass[outcome.value.result]++;
+      counted[outcome.value.result].add(1, { kind: outcome.value.kind });
     }
     return pass;
   }

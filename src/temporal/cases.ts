@@ -67,11 +67,13 @@ export async function caseStation(client: Client, caseId: string): Promise<strin
 export type ActionOutcome = { view: CaseView } | { closed: true };
 
 /**
- * The Update id of an action: its actionId and content, so the server answers a retried request with the first
- * result, while the same actionId with other content reaches the case's validator and is refused there.
+ * The Update id of an action: what it is and who reported it, in words, for the Temporal UI's timeline (SDK 1.24 puts
+ * no summary on an Update, and its name is the one handler's), then its actionId and content, so the server answers a
+ * retried request with the first result, while the same actionId with other content reaches the case's validator and
+ * is refused there. The actor is the token's subject, an id, never a name.
  */
 export function updateIdOf(action: ActionEnvelope): string {
-  return `${action.actionId}/${fingerprint(action)}`;
+  return `${action.type} by ${action.actor} · ${action.actionId}/${fingerprint(action)}`;
 }
 
 /**

@@ -9,7 +9,8 @@
  *
  * The tests read BEATFLOW_TEST_DATABASE_URL, BEATFLOW_TEST_TEMPORAL_ADDRESS and BEATFLOW_TEST_TEMPORAL_NAMESPACE
  * (BEATFLOW_TEST_TEMPORAL_KIND says which Temporal it is; BEATFLOW_TEST_TEMPORAL_DB_FILE names the dev server's SQLite
- * file, which the end-to-end suite searches for personal data). The handles stay on globalThis for global-teardown.ts,
+ * file, which the end-to-end suite searches for personal data; BEATFLOW_TEST_TEMPORAL_UI_URL its Web UI, whose codec endpoint is
+ * the API that the browser test starts on BEATFLOW_TEST_CODEC_API_PORT). The handles stay on globalThis for global-teardown.ts,
  * which stops each server by the PID started here.
  */
 import fs from 'node:fs';
@@ -49,10 +50,13 @@ async function startTemporal(servers: StartedTestServer[], testServerProvisioned
   if (cli) {
     const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'beatflow-temporal-'));
     try {
+      // The UI decodes payloads through the codec endpoint of an API that the browser test starts on this port.
+      const codecApiPort = await freePort();
       const dev = await startTemporalDevServer({
         cliPath: cli.path,
         port: await freePort(),
         uiPort: await freePort(),
+        uiCodecEndpoint: `http://127.0.0.1:${codecApiPort}/codec`,
         dbFile: path.join(dbDir, 'temporal.db'),
         namespace,
       });
@@ -66,6 +70,8 @@ async function startTemporal(servers: StartedTestServer[], testServerProvisioned
       process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS = dev.address;
       process.env.BEATFLOW_TEST_TEMPORAL_KIND = 'dev-server';
       process.env.BEATFLOW_TEST_TEMPORAL_DB_FILE = path.join(dbDir, 'temporal.db');
+      process.env.BEATFLOW_TEST_TEMPORAL_UI_URL = dev.uiUrl;
+      process.env.BEATFLOW_TEST_CODEC_API_PORT = String(codecApiPort);
       log(`Temporal dev server ${dev.address}, UI ${dev.uiUrl} (PID ${dev.pid}, ${cli.source} ${cli.path}, ${since(startedAt)})`);
       return;
     } catch (err) {

@@ -18,6 +18,8 @@ export interface ProcessStackOptions {
   databaseUrl?: string;
   /** More environment for both processes. */
   env?: Record<string, string>;
+  /** The API's port; by default a free one. */
+  port?: number;
 }
 
 export class ProcessStack {
@@ -46,7 +48,7 @@ export class ProcessStack {
     for (const role of roles) {
       stack.tokens.set(role, await tokenFor({ role, stationIds: role === 'supervisor' ? ['*'] : ['S-01'], sub: `E2E-${role}` }));
     }
-    stack.port = await freePort();
+    stack.port = options.port ?? (await freePort());
     stack.baseUrl = `http://127.0.0.1:${stack.port}`;
     stack.startWorker();
     await stack.startApi();
