@@ -78,7 +78,7 @@ export const configSchema = z.object({
   NOTICE_RELAY_BACKOFF_CAP_MS: z.coerce.number().int().min(10).default(3_600_000),
   NOTICE_RELAY_POLL_MS: z.coerce.number().int().min(10).default(5_000),
   /**
-   * The worker's sticky cache: open cases kept in memory between their tasks (about 0.4 MB each, see bench/RESULTS.md);
+   * The worker's sticky cache: open cases kept in memory between their tasks (about 0.36 MB each, as measured before this change);
    * a case evicted from it replays its history when it next wakes. Size it to the cases active at once, not to all open ones.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2_000),
