@@ -1,14 +1,8 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import type { AuditEntry } from '../src/db/records';
 
-export interface AuditEntry {
-  actionId: string;
-  type: string;
-  actor: string;
-  at: number;
-  receivedAt: number;
-  payload: unknown;
-}
+export type { AuditEntry } from '../src/db/records';
 
 /** Audit activities: one row per accepted action, written once whatever the retries. */
 export function auditActivities({ pool, logger }: { pool: Pool; logger: Logger }) {

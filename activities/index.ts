@@ -5,17 +5,22 @@ import { auditActivities } from './audit';
 import { calendarActivities } from './calendar';
 import { noticeActivities } from './notices';
 import { readModelActivities } from './read-model';
+import { recordsActivities } from './records';
+import type { EncryptionCodec } from '../src/temporal/codec';
 
 export type { AuditEntry } from './audit';
 export type { BroadcastProgress, SignalOpenCasesInput } from './calendar';
 export type { NoticeInput } from './notices';
 export type { SaveCaseInput } from './read-model';
+export type { FlushInput, FlushResult } from './records';
 
 export interface ActivityDeps {
   pool: Pool;
   logger: Logger;
   /** The calendar broadcast signals cases through it; a worker without it cannot broadcast. */
   client?: Client;
+  /** Seals the personal part of the read model; without it the API asks the case for that part. */
+  codec?: EncryptionCodec;
 }
 
 /** Every activity, built with its dependencies so tests can pass their own. */
@@ -23,9 +28,9 @@ export function createActivities(deps: ActivityDeps) {
   return { ...caseActivities(deps), ...calendarActivities(deps) };
 }
 
-/** The activities a case calls. */
+/** The activities a case calls: `flushRecords` since one flush per wake; the others for cases started before it. */
 export function caseActivities(deps: ActivityDeps) {
-  return { ...noticeActivities(deps), ...auditActivities(deps), ...readModelActivities(deps) };
+  return { ...noticeActivities(deps), ...auditActivities(deps), ...readModelActivities(deps), ...recordsActivities(deps) };
 }
 
 export type CaseActivities = ReturnType<typeof caseActivities>;

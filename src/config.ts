@@ -78,6 +78,15 @@ export const configSchema = z.object({
   NOTICE_RELAY_BACKOFF_CAP_MS: z.coerce.number().int().min(10).default(3_600_000),
   NOTICE_RELAY_POLL_MS: z.coerce.number().int().min(10).default(5_000),
   /**
+   * The worker's sticky cache: open cases kept in memory between their tasks (about 0.36 MB each, as measured before this change);
+   * a case evicted from it replays its history when it next wakes. Size it to the cases active at once, not to all open ones.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2_000),
+  /** Workflow tasks, activities and local activities (the records' flush) the worker runs at once. */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(40),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(40),
+  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).default(40),
+  /**
    * Prometheus metrics, each on a listener of its own beside the API or the worker, never on the API's port: no token
    * (the series carry route patterns, statuses, procedures and notice kinds, never personal data), so bind it where
    * only the scraper reaches it. Unset port: no metrics listener.

@@ -21,6 +21,7 @@ import type { KpiCounts, KpiDuty } from '../src/db/kpis';
 import type { ObligationRow } from '../src/db/obligations';
 import type { Page } from '../src/db/paging';
 import type { Repository } from '../src/db/repository';
+import type { StoredCase } from '../src/db/cases';
 import { builtInCalendarYears, type CalendarYear } from '../src/domain/calendar';
 import { type CalendarBroadcast, calendarBroadcastId, calendarBroadcastWorkflowType } from '../src/domain/calendar-broadcast';
 import { type ActionEnvelope, actionIdReused, actionRejected, type CaseView } from '../src/domain/case';
@@ -227,6 +228,11 @@ export class FakeRepository implements Repository {
     station: async (caseId: string): Promise<string | undefined> => {
       this.reachable();
       return this.summaries.find((c) => c.caseId === caseId)?.stationId;
+    },
+    // The fake keeps no rows of views: every read of a case falls back to the fake Temporal's query.
+    read: async (): Promise<StoredCase | undefined> => {
+      this.reachable();
+      return undefined;
     },
   };
 

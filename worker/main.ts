@@ -5,7 +5,7 @@ import { createLogger } from '../src/logger';
 import { ensureCalendarWatch } from '../src/temporal/calendar';
 import { connectClient } from '../src/temporal/client';
 import { dataConverterOf, payloadCodecOf } from '../src/temporal/codec';
-import { NativeConnection, createCaseWorker, installRuntime, startNoticeRelay } from './run';
+import { NativeConnection, createCaseWorker, installRuntime, startNoticeRelay, workerTuningOf } from './run';
 
 /**
  * Production entry of the worker process. On SIGINT/SIGTERM the SDK's own handler shuts the worker down: it polls no
@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   if (!config.TEMPORAL_ADDRESS || !config.DATABASE_URL) {
     throw new Error('TEMPORAL_ADDRESS and DATABASE_URL are required (npm start runs embedded servers instead)');
   }
-  const dataConverter = dataConverterOf(payloadCodecOf(config, (message) => logger.warn(message)));
+  const codec = payloadCodecOf(config, (message) => logger.warn(message));
+  const dataConverter = dataConverterOf(codec);
   await runMigrations(config.DATABASE_MIGRATION_URL ?? config.DATABASE_URL, logger);
   const pool = createPool(config.DATABASE_URL, {
     max: config.DATABASE_POOL_SIZE,
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
     client,
     dataConverter,
+    codec,
+    tuning: workerTuningOf(config),
   });
   await ensureCalendarWatch(client, config.TEMPORAL_TASK_QUEUE);
   let draining = false;
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, ...workerTuningOf(config) }, 'worker running');
   // Resolves once shut down and drained; rejects when the drain outlasts the grace (shutdownForceTime).
   await worker.run();
   await relay?.stop();

@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import type { Config } from '../src/config';
+import type { EncryptionCodec } from '../src/temporal/codec';
 import { createNoticeRelay, type NoticeRelay } from '../src/relay/notice-relay';
 import { noticeRelaySettings } from '../src/relay/settings';
 
@@ -20,20 +21,54 @@ export interface CaseWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Carries the payload codec: what the worker writes to Temporal (commands, results, query answers) is sealed. */
   dataConverter?: DataConverter;
+  /** Seals the personal part of the read model (the payload codec's keys). */
+  codec?: EncryptionCodec;
+  /** Cache size and concurrency (WORKER_* in the configuration); unset: the defaults below. */
+  tuning?: WorkerTuning;
   /** After shutdown is asked: how long activities in flight may run before they are cancelled, and the worker given up on later. */
   shutdownGraceMs?: number;
 }
 
+export interface WorkerTuning {
+  /** Workflows kept in memory between their tasks (sticky cache); an evicted case replays its history when it next wakes. */
+  maxCachedWorkflows: number;
+  maxConcurrentWorkflowTasks: number;
+  maxConcurrentActivities: number;
+  maxConcurrentLocalActivities: number;
+}
+
+export const defaultWorkerTuning: WorkerTuning = {
+  maxCachedWorkflows: 2_000,
+  maxConcurrentWorkflowTasks: 40,
+  maxConcurrentActivities: 40,
+  maxConcurrentLocalActivities: 40,
+};
+
+/** The worker's tuning from the configuration. */
+export function workerTuningOf(config: Config): WorkerTuning {
+  return {
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    maxConcurrentWorkflowTasks: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentLocalActivities: config.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
+  };
+}
+
 /** The worker that runs every procedure's workflows, the calendar broadcast and the activities. */
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
-  const { connection, namespace, taskQueue, pool, logger, client, workflowBundle, dataConverter, shutdownGraceMs } = options;
+  const { connection, namespace, taskQueue, pool, logger, client, workflowBundle, dataConverter, shutdownGraceMs, codec } = options;
+  const tuning = options.tuning ?? defaultWorkerTuning;
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     dataConverter,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ pool, logger, client }),
+    activities: createActivities({ pool, logger, client, codec }),
+    maxCachedWorkflows: tuning.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,
+    maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
+    maxConcurrentLocalActivityExecutions: tuning.maxConcurrentLocalActivities,
     ...(shutdownGraceMs === undefined ? {} : { shutdownGraceTime: shutdownGraceMs, shutdownForceTime: shutdownGraceMs + 5_000 }),
   });
 }

@@ -6,11 +6,13 @@
 import {
   type ActivityInterfaceFor,
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   sleep,
@@ -35,6 +37,14 @@ const writes = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
 });
+
+// One flush per wake, as a local activity: it runs inside the workflow task that produced the records, so a flush costs
+// the history one marker instead of an activity's three events and another workflow task. One attempt per task: a
+// local activity's retries would hold the task (and the case's timers and Update answers) while PostgreSQL is down, so
+// the case retries on its own timers (flushRetries) and only then says its records are blocked. A worker that dies
+// mid-flush leaves the task to another worker, which runs the (idempotent) flush again.
+const flushes = proxyLocalActivities<CaseActivities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 1 } });
+const flushRetries = [1_000, 2_000, 4_000];
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -87,25 +97,38 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
     description: 'An officer or the station system reports a completed action',
   });
 
-  // Cases recorded before records were written beside the deadlines replay on the path they took.
+  // Cases recorded before records were written beside the deadlines, or before one flush per wake, replay on the path
+  // they took.
   const count = caseCounter(kase, args.carried !== undefined);
-  if (patched('records-beside-deadlines')) await runBesideRecords(kase, args, supervisorView(kase, true), count);
-  else await runWaitingOnRecords(kase, args, supervisorView(kase, false), count);
+  if (patched('records-beside-deadlines')) {
+    if (patched('one-flush-per-wake')) await runFlushingOncePerWake(kase, args, supervisorView(kase, true, true), count);
+    else await runBesideRecords(kase, args, supervisorView(kase, true), count);
+  } else await runWaitingOnRecords(kase, args, supervisorView(kase, false), count);
   await condition(allHandlersFinished);
   return kase.view();
 }
 
-/** Publishes what a supervisor sees in the Temporal UI (search attributes, current details) when it changed, or when told to. */
-function supervisorView(kase: AnyCase, withBlocked: boolean): (force?: boolean) => void {
+/**
+ * Publishes what a supervisor sees in the Temporal UI (search attributes, current details) when it changed, or when
+ * told to. `attributesApart`: the search attributes (an event in the history) are upserted only when they changed,
+ * not with every change of the details (which ride on the workflow task).
+ */
+function supervisorView(kase: AnyCase, withBlocked: boolean, attributesApart = false): (force?: boolean) => void {
   let published = '';
+  let detailed = '';
   return (force = false) => {
     const { state, engine } = kase;
     const nextDue = engine.nextDueAt();
     const attributes = { status: state.status, overdue: engine.overdueCount(), nextDue, blocked: state.recordsBlockedSince };
     const details = kase.details();
-    const now = fingerprint({ attributes, details });
+    if (attributesApart) {
+      const shown = fingerprint(details);
+      if (shown !== detailed) setCurrentDetails(details);
+      detailed = shown;
+    }
+    const now = attributesApart ? fingerprint(attributes) : fingerprint({ attributes, details });
     if (now === published && !force) return;
-    setCurrentDetails(details);
+    if (!attributesApart) setCurrentDetails(details);
     upsertSearchAttributes([
       { key: caseStatusKey, value: state.status },
       { key: overdueCountKey, value: attributes.overdue },
@@ -215,6 +238,99 @@ async function runBesideRecords(kase: AnyCase, args: CaseArgs<unknown, unknown>,
     else await condition(() => state.revision !== seen);
   }
   // A closed case ends once everything it owes the database is written.
+  await condition(() => !pending() && allHandlersFinished());
+}
+
+/**
+ * The main loop with one write per wake: what a wake (an action, a duty's time, a calendar change) leaves for the
+ * database is written by one local activity in one transaction, beside the deadlines as in runBesideRecords. The wake
+ * timer is re-armed only when the next wake's time changed, not after every action.
+ */
+async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unknown>, publish: () => void, count: () => void): Promise<void> {
+  const { state, engine, caseId } = kase;
+  const pending = () => state.revision !== state.savedRevision || state.noticesWritten < engine.notices.length || state.audit.length > 0;
+  let writing = false;
+  const flush = async (): Promise<CalendarYear[]> => {
+    const notices = engine.notices.slice(state.noticesWritten);
+    const audit = state.audit.slice();
+    const result = await flushes.flushRecords({ caseId, notices, audit, view: kase.view(), revision: state.revision });
+    state.noticesWritten += notices.length;
+    for (const notice of notices) countNoticeWritten(notice.kind);
+    state.audit.splice(0, audit.length);
+    return result.newerCalendarYears;
+  };
+  const drain = async () => {
+    for (let retryIn = minute, failures = 0; ;) {
+      await condition(pending);
+      const revision = state.revision;
+      writing = true;
+      try {
+        const newer = await flush();
+        writing = false;
+        state.savedRevision = revision;
+        for (const year of newer) kase.changeCalendar(year);
+        retryIn = minute;
+        failures = 0;
+        if (state.recordsBlockedSince !== undefined) {
+          state.recordsBlockedSince = undefined;
+          state.revision++;
+        }
+      } catch {
+        writing = false;
+        if (failures < flushRetries.length) {
+          await sleep(flushRetries[failures++], { summary: '记录写入失败，重试' });
+          continue;
+        }
+        if (state.recordsBlockedSince === undefined) {
+          state.recordsBlockedSince = Date.now();
+          state.revision++;
+          countRecordsBlocked();
+        }
+        publish();
+        await sleep(retryIn, { summary: '记录写入受阻，稍后重试' });
+        retryIn = Math.min(retryIn * 2, hour);
+      }
+    }
+  };
+  void drain();
+
+  let timer: { at: number; fired: boolean; scope: CancellationScope } | undefined;
+  /** The timer of the next wake: the one armed when its time is unchanged, otherwise a new one (the old one cancelled). */
+  const armFor = (wake: { at: number; summary: string } | undefined) => {
+    if (timer && !timer.fired && timer.at === wake?.at) return timer;
+    if (timer && !timer.fired) timer.scope.cancel();
+    if (!wake) return (timer = undefined);
+    const armed = { at: wake.at, fired: false, scope: new CancellationScope() };
+    armed.scope
+      .run(() => sleep(Math.max(wake.at - Date.now(), 1), { summary: wake.summary }))
+      .then(
+        () => {
+          armed.fired = true;
+        },
+        () => undefined,
+      );
+    return (timer = armed);
+  };
+
+  const maxHistoryEvents = args.maxHistoryEvents ?? defaultMaxHistoryEvents;
+  for (;;) {
+    if (kase.fire()) state.revision++;
+    count();
+    publish();
+    if (state.status === 'closed') break;
+    const seen = state.revision;
+    const info = workflowInfo();
+    const armed = armFor(engine.nextWake(Date.now()));
+    const woken = () => state.revision !== seen || armed?.fired === true;
+    if (info.continueAsNewSuggested || info.historyLength >= maxHistoryEvents) {
+      // As in runBesideRecords: once the records are written (or blocked), between two writes, never after the next wake.
+      const between = () => allHandlersFinished() && !writing && (!pending() || state.recordsBlockedSince !== undefined);
+      await condition(() => between() || woken());
+      if (!between() || woken()) continue;
+      await continueAsNew<(a: CaseArgs<unknown, unknown>) => Promise<CaseView>>({ ...args, carried: kase.carry() });
+    }
+    await condition(woken);
+  }
   await condition(() => !pending() && allHandlersFinished());
 }
 

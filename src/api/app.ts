@@ -20,6 +20,7 @@ import { auditRoutes } from './routes/audit';
 import { calendarRoutes } from './routes/calendar';
 import { casesRoutes } from './routes/cases';
 import { codecRoutes } from './routes/codec';
+import { EncryptionCodec } from '../temporal/codec';
 import { healthRoutes } from './routes/health';
 import { importsRoutes } from './routes/imports';
 import { kpisRoutes } from './routes/kpis';
@@ -143,7 +144,7 @@ export const app = fp<AppOptions>(
           message: `more than ${context.max} requests in ${context.after}: retry later`,
         }),
       });
-      await authenticated.register(casesRoutes);
+      await authenticated.register(casesRoutes, { codec: options.payloadCodec instanceof EncryptionCodec ? options.payloadCodec : undefined });
       await authenticated.register(importsRoutes);
       await authenticated.register(actionsRoutes);
       await authenticated.register(auditRoutes);

@@ -113,6 +113,32 @@ export async function listCases(pool: Pick<Pool, 'query'>, filter: CaseFilter): 
   );
 }
 
+/** A case as the read model last stored it: its view without the people it names, which are sealed beside it. */
+export interface StoredCase {
+  view: CaseView;
+  revision: number;
+  /** When the row was written. */
+  writtenAt: string;
+  /** How many people the view names (null: a row written before they were stored) and them, sealed. */
+  personal: { count: number | null; sealed?: string };
+}
+
+/** The read model's row of a case; undefined before the case's first write lands. */
+export async function readStoredCase(pool: Pick<Pool, 'query'>, caseId: string): Promise<StoredCase | undefined> {
+  const { rows } = await pool.query(
+    'SELECT view, revision::int AS revision, updated_at, personal_count, personal_sealed FROM cases WHERE case_id = $1',
+    [caseId],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    view: row.view,
+    revision: row.revision,
+    writtenAt: formatInstant(row.updated_at.getTime()),
+    personal: { count: row.personal_count, sealed: row.personal_sealed ?? undefined },
+  };
+}
+
 /** The station of a case the read model holds; undefined before the case's first write lands. */
 export async function caseStation(pool: Pick<Pool, 'query'>, caseId: string): Promise<string | undefined> {
   const { rows } = await pool.query('SELECT station_id FROM cases WHERE case_id = $1', [caseId]);

@@ -6,7 +6,7 @@ import { localDate } from '../domain/legal-time';
 import { provisionalCalendarYear, provisionalYearsAhead, withProvisionalYears } from '../domain/statutory-holidays';
 import { type AccessEntry, actionRecorded, type AuditRow, auditChain, type ChainCheck, recordAccess } from './audit';
 import { loadCalendarBroadcast, loadCalendarYear, loadCalendarYears, loadYearsAwaitingBroadcast, replaceCalendarYear } from './calendar';
-import { type CaseFilter, type CaseSummary, caseStation, listCases } from './cases';
+import { type CaseFilter, type CaseSummary, caseStation, listCases, readStoredCase, type StoredCase } from './cases';
 import { type KpiCounts, kpiCounts, type KpiDuty, kpiDuties, type KpiScope } from './kpis';
 import { listObligations, type ObligationFilter, type ObligationRow } from './obligations';
 import type { Page } from './paging';
@@ -19,6 +19,8 @@ export interface Repository {
     list(filter: CaseFilter): Promise<Page<CaseSummary>>;
     /** The station of a case the read model holds. */
     station(caseId: string): Promise<string | undefined>;
+    /** A case's row in the read model, none before its first write. */
+    read(caseId: string): Promise<StoredCase | undefined>;
   };
   obligations: {
     /** A page of the duties that match the filter, soonest due first. */
@@ -60,7 +62,11 @@ export interface Repository {
 
 export function createRepository(pool: Pool): Repository {
   return {
-    cases: { list: (filter) => listCases(pool, filter), station: (caseId) => caseStation(pool, caseId) },
+    cases: {
+      list: (filter) => listCases(pool, filter),
+      station: (caseId) => caseStation(pool, caseId),
+      read: (caseId) => readStoredCase(pool, caseId),
+    },
     obligations: { list: (filter) => listObligations(pool, filter) },
     kpis: { counts: (kpi, scope) => kpiCounts(pool, kpi, scope), duties: (kpi, scope) => kpiDuties(pool, kpi, scope) },
     audit: {

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import Fastify from 'fastify';
-import { createCaseWorker, startNoticeRelay } from '../../worker/run';
+import { createCaseWorker, startNoticeRelay, workerTuningOf } from '../../worker/run';
 import { app as apiApp, serverOptions } from '../api/app';
 import { roles } from '../domain/roles';
 import { mintToken } from '../api/tokens';
@@ -89,6 +89,8 @@ async function main(): Promise<void> {
       logger,
       client,
       dataConverter,
+      codec: payloadCodec,
+      tuning: workerTuningOf(config),
     });
     await ensureCalendarWatch(client, config.TEMPORAL_TASK_QUEUE);
     const running = worker.run();

@@ -63,6 +63,28 @@ export class EncryptionCodec implements PayloadCodec {
     });
   }
 
+  /** `keyId:base64(iv | ciphertext | tag)` of `plain`, under the sealing key. */
+  seal(plain: Uint8Array): string {
+    const iv = randomBytes(ivBytes);
+    const cipher = createCipheriv('aes-256-gcm', this.sealing.key, iv);
+    return `${this.sealing.id}:${Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]).toString('base64')}`;
+  }
+
+  open(sealed: string): Buffer {
+    const colon = sealed.indexOf(':');
+    const id = sealed.slice(0, Math.max(colon, 0));
+    const key = this.byId.get(id);
+    if (!key) throw new Error(`value sealed with key ${id || '(none)'}, which is not configured`);
+    return this.decipher(key, Buffer.from(sealed.slice(colon + 1), 'base64'));
+  }
+
+  private decipher(key: Buffer, data: Buffer): Buffer {
+    if (data.length < ivBytes + tagBytes) throw new Error('sealed payload is truncated');
+    const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, ivBytes));
+    decipher.setAuthTag(data.subarray(data.length - tagBytes));
+    return Buffer.concat([decipher.update(data.subarray(ivBytes, data.length - tagBytes)), decipher.final()]);
+  }
+
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
       // Payloads written before encryption was configured stay readable as they are.
@@ -70,14 +92,21 @@ export class EncryptionCodec implements PayloadCodec {
       const id = text(payload.metadata?.[keyIdMetadataKey]);
       const key = id === undefined ? undefined : this.byId.get(id);
       if (!key) throw new Error(`payload sealed with key ${id ?? '(none)'}, which is not configured`);
-      const data = Buffer.from(payload.data ?? new Uint8Array());
-      if (data.length < ivBytes + tagBytes) throw new Error('sealed payload is truncated');
-      const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, ivBytes));
-      decipher.setAuthTag(data.subarray(data.length - tagBytes));
-      const plain = Buffer.concat([decipher.update(data.subarray(ivBytes, data.length - tagBytes)), decipher.final()]);
-      return temporal.api.common.v1.Payload.decode(plain);
+      return temporal.api.common.v1.Payload.decode(this.decipher(key, Buffer.from(payload.data ?? new Uint8Array())));
     });
   }
+}
+
+/**
+ * Seals a JSON value outside Temporal (the read model's personal data) as `keyId:base64(iv | ciphertext | tag)`, with
+ * the codec's sealing key; `openValue` opens it with whichever configured key sealed it.
+ */
+export function sealValue(codec: EncryptionCodec, value: unknown): string {
+  return codec.seal(Buffer.from(JSON.stringify(value), 'utf8'));
+}
+
+export function openValue<T>(codec: EncryptionCodec, sealed: string): T {
+  return JSON.parse(codec.open(sealed).toString('utf8')) as T;
 }
 
 function text(bytes: Uint8Array | null | undefined): string | undefined {

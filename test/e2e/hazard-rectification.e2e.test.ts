@@ -188,7 +188,8 @@ test('bad requests are answered 400 or 409 and change nothing', async () => {
   const { body } = await http('POST', '/v1/cases', start);
   const caseId = body.caseId;
   expect(await settledNoticeRows(caseId, 1)).toEqual(['overdue-escalation→station-leader']);
-  const before = await http('GET', casePath(caseId));
+  // The case itself (strong), before and after: the first read may come before the read model's row exists.
+  const before = await http('GET', `${casePath(caseId)}?consistency=strong`);
   expect(obligationIn(before.body, 'filing').status).toBe('overdue');
 
   const invalid: Array<{ type: string } & Record<string, unknown>> = [
@@ -213,7 +214,7 @@ test('bad requests are answered 400 or 409 and change nothing', async () => {
     expect(res).toMatchObject({ status: 409, body: { error: { code: 'action-rejected', message: expect.stringMatching(reason) } } });
   }
 
-  expect(await http('GET', casePath(caseId))).toEqual(before);
+  expect(await http('GET', `${casePath(caseId)}?consistency=strong`)).toEqual(before);
   const audit = await pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1 AND kind = 'action'`, [caseId]);
   expect(audit.rows[0].n).toBe(0);
   expect(await noticeRows(caseId)).toEqual(['overdue-escalation→station-leader']);

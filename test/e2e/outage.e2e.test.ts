@@ -97,7 +97,8 @@ class Load {
 }
 
 async function caseViewNow(caseId: string): Promise<CaseView> {
-  const res = await stack.http('GET', casePath(caseId));
+  // The case itself (a query), which the read model is compared with.
+  const res = await stack.http('GET', `${casePath(caseId)}?consistency=strong`);
   if (res.status !== 200) throw new Error(`case ${caseId} answered ${res.status}`);
   return res.body;
 }

@@ -51,16 +51,31 @@ export async function caseWorker(
   });
 }
 
-/** Activities that record their calls and write nothing: for time-skipping tests that are not about the database. */
+/**
+ * Activities that record their calls and write nothing: for time-skipping tests that are not about the database. The
+ * fake flush hands each of its notices, audit rows and its read model to the fakes of the writes it replaces (in the
+ * order the per-record activities ran), so a test reads what was written the same way whichever path a case took; a
+ * fake that fails fails the flush.
+ */
 export function fakeActivities() {
-  return {
+  const fakes = {
     issueNotice: jest.fn<ReturnType<CaseActivities['issueNotice']>, Parameters<CaseActivities['issueNotice']>>(async () => ({ written: true })),
     recordAction: jest.fn<ReturnType<CaseActivities['recordAction']>, Parameters<CaseActivities['recordAction']>>(async () => undefined),
     saveCase: jest.fn<ReturnType<CaseActivities['saveCase']>, Parameters<CaseActivities['saveCase']>>(async () => ({
       saved: true,
       newerCalendarYears: [],
     })),
-  } satisfies CaseActivities;
+  };
+  const flushRecords = jest.fn<ReturnType<CaseActivities['flushRecords']>, Parameters<CaseActivities['flushRecords']>>(
+    async ({ caseId, notices, audit, view, revision }) => {
+      for (const notice of notices) await fakes.issueNotice({ caseId, ...notice });
+      for (const entry of audit) await fakes.recordAction({ caseId, ...entry });
+      const { personal: _personal, ...withoutPersonal } = view;
+      const { saved, newerCalendarYears } = await fakes.saveCase({ view: withoutPersonal, revision });
+      return { notices: notices.length, audit: audit.length, saved, newerCalendarYears };
+    },
+  );
+  return { ...fakes, flushRecords } satisfies CaseActivities;
 }
 
 /** A bail case whose dates are laid out from `now` (the test server's clock). */

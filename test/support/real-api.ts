@@ -42,7 +42,7 @@ export function useRealApi(name: string, options: { ownDatabase?: boolean } = {}
       taskQueue: api.taskQueue,
       workflowBundle: await bundleWorkflows(),
       dataConverter: testDataConverter,
-      activities: createActivities({ pool: api.pool, logger: silentLogger, client: api.client }),
+      activities: createActivities({ pool: api.pool, logger: silentLogger, client: api.client, codec: testPayloadCodec }),
     });
     running = worker.run();
     api.app = Fastify(serverOptions(silentLogger));

@@ -246,7 +246,8 @@ test('the migration chains the rows written before it, case by case', async () =
         [caseId, randomUUID(), type, { type }],
       );
     }
-    expect(await runMigrations(older.url)).toEqual(['1700000000003_audit-chain']);
+    // The audit chain's migration runs first over these rows (later migrations follow it).
+    expect((await runMigrations(older.url))[0]).toBe('1700000000003_audit-chain');
     const chainA = await auditChain(older.client, a);
     expect(chainA.chain).toEqual({ verified: true, rows: 3 });
     expect(chainA.rows.map((r) => [r.kind, r.type])).toEqual([

@@ -4,12 +4,13 @@
  * The drop is a real one: the statement waits on a lock the test holds, and the test terminates its backend.
  */
 import { randomUUID } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import { isDatabaseUnavailable } from '../../src/db/errors';
 import { createPool } from '../../src/db/pool';
 import type { CaseView } from '../../src/domain/case';
 import { silentLogger, testPool } from '../support/cases';
+import { droppedMidStatement } from '../support/dropped-connection';
 
 let admin: Pool;
 let pool: Pool;
@@ -25,41 +26,6 @@ afterAll(async () => {
   await pool.end();
   await admin.end();
 });
-
-/**
- * Runs `attempt` while the test holds `lock` on `table`; once the attempt's statement `statement` waits on the lock,
- * its backend is terminated, as a server restart or a network drop would. Returns the attempt's error.
- */
-async function droppedMidStatement(table: string, statement: RegExp, attempt: () => Promise<unknown>): Promise<Error> {
-  const holder: PoolClient = await admin.connect();
-  try {
-    await holder.query('BEGIN');
-    await holder.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
-    const outcome = attempt().then(
-      () => new Error('the attempt went through while the table was locked'),
-      (err: Error) => err,
-    );
-    const pid = await waitingBackend(statement);
-    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-    const error = await outcome;
-    await holder.query('COMMIT');
-    return error;
-  } finally {
-    holder.release();
-  }
-}
-
-async function waitingBackend(statement: RegExp): Promise<number> {
-  for (let tries = 0; tries < 200; tries++) {
-    const { rows } = await admin.query<{ pid: number; query: string }>(
-      `SELECT pid, query FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-    );
-    const waiting = rows.find((r) => statement.test(r.query));
-    if (waiting) return waiting.pid;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`no backend waited on ${statement}`);
-}
 
 function caseView(caseId: string, status: 'open' | 'closed', obligations: Array<{ key: string; status: 'pending' | 'done' }>): CaseView {
   return {
@@ -100,7 +66,7 @@ test('an audit entry whose connection dropped mid-insert is written once by the 
   const caseId = `bail-surveillance:AU-${randomUUID().slice(0, 8)}`;
   const entry = { caseId, actionId: randomUUID(), type: 'subject-reported', actor: 'P-20931', at: Date.now(), receivedAt: Date.now(), payload: {} };
 
-  const dropped = await droppedMidStatement('audit_log', /INSERT INTO audit_log/, () => activities.recordAction(entry));
+  const dropped = await droppedMidStatement(admin, 'audit_log', /INSERT INTO audit_log/, () => activities.recordAction(entry));
   expect(isDatabaseUnavailable(dropped)).toBe(true);
   const count = async () => Number((await admin.query('SELECT count(*) FROM audit_log WHERE case_id = $1', [caseId])).rows[0].count);
   expect(await count()).toBe(0);
@@ -122,7 +88,7 @@ test('a notice whose connection dropped mid-insert lands in the outbox once', as
     titleZh: '违反规定情况告知决定机关',
     createdAt: Date.now(),
   };
-  const dropped = await droppedMidStatement('notices', /INSERT INTO notices/, () => activities.issueNotice(notice));
+  const dropped = await droppedMidStatement(admin, 'notices', /INSERT INTO notices/, () => activities.issueNotice(notice));
   expect(isDatabaseUnavailable(dropped)).toBe(true);
   expect(await activities.issueNotice(notice)).toEqual({ written: true });
   expect(await activities.issueNotice(notice)).toEqual({ written: false });
@@ -140,7 +106,9 @@ test('a read-model write dropped between the case row and its obligations leaves
     { key: 'subject-report', status: 'done' },
   ]);
   // The case row is upserted, then the connection drops while the obligations are being replaced.
-  const dropped = await droppedMidStatement('obligations', /DELETE FROM obligations/, () => activities.saveCase({ view: second, revision: 2 }));
+  const dropped = await droppedMidStatement(admin, 'obligations', /DELETE FROM obligations/, () =>
+    activities.saveCase({ view: second, revision: 2 }),
+  );
   expect(isDatabaseUnavailable(dropped)).toBe(true);
   expect(await readModel(caseId)).toEqual({
     cases: [{ revision: '1', status: 'open' }],

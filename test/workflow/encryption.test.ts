@@ -24,7 +24,7 @@ const sealed = (payload: Payload | null | undefined) => ({
   keyId: text(payload?.metadata?.[keyIdMetadataKey]),
 });
 
-test('a case started with the codec is sealed in history: input, memo, summary, Update and activity payloads; the codec client reads it', async () => {
+test('a case started with the codec is sealed in history: input, memo, summary, Update and flush payloads; the codec client reads it', async () => {
   const taskQueue = uniqueQueue('encryption');
   const worker = await caseWorker(harness.env, taskQueue, harness.bundle, harness.pool);
   const start = bailStart(await harness.now(), { subject, guarantee: { kind: 'guarantor', guarantorName } });
@@ -53,8 +53,11 @@ test('a case started with the codec is sealed in history: input, memo, summary, 
     expect(sealed(update.acceptedRequest!.input!.args!.payloads![0]).encoding).toBe(encryptedEncoding);
     const completed = events.find((e) => e.workflowExecutionUpdateCompletedEventAttributes)!.workflowExecutionUpdateCompletedEventAttributes!;
     expect(sealed(completed.outcome!.success!.payloads![0]).encoding).toBe(encryptedEncoding);
+    // The records' flush runs as a local activity: its input never reaches the history; its result, in a marker, is sealed.
+    const flushes = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    expect(flushes.length).toBeGreaterThan(0);
+    for (const f of flushes) expect(sealed(f.markerRecordedEventAttributes!.details!.result.payloads![0]).encoding).toBe(encryptedEncoding);
     const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!);
-    expect(scheduled.length).toBeGreaterThan(0);
     for (const s of scheduled) expect(sealed(s.input!.payloads![0]).encoding).toBe(encryptedEncoding);
 
     const bytes = Buffer.from(temporal.api.history.v1.History.encode(raw).finish());

@@ -6,7 +6,7 @@ import { HttpError, invalidBody } from '../errors';
 import { bodyLimits } from '../limits';
 import { principalOf, requireCaseStation, requireRole } from '../scope';
 import { viewForCaller } from '../masking';
-import { caseIdParams } from './cases';
+import { caseIdParams, unlessUnavailable } from './cases';
 
 /** Actions: what an officer or the station system reports, delivered to the case as a validated Update. */
 const routes: FastifyPluginAsyncZod = async (app) => {
@@ -42,8 +42,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (!parsed.success) throw invalidBody(parsed.error);
       const action = parsed.data;
       request.actionType = action.type;
-      // The case's station, from Temporal, before anything reaches the case: another station's case is 404 to everyone.
-      const stationId = await caseStation(app.temporal, caseId);
+      // The case's station, before anything reaches the case: another station's case is 404 to everyone. The read model
+      // knows it (it never changes); Temporal is asked while the case's first write has not landed.
+      const stationId = (await app.db.cases.station(caseId).catch(unlessUnavailable)) ?? (await caseStation(app.temporal, caseId));
       if (stationId === undefined) throw new HttpError(404, 'case-not-found', 'no such case');
       requireCaseStation(request, stationId);
       requireRole(request, rolesForAction(procedure, action.type), `${action.type} on a ${procedure} case`);

@@ -8,9 +8,24 @@ import { casesWithBlockedRecords, readCase, startCase } from '../../temporal/cas
 import { isCaseCursor, stuckAfterMs } from '../../db/cases';
 import { bodyLimits } from '../limits';
 import { pagingQuery, queryFlag, queryInstant } from '../list-query';
+import { isDatabaseUnavailable } from '../../db/errors';
 import { HttpError } from '../errors';
 import { requireCaseStation, requireRole, stationScope } from '../scope';
 import { viewForCaller } from '../masking';
+import type { CaseView } from '../../domain/case';
+import type { PersonalRecord } from '../../domain/personal';
+import { type EncryptionCodec, openValue } from '../../temporal/codec';
+
+export interface CasesRoutesOptions {
+  /** Opens the personal part the read model keeps sealed; without it a case naming people is read from the case. */
+  codec?: EncryptionCodec;
+}
+
+/** A database that cannot answer now is read past: the case itself answers. */
+export function unlessUnavailable(err: unknown): undefined {
+  if (isDatabaseUnavailable(err)) return undefined;
+  throw err;
+}
 
 /** A case id is `<procedure>:<case number>`; anything else names no case, and never reaches Temporal or the database. */
 export const caseIdParams = z.object({
@@ -39,7 +54,22 @@ const caseListResponse = z.object({
 });
 
 /** Cases: start one (idempotent by the station system's case number), read one, list the read model. */
-const routes: FastifyPluginAsyncZod = async (app) => {
+const routes: FastifyPluginAsyncZod<CasesRoutesOptions> = async (app, options) => {
+  /**
+   * The case from the read model, with its revision and when it was written; undefined when the row is not there yet,
+   * or when it names people the API cannot open (a row from before they were stored, a writer without the key).
+   */
+  const fromReadModel = async (caseId: string): Promise<(CaseView & { revision: number; writtenAt: string }) | undefined> => {
+    const stored = await app.db.cases.read(caseId).catch(unlessUnavailable);
+    if (!stored || stored.personal.count === null) return undefined;
+    const { view, revision, writtenAt, personal } = stored;
+    if (personal.count === 0) return { ...view, revision, writtenAt };
+    if (!personal.sealed || !options.codec) return undefined;
+    return { ...view, personal: openValue<PersonalRecord[]>(options.codec, personal.sealed), revision, writtenAt };
+  };
+  const readFor = async (caseId: string, strong: boolean) =>
+    (strong ? undefined : await fromReadModel(caseId)) ?? (await readCase(app.temporal, caseId));
+
   app.post(
     '/v1/cases',
     {
@@ -80,10 +110,18 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/v1/cases/:caseId',
-    { schema: { summary: "A case's obligations, notices and records", tags: ['cases'], params: caseIdParams } },
+    {
+      schema: {
+        summary:
+          "A case's obligations, notices and records, from the read model (with its `revision` and `writtenAt`); `consistency=strong` asks the case itself",
+        tags: ['cases'],
+        params: caseIdParams,
+        querystring: z.object({ consistency: z.enum(['read-model', 'strong']).default('read-model') }),
+      },
+    },
     async (request) => {
       request.caseId = request.params.caseId;
-      const view = await readCase(app.temporal, request.params.caseId);
+      const view = await readFor(request.params.caseId, request.query.consistency === 'strong');
       requireCaseStation(request, view.stationId);
       requireRole(request, resourceRoles.readCases, 'reading a case');
       return viewForCaller(request, view);

@@ -1,0 +1,150 @@
+import type { Pool, PoolClient } from 'pg';
+import type { CaseView } from '../domain/case';
+import type { IssuedNotice } from '../domain/obligation';
+
+/** An accepted action as the audit log records it. */
+export interface AuditEntry {
+  actionId: string;
+  type: string;
+  actor: string;
+  at: number;
+  receivedAt: number;
+  payload: unknown;
+}
+
+/** What a case owes the database after a wake: its new notices, its new audit rows and its read model. */
+export interface CaseRecords {
+  caseId: string;
+  notices: IssuedNotice[];
+  audit: AuditEntry[];
+  /** The view without its personal part. */
+  view: CaseView<unknown>;
+  revision: number;
+  /** How many people the case names, and them sealed (none when the writer has no key: the API then asks the case). */
+  personal: { count: number; sealed?: string };
+}
+
+export interface WrittenRecords {
+  notices: number;
+  audit: number;
+  /** False when the read model already held a newer revision. */
+  saved: boolean;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Writes a case's records in one transaction: every statement is idempotent (the outbox's and the audit log's unique
+ * keys, the read model's revision), so a retry after a crash at any point, before or after the commit, leaves one row
+ * of each. The audit rows are inserted in their order, each linked to its chain by the audit log's trigger.
+ */
+export async function writeCaseRecords(pool: Pool, records: CaseRecords): Promise<WrittenRecords> {
+  const client = await pool.connect();
+  let failure: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const written = await writeInTransaction(client, records);
+    await client.query('COMMIT');
+    return written;
+  } catch (err) {
+    failure = err as Error;
+    throw err;
+  } finally {
+    // A failed transaction's connection is discarded, which rolls it back: a ROLLBACK on a lost connection would only wait.
+    client.release(failure);
+  }
+}
+
+async function writeInTransaction(client: PoolClient, { caseId, notices, audit, view, revision, personal }: CaseRecords): Promise<WrittenRecords> {
+  let noticesWritten = 0;
+  if (notices.length) {
+    const rows = notices.map((n) => ({ ...n, obligationKey: n.obligationKey ?? null, period: n.period ?? null, createdAt: iso(n.createdAt) }));
+    const { rowCount } = await client.query(
+      `INSERT INTO notices (case_id, notice_key, kind, recipient, article, obligation_key, period, title_zh, facts, created_at)
+       SELECT $1, n.key, n.kind, n.recipient, n.article, n."obligationKey", n.period, n."titleZh", n.facts, n."createdAt"
+         FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (key text, kind text, recipient text, article text, "obligationKey" text,
+                                                            period text, "titleZh" text, facts jsonb, "createdAt" timestamptz))
+              WITH ORDINALITY AS n(key, kind, recipient, article, "obligationKey", period, "titleZh", facts, "createdAt", ord)
+        ORDER BY n.ord
+       ON CONFLICT (case_id, notice_key) DO NOTHING`,
+      [caseId, JSON.stringify(rows)],
+    );
+    noticesWritten = rowCount ?? 0;
+  }
+  let auditWritten = 0;
+  if (audit.length) {
+    const rows = audit.map((a) => ({ ...a, at: iso(a.at), receivedAt: iso(a.receivedAt), payload: a.payload ?? null }));
+    const { rowCount } = await client.query(
+      `INSERT INTO audit_log (case_id, action_id, type, actor, at, received_at, payload)
+       SELECT $1, a."actionId", a.type, a.actor, a.at, a."receivedAt", a.payload
+         FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS ("actionId" text, type text, actor text, at timestamptz,
+                                                            "receivedAt" timestamptz, payload jsonb))
+              WITH ORDINALITY AS a("actionId", type, actor, at, "receivedAt", payload, ord)
+        ORDER BY a.ord
+       ON CONFLICT (case_id, action_id) DO NOTHING`,
+      [caseId, JSON.stringify(rows)],
+    );
+    auditWritten = rowCount ?? 0;
+  }
+  // The case's row and its obligations in one statement: obligations no longer in the view go, the others are upserted;
+  // nothing changes when the row holds a newer revision (an older attempt arriving late).
+  const obligations = view.obligations.map((o) => ({
+    key: o.key,
+    period: o.period ?? '',
+    article: o.article,
+    responsible: o.responsible,
+    status: o.status,
+    opensAt: o.opensAt ?? null,
+    dueAt: o.dueAt,
+    completedAt: o.completedAt ?? null,
+    late: o.late,
+    overdueAt: o.overdueAt ?? null,
+  }));
+  const { rows } = await client.query<{ saved: number }>(
+    `WITH saved AS (
+       INSERT INTO cases (case_id, procedure, case_number, station_id, officer_id, status, outcome, started_at, closed_at,
+                          next_due_at, overdue_count, revision, view, personal_count, personal_sealed, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now())
+       ON CONFLICT (case_id) DO UPDATE SET
+         status = EXCLUDED.status, outcome = EXCLUDED.outcome, closed_at = EXCLUDED.closed_at,
+         next_due_at = EXCLUDED.next_due_at, overdue_count = EXCLUDED.overdue_count, revision = EXCLUDED.revision,
+         view = EXCLUDED.view, personal_count = EXCLUDED.personal_count, personal_sealed = EXCLUDED.personal_sealed, updated_at = now()
+       WHERE cases.revision <= EXCLUDED.revision
+       RETURNING case_id
+     ), given AS (
+       SELECT * FROM jsonb_to_recordset($16::jsonb) AS o(key text, period text, article text, responsible text, status text,
+                                                         "opensAt" timestamptz, "dueAt" timestamptz, "completedAt" timestamptz,
+                                                         late boolean, "overdueAt" timestamptz)
+     ), gone AS (
+       DELETE FROM obligations d USING saved
+        WHERE d.case_id = saved.case_id AND NOT EXISTS (SELECT 1 FROM given g WHERE g.key = d.key AND g.period = d.period)
+     ), upserted AS (
+       INSERT INTO obligations (case_id, key, period, article, responsible, status, opens_at, due_at, completed_at, late, overdue_at)
+       SELECT saved.case_id, g.key, g.period, g.article, g.responsible, g.status, g."opensAt", g."dueAt", g."completedAt", g.late, g."overdueAt"
+         FROM saved, given g
+       ON CONFLICT (case_id, key, period) DO UPDATE SET
+         article = EXCLUDED.article, responsible = EXCLUDED.responsible, status = EXCLUDED.status, opens_at = EXCLUDED.opens_at,
+         due_at = EXCLUDED.due_at, completed_at = EXCLUDED.completed_at, late = EXCLUDED.late, overdue_at = EXCLUDED.overdue_at
+     )
+     SELECT count(*)::int AS saved FROM saved`,
+    [
+      view.caseId,
+      view.procedure,
+      view.caseNumber,
+      view.stationId,
+      view.officerId,
+      view.status,
+      view.outcome ?? null,
+      view.startedAt,
+      view.closedAt ?? null,
+      view.nextDueAt ?? null,
+      view.overdueCount,
+      revision,
+      view,
+      personal.count,
+      personal.sealed ?? null,
+      JSON.stringify(obligations),
+    ],
+  );
+  return { notices: noticesWritten, audit: auditWritten, saved: rows[0].saved > 0 };
+}
