@@ -7,7 +7,8 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { freePort } from '../../src/dev/processes';
 import { roles, type Role } from '../../src/domain/roles';
-import { authFor, testAuthEnv, tokenFor } from './auth';
+import { type ApiClient, apiClient } from './api-client';
+import { authFor, type Caller, testAuthEnv, tokenFor } from './auth';
 import { testPool, uniqueQueue } from './cases';
 import { testPayloadKeys } from './payload-codec';
 
@@ -120,6 +121,11 @@ export class ProcessStack {
       this.stations.set(answer.body.caseId, (body as { stationId: string }).stationId);
     }
     return answer;
+  }
+
+  /** The typed client (generated from the committed OpenAPI document) as a caller. */
+  async client(caller: Caller): Promise<ApiClient> {
+    return apiClient(this.baseUrl, await tokenFor(caller));
   }
 
   /** An officer's or the station system's report on a case. */

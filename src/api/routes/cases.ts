@@ -6,6 +6,7 @@ import { caseStartSchema, procedures } from '../../domain/procedures';
 import { coversStation, resourceRoles } from '../../domain/roles';
 import { casesWithBlockedRecords, readCase, startCase } from '../../temporal/cases';
 import { bodyLimits } from '../limits';
+import { blockedCases, casePage, caseStarted, caseView, responses, withBody } from '../contract';
 import { HttpError } from '../errors';
 import { requireCaseStation, requireRole, stationScope } from '../scope';
 import { viewForCaller } from '../masking';
@@ -20,7 +21,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/v1/cases',
     {
-      schema: { summary: 'Start a case (station system, for its own stations)', tags: ['cases'], body: caseStartSchema },
+      schema: {
+        summary: 'Start a case (station system, for its own stations)',
+        tags: ['cases'],
+        body: caseStartSchema,
+        response: responses({ 200: caseStarted, 201: caseStarted }, 403, 409, 503, ...withBody),
+      },
       bodyLimit: bodyLimits.start,
     },
     async (request, reply) => {
@@ -46,6 +52,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Open cases that cannot write their records (notices, audit, read model); their deadlines run on',
         tags: ['cases'],
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        response: responses({ 200: blockedCases }, 403, 503),
       },
     },
     async (request) => {
@@ -57,7 +64,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/v1/cases/:caseId',
-    { schema: { summary: "A case's obligations, notices and records", tags: ['cases'], params: caseIdParams } },
+    {
+      schema: {
+        summary: "A case's obligations, notices and records",
+        tags: ['cases'],
+        params: caseIdParams,
+        response: responses({ 200: caseView }, 403, 404, 503),
+      },
+    },
     async (request) => {
       request.caseId = request.params.caseId;
       const view = await readCase(app.temporal, request.params.caseId);
@@ -80,6 +94,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           status: z.enum(['open', 'closed']).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
+        response: responses({ 200: casePage }, 403, 503),
       },
     },
     async (request) => {
