@@ -59,7 +59,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
   app.addHook('onRequest', async (request) => {
     if (!request.is404) return;
-    const path = request.url.split('?')[0];
+    const path = decodedPath(request.url.split('?')[0]);
     const allowed = new Set([...methodsByPath.values()].filter((e) => e.pattern.test(path)).flatMap((e) => [...e.methods]));
     if (allowed.size === 0) return;
     const allow = [...allowed].sort().join(', ');
@@ -107,6 +107,15 @@ export function registerErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: { code: 'internal', message: 'internal error' } });
   });
+}
+
+/** A path as the router reads it (`/%761/cases` is `/v1/cases`); one that does not decode stays as it is. */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 function workflowRejection(error: unknown): ApplicationFailure | undefined {
