@@ -26,8 +26,21 @@ type Context = CaseContext<BailStart, BailRecords>;
 const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, BailPolicy> = {
   descriptor: bailSurveillanceProcedure,
 
+  adoptionSettles(start) {
+    const facts = start.adoption?.facts ?? {};
+    return [
+      ...(facts.subjectReportedAt ? [{ key: duties.subjectReport.key, fact: 'subjectReportedAt' }] : []),
+      ...(facts.rulesExplained ? [{ key: duties.rulesExplained.key, fact: 'rulesExplained' }] : []),
+      ...(facts.feedbackSent ? [{ key: duties.authorityFeedback.key, fact: 'feedbackSent' }] : []),
+      ...(facts.lastComplianceCheckMonth
+        ? [{ key: duties.complianceCheck.key, through: facts.lastComplianceCheckMonth, fact: 'lastComplianceCheckMonth' }]
+        : []),
+    ];
+  },
+
   begin(ctx, policy) {
     const { start } = ctx;
+    const facts = start.adoption?.facts;
     ctx.owe(duties.subjectReport, {
       at: parseInstant(start.reportBy),
       rule: 'set by the decision authority',
@@ -43,14 +56,21 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
       violations: [],
       complianceChecks: [],
     };
+    // Reported before adoption: the duties that follow the report were owed from then (settled by facts, or to review).
+    if (facts?.subjectReportedAt) {
+      const reportedAt = parseInstant(facts.subjectReportedAt);
+      records.subjectReportedAt = formatInstant(reportedAt);
+      oweAfterReport(ctx, reportedAt, policy);
+    }
     // 每半年全面走访考察一次 (Art. 42): six months from the term's first day (or from the case's start, when it came
     // later), then six months from each visit; none falls due after the term's last day.
     const visitMonths = pinnedPolicy(policy, 'fullVisitMonths');
     if (visitMonths !== undefined) {
       const today = localDate(ctx.now());
-      const from = start.termStart > today ? start.termStart : today;
+      // Adopted after a full visit: the next is owed within six months of the day after it.
+      const from = facts?.lastFullVisitOn ? addDays(facts.lastFullVisitOn, 1) : start.termStart > today ? start.termStart : today;
       ctx.oweRolling(duties.halfYearlyVisit, { everyMonths: visitMonths, from, until: start.termEnd });
-      records.fullVisits = [];
+      records.fullVisits = facts?.lastFullVisitOn ? [formatInstant(startOfDay(facts.lastFullVisitOn))] : [];
     }
     return records;
   },
@@ -111,10 +131,7 @@ const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, 
       case 'subject-reported': {
         engine.complete(engine.get(duties.subjectReport.key)!, at, action.actor);
         records.subjectReportedAt = formatInstant(at);
-        ctx.owe(duties.rulesExplained, at + rules.rulesExplainedHours * hour, { opens: at });
-        // 接到通知和人员报到后 … 三日内向决定机关反馈: counted from the later of the two.
-        const from = Math.max(parseInstant(ctx.start.noticeReceivedAt), at);
-        ctx.owe(duties.authorityFeedback, { rule: 'within-days', from, n: rules.feedbackDays }, { opens: from });
+        oweAfterReport(ctx, at, rules);
         return;
       }
       case 'rules-explained':
@@ -220,6 +237,14 @@ function complianceSummary(ctx: Context): NonNullable<IssuedNotice['facts']> {
 
 function about(titleZh: string, obligationKey?: string) {
   return { article, titleZh, obligationKey };
+}
+
+/** What the subject's report owes: the rules explained, and feedback to the decision authority. */
+function oweAfterReport(ctx: Omit<Context, 'records'>, at: number, rules: BailPolicy): void {
+  ctx.owe(duties.rulesExplained, at + rules.rulesExplainedHours * hour, { opens: at });
+  // 接到通知和人员报到后 … 三日内向决定机关反馈: counted from the later of the two.
+  const from = Math.max(parseInstant(ctx.start.noticeReceivedAt), at);
+  ctx.owe(duties.authorityFeedback, { rule: 'within-days', from, n: rules.feedbackDays }, { opens: from });
 }
 
 /** One bail or residential-surveillance case, from the decision's arrival to the authority's final decision. */

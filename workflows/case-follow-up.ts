@@ -16,6 +16,10 @@ type Context = CaseContext<FollowUpStart, FollowUpRecords>;
 const caseFollowUp: ProcedureDefinition<FollowUpStart, FollowUpAction, FollowUpRecords, FollowUpPolicy> = {
   descriptor: caseFollowUpProcedure,
 
+  adoptionSettles(start) {
+    return start.adoption?.facts?.filingVisitMade ? [{ key: duties.filingVisit.key, fact: 'filingVisitMade' }] : [];
+  },
+
   begin(ctx, policy) {
     const { start } = ctx;
     const filedAt = parseInstant(start.filedAt);
@@ -26,7 +30,7 @@ const caseFollowUp: ProcedureDefinition<FollowUpStart, FollowUpAction, FollowUpR
       filedAt: formatInstant(filedAt),
       victimCount: start.victimCount,
       visits: [],
-      kpi: { filing: 'pending', conclusion: 'pending' },
+      kpi: { filing: start.adoption?.facts?.filingVisitMade ? 'before-adoption' : 'pending', conclusion: 'pending' },
     };
   },
 
@@ -99,6 +103,8 @@ function conclude(ctx: Context, at: number, actor: string): void {
     ctx.records.kpi.filing = 'on-time';
   } else if (filing) {
     ctx.records.kpi.filing = 'missed';
+  } else if (ctx.engine.get(duties.filingVisit.key)?.status === 'before-adoption') {
+    ctx.records.kpi.filing = 'before-adoption';
   }
   ctx.close(ctx.records.kpi.filing === 'missed' ? 'filing-visit-missed' : 'followed-up');
 }

@@ -5,16 +5,18 @@
  * simulator in test/support gives it a fake clock.
  */
 import type { AuditEntry } from '../activities';
+import { type AdoptionConfirmedAction, type AdoptionStart, type AdoptionView, adoptionConfirmed } from '../src/domain/adoption';
 import { type CalendarYear, builtInCalendarYears, WorkingCalendar } from '../src/domain/calendar';
 import { type ActionEnvelope, type CaseView, type Procedure, actionIdReused, actionRejected } from '../src/domain/case';
 import { fingerprint } from '../src/domain/fingerprint';
-import { type DeadlineRule, computeDeadline, formatInstant, parseInstant } from '../src/domain/legal-time';
+import { type DeadlineRule, computeDeadline, formatInstant, localDate, parseInstant } from '../src/domain/legal-time';
 import {
   type DueBasis,
   type EnginePolicy,
   type IssuedNotice,
   type Obligation,
   type ObligationSpec,
+  type AdoptionSettlement,
   type Recipient,
   basisOf,
   defaultEnginePolicy,
@@ -32,6 +34,7 @@ export interface CaseStartFields {
   caseNumber: string;
   stationId: string;
   officerId: string;
+  adoption?: AdoptionStart;
 }
 
 /** Everything a case carries from one run to the next. */
@@ -104,6 +107,8 @@ export interface ProcedureDefinition<S extends CaseStartFields, A extends Action
   /** Why the action cannot be accepted now, or undefined. Must not change anything. */
   check(ctx: CaseContext<S, R>, action: A, at: number, policy: P): string | undefined;
   apply(ctx: CaseContext<S, R>, action: A, at: number, policy: P): void;
+  /** The duties the facts of an adoption settle (each with the fact's name); the facts that change dates `begin` reads. */
+  adoptionSettles?(start: S): AdoptionSettlement[];
   /** Reacts to duties the engine just acted on (a system duty done, a duty overdue, a period opened). */
   onFired?(ctx: CaseContext<S, R>, fired: Obligation[], policy: P): void;
 }
@@ -150,7 +155,14 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     this.engine = new ObligationEngine(this.state.engine, enginePolicyOf(this.policy));
     this.calendar = new WorkingCalendar(this.state.calendar);
     this.ctx = this.context(args.start);
-    if (!args.carried) this.state.records = definition.begin(this.ctx, this.policy);
+    if (!args.carried) {
+      const adoption = args.start.adoption;
+      if (adoption) {
+        const at = adoption.adoptedAt === undefined ? clock() : parseInstant(adoption.adoptedAt);
+        this.engine.adopt(at, definition.adoptionSettles?.(args.start) ?? []);
+      }
+      this.state.records = definition.begin(this.ctx, this.policy);
+    }
   }
 
   get start(): S {
@@ -171,7 +183,7 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     if (at > now + clockSkewMs) return { type: actionRejected, message: '`at` is in the future' };
     const window = this.policy.backdateWindowHours ?? defaultEnginePolicy.backdateWindowHours;
     try {
-      const reason = this.definition.check(this.ctx, action, at, this.policy);
+      const reason = isAdoptionConfirmed(action) ? this.adoptionRejection(action) : this.definition.check(this.ctx, action, at, this.policy);
       if (reason) return { type: actionRejected, message: reason };
       if (at < now - window * hour) return { type: actionRejected, message: `\`at\` lies more than ${window} h before the action reached the case` };
       // Applied first to a copy: an action the procedure cannot apply is refused, never a workflow task that fails forever.
@@ -205,7 +217,8 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
         .map((o) => o.id),
     );
     try {
-      this.definition.apply(this.ctx, action, at, this.policy);
+      if (isAdoptionConfirmed(action)) this.confirmAdoption(action, at);
+      else this.definition.apply(this.ctx, action, at, this.policy);
     } finally {
       this.ref = undefined;
     }
@@ -242,6 +255,22 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     return fired.length > 0;
   }
 
+  private adoptionRejection(action: AdoptionConfirmedAction): string | undefined {
+    if (this.engine.adoptedAt === undefined) return 'the case was not adopted';
+    const o = this.engine.get(action.key, action.period);
+    const name = `${action.key}${action.period ? ` ${action.period}` : ''}`;
+    if (!o || o.status !== 'before-adoption') return `${name} is not a duty due before adoption`;
+    if (o.adoption?.review !== 'to-review')
+      return o.adoption?.fact ? `${name} was settled by the fact ${o.adoption.fact}` : `${name} was already reviewed`;
+    if (action.outcome === 'not-done' && action.doneOn !== undefined) return '`doneOn` is given for a duty not done';
+    if (action.doneOn !== undefined && action.doneOn > localDate(this.engine.adoptedAt)) return '`doneOn` is after the adoption';
+    return undefined;
+  }
+
+  private confirmAdoption(action: AdoptionConfirmedAction, at: number): void {
+    this.engine.review(this.engine.get(action.key, action.period)!, action.outcome, action.actor, at, action.doneOn);
+  }
+
   /** An independent copy of the case, as the next run would rebuild it. */
   private copy(): Case<S, A, R, P> {
     // Through JSON, as continue-as-new carries it (the workflow sandbox has no structuredClone).
@@ -270,6 +299,10 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     const warnings = view.warnings.map((w) => `> 注意：${w}`);
     if (view.recordsBlockedSince)
       warnings.unshift(`> **记录写入受阻**：自 ${view.recordsBlockedSince} 起通知、审计与读模型未能写入数据库，期限照常运行，恢复后补写`);
+    if (view.adoption) {
+      const { adoptedAt, toReview } = view.adoption;
+      warnings.push(`> 接管于 ${adoptedAt}${toReview ? `：${toReview} 项接管前义务待核实` : ''}`);
+    }
     if (view.status === 'closed') return [heading, `**已结案**（${view.outcome ?? ''}）`].join('\n');
     const open = this.engine
       .all()
@@ -351,6 +384,25 @@ function unpinnedPolicy(descriptor: ProcedureDescriptor): Record<string, number>
   return policy;
 }
 
+function isAdoptionConfirmed(action: ActionEnvelope): action is ActionEnvelope & AdoptionConfirmedAction {
+  return action.type === adoptionConfirmed;
+}
+
+/** The adoption as the case view shows it; absent for a case started without one. */
+function adoptionView(start: CaseStartFields, engine: ObligationEngine): AdoptionView | undefined {
+  if (engine.adoptedAt === undefined) return undefined;
+  const before = engine.all().filter((o) => o.status === 'before-adoption');
+  const review = engine.toReview().sort((a, b) => a.dueAt - b.dueAt);
+  const facts = Object.fromEntries(Object.entries(start.adoption?.facts ?? {}).filter(([, v]) => v !== undefined)) as AdoptionView['facts'];
+  return {
+    adoptedAt: formatInstant(engine.adoptedAt),
+    facts,
+    settledByFacts: before.filter((o) => o.adoption?.fact).length,
+    toReview: review.length,
+    review: review.map((o) => ({ key: o.key, period: o.period, dueAt: formatInstant(o.dueAt) })),
+  };
+}
+
 function enginePolicyOf(policy: EnginePolicy): EnginePolicy {
   return {
     reminderLeadHours: policy.reminderLeadHours,
@@ -397,6 +449,7 @@ function caseView<S extends CaseStartFields, R>(
       late: o.late,
       overdueAt: iso(o.overdueAt),
       basis: o.basis,
+      adoption: o.adoption && { ...o.adoption, reviewedAt: iso(o.adoption.reviewedAt) },
       changes: o.changes.length
         ? o.changes.map((c) => ({
             field: c.field ?? 'dueAt',
@@ -428,6 +481,7 @@ function caseView<S extends CaseStartFields, R>(
     calendar: state.calendar.map((y) => ({ year: y.year, version: y.version })),
     run: state.run,
     recordsBlockedSince: iso(state.recordsBlockedSince),
+    adoption: adoptionView(start, engine),
     // A query answer only (it adds no command): cases recorded before it replay unchanged.
     personal: descriptor.personal?.(start),
   };

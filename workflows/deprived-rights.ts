@@ -12,7 +12,7 @@ import {
   type DeprivedRightsRecords,
   deprivedRightsProcedure,
 } from '../src/domain/deprived-rights';
-import { addDays, endOfDay, formatInstant, localDate, startOfDay } from '../src/domain/legal-time';
+import { addDays, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../src/domain/legal-time';
 import { type Obligation, isOpen } from '../src/domain/obligation';
 import { pinnedPolicy } from '../src/domain/procedure';
 import type { CaseContext, ProcedureDefinition } from './case';
@@ -26,8 +26,20 @@ type Context = CaseContext<DeprivedRightsStart, DeprivedRightsRecords>;
 const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAction, DeprivedRightsRecords, DeprivedRightsPolicy> = {
   descriptor: deprivedRightsProcedure,
 
+  adoptionSettles(start) {
+    const facts = start.adoption?.facts ?? {};
+    return [
+      ...(facts.announcementMade ? [{ key: duties.announcement.key, fact: 'announcementMade' }] : []),
+      ...(facts.lastMonthlyReportMonth
+        ? [{ key: duties.monthlyReport.key, through: facts.lastMonthlyReportMonth, fact: 'lastMonthlyReportMonth' }]
+        : []),
+      ...(facts.stationReportMade ? [{ key: duties.stationReport.key, fact: 'stationReportMade' }] : []),
+    ];
+  },
+
   begin(ctx, policy) {
     const { start } = ctx;
+    const facts = start.adoption?.facts;
     // 每月督促罪犯报告一次活动情况: every calendar month of the term, from its first day, the next opening regardless.
     ctx.oweEvery(duties.monthlyReport, {
       everyMonths: 1,
@@ -48,14 +60,22 @@ const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAct
       }
     }
     const records: DeprivedRightsRecords = { termStart: start.termStart, termEnd: start.termEnd, announcedTo: [], violations: [] };
+    if (facts?.subjectReportedAt) {
+      // Reported before adoption: the announcement was owed from then (settled by a fact, or to review).
+      const reportedAt = parseInstant(facts.subjectReportedAt);
+      records.reportedAt = formatInstant(reportedAt);
+      ctx.owe(duties.announcement, reportedAt + policy.announcementHours * hour, { opens: reportedAt });
+      if (facts.announcementMade) records.announcedTo = audiences(ctx);
+    }
     // 每半年全面走访考察一次 (Art. 42): six months from the term's first day (or from the case's start, when it came
     // later), then six months from each visit; none falls due after the term's last day.
     const visitMonths = pinnedPolicy(policy, 'fullVisitMonths');
     if (visitMonths !== undefined) {
       const today = localDate(ctx.now());
-      const from = start.termStart > today ? start.termStart : today;
+      // Adopted after a full visit: the next is owed within six months of the day after it.
+      const from = facts?.lastFullVisitOn ? addDays(facts.lastFullVisitOn, 1) : start.termStart > today ? start.termStart : today;
       ctx.oweRolling(duties.halfYearlyVisit, { everyMonths: visitMonths, from, until: start.termEnd ?? undefined });
-      records.fullVisits = [];
+      records.fullVisits = facts?.lastFullVisitOn ? [formatInstant(startOfDay(facts.lastFullVisitOn))] : [];
     }
     return records;
   },
@@ -172,7 +192,7 @@ const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAct
 };
 
 /** Who must be told: the person, the community organisation, and the unit when the person has one. */
-function audiences(ctx: Context): AnnouncementAudience[] {
+function audiences(ctx: Pick<Context, 'start'>): AnnouncementAudience[] {
   return ctx.start.unit ? ['subject', 'unit', 'community-organisation'] : ['subject', 'community-organisation'];
 }
 

@@ -28,6 +28,10 @@ type Context = Omit<CaseContext<HazardStart, HazardRecords>, 'records'>;
 const hazardRectification: ProcedureDefinition<HazardStart, HazardAction, HazardRecords, HazardPolicy> = {
   descriptor: hazardRectificationProcedure,
 
+  adoptionSettles(start) {
+    return start.adoption?.facts?.orderFiled ? [{ key: duties.filing.key, fact: 'orderFiled' }] : [];
+  },
+
   begin(ctx, policy) {
     const { start } = ctx;
     const decidedAt = parseInstant(start.decidedAt);

@@ -19,6 +19,7 @@ import {
   startOfDay,
 } from '../src/domain/legal-time';
 import {
+  type AdoptionSettlement,
   type EnginePolicy,
   type IssuedNotice,
   type NoticeTemplate,
@@ -68,6 +69,14 @@ export interface EngineState {
   /** Absent in the state of cases that never declared a rolling duty. */
   rolling?: Rolling[];
   notices: IssuedNotice[];
+  /** Absent in the state of cases started without an adoption. */
+  adoption?: EngineAdoption;
+}
+
+/** Since when beatflow keeps the case's duties, and which duties the facts given at adoption settle. */
+export interface EngineAdoption {
+  at: number;
+  settled: AdoptionSettlement[];
 }
 
 export interface Wake {
@@ -80,6 +89,7 @@ export class ObligationEngine {
   private readonly recurrences: Recurrence[];
   private readonly rolling: Rolling[];
   readonly notices: IssuedNotice[];
+  private adoption?: EngineAdoption;
 
   constructor(
     state: EngineState,
@@ -89,6 +99,7 @@ export class ObligationEngine {
     this.recurrences = state.recurrences;
     this.rolling = state.rolling ?? [];
     this.notices = state.notices;
+    this.adoption = state.adoption;
   }
 
   static empty(): EngineState {
@@ -98,7 +109,30 @@ export class ObligationEngine {
   snapshot(): EngineState {
     // A case without rolling duties carries exactly the state it carried before they existed.
     const rolling = this.rolling.length ? { rolling: this.rolling } : {};
-    return { obligations: [...this.obligations.values()], recurrences: this.recurrences, ...rolling, notices: this.notices };
+    const adoption = this.adoption ? { adoption: this.adoption } : {};
+    return { obligations: [...this.obligations.values()], recurrences: this.recurrences, ...rolling, notices: this.notices, ...adoption };
+  }
+
+  /**
+   * Takes over a case already under way: a duty due before `at` becomes `before-adoption` when its time comes (settled
+   * by a fact, or to review), and a duty a fact settles becomes it at once; neither is reminded, escalated or noticed.
+   */
+  adopt(at: number, settled: AdoptionSettlement[]): void {
+    this.adoption = { at, settled };
+  }
+
+  get adoptedAt(): number | undefined {
+    return this.adoption?.at;
+  }
+
+  /** The duties due before adoption that no fact settled and nobody has reviewed yet. */
+  toReview(): Obligation[] {
+    return this.all().filter((o) => o.status === 'before-adoption' && o.adoption?.review === 'to-review');
+  }
+
+  /** The officer's account of a duty due before adoption: done (on a day, if known) or not done; nothing is escalated. */
+  review(o: Obligation, outcome: 'done' | 'not-done', by: string, at: number, doneOn?: string): void {
+    o.adoption = { ...o.adoption, review: outcome, reviewedBy: by, reviewedAt: at, ...(doneOn ? { doneOn } : {}) };
   }
 
   all(): Obligation[] {
@@ -312,6 +346,7 @@ export class ObligationEngine {
   }
 
   private fireOne(o: Obligation, now: number): boolean {
+    if (this.settleBeforeAdoption(o, now)) return true;
     const about = { article: o.article, obligationKey: o.key, period: o.period, titleZh: o.titleZh };
     const ref = `${o.id}/${formatInstant(o.dueAt)}`;
     if (o.status === 'pending' && o.responsible === 'system') {
@@ -351,6 +386,20 @@ export class ObligationEngine {
     return false;
   }
 
+  /** Settles a pending duty the adoption covers: one a fact settles, or one whose due time came before adoption. */
+  private settleBeforeAdoption(o: Obligation, now: number): boolean {
+    const adoption = this.adoption;
+    if (!adoption || o.status !== 'pending') return false;
+    const settlement = adoption.settled.find((s) => s.key === o.key && covers(s.through, o.period));
+    // Settled no later than the first thing its time would do: a system duty's notice, or being overdue.
+    const comes = o.responsible === 'system' ? Math.min(this.issueAt(o), o.dueAt) : o.dueAt;
+    if (!settlement && !(o.dueAt < adoption.at && comes <= now)) return false;
+    o.status = 'before-adoption';
+    o.completedAt = now;
+    o.adoption = settlement ? { fact: settlement.fact } : { review: 'to-review' };
+    return true;
+  }
+
   /** When a system duty issues its notice: when its window opens, else in office hours on the day a day-based rule names. */
   private issueAt(o: Obligation): number {
     if (o.opensAt !== undefined) return o.opensAt;
@@ -362,7 +411,7 @@ export class ObligationEngine {
   private reminderAt(o: Obligation): number | undefined {
     if (o.remindedAt !== undefined) return undefined;
     const lead = o.reminderLeadHours ?? this.policy.reminderLeadHours;
-    if (lead <= 0) return undefined;
+    if (lead <= 0 || (this.adoption && o.dueAt < this.adoption.at)) return undefined;
     const at = Math.max(o.dueAt - lead * hour, o.opensAt ?? 0);
     return at > o.declaredAt && at < o.dueAt ? at : undefined;
   }
@@ -424,6 +473,13 @@ export interface NoticeSubject {
   obligationKey?: string;
   period?: string;
   titleZh: string;
+}
+
+/** Whether a settlement through `through` covers `period` (every period when it names none). */
+function covers(through: string | undefined, period: string | undefined): boolean {
+  if (through === undefined || period === undefined) return through === undefined;
+  // Rolling duties number their periods; calendar periods are named so that their order is the names' order.
+  return /^\d+$/.test(period) && /^\d+$/.test(through) ? Number(period) <= Number(through) : period <= through;
 }
 
 /** First day of the calendar period (month, quarter, half-year) that contains `date`. */

@@ -21,6 +21,7 @@ import { calendarRoutes } from './routes/calendar';
 import { casesRoutes } from './routes/cases';
 import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
+import { importsRoutes } from './routes/imports';
 import { noticesRoutes } from './routes/notices';
 import { openApiTags, proceduresRoutes } from './routes/procedures';
 import { timeRoutes } from './routes/time';
@@ -138,6 +139,7 @@ export const app = fp<AppOptions>(
         }),
       });
       await authenticated.register(casesRoutes);
+      await authenticated.register(importsRoutes);
       await authenticated.register(actionsRoutes);
       await authenticated.register(auditRoutes);
       await authenticated.register(timeRoutes);

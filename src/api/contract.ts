@@ -4,6 +4,11 @@
  * here never leaves the server).
  */
 import { z } from 'zod';
+import type { AuditRow } from '../db/audit';
+import type { CaseSummary } from '../db/cases';
+import type { OutboxNotice } from '../db/notices';
+import type { CalendarYear } from '../domain/calendar';
+import type { CaseView, ObligationView } from '../domain/case';
 import { procedures } from '../domain/procedures';
 
 /**
@@ -57,7 +62,7 @@ const obligationView = z.object({
   titleZh: z.string(),
   titleEn: z.string(),
   responsible: z.enum(['officer', 'station', 'decision-authority', 'system']),
-  status: z.enum(['pending', 'done', 'overdue', 'waived', 'cancelled']),
+  status: z.enum(['pending', 'done', 'overdue', 'waived', 'cancelled', 'before-adoption']),
   opensAt: z.string().optional(),
   dueAt: z.string(),
   completedAt: z.string().optional(),
@@ -73,6 +78,15 @@ const obligationView = z.object({
       sets: z.enum(['dueAt', 'opensAt']).optional(),
       explanation: z.array(z.string()),
       warnings: z.array(z.string()),
+    })
+    .optional(),
+  adoption: z
+    .object({
+      fact: z.string().optional(),
+      review: z.enum(['to-review', 'done', 'not-done']).optional(),
+      reviewedBy: z.string().optional(),
+      reviewedAt: z.string().optional(),
+      doneOn: z.string().optional(),
     })
     .optional(),
   changes: z
@@ -114,6 +128,15 @@ export const caseView = z
     run: z.number().int(),
     recordsBlockedSince: z.string().optional(),
     duplicate: z.boolean().optional(),
+    adoption: z
+      .object({
+        adoptedAt: z.string(),
+        facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+        settledByFacts: z.number().int(),
+        toReview: z.number().int(),
+        review: z.array(z.object({ key: z.string(), period: z.string().optional(), dueAt: z.string() })),
+      })
+      .optional(),
     personal: z.array(personalRecord).optional().describe('Masked unless the caller is an officer or a station leader of the case'),
   })
   .describe("A case's obligations, notices and records");
@@ -230,3 +253,19 @@ export const procedureCatalogue = z.object({
     }),
   ),
 });
+
+/**
+ * Fastify sends only what these schemas name: a field added to a view and not here would be dropped silently. These
+ * fail the typecheck instead.
+ */
+type Unnamed<T, Schema extends z.ZodType> = Exclude<keyof T, keyof NonNullable<z.output<Schema>>>;
+type NamesEvery<T, Schema extends z.ZodType> = [Unnamed<T, Schema>] extends [never] ? true : Unnamed<T, Schema>;
+export const schemasNameEveryField: [
+  NamesEvery<CaseView, typeof caseView>,
+  NamesEvery<ObligationView, typeof obligationView>,
+  NamesEvery<NonNullable<ObligationView['adoption']>, (typeof obligationView)['shape']['adoption']>,
+  NamesEvery<CaseSummary, (typeof casePage)['shape']['cases']['element']>,
+  NamesEvery<AuditRow, (typeof auditChain)['shape']['rows']['element']>,
+  NamesEvery<OutboxNotice, typeof outboxNotice>,
+  NamesEvery<CalendarYear, typeof calendarYear>,
+] = [true, true, true, true, true, true, true];

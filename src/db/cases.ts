@@ -14,19 +14,22 @@ export interface CaseFilter {
   officerId?: string;
   procedure?: string;
   status?: CaseStatus;
+  /** 'to-review': only adopted cases with duties due before adoption that the officer has still to review. */
+  adoption?: 'to-review';
   limit: number;
 }
 
 /** Cases of the read model that match every given filter, soonest deadline first. */
 export async function listCases(pool: Pick<Pool, 'query'>, filter: CaseFilter): Promise<CaseSummary[]> {
-  const { stationIds, officerId, procedure, status, limit } = filter;
+  const { stationIds, officerId, procedure, status, adoption, limit } = filter;
   const { rows } = await pool.query(
     `SELECT case_id, procedure, case_number, station_id, officer_id, status, outcome, next_due_at, overdue_count
        FROM cases
       WHERE ($1::text[] IS NULL OR station_id = ANY($1)) AND ($2::text IS NULL OR officer_id = $2)
         AND ($3::text IS NULL OR procedure = $3) AND ($4::text IS NULL OR status = $4)
+        AND ($6::text IS NULL OR adoption_review_count > 0)
       ORDER BY next_due_at ASC NULLS LAST, case_id LIMIT $5`,
-    [stationIds ?? null, officerId ?? null, procedure ?? null, status ?? null, limit],
+    [stationIds ?? null, officerId ?? null, procedure ?? null, status ?? null, limit, adoption ?? null],
   );
   return rows.map((r) => ({
     caseId: r.case_id,

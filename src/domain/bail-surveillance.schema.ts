@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionBase, caseStartBase, identityNumber, instant, localDate, month, plugIn, systemId, text } from './case.schema';
+import { actionBase, adoptionBlock, caseStartBase, identityNumber, instant, localDate, month, plugIn, systemId, text } from './case.schema';
 import { addDays, addMonths } from './legal-time';
 import type { ActionRoles } from './roles';
 import { applicationKindsFor, bailPolicyDefaults, bailSurveillanceProcedure } from './bail-surveillance';
@@ -30,8 +30,23 @@ export const bailStartSchema = caseStartBase
     reportBy: instant,
     termStart: localDate,
     termEnd: localDate,
+    // A term already under way when beatflow takes it over: what was done before.
+    adoption: adoptionBlock({
+      subjectReportedAt: instant.optional(),
+      rulesExplained: z.boolean().optional(),
+      feedbackSent: z.boolean().optional(),
+      lastComplianceCheckMonth: month.optional(),
+      lastFullVisitOn: localDate.optional(),
+    }),
   })
   .superRefine((start, ctx) => {
+    const facts = start.adoption?.facts;
+    const fact = (name: string, message: string) => ctx.addIssue({ code: 'custom', path: ['adoption', 'facts', name], message });
+    for (const name of ['rulesExplained', 'feedbackSent'] as const)
+      if (facts?.[name] && !facts.subjectReportedAt) fact(name, 'owed only after the report: give subjectReportedAt');
+    if (facts?.lastComplianceCheckMonth && facts.lastComplianceCheckMonth < start.termStart.slice(0, 7))
+      fact('lastComplianceCheckMonth', 'a month before the term started');
+    if (facts?.lastFullVisitOn && facts.lastFullVisitOn < start.termStart) fact('lastFullVisitOn', 'a day before the term started');
     if (start.termEnd < start.termStart) {
       ctx.addIssue({ code: 'custom', path: ['termEnd'], message: 'the term ends before it starts' });
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionBase, caseStartBase, instant, plugIn, setOf } from './case.schema';
+import { actionBase, adoptionBlock, caseStartBase, instant, plugIn, setOf } from './case.schema';
 import type { ActionRoles } from './roles';
 import { caseFollowUpProcedure, caseKinds, visitKinds, visitTopics } from './case-follow-up';
 
@@ -10,6 +10,8 @@ export const followUpStartSchema = caseStartBase.extend({
   filedAt: instant,
   /** How many victims or parties are to be visited; who they are stays in the station system. */
   victimCount: z.int().min(0).max(10_000),
+  // A case filed before beatflow takes it over: whether the filing visit was made.
+  adoption: adoptionBlock({ filingVisitMade: z.boolean().optional() }),
 });
 
 /** Actions an officer or the station system reports on a case follow-up. */

@@ -44,8 +44,11 @@ export interface FollowUpVisit {
   late: boolean;
 }
 
-/** How a visit owed was kept: the case's share of the follow-up rate (回访率, Art. 81(3)). */
-export type VisitKeeping = 'pending' | 'on-time' | 'late' | 'missed';
+/**
+ * How a visit owed was kept: the case's share of the follow-up rate (回访率, Art. 81(3)); `before-adoption`: owed before
+ * beatflow took the case over, counted in no rate.
+ */
+export type VisitKeeping = 'pending' | 'on-time' | 'late' | 'missed' | 'before-adoption';
 
 export interface FollowUpRecords {
   caseKind: CaseKind;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { parseInstant } from './legal-time';
+import { adoptionConfirmed } from './adoption';
+import { adoptionReviewOutcomes } from './obligation';
 import type { ProcedureDescriptor } from './procedure';
 import type { ActionRoles } from './roles';
 
@@ -86,6 +88,14 @@ export function setOf<T extends z.ZodType>(item: T, max: number, key: (v: z.outp
   );
 }
 
+/**
+ * The `adoption` block of a start: from when beatflow keeps the case (`adoptedAt`, default: the start) and the facts
+ * established before it, named by the procedure; a fact it does not know is refused, never ignored.
+ */
+export function adoptionBlock<Facts extends z.ZodRawShape>(facts: Facts) {
+  return z.strictObject({ adoptedAt: instant.optional(), facts: z.strictObject(facts).optional() }).optional();
+}
+
 export const caseStartBase = z.object({
   caseNumber: systemId,
   stationId: systemId,
@@ -108,3 +118,21 @@ export function plugIn<D extends ProcedureDescriptor, Start extends z.ZodType, A
 ): D & { start: Start; action: Action; actionRoles: ActionRoles<z.output<Action>['type']> } {
   return { ...descriptor, ...schemas };
 }
+
+/**
+ * The officer's review of a duty due before adoption that no fact settled (any procedure): it was done (on `doneOn`,
+ * when known) or not done. Either way nothing is escalated; the review is audited like every action.
+ */
+export const adoptionConfirmedSchema = actionBase.extend({
+  type: z.literal(adoptionConfirmed),
+  key: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'a duty key'),
+  period: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$/, 'a period')
+    .optional(),
+  outcome: z.enum(adoptionReviewOutcomes),
+  doneOn: localDate.optional(),
+});
+
+/** Who reviews what adoption left open: the officer and the station leader, on every procedure. */
+export const adoptionActionRoles = { [adoptionConfirmed]: ['officer', 'station-leader'] } as const satisfies ActionRoles<typeof adoptionConfirmed>;

@@ -3,8 +3,9 @@
  * Pure: imported by the API and bundled into workflows.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AdoptionView } from './adoption';
 import type { CalendarYear } from './calendar';
-import type { DueBasis, DueChange, ObligationStatus, Recipient, Responsible } from './obligation';
+import type { AdoptionRecord, DueBasis, DueChange, ObligationStatus, Recipient, Responsible } from './obligation';
 import type { PersonalRecord } from './personal';
 import type { Procedure } from './procedures';
 
@@ -42,6 +43,8 @@ export interface ObligationView {
   late: boolean;
   overdueAt?: string;
   basis?: DueBasis;
+  /** A duty due before adoption: the fact that settled it, or its review. */
+  adoption?: Omit<AdoptionRecord, 'reviewedAt'> & { reviewedAt?: string };
   changes?: Array<Omit<DueChange, 'from' | 'to' | 'at'> & { from: string; to: string; at: string }>;
 }
 
@@ -78,6 +81,8 @@ export interface CaseView<Records = unknown> {
   run: number;
   /** Since when the case has been unable to write its records (notices, audit, read model); its deadlines run on. */
   recordsBlockedSince?: string;
+  /** A case taken over while under way: since when beatflow keeps it, the facts given, what the officer must review. */
+  adoption?: AdoptionView;
   /** Set on the answer to an action whose actionId the case had already accepted. */
   duplicate?: boolean;
   /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionBase, caseStartBase, identityNumber, localDate, month, plugIn, setOf, text } from './case.schema';
+import { actionBase, adoptionBlock, caseStartBase, identityNumber, instant, localDate, month, plugIn, setOf, text } from './case.schema';
 import { announcementAudiences, deprivedRightsProcedure } from './deprived-rights';
 import { addDays, addMonths } from './legal-time';
 import type { ActionRoles } from './roles';
@@ -18,8 +18,23 @@ export const deprivedRightsStartSchema = caseStartBase
     termEnd: localDate.nullable(),
     unit: z.object({ name: text(200) }).optional(),
     communityOrganisation: z.object({ name: text(200) }),
+    // A term already under way when beatflow takes it over: what was done before.
+    adoption: adoptionBlock({
+      subjectReportedAt: instant.optional(),
+      announcementMade: z.boolean().optional(),
+      lastMonthlyReportMonth: month.optional(),
+      lastFullVisitOn: localDate.optional(),
+      stationReportMade: z.boolean().optional(),
+    }),
   })
   .superRefine((start, ctx) => {
+    const facts = start.adoption?.facts;
+    const fact = (name: string, message: string) => ctx.addIssue({ code: 'custom', path: ['adoption', 'facts', name], message });
+    if (facts?.announcementMade && !facts.subjectReportedAt) fact('announcementMade', 'the announcement follows the report: give subjectReportedAt');
+    if (facts?.lastMonthlyReportMonth && facts.lastMonthlyReportMonth < start.termStart.slice(0, 7))
+      fact('lastMonthlyReportMonth', 'a month before the term started');
+    if (facts?.lastFullVisitOn && facts.lastFullVisitOn < start.termStart) fact('lastFullVisitOn', 'a day before the term started');
+    if (facts?.stationReportMade && start.termEnd === null) fact('stationReportMade', 'a life-long deprivation has no station report');
     if (start.termEnd !== null && start.termEnd <= start.termStart) {
       ctx.addIssue({ code: 'custom', path: ['termEnd'], message: 'the term ends before it starts' });
     }

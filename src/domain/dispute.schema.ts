@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionBase, caseStartBase, instant, localDate, plugIn, setOf, systemId, text } from './case.schema';
+import { actionBase, adoptionBlock, caseStartBase, instant, localDate, plugIn, setOf, systemId, text } from './case.schema';
 import {
   disputeCategories,
   disputeProcedure,
@@ -29,6 +29,9 @@ export const disputeStartSchema = caseStartBase.extend({
   occurredAt: instant,
   riskLevel: z.enum(riskLevels),
   relatedCaseNumbers: setOf(systemId, 50).default([]),
+  // A dispute under way when beatflow takes it over: its duties are counted from its arrival here (triage from the
+  // start), so it names no facts; routes taken before are reported as actions.
+  adoption: adoptionBlock({}),
 });
 
 /** A party by its index (0-based) in the start's `parties`. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionBase, caseStartBase, instant, localDate, plugIn, setOf, systemId, text } from './case.schema';
+import { actionBase, adoptionBlock, caseStartBase, instant, localDate, plugIn, setOf, systemId, text } from './case.schema';
 import { failureReportRecipients, hazardRectificationProcedure, isCreditCode } from './hazard-rectification';
 import { addDays, localDate as localDateOf, parseInstant } from './legal-time';
 import type { ActionRoles } from './roles';
@@ -30,6 +30,8 @@ export const hazardStartSchema = caseStartBase
     rectifyBy: localDate,
     // Art. 61: 当场责令限期整改，并处警告.
     warningIssued: z.literal(true, { error: 'Art. 61: the order to rectify is made with a warning on the spot' }),
+    // An order already made when beatflow takes it over: whether it was filed with the station.
+    adoption: adoptionBlock({ orderFiled: z.boolean().optional() }),
   })
   .superRefine((start, ctx) => {
     if (parseInstant(start.decidedAt) < parseInstant(start.inspection.at)) {

@@ -5,7 +5,11 @@ import type { Deadline } from './legal-time';
  * and the one engine in workflows/ keeps. Pure types and functions: imported by workflows and the API.
  */
 
-export type ObligationStatus = 'pending' | 'done' | 'overdue' | 'waived' | 'cancelled';
+/**
+ * `before-adoption`: due before beatflow took the case over (adoption): settled by a fact the station gave, or listed
+ * for the officer to confirm; never overdue, never escalated, never counted in on-time rates.
+ */
+export type ObligationStatus = 'pending' | 'done' | 'overdue' | 'waived' | 'cancelled' | 'before-adoption';
 
 /** Who must discharge the duty. `system`: a notice beatflow itself issues when the duty's time comes. */
 export type Responsible = 'officer' | 'station' | 'decision-authority' | 'system';
@@ -93,6 +97,31 @@ export interface Obligation extends ObligationSpec {
   overdueAt?: number;
   supervisorEscalatedAt?: number;
   changes: DueChange[];
+  /** Set on a `before-adoption` duty: the fact that settled it, or the officer's review of it. */
+  adoption?: AdoptionRecord;
+}
+
+/** How a duty due before adoption was settled: by a fact of the adoption, else by the officer's review (to-review until then). */
+export interface AdoptionRecord {
+  fact?: string;
+  review?: 'to-review' | AdoptionReviewOutcome;
+  reviewedBy?: string;
+  reviewedAt?: number;
+  /** The day the officer says the duty was done before adoption. */
+  doneOn?: string;
+}
+
+export const adoptionReviewOutcomes = ['done', 'not-done'] as const;
+export type AdoptionReviewOutcome = (typeof adoptionReviewOutcomes)[number];
+
+/**
+ * A fact of an adoption that settles a duty: every period of `key` up to and including `through` (a month, quarter or
+ * half-year name, or a rolling duty's number), or the one-off duty `key`.
+ */
+export interface AdoptionSettlement {
+  key: string;
+  fact: string;
+  through?: string;
 }
 
 export function obligationId(key: string, period?: string): string {

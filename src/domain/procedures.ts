@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adoptionActionRoles, adoptionConfirmedSchema } from './case.schema';
 import { defaultEnginePolicy } from './obligation';
 import type { Role } from './roles';
 import { bailSurveillancePlugin } from './bail-surveillance.schema';
@@ -62,13 +63,21 @@ export const caseStartSchema = z.discriminatedUnion('procedure', procedureRegist
 export type CaseStart = z.infer<typeof caseStartSchema>;
 
 /** Each procedure's actions; the case id says which procedure a case belongs to. */
-export const actionSchemas = byName((p) => p.action as z.ZodType<{ type: string; actionId: string; actor: string; at?: string }>);
+export const actionSchemas = byName(
+  (p) =>
+    z.discriminatedUnion('type', [p.action as never, adoptionConfirmedSchema]) as unknown as z.ZodType<{
+      type: string;
+      actionId: string;
+      actor: string;
+      at?: string;
+    }>,
+);
 
 /** For the API docs: any procedure's action. */
-export const anyActionSchema = z.union(procedureRegistry.map((p) => p.action) as unknown as Actions);
+export const anyActionSchema = z.union([...(procedureRegistry.map((p) => p.action) as unknown as Actions), adoptionConfirmedSchema]);
 
 /** Each procedure's action types with the roles that may send them, as the procedure declares them. */
-export const actionRoles = byName((p) => p.actionRoles as Readonly<Record<string, readonly Role[]>>);
+export const actionRoles = byName((p) => ({ ...p.actionRoles, ...adoptionActionRoles }) as Readonly<Record<string, readonly Role[]>>);
 
 /** The roles that may send `type` on a case of `procedure`; none for a type the procedure does not have. */
 export function rolesForAction(procedure: Procedure, type: string): readonly Role[] {

@@ -36,7 +36,7 @@ export type ActionRoles<Type extends string> = { readonly [T in Type]: readonly 
  * role; these answer 403 only for what a role may never do, whichever case.
  */
 export const resourceRoles = {
-  /** POST /v1/cases, for the caller's own stations. */
+  /** POST /v1/cases and POST /v1/imports, for the caller's own stations. */
   startCase: ['station-system'],
   /** GET /v1/cases, /v1/cases/:caseId, /v1/cases/records-blocked: the caller's stations, all with '*'. */
   readCases: ['station-system', 'officer', 'station-leader', 'supervisor'],

@@ -3,7 +3,7 @@ import type { CalendarYear } from '../../src/domain/calendar';
 import { type ActionEnvelope, type CaseView, caseIdOf } from '../../src/domain/case';
 import { formatInstant, parseInstant } from '../../src/domain/legal-time';
 import type { IssuedNotice } from '../../src/domain/obligation';
-import { type Procedure, policyInForce, procedureOf, workflowTypes } from '../../src/domain/procedures';
+import { type Procedure, actionSchemas, policyInForce, procedureOf, workflowTypes } from '../../src/domain/procedures';
 import * as workflows from '../../workflows';
 import { type AnyProcedureDefinition, type CaseArgs, type CaseStartFields, Case } from '../../workflows/case';
 
@@ -69,7 +69,7 @@ export class SimulatedCase {
   /** Reports an action now (its `at` defaults to now), validated by the procedure's schema; throws Rejected if refused. */
   act(type: string, fields: Record<string, unknown> = {}): CaseView {
     const envelope = { actionId: randomUUID(), actor: this.kase.start.officerId, ...fields, type };
-    const action = this.procedure().action.parse(envelope) as ActionEnvelope;
+    const action = actionSchemas[this.kase.start.procedure].parse(envelope) as ActionEnvelope;
     const rejection = this.kase.rejection(action);
     if (rejection) throw new Rejected(rejection.type, rejection.message);
     return structuredClone(this.kase.accept(action));

@@ -96,6 +96,11 @@ export class ProcessStack {
     return Boolean(child && child.exitCode === null && child.signalCode === null);
   }
 
+  /** The API's base URL (http://127.0.0.1:<port>). */
+  get url(): string {
+    return this.baseUrl;
+  }
+
   /** A bearer token for `role` (station S-01; a supervisor's for every station) that the API processes accept. */
   tokenFor(role: Role): string | undefined {
     return this.tokens.get(role);

@@ -85,13 +85,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/v1/cases',
     {
       schema: {
-        summary: 'Cases from the read model, by station, officer, procedure and status, soonest deadline first',
+        summary:
+          'Cases from the read model, by station, officer, procedure, status and adoption review (`adoption=to-review`), soonest deadline first',
         tags: ['cases'],
         querystring: z.object({
           stationId: systemId.optional(),
           officerId: systemId.optional(),
           procedure: z.enum(procedures as [string, ...string[]]).optional(),
           status: z.enum(['open', 'closed']).optional(),
+          adoption: z.enum(['to-review']).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
         response: responses({ 200: casePage }, 403, 503),

@@ -1,0 +1,87 @@
+import fp from 'fastify-plugin';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { coversStation, resourceRoles } from '../../domain/roles';
+import { startCase } from '../../temporal/cases';
+import { type LineError, type ValidStart, validateLines, validateStarts } from '../../import/validate';
+import { responses, withBody } from '../contract';
+import { HttpError } from '../errors';
+import { requireRole } from '../scope';
+
+/** Starts at most this many cases at once: an import never crowds out the station system's other calls. */
+const concurrency = 8;
+const maxStarts = 5_000;
+const importBodyLimit = 16 * 1024 * 1024;
+
+const lineError = z.object({ line: z.int(), field: z.string(), message: z.string() });
+const importAnswer = z.object({
+  started: z.int(),
+  alreadyPresent: z.int(),
+  conflicts: z.int(),
+  rejected: z.int(),
+  /** Every line that was not started or present: invalid, another station's, or a conflict. */
+  errors: z.array(lineError),
+});
+
+/**
+ * Imports: the station system's running cases at once (NDJSON, one start per line, or a JSON array), validated whole
+ * before anything starts, then started as POST /v1/cases starts them (idempotent by case number).
+ */
+const routes: FastifyPluginAsyncZod = async (app) => {
+  app.addContentTypeParser('application/x-ndjson', { parseAs: 'string', bodyLimit: importBodyLimit }, (_request, body, done) => done(null, body));
+
+  app.post(
+    '/v1/imports',
+    {
+      schema: {
+        summary: 'Import running cases (station system): every line validated first; nothing started while one is bad unless skipInvalid',
+        tags: ['cases'],
+        querystring: z.object({ skipInvalid: z.enum(['true', 'false']).default('false') }),
+        body: z.union([z.string(), z.array(z.unknown()).max(maxStarts)]),
+        response: responses({ 200: importAnswer }, 403, 503, ...withBody),
+      },
+      bodyLimit: importBodyLimit,
+    },
+    async (request) => {
+      const principal = requireRole(request, resourceRoles.startCase, 'importing cases');
+      const checked =
+        typeof request.body === 'string' ? validateLines(request.body) : validateStarts(request.body.map((value, i) => ({ line: i + 1, value })));
+      if (checked.valid.length + checked.errors.length > maxStarts)
+        throw new HttpError(400, 'invalid-request', `at most ${maxStarts} starts per import`);
+      const errors: LineError[] = [...checked.errors];
+      const valid: ValidStart[] = [];
+      for (const entry of checked.valid) {
+        if (coversStation(principal, entry.start.stationId)) valid.push(entry);
+        else errors.push({ line: entry.line, field: 'stationId', message: `you may not start cases for station ${entry.start.stationId}` });
+      }
+      const bad = new Set(errors.map((e) => e.line)).size;
+      if (errors.length && request.query.skipInvalid !== 'true') {
+        throw new HttpError(
+          400,
+          'invalid-request',
+          `${bad} bad line(s), nothing started`,
+          errors.map((e) => ({ path: `${e.line}.${e.field}`, message: e.message })),
+        );
+      }
+      const answer = { started: 0, alreadyPresent: 0, conflicts: 0, rejected: bad, errors };
+      const calendar = await app.db.calendar.years();
+      let next = 0;
+      const worker = async () => {
+        while (next < valid.length) {
+          const { line, start } = valid[next++];
+          const outcome = await startCase(app.temporal, app.taskQueue, start, calendar);
+          if ('conflict' in outcome) {
+            answer.conflicts++;
+            errors.push({ line, field: 'caseNumber', message: `case ${start.caseNumber} already exists with other content` });
+          } else if (outcome.created) answer.started++;
+          else answer.alreadyPresent++;
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, worker));
+      errors.sort((a, b) => a.line - b.line);
+      return answer;
+    },
+  );
+};
+
+export const importsRoutes = fp(routes, { name: 'imports-routes', dependencies: ['auth', 'db', 'temporal'], encapsulate: true });

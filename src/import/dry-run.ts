@@ -1,0 +1,48 @@
+import { policyInForce, workflowTypes } from '../domain/procedures';
+import { isOpen } from '../domain/obligation';
+import { formatInstant } from '../domain/legal-time';
+import * as workflows from '../../workflows';
+import { type AnyProcedureDefinition, Case } from '../../workflows/case';
+import type { ValidStart } from './validate';
+
+/** What a case would owe at once after its adoption. */
+export interface DryRunLine {
+  line: number;
+  caseId: string;
+  open: number;
+  overdue: number;
+  beforeAdoption: number;
+  toReview: number;
+  /** The nearest open duties, soonest first. */
+  next: Array<{ key: string; period?: string; dueAt: string }>;
+  /** The start is valid but its procedure could not begin it (the case would fail at once). */
+  error?: string;
+}
+
+/**
+ * Begins each case with the pure Case on a clock stopped at `now` (the policy in force, the built-in calendar), as the
+ * workflow would, and says what it owes; nothing is started and nothing leaves the process.
+ */
+export function dryRun(starts: ValidStart[], now: number, nearest = 3): DryRunLine[] {
+  return starts.map(({ line, caseId, start }) => {
+    const definition = (workflows as Record<string, { definition?: AnyProcedureDefinition }>)[workflowTypes[start.procedure]]?.definition;
+    if (!definition) throw new Error(`no case workflow for ${start.procedure}`);
+    try {
+      const kase = new Case(definition, caseId, { start, policy: policyInForce(start.procedure) }, () => now);
+      kase.fire();
+      const obligations = kase.engine.all();
+      const open = obligations.filter(isOpen).sort((a, b) => a.dueAt - b.dueAt);
+      return {
+        line,
+        caseId,
+        open: open.length,
+        overdue: kase.engine.overdueCount(),
+        beforeAdoption: obligations.filter((o) => o.status === 'before-adoption').length,
+        toReview: kase.engine.toReview().length,
+        next: open.slice(0, nearest).map((o) => ({ key: o.key, period: o.period, dueAt: formatInstant(o.dueAt) })),
+      };
+    } catch (err) {
+      return { line, caseId, open: 0, overdue: 0, beforeAdoption: 0, toReview: 0, next: [], error: err instanceof Error ? err.message : String(err) };
+    }
+  });
+}
