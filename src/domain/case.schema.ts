@@ -33,7 +33,16 @@ function isCleanText(v: string): boolean {
 
 /** Free text, trimmed and bounded; no NUL or other control character (PostgreSQL's jsonb refuses NUL). */
 export function text(max: number, what?: string) {
-  return z.string().trim().min(1, what).max(max).refine(isCleanText, 'text without control characters or broken characters');
+  return (
+    z
+      .string()
+      // eslint-disable-next-line no-control-regex -- the pattern names the control characters it refuses
+      .regex(/^[^\x00-\x08\x0e-\x1f\x7f]*$/, 'text without control characters or broken characters')
+      .trim()
+      .min(1, what)
+      .max(max)
+      .refine(isCleanText, 'text without control characters or broken characters')
+  );
 }
 
 /** Identifiers of the station system: no spaces, no personal data, safe in a workflow id and a URL. */

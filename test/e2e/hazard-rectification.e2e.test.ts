@@ -73,6 +73,7 @@ test('a hazard case from start to end: filed, extension approved, early re-inspe
   const created = await system.POST('/v1/cases', { body: start });
   expect(created.response.status).toBe(201);
   const caseId = created.data!.caseId;
+  stack.placeCase(caseId, start.stationId);
   expect(caseId).toBe(`hazard-rectification:${start.caseNumber}`);
   expect((await system.POST('/v1/cases', { body: start })).data).toEqual({ caseId, created: false });
   const read = await system.GET('/v1/cases/{caseId}', { params: { path: { caseId } } });

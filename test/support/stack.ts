@@ -128,6 +128,11 @@ export class ProcessStack {
     return answer;
   }
 
+  /** The station of a case started through the typed client, so that `http` acts on it as that station's callers. */
+  placeCase(caseId: string, stationId: string): void {
+    this.stations.set(caseId, stationId);
+  }
+
   /** The typed client (generated from the committed OpenAPI document) as a caller. */
   async client(caller: Caller): Promise<ApiClient> {
     return apiClient(this.baseUrl, await tokenFor(caller));
