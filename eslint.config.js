@@ -76,7 +76,7 @@ const workflowImports = restrict(
 );
 
 module.exports = tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.data/', 'jest.config.js', 'eslint.config.js'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.data/', 'jest.config.js', 'eslint.config.js', 'test/support/api-schema.d.ts', '.venv-fuzz/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

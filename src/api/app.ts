@@ -9,6 +9,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Logger } from 'pino';
 import type { AuthConfig } from '../config';
 import type { Principal } from '../domain/roles';
+import { apiVersion } from './contract';
 import { frameworkErrors, registerErrorHandling } from './errors';
 import { type ApiMetrics, metricsPlugin } from './metrics';
 import { auditPlugin } from './plugins/audit';
@@ -115,7 +116,7 @@ export const app = fp<AppOptions>(
 
     await instance.register(swagger, {
       openapi: {
-        info: { title: 'beatflow', version: '0.1.0', description: 'Legal procedures of community policing, kept by Temporal' },
+        info: { title: 'beatflow', version: apiVersion, description: 'Legal procedures of community policing, kept by Temporal' },
         tags: openApiTags,
       },
       transform: jsonSchemaTransform,

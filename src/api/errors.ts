@@ -48,6 +48,23 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
  * 503 with Retry-After when Temporal or PostgreSQL cannot be reached (a retry is safe), other 5xx hidden.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
+  // A path the API serves, asked with a method it does not answer there: 405 naming the methods it does (Allow).
+  const methodsByPath = new Map<string, { pattern: RegExp; methods: Set<string> }>();
+  app.addHook('onRoute', (route) => {
+    // Route paths hold letters, digits, '/', '-', ':param' and a trailing '*': nothing else a pattern would read.
+    const source = `^${route.url.replace(/:[^/]+/g, '[^/]+').replace(/\*$/, '.*')}$`;
+    const entry = methodsByPath.get(source) ?? { pattern: new RegExp(source), methods: new Set<string>() };
+    methodsByPath.set(source, entry);
+    for (const method of [route.method].flat()) entry.methods.add(method);
+  });
+  app.addHook('onRequest', async (request) => {
+    if (!request.is404) return;
+    const path = decodedPath(request.url.split('?')[0]);
+    const allowed = new Set([...methodsByPath.values()].filter((e) => e.pattern.test(path)).flatMap((e) => [...e.methods]));
+    if (allowed.size === 0) return;
+    const allow = [...allowed].sort().join(', ');
+    throw new HttpError(405, 'method-not-allowed', `${request.method} is not answered here; allowed: ${allow}`, undefined, { allow });
+  });
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ error: { code: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
   });
@@ -90,6 +107,15 @@ export function registerErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: { code: 'internal', message: 'internal error' } });
   });
+}
+
+/** A path as the router reads it (`/%761/cases` is `/v1/cases`); one that does not decode stays as it is. */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 function workflowRejection(error: unknown): ApplicationFailure | undefined {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseInstant, localDate as localDateOf } from './legal-time';
+import { parseInstant } from './legal-time';
 import { adoptionConfirmed } from './adoption';
 import { adoptionReviewOutcomes } from './obligation';
 import type { ProcedureDescriptor } from './procedure';
@@ -11,6 +11,11 @@ export const latestDate = '2100-12-31';
 /** Whether a local date lies in the window of dates the API accepts. */
 export const inWindow = (date: string) => date >= earliestDate && date <= latestDate;
 const windowMessage = `between ${earliestDate} and ${latestDate}`;
+/**
+ * The window as the year a date or time is written with, a pattern the API document states: what the document calls
+ * valid the API accepts. (A time's offset may move it a few hours across the edge; legal time counts there too.)
+ */
+export const windowYear = /^(20[0-9]{2}|2100)-/;
 
 /** No control character but tab and newline, and no half of a UTF-16 surrogate pair without its other half. */
 function isCleanText(v: string): boolean {
@@ -28,16 +33,25 @@ function isCleanText(v: string): boolean {
 
 /** Free text, trimmed and bounded; no NUL or other control character (PostgreSQL's jsonb refuses NUL). */
 export function text(max: number, what?: string) {
-  return z.string().trim().min(1, what).max(max).refine(isCleanText, 'text without control characters or broken characters');
+  return (
+    z
+      .string()
+      // eslint-disable-next-line no-control-regex -- the pattern names the control characters it refuses
+      .regex(/^[^\x00-\x08\x0e-\x1f\x7f]*$/, 'text without control characters or broken characters')
+      .trim()
+      .min(1, what)
+      .max(max)
+      .refine(isCleanText, 'text without control characters or broken characters')
+  );
 }
 
 /** Identifiers of the station system: no spaces, no personal data, safe in a workflow id and a URL. */
 export const systemId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" or "-", at most 64');
 
-/** Whether a value is a time legal time arithmetic reads and lies in the window; never throws. */
-function instantInWindow(value: string): boolean {
+/** Whether a value is a time legal time arithmetic reads; never throws. */
+function isInstant(value: string): boolean {
   try {
-    return inWindow(localDateOf(parseInstant(value)));
+    return Number.isFinite(parseInstant(value));
   } catch {
     return false;
   }
@@ -47,33 +61,40 @@ function instantInWindow(value: string): boolean {
 export const identityNumber = z.string().regex(/^[0-9A-Za-z]{6,30}$/, 'an identity document number');
 
 // `abort`: a value of the wrong form or outside the window stops here, so no refinement of the object around it reads it.
-export const localDate = z.iso.date({ error: 'a date, YYYY-MM-DD', abort: true }).refine(inWindow, { error: `a date ${windowMessage}`, abort: true });
+export const localDate = z.iso
+  .date({ error: 'a date, YYYY-MM-DD', abort: true })
+  .regex(windowYear, { error: `a date ${windowMessage}`, abort: true });
 export const instant = z.iso
   .datetime({ offset: true, error: 'a date and time with seconds and an offset, e.g. 2026-03-02T09:00:00+08:00', abort: true })
-  .refine(instantInWindow, { error: `a time ${windowMessage}`, abort: true });
+  .regex(windowYear, { error: `a time ${windowMessage}`, abort: true })
+  .refine(isInstant, { error: 'a date and time with seconds and an offset, e.g. 2026-03-02T09:00:00+08:00', abort: true });
 /** A calendar month, YYYY-MM, in the window. */
 export const month = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'a month, YYYY-MM', abort: true })
-  .refine((v) => inWindow(`${v}-01`), `a month ${windowMessage}`);
+  .regex(windowYear, `a month ${windowMessage}`);
 
 /**
  * A bounded list that names a set: the same item twice is refused at its index. `key` says what makes two items the
  * same (by default the whole item).
  */
 export function setOf<T extends z.ZodType>(item: T, max: number, key: (v: z.output<T>) => unknown = (v) => v) {
-  return z
-    .array(item)
-    .max(max)
-    .superRefine((items, ctx) => {
-      const seen = new Map<string, number>();
-      items.forEach((v, index) => {
-        const id = JSON.stringify(key(v));
-        const first = seen.get(id);
-        if (first === undefined) seen.set(id, index);
-        else ctx.addIssue({ code: 'custom', path: [index], message: `the same as item ${first}: each is named once` });
-      });
-    });
+  return (
+    z
+      .array(item)
+      .max(max)
+      // The document says so too (exactly, for a set of plain values; for a key, the same items at the least).
+      .meta({ uniqueItems: true })
+      .superRefine((items, ctx) => {
+        const seen = new Map<string, number>();
+        items.forEach((v, index) => {
+          const id = JSON.stringify(key(v));
+          const first = seen.get(id);
+          if (first === undefined) seen.set(id, index);
+          else ctx.addIssue({ code: 'custom', path: [index], message: `the same as item ${first}: each is named once` });
+        });
+      })
+  );
 }
 
 /**

@@ -123,10 +123,12 @@ describe('no spelling of a /v1 path escapes the token check', () => {
     }
   });
 
-  test('a preflight (OPTIONS, never with credentials) passes the token check but reaches no /v1 route', async () => {
+  test("a preflight (OPTIONS, never with credentials) reaches no /v1 route: 405 naming the path's methods", async () => {
     for (const url of ['/v1/cases', '/%761/cases']) {
       const res = await t.app.inject({ method: 'OPTIONS', url });
-      expect(res.statusCode).toBe(404);
+      // No /v1 route answers OPTIONS: the path's methods are named (405, Allow), nothing of its data.
+      expect(res.statusCode).toBe(405);
+      expect(res.headers.allow).toBe('GET, HEAD, POST');
       expect(res.body).not.toContain('bail-surveillance:');
     }
   });

@@ -222,7 +222,7 @@ describe('the working-day calendar', () => {
       ['2098', { ...good, workdays: ['2098-01-01'] }, /2098-01-01/],
       ['2098', { ...good, holidays: [...good.holidays, { from: '2098-01-01', to: '2098-01-03', name: 'Overlap' }] }, /2098-01-01/],
       ['2098', { ...good, holidays: [{ from: '2098-02-30', to: '2098-03-01', name: 'Bad date' }] }, /from/],
-      ['98', good, /four-digit year/],
+      ['98', good, /a year between 2000 and 2100/],
     ];
     for (const [year, body, message] of faults) {
       const res = await put(`/v1/calendar/${year}`, body);
@@ -302,6 +302,20 @@ describe('errors and readiness', () => {
     const res = await get('/v1/nothing-here?x=1');
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual({ error: { code: 'not-found', message: 'no route GET /v1/nothing-here' } });
+  });
+
+  test('a method a path does not answer is 405 naming those it does (Allow), before any token is asked for', async () => {
+    for (const [method, url, allow] of [
+      ['DELETE', '/v1/cases/bail-surveillance:A', 'GET, HEAD'],
+      ['QUERY', '/v1/cases/bail-surveillance:A', 'GET, HEAD'],
+      ['PUT', '/v1/cases', 'GET, HEAD, POST'],
+      ['GET', '/v1/cases/bail-surveillance:A/actions', 'POST'],
+      ['TRACE', '/v1/procedures', 'GET, HEAD'],
+    ] as const) {
+      const res = await t.app.inject({ method, url });
+      expect({ method, url, status: res.statusCode, allow: res.headers.allow }).toEqual({ method, url, status: 405, allow });
+      expect(res.json().error.code).toBe('method-not-allowed');
+    }
   });
 
   test('Temporal down is a 503 with Retry-After, and readiness says which server is down', async () => {

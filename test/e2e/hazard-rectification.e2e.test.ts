@@ -43,7 +43,7 @@ async function settledNoticeRows(caseId: string, atLeast: number): Promise<strin
 /** A case as the station system sends it: the order to rectify made an hour ago, 10 days to rectify. */
 function hazardStart(now: number, overrides: Record<string, unknown> = {}) {
   return {
-    procedure: 'hazard-rectification',
+    procedure: 'hazard-rectification' as const,
     caseNumber: `ZG-${randomUUID().slice(0, 8)}`,
     stationId: 'S-07',
     officerId: 'P-31877',
@@ -52,7 +52,7 @@ function hazardStart(now: number, overrides: Record<string, unknown> = {}) {
     hazards: [{ description: '消防通道堆放杂物' }],
     decidedAt: formatInstant(now - hour),
     rectifyBy: addDays(localDate(now), 10),
-    warningIssued: true,
+    warningIssued: true as const,
     ...overrides,
   };
 }
@@ -68,11 +68,16 @@ afterAll(async () => {
 
 test('a hazard case from start to end: filed, extension approved, early re-inspection failed with a reason and reported, new deadline, passed; exact notices', async () => {
   const start = hazardStart(Date.now());
-  const created = await http('POST', '/v1/cases', start);
-  expect(created.status).toBe(201);
-  const { caseId } = created.body;
+  // The station system's calls go through the client generated from the API document, as its team's would.
+  const system = await stack.client({ role: 'station-system', stationIds: [start.stationId], sub: 'SYS-07' });
+  const created = await system.POST('/v1/cases', { body: start });
+  expect(created.response.status).toBe(201);
+  const caseId = created.data!.caseId;
+  stack.placeCase(caseId, start.stationId);
   expect(caseId).toBe(`hazard-rectification:${start.caseNumber}`);
-  expect((await http('POST', '/v1/cases', start)).status).toBe(200);
+  expect((await system.POST('/v1/cases', { body: start })).data).toEqual({ caseId, created: false });
+  const read = await system.GET('/v1/cases/{caseId}', { params: { path: { caseId } } });
+  expect(read.data?.obligations.find((o) => o.key === 'filing')).toMatchObject({ status: 'pending', responsible: 'officer' });
 
   const filed = action({ type: 'filed', filingNumber: 'BA-2026-0193' });
   let res = await report(caseId, filed);

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { freePort } from '../../src/dev/processes';
 import { roles, type Role } from '../../src/domain/roles';
-import { authFor, testAuthEnv, tokenFor } from './auth';
+import { type ApiClient, apiClient } from './api-client';
+import { authFor, type Caller, testAuthEnv, tokenFor } from './auth';
 import { testPool, uniqueQueue } from './cases';
 import { testPayloadKeys } from './payload-codec';
 
@@ -127,6 +128,16 @@ export class ProcessStack {
       this.stations.set(answer.body.caseId, (body as { stationId: string }).stationId);
     }
     return answer;
+  }
+
+  /** The station of a case started through the typed client, so that `http` acts on it as that station's callers. */
+  placeCase(caseId: string, stationId: string): void {
+    this.stations.set(caseId, stationId);
+  }
+
+  /** The typed client (generated from the committed OpenAPI document) as a caller. */
+  async client(caller: Caller): Promise<ApiClient> {
+    return apiClient(this.baseUrl, await tokenFor(caller));
   }
 
   /** An officer's or the station system's report on a case. */

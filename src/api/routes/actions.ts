@@ -7,6 +7,7 @@ import { bodyLimits } from '../limits';
 import { principalOf, requireCaseStation, requireRole } from '../scope';
 import { viewForCaller } from '../masking';
 import { caseIdParams, unlessUnavailable } from './cases';
+import { caseView, responses, withBody } from '../contract';
 
 /** Actions: what an officer or the station system reports, delivered to the case as a validated Update. */
 const routes: FastifyPluginAsyncZod = async (app) => {
@@ -24,6 +25,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ['actions'],
         params: caseIdParams,
         body: anyActionSchema,
+        response: responses({ 200: caseView }, 403, 404, 409, 503, ...withBody),
       },
       // The body is validated against the case's own procedure below, so its errors name that procedure's fields.
       validatorCompiler: (route) => (route.httpPart === 'body' ? (data) => ({ value: data }) : validatorCompiler({ ...route, schema: caseIdParams })),

@@ -4,6 +4,7 @@ import { coversStation, hasRole } from '../../domain/roles';
 import { caseStation } from '../../temporal/cases';
 import { HttpError } from '../errors';
 import { caseIdParams } from './cases';
+import { auditChain, responses } from '../contract';
 
 /** A case's audit log: its hash chain, readable by the station leader and the supervisor of the case's station. */
 const routes: FastifyPluginAsyncZod = async (app) => {
@@ -14,6 +15,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: "A case's audit log, oldest first, and whether its hash chain verifies (station leader, supervisor)",
         tags: ['cases'],
         params: caseIdParams,
+        response: responses({ 200: auditChain }, 403, 404, 503),
       },
     },
     async (request) => {

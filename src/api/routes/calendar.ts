@@ -6,6 +6,7 @@ import { resourceRoles } from '../../domain/roles';
 import { startCalendarBroadcast } from '../../temporal/calendar';
 import { HttpError } from '../errors';
 import { bodyLimits } from '../limits';
+import { calendarYearLoaded, calendarYearView, responses, withBody } from '../contract';
 import { requireRole } from '../scope';
 
 /** The working-day calendar as data: read a year, or replace it when the State Council publishes it. */
@@ -25,6 +26,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'A year of the working-day calendar, with its version and the broadcast of that version to the open cases',
         tags: ['calendar'],
         params: calendarYearParams,
+        response: responses({ 200: calendarYearView }, 404, 503),
       },
     },
     async (request) => {
@@ -39,10 +41,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         summary:
-          'Load or replace a year (admin): 202 once the broadcast to the open cases, which recompute their deadlines not yet reached, has started',
+          'Load or replace a year (admin): 202 once the broadcast to the open cases, which recompute their deadlines not yet reached, has started. Its holidays and workdays lie in that year (400 otherwise)',
         tags: ['calendar'],
         params: calendarYearParams,
         body: calendarYearBody,
+        response: responses({ 200: calendarYearLoaded, 202: calendarYearLoaded }, 403, 503, ...withBody),
       },
       bodyLimit: bodyLimits.calendarYear,
       // The role is checked before the body is validated: a caller who may not load the calendar learns nothing of it.

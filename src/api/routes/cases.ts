@@ -9,6 +9,7 @@ import { isCaseCursor, stuckAfterMs } from '../../db/cases';
 import { bodyLimits } from '../limits';
 import { pagingQuery, queryFlag, queryInstant } from '../list-query';
 import { isDatabaseUnavailable } from '../../db/errors';
+import { blockedCases, casePage, caseStarted, caseView, responses, withBody } from '../contract';
 import { HttpError } from '../errors';
 import { requireCaseStation, requireRole, stationScope } from '../scope';
 import { viewForCaller } from '../masking';
@@ -35,24 +36,6 @@ export const caseIdParams = z.object({
 /** How many records-blocked cases (longest blocked first) the stuck filter takes from Temporal's visibility. */
 const blockedCasesConsidered = 1000;
 
-const caseListResponse = z.object({
-  cases: z.array(
-    z.object({
-      caseId: z.string(),
-      procedure: z.string(),
-      caseNumber: z.string(),
-      stationId: z.string(),
-      officerId: z.string(),
-      status: z.enum(['open', 'closed']),
-      outcome: z.string().optional(),
-      nextDueAt: z.string().optional(),
-      overdueCount: z.number().int(),
-      recordsBlockedSince: z.string().optional(),
-    }),
-  ),
-  nextCursor: z.string().optional(),
-});
-
 /** Cases: start one (idempotent by the station system's case number), read one, list the read model. */
 const routes: FastifyPluginAsyncZod<CasesRoutesOptions> = async (app, options) => {
   /**
@@ -73,7 +56,12 @@ const routes: FastifyPluginAsyncZod<CasesRoutesOptions> = async (app, options) =
   app.post(
     '/v1/cases',
     {
-      schema: { summary: 'Start a case (station system, for its own stations)', tags: ['cases'], body: caseStartSchema },
+      schema: {
+        summary: 'Start a case (station system, for its own stations)',
+        tags: ['cases'],
+        body: caseStartSchema,
+        response: responses({ 200: caseStarted, 201: caseStarted }, 403, 409, 503, ...withBody),
+      },
       bodyLimit: bodyLimits.start,
     },
     async (request, reply) => {
@@ -99,6 +87,7 @@ const routes: FastifyPluginAsyncZod<CasesRoutesOptions> = async (app, options) =
         summary: 'Open cases that cannot write their records (notices, audit, read model); their deadlines run on',
         tags: ['cases'],
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        response: responses({ 200: blockedCases }, 403, 503),
       },
     },
     async (request) => {
@@ -117,6 +106,7 @@ const routes: FastifyPluginAsyncZod<CasesRoutesOptions> = async (app, options) =
         tags: ['cases'],
         params: caseIdParams,
         querystring: z.object({ consistency: z.enum(['read-model', 'strong']).default('read-model') }),
+        response: responses({ 200: caseView }, 403, 404, 503),
       },
     },
     async (request) => {
@@ -150,7 +140,7 @@ const routes: FastifyPluginAsyncZod<CasesRoutesOptions> = async (app, options) =
           stuck: queryFlag.optional(),
           ...pagingQuery(isCaseCursor),
         }),
-        response: { 200: caseListResponse },
+        response: responses({ 200: casePage }, 403, 503),
       },
     },
     async (request) => {

@@ -10,6 +10,7 @@ import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { hasRole } from '../../domain/roles';
+import { responses, withBody } from '../contract';
 import { HttpError } from '../errors';
 
 export interface CodecRoutesOptions {
@@ -71,7 +72,13 @@ const routes: FastifyPluginAsyncZod<CodecRoutesOptions> = async (app, { codec, c
     return { payloads: converted.map(toJson) };
   };
 
-  const schema = (summary: string) => ({ summary, tags: ['codec'], body: payloadsBody, headers: z.object({ 'x-namespace': z.string().optional() }) });
+  const schema = (summary: string) => ({
+    summary,
+    tags: ['codec'],
+    body: payloadsBody,
+    headers: z.object({ 'x-namespace': z.string().optional() }),
+    response: responses({ 200: payloadsBody }, 403, ...withBody),
+  });
   app.post('/codec/decode', { schema: schema("Opens sealed payloads for the Temporal UI (a supervisor's token)") }, convert('decode'));
   app.post('/codec/encode', { schema: schema("Seals payloads for the Temporal UI (a supervisor's token)") }, convert('encode'));
 };

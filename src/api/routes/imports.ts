@@ -1,9 +1,11 @@
 import fp from 'fastify-plugin';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
+import { caseStartSchema } from '../../domain/procedures';
 import { z } from 'zod';
 import { coversStation, resourceRoles } from '../../domain/roles';
 import { startCase } from '../../temporal/cases';
 import { type LineError, type ValidStart, validateLines, validateStarts } from '../../import/validate';
+import { responses, withBody } from '../contract';
 import { HttpError } from '../errors';
 import { requireRole } from '../scope';
 
@@ -12,6 +14,7 @@ const concurrency = 8;
 const maxStarts = 5_000;
 const importBodyLimit = 16 * 1024 * 1024;
 
+const importQuery = z.object({ skipInvalid: z.enum(['true', 'false']).default('false') });
 const lineError = z.object({ line: z.int(), field: z.string(), message: z.string() });
 const importAnswer = z.object({
   started: z.int(),
@@ -35,14 +38,19 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Import running cases (station system): every line validated first; nothing started while one is bad unless skipInvalid',
         tags: ['cases'],
-        querystring: z.object({ skipInvalid: z.enum(['true', 'false']).default('false') }),
-        body: z.union([z.string(), z.array(z.unknown()).max(maxStarts)]),
-        response: { 200: importAnswer },
+        querystring: importQuery,
+        // What the document says each item is; the route validates them itself, so its errors name the line.
+        body: z.union([z.string(), z.array(caseStartSchema).max(maxStarts)]),
+        response: responses({ 200: importAnswer }, 403, 503, ...withBody),
       },
       bodyLimit: importBodyLimit,
+      validatorCompiler: (route) => (route.httpPart === 'body' ? (data) => ({ value: data }) : validatorCompiler({ ...route, schema: importQuery })),
     },
     async (request) => {
       const principal = requireRole(request, resourceRoles.startCase, 'importing cases');
+      if (typeof request.body !== 'string' && !Array.isArray(request.body)) {
+        throw new HttpError(400, 'invalid-request', 'the body is NDJSON or a JSON array of starts');
+      }
       const checked =
         typeof request.body === 'string' ? validateLines(request.body) : validateStarts(request.body.map((value, i) => ({ line: i + 1, value })));
       if (checked.valid.length + checked.errors.length > maxStarts)

@@ -7,6 +7,7 @@ import { localDate, systemId } from '../../domain/case.schema';
 import { completionTime, kpiIds, kpiOf, kpiOutcomes, kpis } from '../../domain/kpis';
 import { addDays, startOfDay } from '../../domain/legal-time';
 import { coversStation, type Principal, resourceRoles } from '../../domain/roles';
+import { responses } from '../contract';
 import { HttpError } from '../errors';
 import { pagingQuery } from '../list-query';
 import { requireRole, stationScope } from '../scope';
@@ -51,15 +52,20 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           `in no rate. value = numerator / denominator (null when nothing is counted). Completion time: ${completionTime.rule}.`,
         tags: ['kpis'],
         querystring: z.object(period).refine(fromNotAfterTo, periodError),
-        response: {
-          200: z.object({
-            stationId: z.string().optional(),
-            from: z.string(),
-            to: z.string(),
-            completionTime: z.object({ counts: z.literal('reported'), rule: z.string() }),
-            kpis: z.array(kpiSchema),
-          }),
-        },
+        response: responses(
+          {
+            200: z.object({
+              stationId: z.string().optional(),
+              from: z.string(),
+              to: z.string(),
+              completionTime: z.object({ counts: z.literal('reported'), rule: z.string() }),
+              kpis: z.array(kpiSchema),
+            }),
+          },
+          403,
+          404,
+          503,
+        ),
       },
     },
     async (request) => {
@@ -97,13 +103,18 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         querystring: z
           .object({ ...period, outcome: z.enum(kpiOutcomes).optional(), ...pagingQuery(isKpiCursor) })
           .refine(fromNotAfterTo, periodError),
-        response: {
-          200: z.object({
-            kpi: z.string(),
-            duties: z.array(obligationRowSchema.extend({ outcome: z.enum(kpiOutcomes) })),
-            nextCursor: z.string().optional(),
-          }),
-        },
+        response: responses(
+          {
+            200: z.object({
+              kpi: z.string(),
+              duties: z.array(obligationRowSchema.extend({ outcome: z.enum(kpiOutcomes) })),
+              nextCursor: z.string().optional(),
+            }),
+          },
+          403,
+          404,
+          503,
+        ),
       },
     },
     async (request) => {

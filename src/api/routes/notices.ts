@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { coversStation, resourceRoles } from '../../domain/roles';
 import { HttpError } from '../errors';
 import { bodyLimits } from '../limits';
+import { caseIdParams } from './cases';
+import { noticePage, outboxNotice, responses, withBody } from '../contract';
 import { principalOf, requireRole, stationScope } from '../scope';
 
 const noticeIdParams = z.object({ id: z.string().regex(/^[1-9][0-9]{0,17}$/, 'must be a notice id (a positive integer)') });
@@ -18,9 +20,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ['notices'],
         querystring: z.object({
           status: z.enum(['pending', 'delivered', 'dead']),
-          caseId: z.string().min(3).max(200).optional(),
+          caseId: caseIdParams.shape.caseId.optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
+        response: responses({ 200: noticePage }, 403, 503),
       },
     },
     async (request) => {
@@ -37,6 +40,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Send a dead or pending notice again: back to pending, attempts reset',
         tags: ['notices'],
         params: noticeIdParams,
+        response: responses({ 200: outboxNotice }, 403, 404, 409, 503, ...withBody),
       },
       bodyLimit: bodyLimits.empty,
     },

@@ -6,6 +6,7 @@ import { systemId } from '../../domain/case.schema';
 import { procedures } from '../../domain/procedures';
 import { coversStation, resourceRoles } from '../../domain/roles';
 import { pagingQuery, queryInstant } from '../list-query';
+import { responses } from '../contract';
 import { requireRole, stationScope } from '../scope';
 
 export const obligationStatuses = ['pending', 'overdue', 'done', 'waived', 'cancelled', 'before-adoption'] as const;
@@ -48,7 +49,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           dueBefore: queryInstant.optional(),
           ...pagingQuery(isObligationCursor),
         }),
-        response: { 200: z.object({ obligations: z.array(obligationRowSchema), nextCursor: z.string().optional() }) },
+        response: responses({ 200: z.object({ obligations: z.array(obligationRowSchema), nextCursor: z.string().optional() }) }, 403, 503),
       },
     },
     async (request) => {

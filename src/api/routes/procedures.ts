@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { procedureRegistry } from '../../domain/procedures';
+import { procedureCatalogue, responses } from '../contract';
 
 /** What each registered procedure is, from the registry: titles, articles, policy defaults and its duty table. */
 const catalogue = procedureRegistry.map((p) => ({
@@ -20,9 +21,19 @@ const catalogue = procedureRegistry.map((p) => ({
 
 /** Procedures: the legal procedures beatflow runs and the duties each one keeps. */
 const routes: FastifyPluginAsyncZod = async (app) => {
-  app.get('/v1/procedures', { schema: { summary: 'The procedures beatflow runs, each with its duty table', tags: ['procedures'] } }, async () => ({
-    procedures: catalogue,
-  }));
+  app.get(
+    '/v1/procedures',
+    {
+      schema: {
+        summary: 'The procedures beatflow runs, each with its duty table',
+        tags: ['procedures'],
+        response: responses({ 200: procedureCatalogue }),
+      },
+    },
+    async () => ({
+      procedures: catalogue,
+    }),
+  );
 };
 
 export const proceduresRoutes = fp(routes, { name: 'procedures-routes', dependencies: ['auth'], encapsulate: true });
