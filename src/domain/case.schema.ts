@@ -36,8 +36,10 @@ export function text(max: number, what?: string) {
   return (
     z
       .string()
+      // It aborts: what it refuses the check below would refuse again (broken characters are that one's), and a field
+      // is named once.
       // eslint-disable-next-line no-control-regex -- the pattern names the control characters it refuses
-      .regex(/^[^\x00-\x08\x0e-\x1f\x7f]*$/, 'text without control characters or broken characters')
+      .regex(/^[^\x00-\x08\x0e-\x1f\x7f]*$/, { message: 'text without control characters or broken characters', abort: true })
       .trim()
       .min(1, what)
       .max(max)
