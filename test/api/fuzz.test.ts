@@ -92,11 +92,10 @@ function startRequests(now: number): Request[] {
     // Most are drawn among those the schema accepts, so every procedure's cases start and take actions.
     const valid = [
       ...sample(looking, 5, p),
-      ...sample(
-        looking.filter((v) => schema.safeParse(v).success),
-        10,
-        50 + p,
-      ),
+      // Drawn and kept, not filtered: a filter that few draws pass (the dates the contract bounds) would search without end.
+      ...sample(looking, 400, 50 + p)
+        .filter((v) => schema.safeParse(v).success)
+        .slice(0, 10),
     ];
     const hostile = sample(arbitraryOf(schema, { around: now, hostility: 2, overrides: { creditCode } }), 15, 100 + p);
     return [

@@ -24,6 +24,7 @@ interface JsonSchema {
   const?: unknown;
   oneOf?: JsonSchema[];
   anyOf?: JsonSchema[];
+  allOf?: JsonSchema[];
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;
@@ -128,10 +129,15 @@ function objectOf(node: JsonSchema, d: Derivation): fc.Arbitrary<Record<string, 
 }
 
 function stringOf(node: JsonSchema, d: Derivation): fc.Arbitrary<string> {
-  if (node.format === 'date') return dateMs(d).map(localDate);
-  if (node.format === 'date-time') return instantOf(d);
+  // zod writes its ISO date and time checks, with the window's year, as patterns under allOf rather than a format.
+  const patterns = [node.pattern, ...(node.allOf ?? []).map((m) => m.pattern)].filter((p): p is string => p !== undefined);
+  const isoDateTime = patterns.some((p) => p.includes(')))T(?:'));
+  const isoDate = !isoDateTime && patterns.some((p) => p.startsWith('^(?:(?:\\d\\d[2468]'));
+  if (node.format === 'date' || isoDate) return dateMs(d).map(localDate);
+  if (node.format === 'date-time' || isoDateTime) return instantOf(d);
   if (node.format === 'uuid') return fc.uuid();
-  if (node.pattern) return fc.stringMatching(new RegExp(node.pattern));
+  // Free text declares the control characters it refuses as a pattern; real text (below) never holds them.
+  if (node.pattern && !textChars.every((ch) => new RegExp(node.pattern!).test(ch))) return fc.stringMatching(new RegExp(node.pattern));
   const min = node.minLength ?? 0;
   const max = node.maxLength ?? 200;
   return fc.oneof(
@@ -141,11 +147,11 @@ function stringOf(node: JsonSchema, d: Derivation): fc.Arbitrary<string> {
 }
 
 /** Characters of real free text: Latin and Chinese letters, digits, punctuation, spaces, newlines and tabs. */
-const textUnit = fc.oneof(
-  fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABC0123456789 ,.-()/'.split('')),
-  fc.constantFrom(...'张王李某街道社区派出所整改纠纷调解，。、（）'.split('')),
-  fc.constantFrom('\n', '\t', ' ', '😀'),
-);
+const latinChars = 'abcdefghijklmnopqrstuvwxyzABC0123456789 ,.-()/'.split('');
+const chineseChars = '张王李某街道社区派出所整改纠纷调解，。、（）'.split('');
+const spacingChars = ['\n', '\t', ' ', '😀'];
+const textChars = [...latinChars, ...chineseChars, ...spacingChars];
+const textUnit = fc.oneof(fc.constantFrom(...latinChars), fc.constantFrom(...chineseChars), fc.constantFrom(...spacingChars));
 
 function dateMs(d: Derivation): fc.Arbitrary<number> {
   return fc.oneof(
