@@ -20,6 +20,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseActivities } from '../activities';
+import type { FlushInput } from '../activities/records';
+import type { IssuedNotice } from '../src/domain/obligation';
 import type { CalendarYear } from '../src/domain/calendar';
 import { type ActionEnvelope, type CaseView, calendarChangedSignal, caseStartRejected, caseViewQuery, submitActionUpdate } from '../src/domain/case';
 import { fingerprint } from '../src/domain/fingerprint';
@@ -253,7 +255,9 @@ async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unk
   const flush = async (): Promise<CalendarYear[]> => {
     const notices = engine.notices.slice(state.noticesWritten);
     const audit = state.audit.slice();
-    const result = await flushes.flushRecords({ caseId, notices, audit, view: kase.view(), revision: state.revision });
+    const result = await flushes.flushRecords.executeWithOptions({ summary: flushSummary(notices, audit) }, [
+      { caseId, notices, audit, view: kase.view(), revision: state.revision },
+    ]);
     state.noticesWritten += notices.length;
     for (const notice of notices) countNoticeWritten(notice.kind);
     state.audit.splice(0, audit.length);
@@ -365,4 +369,10 @@ async function runWaitingOnRecords(
     else await condition(() => state.revision !== seen);
   }
   await condition(allHandlersFinished);
+}
+
+/** The flush's line in the timeline: what it writes, never personal data (action types and notice titles only). */
+function flushSummary(notices: IssuedNotice[], audit: FlushInput['audit']): string {
+  const parts = [...audit.map((a) => `记录行动：${a.type}`), ...notices.map((n) => `写入通知：${n.titleZh} → ${n.recipient}`), '更新案件读模型'];
+  return parts.join('；');
 }

@@ -1,3 +1,4 @@
+import { adoptionConfirmedSchema } from '../../src/domain/case.schema';
 import { calendarBroadcastWorkflowType } from '../../src/domain/calendar-broadcast';
 import { calendarWatchWorkflowType } from '../../src/domain/calendar-watch';
 import { caseIdOf } from '../../src/domain/case';
@@ -25,7 +26,8 @@ test('the names are unique, kebab-case, and every derived list has exactly them'
   expect(Object.keys(procedureTitlesZh).sort()).toEqual([...procedures].sort());
   expect(Object.keys(actionSchemas).sort()).toEqual([...procedures].sort());
   expect(caseStartSchema.options.map((o) => o.shape.procedure.value).sort()).toEqual([...procedures].sort());
-  expect(anyActionSchema.options).toHaveLength(procedures.length);
+  // Each procedure's actions, and the adoption confirmation every procedure shares.
+  expect(anyActionSchema.options).toEqual([...procedureRegistry.map((p) => p.action), adoptionConfirmedSchema]);
 });
 
 test('the worker registers exactly the workflow types the API starts, each running its own procedure, the calendar broadcast and the calendar watch', () => {
