@@ -8,6 +8,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { tsToMs } from '@temporalio/common/lib/time';
 import type { Pool } from 'pg';
 import { startCase } from '../src/temporal/cases';
 import {
@@ -126,6 +127,28 @@ async function awaitLanding(pool: Pool, ids: string[], instant: number, timeoutM
   }
 }
 
+/**
+ * Where the time went, from a sample of the cases' histories: when the server fired each case's timer, and when the
+ * workflow task that followed started on a worker (ms after the instant).
+ */
+async function timerLag(shared: Shared, ids: string[], instant: number): Promise<string> {
+  const fired: number[] = [];
+  const started: number[] = [];
+  for (const id of ids.filter((_, i) => i % Math.max(1, Math.floor(ids.length / 20)) === 0).slice(0, 20)) {
+    const events = (await shared.client.workflow.getHandle(id).fetchHistory()).events ?? [];
+    const timer = events.findIndex((e) => e.timerFiredEventAttributes && tsToMs(e.eventTime) >= instant - 1000);
+    if (timer < 0) continue;
+    fired.push(tsToMs(events[timer].eventTime) - instant);
+    const task = events.slice(timer).find((e) => e.workflowTaskStartedEventAttributes);
+    if (task) started.push(tsToMs(task.eventTime) - instant);
+  }
+  const max = (ms: number[]) => msText(Math.max(...ms));
+  return (
+    `From ${fired.length} of the cases' histories: the server fired their timers p50 ${msText(quantile(fired, 0.5))}, max ${max(fired)} ` +
+    `after the instant; the workflow task that followed started p50 ${msText(quantile(started, 0.5))}, max ${max(started)}.`
+  );
+}
+
 function landingLines(part: string, count: number, landed: Landing, load: ReturnType<typeof apiLoad>, instant: number, end: number): string[] {
   const before = (s: Array<[number, number]>) => between(s, 0, instant);
   const during = (s: Array<[number, number]>) => between(s, instant, end);
@@ -179,6 +202,8 @@ export async function burstPart(shared: Shared, pool: Pool): Promise<string[]> {
         `half reading, half reporting violations on ${others.length} other cases.`,
       '',
       ...landingLines('burst', count, await landings(pool, ids, instant, polls), load, instant, end),
+      '',
+      await timerLag(shared, ids, instant),
     ];
   } finally {
     await service.stop();
@@ -311,6 +336,8 @@ export async function killPart(shared: Shared, pool: Pool, target: BurstTarget):
         `through the API (${ids.length} actions, ${actionsDone}; ${failedAttempts} failed attempts sent again with the same actionId).`,
       '',
       ...landingLines('kill', count, await landings(pool, ids, instant, polls), load, instant, end),
+      '',
+      await timerLag(shared, ids, instant),
       '',
       "Accounting (outbox `notices` and `audit_log`, this burst's cases):",
       '',
