@@ -5,7 +5,7 @@ import type { HazardRecords } from '../../src/domain/hazard-rectification';
 import { type HazardStart, hazardStartSchema } from '../../src/domain/hazard-rectification.schema';
 import { addDays, formatInstant, localDate, parseInstant, startOfDay } from '../../src/domain/legal-time';
 import { useCaseHarness } from '../support/case-harness';
-import { act, action, fakeActivities, obligation, rejection, view } from '../support/cases';
+import { act, action, fakeActivities, inReminderWindow, obligation, rejection, view } from '../support/cases';
 
 // The legal paths of the procedure are tested on the simulator (test/simulator/hazard-rectification.test.ts); here
 // only what needs Temporal: timers firing on the test server, the Update's validator over the wire, the activities.
@@ -33,7 +33,14 @@ function hazardStart(now: number): HazardStart {
 const records = (v: CaseView) => v.records as HazardRecords;
 /** The notices the workflow handed to the notice activity: what, to whom, dated when. */
 const written = (activities: ReturnType<typeof fakeActivities>) =>
-  activities.issueNotice.mock.calls.map(([n]) => `${n.kind} ${n.recipient} ${formatInstant(n.createdAt)}`);
+  activities.issueNotice.mock.calls.filter(([n]) => n.kind !== 'reminder').map(([n]) => `${n.kind} ${n.recipient} ${formatInstant(n.createdAt)}`);
+/**
+ * Whether every reminder written lies in the morning window before `due`. A 24-hour duty is reminded only when its
+ * minute of the next morning falls in the second half of its time (the simulator pins both cases); this test's dates
+ * follow the test server's clock, so here it may or may not be.
+ */
+const remindersInWindow = (activities: ReturnType<typeof fakeActivities>, due: number) =>
+  activities.issueNotice.mock.calls.filter(([n]) => n.kind === 'reminder').every(([n]) => inReminderWindow(n.createdAt, due));
 
 test('Time-skip to the 24th hour after the decision: the filing timer fires and the station leader’s escalation is written through the notice activity; 48 hours on, the supervisor’s; a late filing is written too', async () => {
   const activities = fakeActivities();
@@ -50,6 +57,7 @@ test('Time-skip to the 24th hour after the decision: the filing timer fires and 
       let v = await view(handle);
       expect(obligation(v, 'filing')).toMatchObject({ status: 'overdue', overdueAt: formatInstant(due) });
       expect(written(activities)).toEqual([`overdue-escalation station-leader ${formatInstant(due)}`]);
+      expect(remindersInWindow(activities, due)).toBe(true);
       expect(activities.issueNotice).toHaveBeenCalledWith(
         expect.objectContaining({
           caseId: handle.workflowId,
