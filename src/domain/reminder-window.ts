@@ -12,7 +12,7 @@ import { addDays, localDate, startOfDay } from './legal-time';
  *    deadline (a 24-hour duty declared in the afternoon: the next morning);
  * 3. else the same on any day (a duty that runs only over a weekend or holiday);
  * 4. else at the lead before the deadline as without a window, if that comes after the declaration.
- * Never before the duty was declared or its window opened, never at or after its deadline.
+ * Never before the duty was declared or its window opened; in 1–3, at least half an hour before the deadline (time to act).
  */
 export interface WindowedDuty {
   dueAt: number;
@@ -40,7 +40,7 @@ export function windowReminderAt(
   const latest = duty.dueAt - leadHours * hour;
   // Strictly after the declaration and half of the duty's time; not before its window opens.
   const after = Math.max(duty.declaredAt + (duty.dueAt - duty.declaredAt) / 2, duty.opensAt ?? -Infinity);
-  const fits = (at: number) => at > after && at > duty.declaredAt && at < duty.dueAt;
+  const fits = (at: number) => at > after && at > duty.declaredAt && at <= duty.dueAt - 30 * minute;
   const firstDay = localDate(Math.max(after, duty.declaredAt));
 
   for (const working of [true, false]) {

@@ -113,6 +113,14 @@ describe('short deadlines: an hours-long duty is reminded in the next window aft
     expect(windowReminderAt(duty, 24, window, key, builtInCalendar)).toBeUndefined();
   });
 
+  test('declared Tuesday 18:00, due Wednesday 11:20: 10:59 would leave 21 minutes, less than the half hour to act: no reminder', () => {
+    const duty = { declaredAt: t('2026-03-03T18:00:00+08:00'), dueAt: t('2026-03-04T11:20:00+08:00') };
+    expect(windowReminderAt(duty, 24, window, key, builtInCalendar)).toBeUndefined();
+    expect(formatInstant(windowReminderAt({ ...duty, dueAt: t('2026-03-04T11:29:00+08:00') }, 24, window, key, builtInCalendar)!)).toBe(
+      '2026-03-04T10:59:00+08:00',
+    );
+  });
+
   test('declared Tuesday 12:00, due 20:00 the same day, a 2-hour lead: no window fits, so 2 hours before, at 18:00', () => {
     const duty = { declaredAt: t('2026-03-03T12:00:00+08:00'), dueAt: t('2026-03-03T20:00:00+08:00') };
     expect(formatInstant(windowReminderAt(duty, 2, window, key, builtInCalendar)!)).toBe('2026-03-03T18:00:00+08:00');
