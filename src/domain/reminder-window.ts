@@ -1,19 +1,7 @@
 import type { WorkingCalendar } from './calendar';
 import { addDays, localDate, startOfDay } from './legal-time';
 
-/**
- * When a duty is reminded under a reminder window (station policy; the regulation sets deadlines, not reminders). Day
- * deadlines all end at 23:59:59, so "24 h before" reminded every case at once, at midnight. Instead each duty has its
- * own minute of the window (a hash of its case id and obligation id: the same on every run and replay), and is reminded
- * at that minute:
- * 1. on the last working day whose minute lies at least the lead before the deadline (a day deadline: the working day
- *    before its last day);
- * 2. else, declared too late for that, on the first working day after half of the duty's time has passed, before the
- *    deadline (a 24-hour duty declared in the afternoon: the next morning);
- * 3. else the same on any day (a duty that runs only over a weekend or holiday);
- * 4. else at the lead before the deadline as without a window, if that comes after the declaration.
- * Never before the duty was declared or its window opened; in 1–3, at least half an hour before the deadline (time to act).
- */
+/** A duty's times, epoch milliseconds. */
 export interface WindowedDuty {
   dueAt: number;
   declaredAt: number;
@@ -28,6 +16,19 @@ export interface ReminderWindow {
 const minute = 60_000;
 const hour = 60 * minute;
 
+/**
+ * When a duty is reminded under a reminder window (station policy; the regulation sets deadlines, not reminders). Day
+ * deadlines all end at 23:59:59, so "24 h before" reminded every case at once, at midnight. Instead each duty has its
+ * own minute of the window (a hash of its case id and obligation id: the same on every run and replay), and is reminded
+ * at that minute:
+ * 1. on the last working day whose minute lies at least the lead before the deadline and in the second half of the
+ *    duty's time (a day deadline: the working day before its last day);
+ * 2. else, declared too late for that, on the first working day after half of the duty's time has passed, before the
+ *    deadline (a 24-hour duty declared in the afternoon: the next morning);
+ * 3. else the same on any day (a duty that runs only over a weekend or holiday);
+ * 4. else at the lead before the deadline as without a window, if that comes after the declaration.
+ * Never before the duty was declared or its window opened; in 1–3, at least half an hour before the deadline (time to act).
+ */
 export function windowReminderAt(
   duty: WindowedDuty,
   leadHours: number,
