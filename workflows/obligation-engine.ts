@@ -368,7 +368,8 @@ export class ObligationEngine {
     }
     if (o.status === 'pending' && o.dueAt <= now) {
       o.status = 'overdue';
-      o.overdueAt = now;
+      // Overdue from its deadline, however late the case woke to see it; from its arrival if it came already past due.
+      o.overdueAt = Math.max(o.dueAt, o.declaredAt);
       const template = o.onOverdue ?? { kind: 'overdue-escalation', recipients: ['station-leader'] };
       this.issue(template, ref, now, about, { dueAt: formatInstant(o.dueAt), responsible: o.responsible });
       return true;

@@ -146,6 +146,19 @@ describe('overdue at due', () => {
     ]);
   });
 
+  it('a case that wakes late (its worker was down until Fri 07:30) marks the duty overdue since Thu 18:00, and escalates at once', () => {
+    const e = engine();
+    e.declare(feedback, declaredMon);
+    e.fire(t('2026-03-06T07:30:00+08:00'));
+    const o = e.get('authority-feedback')!;
+    expect(o.overdueAt).toBe(t('2026-03-05T18:00:00+08:00'));
+    expect(sent(e).filter((n) => n.kind === 'overdue-escalation')).toEqual([
+      { kind: 'overdue-escalation', recipient: 'station-leader', createdAt: t('2026-03-06T07:30:00+08:00') },
+    ]);
+    // The supervisor's grace runs from the deadline, not from the late wake: Sat 18:00.
+    expect(e.nextWake(t('2026-03-06T07:30:00+08:00'))?.at).toBe(t('2026-03-07T18:00:00+08:00'));
+  });
+
   it("the duty's own onOverdue notice goes to the recipients it names, instead of the station leader", () => {
     const e = engine();
     e.declare(
