@@ -6,10 +6,11 @@
  * authority, the read model at the case's revision.
  */
 import { Client, Connection } from '@temporalio/client';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { action, bailStart } from '../support/cases';
 import { testDataConverter } from '../support/payload-codec';
 import { ProcessStack } from '../support/stack';
+import { lockTable, waitingOnLock } from '../support/table-locks';
 
 let stack: ProcessStack;
 let pool: Pool;
@@ -27,21 +28,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function locked(table: string): Promise<() => Promise<void>> {
-  const holder: PoolClient = await pool.connect();
-  await holder.query('BEGIN');
-  await holder.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
-  return async () => {
-    await holder.query('COMMIT');
-    holder.release();
-  };
-}
-
-async function waitingOn(statement: RegExp): Promise<boolean | undefined> {
-  const { rows } = await pool.query<{ query: string }>(`SELECT query FROM pg_stat_activity WHERE wait_event_type = 'Lock'`);
-  return rows.some((r) => statement.test(r.query)) || undefined;
-}
-
 const records = async (caseId: string) => ({
   actions: (await pool.query(`SELECT type FROM audit_log WHERE case_id = $1 AND kind = 'action' ORDER BY at`, [caseId])).rows,
   notices: (await pool.query(`SELECT kind, recipient FROM notices WHERE case_id = $1 AND kind = 'violation'`, [caseId])).rows,
@@ -54,12 +40,12 @@ test('a worker killed between the flush commit and its completion: the next work
   const savedRevision = async () => Number((await pool.query('SELECT revision FROM cases WHERE case_id = $1', [caseId])).rows[0]?.revision ?? NaN);
   const started = await stack.until(async () => (Number.isNaN(await savedRevision()) ? undefined : savedRevision()), 'the read model');
 
-  const release = await locked('calendar_years');
+  const release = await lockTable(pool, 'calendar_years');
   try {
     const violation = action({ type: 'violation-reported', by: 'subject', description: '未按时报到' });
     const answered = await stack.http('POST', `/v1/cases/${encodeURIComponent(caseId)}/actions`, violation);
     expect(answered.status).toBe(200);
-    await stack.until(() => waitingOn(/FROM calendar_years/), 'the flush, committed, to wait on the calendar');
+    await stack.until(() => waitingOnLock(pool, /FROM calendar_years/), 'the flush, committed, to wait on the calendar');
     // Committed: the action's audit row, the notice and the read model's revision are in; the flush has not returned.
     expect(await records(caseId)).toEqual({
       actions: [{ type: 'violation-reported' }],
