@@ -200,17 +200,10 @@ async function runBesideRecords(kase: AnyCase, args: CaseArgs<unknown, unknown>,
         // A calendar year stored since the case last heard (a broadcast that missed it) is applied like the signal.
         for (const year of newer) kase.changeCalendar(year);
         retryIn = minute;
-        if (state.recordsBlockedSince !== undefined) {
-          state.recordsBlockedSince = undefined;
-          state.revision++;
-        }
+        recordsUnblocked(state);
       } catch {
         writing = false;
-        if (state.recordsBlockedSince === undefined) {
-          state.recordsBlockedSince = Date.now();
-          state.revision++;
-          countRecordsBlocked();
-        }
+        recordsBlocked(state);
         publish();
         await sleep(retryIn, { summary: '记录写入受阻，稍后重试' });
         retryIn = Math.min(retryIn * 2, hour);
@@ -275,21 +268,14 @@ async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unk
         for (const year of newer) kase.changeCalendar(year);
         retryIn = minute;
         failures = 0;
-        if (state.recordsBlockedSince !== undefined) {
-          state.recordsBlockedSince = undefined;
-          state.revision++;
-        }
+        recordsUnblocked(state);
       } catch {
         writing = false;
         if (failures < flushRetries.length) {
           await sleep(flushRetries[failures++], { summary: '记录写入失败，重试' });
           continue;
         }
-        if (state.recordsBlockedSince === undefined) {
-          state.recordsBlockedSince = Date.now();
-          state.revision++;
-          countRecordsBlocked();
-        }
+        recordsBlocked(state);
         publish();
         await sleep(retryIn, { summary: '记录写入受阻，稍后重试' });
         retryIn = Math.min(retryIn * 2, hour);
@@ -375,4 +361,18 @@ async function runWaitingOnRecords(
 function flushSummary(notices: IssuedNotice[], audit: FlushInput['audit']): string {
   const parts = [...audit.map((a) => `记录行动：${a.type}`), ...notices.map((n) => `写入通知：${n.titleZh} → ${n.recipient}`), '更新案件读模型'];
   return parts.join('；');
+}
+
+/** The case's records could not be written: it says so (once, from the first failure) where supervisors look. */
+function recordsBlocked(state: AnyCase['state']): void {
+  if (state.recordsBlockedSince !== undefined) return;
+  state.recordsBlockedSince = Date.now();
+  state.revision++;
+  countRecordsBlocked();
+}
+
+function recordsUnblocked(state: AnyCase['state']): void {
+  if (state.recordsBlockedSince === undefined) return;
+  state.recordsBlockedSince = undefined;
+  state.revision++;
 }

@@ -20,6 +20,7 @@ import {
   type Recipient,
   basisOf,
   defaultEnginePolicy,
+  enginePolicyAddedAfterPinning,
   isOpen,
 } from '../src/domain/obligation';
 import type { Duty, ProcedureDescriptor } from '../src/domain/procedure';
@@ -152,8 +153,8 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
       revision: 1,
       run: 0,
     };
-    this.engine = new ObligationEngine(this.state.engine, enginePolicyOf(this.policy));
     this.calendar = new WorkingCalendar(this.state.calendar);
+    this.engine = new ObligationEngine(this.state.engine, enginePolicyOf(this.policy), { caseId, calendar: () => this.calendar });
     this.ctx = this.context(args.start);
     if (!args.carried) {
       const adoption = args.start.adoption;
@@ -380,7 +381,7 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
  */
 function unpinnedPolicy(descriptor: ProcedureDescriptor): Record<string, number> {
   const policy: Record<string, number> = { ...descriptor.policy, ...defaultEnginePolicy };
-  for (const key of descriptor.policyAddedAfterPinning ?? []) delete policy[key];
+  for (const key of [...(descriptor.policyAddedAfterPinning ?? []), ...enginePolicyAddedAfterPinning]) delete policy[key];
   return policy;
 }
 
@@ -409,6 +410,9 @@ function enginePolicyOf(policy: EnginePolicy): EnginePolicy {
     supervisorGraceHours: policy.supervisorGraceHours,
     systemNoticeHour: policy.systemNoticeHour,
     backdateWindowHours: policy.backdateWindowHours ?? defaultEnginePolicy.backdateWindowHours,
+    // Absent from a policy pinned before reminder windows: such a case is reminded by the lead alone.
+    reminderWindowStartMinute: policy.reminderWindowStartMinute,
+    reminderWindowMinutes: policy.reminderWindowMinutes,
   };
 }
 

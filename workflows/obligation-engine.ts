@@ -5,7 +5,7 @@
  * Deterministic: it reads time only from the caller (workflow time) and does no I/O; notices it issues are
  * appended to `notices` for the case runtime to write through an activity.
  */
-import type { WorkingCalendar } from '../src/domain/calendar';
+import { type WorkingCalendar, builtInCalendar } from '../src/domain/calendar';
 import {
   type DeadlineRule,
   addDays,
@@ -29,6 +29,7 @@ import {
   isOpen,
   obligationId,
 } from '../src/domain/obligation';
+import { windowReminderAt } from '../src/domain/reminder-window';
 
 const hour = 3_600_000;
 
@@ -79,6 +80,12 @@ export interface EngineAdoption {
   settled: AdoptionSettlement[];
 }
 
+/** What a reminder window needs besides the policy: whose duties these are, and the working days in force. */
+export interface EngineContext {
+  caseId: string;
+  calendar(): WorkingCalendar;
+}
+
 export interface Wake {
   at: number;
   summary: string;
@@ -94,6 +101,7 @@ export class ObligationEngine {
   constructor(
     state: EngineState,
     private readonly policy: EnginePolicy,
+    private readonly context: EngineContext = { caseId: '', calendar: () => builtInCalendar },
   ) {
     for (const o of state.obligations) this.obligations.set(o.id, o);
     this.recurrences = state.recurrences;
@@ -360,7 +368,8 @@ export class ObligationEngine {
     }
     if (o.status === 'pending' && o.dueAt <= now) {
       o.status = 'overdue';
-      o.overdueAt = now;
+      // Overdue from its deadline, however late the case woke to see it; from its arrival if it came already past due.
+      o.overdueAt = Math.max(o.dueAt, o.declaredAt);
       const template = o.onOverdue ?? { kind: 'overdue-escalation', recipients: ['station-leader'] };
       this.issue(template, ref, now, about, { dueAt: formatInstant(o.dueAt), responsible: o.responsible });
       return true;
@@ -407,11 +416,18 @@ export class ObligationEngine {
     return dayRule ? Math.min(startOfDay(localDate(o.dueAt)) + this.policy.systemNoticeHour * hour, o.dueAt) : o.dueAt;
   }
 
-  /** A reminder is due `lead` hours before the deadline, unless that moment had passed when the duty was declared. */
+  /**
+   * Without a reminder window, a reminder is due `lead` hours before the deadline, unless that moment had passed when
+   * the duty was declared; with one, in the window (src/domain/reminder-window.ts).
+   */
   private reminderAt(o: Obligation): number | undefined {
     if (o.remindedAt !== undefined) return undefined;
     const lead = o.reminderLeadHours ?? this.policy.reminderLeadHours;
     if (lead <= 0 || (this.adoption && o.dueAt < this.adoption.at)) return undefined;
+    const { reminderWindowStartMinute: startMinute, reminderWindowMinutes: minutes } = this.policy;
+    if (startMinute !== undefined && minutes !== undefined && minutes > 0) {
+      return windowReminderAt(o, lead, { startMinute, minutes }, `${this.context.caseId}/${o.id}`, this.context.calendar());
+    }
     const at = Math.max(o.dueAt - lead * hour, o.opensAt ?? 0);
     return at > o.declaredAt && at < o.dueAt ? at : undefined;
   }

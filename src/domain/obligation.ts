@@ -134,7 +134,16 @@ export function isOpen(o: Pick<Obligation, 'status'>): boolean {
 
 /** Engine policy: the regulation sets the deadlines; how early to remind and when to go to the supervisor is the station's. */
 export interface EnginePolicy {
+  /** A reminder comes at least this long before the deadline (and, with a reminder window, in the window before). */
   reminderLeadHours: number;
+  /**
+   * The reminder window (station policy, not the regulation's): minutes after local midnight at which it opens on a
+   * working day, and how many minutes it lasts. Each duty is reminded at its own minute of the window, from a hash of
+   * its case and key (the rule: src/domain/reminder-window.ts). Absent in the policy pinned by cases started before it
+   * existed: they are reminded exactly `reminderLeadHours` before the deadline.
+   */
+  reminderWindowStartMinute?: number;
+  reminderWindowMinutes?: number;
   supervisorGraceHours: number;
   /** Local hour at which a system notice whose duty is "by day D" is issued on that day. */
   systemNoticeHour: number;
@@ -144,10 +153,16 @@ export interface EnginePolicy {
 
 export const defaultEnginePolicy: EnginePolicy = {
   reminderLeadHours: 24,
+  // 08:30 to 11:30: the morning of an officer's working day.
+  reminderWindowStartMinute: 8 * 60 + 30,
+  reminderWindowMinutes: 180,
   supervisorGraceHours: 48,
   systemNoticeHour: 9,
   backdateWindowHours: 72,
 };
+
+/** Engine policy keys added after cases began to pin their policy: a case that pinned none runs without them. */
+export const enginePolicyAddedAfterPinning: readonly (keyof EnginePolicy)[] = ['reminderWindowStartMinute', 'reminderWindowMinutes'];
 
 /** A notice as the case records it; `key` is unique within the case, so writing it twice is harmless. */
 export interface IssuedNotice {

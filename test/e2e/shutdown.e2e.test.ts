@@ -4,9 +4,10 @@
  * in flight by a table lock the test takes in PostgreSQL, so the moment of the signal is certain.
  */
 import { Client, Connection } from '@temporalio/client';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { action, bailStart } from '../support/cases';
 import { ProcessStack } from '../support/stack';
+import { lockTable, waitingOnLock } from '../support/table-locks';
 import { testDataConverter } from '../support/payload-codec';
 
 let stack: ProcessStack;
@@ -25,22 +26,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** Holds `table` locked until the returned release is called. */
-async function locked(table: string): Promise<() => Promise<void>> {
-  const holder: PoolClient = await pool.connect();
-  await holder.query('BEGIN');
-  await holder.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
-  return async () => {
-    await holder.query('COMMIT');
-    holder.release();
-  };
-}
-
-async function waitingOn(statement: RegExp): Promise<boolean | undefined> {
-  const { rows } = await pool.query<{ query: string }>(`SELECT query FROM pg_stat_activity WHERE wait_event_type = 'Lock'`);
-  return rows.some((r) => statement.test(r.query)) || undefined;
-}
-
 test("the worker, stopped while its flush of a case's records waits on the database, lets it finish, records it once, and exits 0", async () => {
   const created = await stack.http('POST', '/v1/cases', bailStart(Date.now()));
   expect(created.status).toBe(201);
@@ -51,13 +36,13 @@ test("the worker, stopped while its flush of a case's records waits on the datab
     'the read model',
   );
 
-  const release = await locked('audit_log');
+  const release = await lockTable(pool, 'audit_log');
   let exited!: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   try {
     const reported = action({ type: 'subject-reported' });
     expect((await stack.report(caseId, reported)).status).toBe(200);
     // The worker's own insert: the API's access-log row of the answer (an officer read the subject unmasked) waits too.
-    await stack.until(() => waitingOn(/INSERT INTO audit_log \(case_id, action_id/), 'the flush to wait on the lock');
+    await stack.until(() => waitingOnLock(pool, /INSERT INTO audit_log \(case_id, action_id/), 'the flush to wait on the lock');
 
     exited = stack.signal('worker', 'SIGTERM');
     await new Promise((r) => setTimeout(r, 1500));
@@ -86,12 +71,12 @@ test("the worker, stopped while its flush of a case's records waits on the datab
 });
 
 test('the API, stopped while a request waits on the database, answers it, takes no new one, and exits 0', async () => {
-  const release = await locked('cases');
+  const release = await lockTable(pool, 'cases');
   let inFlight!: Promise<{ status: number; body: { cases: unknown[] } }>;
   let exited!: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   try {
     inFlight = stack.http('GET', '/v1/cases?stationId=S-01');
-    await stack.until(() => waitingOn(/FROM cases/), 'the list to wait on the lock');
+    await stack.until(() => waitingOnLock(pool, /FROM cases/), 'the list to wait on the lock');
     exited = stack.signal('api', 'SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
     expect(stack.running('api')).toBe(true);

@@ -21,9 +21,9 @@ const policyBefore = {
 };
 
 describe('subject-report (Art. 41(8)): the subject reports by the decision authority’s deadline', () => {
-  test('on time: done, not late; 24 h before the deadline the officer was reminded', () => {
+  test('on time: done, not late; the officer was reminded the morning before the deadline', () => {
     const c = bail().advanceTo('2026-03-03T10:00:00+08:00');
-    expect(c.sent('reminder')).toEqual(['officer 2026-03-03T09:00:00+08:00']);
+    expect(c.sent('reminder')).toEqual(['officer 2026-03-03T09:46:00+08:00']);
     c.act('subject-reported');
     expect(c.obligation('subject-report')).toMatchObject({
       status: 'done',
@@ -82,7 +82,7 @@ describe('rules-explained: the rules are explained within 24 hours of the report
 });
 
 describe('authority-feedback: feedback to the decision authority within 3 days (the period rule)', () => {
-  test('a report on Wednesday: day 3 is Saturday, so the period ends with Monday; reminded Sunday night; on time Monday', () => {
+  test('a report on Wednesday: day 3 is Saturday, so the period ends with Monday; reminded Monday morning (Friday lies in the first half of its time); on time Monday', () => {
     const c = bail().advanceTo('2026-03-04T08:00:00+08:00');
     c.act('subject-reported');
     expect(c.obligation('authority-feedback')).toMatchObject({ opensAt: '2026-03-04T08:00:00+08:00', dueAt: '2026-03-09T23:59:59+08:00' });
@@ -92,7 +92,7 @@ describe('authority-feedback: feedback to the decision authority within 3 days (
         .notices('reminder')
         .filter((n) => n.obligationKey === 'authority-feedback')
         .map((n) => n.createdAt),
-    ).toEqual(['2026-03-08T23:59:59+08:00']);
+    ).toEqual(['2026-03-09T09:36:00+08:00']);
     c.act('feedback-sent', { documentRef: 'FK-0309' });
     expect(c.obligation('authority-feedback')).toMatchObject({ status: 'done', late: false });
     expect(c.notices('authority-feedback')).toEqual([
@@ -186,7 +186,7 @@ describe('compliance-check: a compliance check every calendar month of the term'
         .notices(kind)
         .filter((n) => n.period === '2026-04')
         .map((n) => `${n.recipient} ${n.createdAt}`);
-    expect(april('reminder')).toEqual(['officer 2026-04-29T23:59:59+08:00']);
+    expect(april('reminder')).toEqual(['officer 2026-04-29T10:48:00+08:00']);
     expect(april('overdue-escalation')).toEqual(['station-leader 2026-04-30T23:59:59+08:00']);
     expect(april('supervisor-escalation')).toEqual(['supervisor 2026-05-02T23:59:59+08:00']);
     c.act('compliance-checked', { month: '2026-04', compliant: false });
@@ -279,10 +279,10 @@ describe('expiry-report (期限届满十日前将相关情况通知决定机关)
     expect(c.notices('expiry-notice')).toEqual([]);
   });
 
-  test('missed: the officer reminded at the end of 09-19, the station leader told at the end of 09-20, the supervisor 48 h later; sent on 09-23, the notice says late', () => {
+  test('missed: the officer reminded Friday morning 09-18, the station leader told at the end of 09-20, the supervisor 48 h later; sent on 09-23, the notice says late', () => {
     const c = withRecords().advanceTo('2026-09-23T10:00:00+08:00');
     expect(c.obligation('expiry-report')).toMatchObject({ status: 'overdue', overdueAt: '2026-09-20T23:59:59+08:00' });
-    expect(c.sent('reminder', 'expiry-report')).toEqual(['officer 2026-09-19T23:59:59+08:00']);
+    expect(c.sent('reminder', 'expiry-report')).toEqual(['officer 2026-09-18T11:29:00+08:00']);
     expect(c.sent('overdue-escalation', 'expiry-report')).toEqual(['station-leader 2026-09-20T23:59:59+08:00']);
     expect(c.sent('supervisor-escalation', 'expiry-report')).toEqual(['supervisor 2026-09-22T23:59:59+08:00']);
     c.act('expiry-report-sent');
@@ -337,7 +337,7 @@ describe('half-yearly-visit (Art. 42 每半年全面走访考察一次特定对�
       dueAt: '2026-09-01T23:59:59+08:00',
     });
     c.advanceTo('2026-09-05T10:00:00+08:00');
-    expect(c.sent('reminder', 'half-yearly-visit', '1')).toEqual(['officer 2026-08-31T23:59:59+08:00']);
+    expect(c.sent('reminder', 'half-yearly-visit', '1')).toEqual(['officer 2026-08-31T10:54:00+08:00']);
     expect(c.sent('overdue-escalation', 'half-yearly-visit', '1')).toEqual(['station-leader 2026-09-01T23:59:59+08:00']);
     expect(c.sent('supervisor-escalation', 'half-yearly-visit', '1')).toEqual(['supervisor 2026-09-03T23:59:59+08:00']);
     c.act('visited-in-full');
@@ -428,7 +428,7 @@ describe('authority-decision: the decision authority decides at the end of the t
   test('missed: the officer is reminded, the station leader told at the end of the term, the supervisor 48 h later', () => {
     const c = bail().advanceTo('2026-10-03T00:00:00+08:00');
     const about = (kind: string) => c.sent(kind, 'authority-decision');
-    expect(about('reminder')).toEqual(['officer 2026-09-29T23:59:59+08:00']);
+    expect(about('reminder')).toEqual(['officer 2026-09-29T09:25:00+08:00']);
     expect(about('overdue-escalation')).toEqual(['station-leader 2026-09-30T23:59:59+08:00']);
     expect(about('supervisor-escalation')).toEqual(['supervisor 2026-10-02T23:59:59+08:00']);
   });

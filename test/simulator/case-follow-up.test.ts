@@ -54,11 +54,11 @@ describe('filing-visit (Art. 80): a follow-up visit within a week of filing', ()
     expect(c.view().status).toBe('open');
   });
 
-  test('filed Monday 09-28: day 7 (10-05) falls in the National Day holiday, so the week ends with Thursday 10-08; reminded the night before', () => {
+  test('filed Monday 09-28: day 7 (10-05) falls in the National Day holiday, so the week ends with Thursday 10-08; reminded that morning (the holiday has no working morning)', () => {
     const c = filed('2026-09-28T10:00:00+08:00');
     expect(c.obligation('filing-visit').dueAt).toBe('2026-10-08T23:59:59+08:00');
     c.advanceTo('2026-10-08T16:00:00+08:00');
-    expect(c.sent('reminder', 'filing-visit')).toEqual(['officer 2026-10-07T23:59:59+08:00']);
+    expect(c.sent('reminder', 'filing-visit')).toEqual(['officer 2026-10-08T10:07:00+08:00']);
     c.act('visited', visit('filing'));
     expect(c.obligation('filing-visit')).toMatchObject({ status: 'done', late: false });
     expect(c.notices('overdue-escalation')).toEqual([]);
@@ -93,7 +93,7 @@ describe('conclusion-visit (Art. 80): a visit after the case is concluded, withi
       basis: expect.objectContaining({ rule: 'within-days', n: 7 }),
     });
     c.advanceTo('2026-03-30T11:00:00+08:00');
-    expect(c.sent('reminder', 'conclusion-visit')).toEqual(['officer 2026-03-29T23:59:59+08:00']);
+    expect(c.sent('reminder', 'conclusion-visit')).toEqual(['officer 2026-03-27T10:13:00+08:00']);
     const v = c.act('visited', visit('conclusion', { covered: ['informed-decision', 'heard-opinions', 'prevention-advice'] }));
     expect(v).toMatchObject({ status: 'closed', outcome: 'followed-up', closedAt: '2026-03-30T11:00:00+08:00' });
     expect(c.obligation('conclusion-visit')).toMatchObject({ status: 'done', late: false, completedAt: '2026-03-30T11:00:00+08:00' });
@@ -107,7 +107,7 @@ describe('conclusion-visit (Art. 80): a visit after the case is concluded, withi
     c.advanceTo('2026-03-20T15:00:00+08:00').act('case-concluded', { actor: 'station-system' });
     expect(c.obligation('conclusion-visit').dueAt).toBe('2026-03-27T23:59:59+08:00');
     c.advanceTo('2026-03-31T09:00:00+08:00');
-    expect(c.sent('reminder', 'conclusion-visit')).toEqual(['officer 2026-03-26T23:59:59+08:00']);
+    expect(c.sent('reminder', 'conclusion-visit')).toEqual(['officer 2026-03-26T10:13:00+08:00']);
     expect(c.sent('overdue-escalation', 'conclusion-visit')).toEqual(['station-leader 2026-03-27T23:59:59+08:00']);
     expect(c.sent('supervisor-escalation', 'conclusion-visit')).toEqual(['supervisor 2026-03-29T23:59:59+08:00']);
     const v = c.act('visited', visit('conclusion'));

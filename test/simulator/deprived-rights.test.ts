@@ -179,20 +179,20 @@ describe('monthly-report (每月督促罪犯报告一次活动情况): every cal
     expect(c.sent('overdue-escalation', 'monthly-report', '2026-04')).toEqual([]);
   });
 
-  test('Late: May reported on 06-01; done and late, the officer reminded on 05-30 and the station leader told at the end of May', () => {
+  test('Late: May reported on 06-01; done and late, the officer reminded on Friday 05-29 and the station leader told at the end of May', () => {
     const c = deprived().advanceTo('2026-06-01T10:00:00+08:00');
     c.act('activity-reported', { month: '2026-05' });
     expect(c.obligation('monthly-report', '2026-05')).toMatchObject({ status: 'done', late: true, overdueAt: '2026-05-31T23:59:59+08:00' });
-    expect(c.sent('reminder', 'monthly-report', '2026-05')).toEqual(['officer 2026-05-30T23:59:59+08:00']);
+    expect(c.sent('reminder', 'monthly-report', '2026-05')).toEqual(['officer 2026-05-29T09:37:00+08:00']);
     expect(c.sent('overdue-escalation', 'monthly-report', '2026-05')).toEqual(['station-leader 2026-05-31T23:59:59+08:00']);
     c.advanceTo('2026-06-10T00:00:00+08:00');
     expect(c.sent('supervisor-escalation', 'monthly-report', '2026-05')).toEqual([]);
   });
 
-  test('Missed: June never reported; reminded 06-29, overdue to the station leader at the end of 06-30, to the supervisor 48 h later', () => {
+  test('Missed: June never reported; reminded the morning of 06-29, overdue to the station leader at the end of 06-30, to the supervisor 48 h later', () => {
     const c = deprived().advanceTo('2026-07-05T00:00:00+08:00');
     expect(c.obligation('monthly-report', '2026-06')).toMatchObject({ status: 'overdue', overdueAt: '2026-06-30T23:59:59+08:00' });
-    expect(c.sent('reminder', 'monthly-report', '2026-06')).toEqual(['officer 2026-06-29T23:59:59+08:00']);
+    expect(c.sent('reminder', 'monthly-report', '2026-06')).toEqual(['officer 2026-06-29T09:36:00+08:00']);
     expect(c.sent('overdue-escalation', 'monthly-report', '2026-06')).toEqual(['station-leader 2026-06-30T23:59:59+08:00']);
     expect(c.sent('supervisor-escalation', 'monthly-report', '2026-06')).toEqual(['supervisor 2026-07-02T23:59:59+08:00']);
     expect(c.view().overdueCount).toBe(3);
@@ -257,7 +257,7 @@ describe('station-report (执行期满前五个工作日内报所): within the 5
     const c = upToOctober().advanceTo('2026-10-12T09:00:00+08:00');
     c.act('station-reported');
     expect(c.obligation('station-report')).toMatchObject({ status: 'done', late: true, overdueAt: '2026-10-11T23:59:59+08:00' });
-    expect(c.sent('reminder', 'station-report')).toEqual(['officer 2026-10-10T23:59:59+08:00']);
+    expect(c.sent('reminder', 'station-report')).toEqual(['officer 2026-10-10T09:24:00+08:00']);
     expect(c.sent('overdue-escalation', 'station-report')).toEqual(['station-leader 2026-10-11T23:59:59+08:00']);
   });
 
@@ -351,7 +351,7 @@ describe('written-notices (由派出所书面通知本人及其所在单位、�
       ),
     );
     expect(c.rejection('written-notices-delivered')).toBe('the case is closed');
-    expect(c.sent('reminder', 'written-notices')).toEqual(['station 2026-10-12T23:59:59+08:00']);
+    expect(c.sent('reminder', 'written-notices')).toEqual(['station 2026-10-12T10:20:00+08:00']);
   });
 
   test('The officer never reported to the station: the notices are owed all the same, delivered on 10-12; the missing report stays overdue on its own', () => {
@@ -376,13 +376,13 @@ describe('written-notices (由派出所书面通知本人及其所在单位、�
     expect(c.sent('rights-restoration-notice')).toEqual(['subject 2026-10-12T10:00:00+08:00', 'community-organisation 2026-10-12T10:00:00+08:00']);
   });
 
-  test('Missed: the station reminded at the end of 10-12, the station leader told at the end of 10-13, the supervisor 48 h later; delivered on 10-16, late, the case closes then', () => {
+  test('Missed: the station reminded the morning of 10-12, the station leader told at the end of 10-13, the supervisor 48 h later; delivered on 10-16, late, the case closes then', () => {
     const c = upToOctober().advanceTo('2026-09-29T10:00:00+08:00');
     c.act('station-reported');
     c.advanceTo('2026-10-10T09:00:00+08:00').act('activity-reported', { month: '2026-10' });
     c.advanceTo('2026-10-16T09:00:00+08:00');
     expect(c.obligation('written-notices')).toMatchObject({ status: 'overdue', overdueAt: '2026-10-13T23:59:59+08:00' });
-    expect(c.sent('reminder', 'written-notices')).toEqual(['station 2026-10-12T23:59:59+08:00']);
+    expect(c.sent('reminder', 'written-notices')).toEqual(['station 2026-10-12T10:20:00+08:00']);
     expect(c.sent('overdue-escalation', 'written-notices')).toEqual(['station-leader 2026-10-13T23:59:59+08:00']);
     expect(c.sent('supervisor-escalation', 'written-notices')).toEqual(['supervisor 2026-10-15T23:59:59+08:00']);
     expect(c.view().status).toBe('open');
@@ -491,11 +491,11 @@ describe('half-yearly-visit (Art. 42 每半年全面走访考察一次特定对�
     ).toEqual(['1', '2']);
   });
 
-  test('Missed: the officer reminded at the end of 10-11, the station leader told at the end of 10-12, the supervisor 48 h later; visited late on 10-20, the next runs from 10-21', () => {
+  test('Missed: the officer reminded on Saturday 10-10 (a make-up workday), the station leader told at the end of 10-12, the supervisor 48 h later; visited late on 10-20, the next runs from 10-21', () => {
     const c = deprived({ caseNumber: 'DR-2026-0413Y', termEnd: '2027-12-12' });
     c.advanceTo('2026-10-20T10:00:00+08:00');
     expect(c.obligation('half-yearly-visit', '1')).toMatchObject({ status: 'overdue', overdueAt: '2026-10-12T23:59:59+08:00' });
-    expect(c.sent('reminder', 'half-yearly-visit', '1')).toEqual(['officer 2026-10-11T23:59:59+08:00']);
+    expect(c.sent('reminder', 'half-yearly-visit', '1')).toEqual(['officer 2026-10-10T09:07:00+08:00']);
     expect(c.sent('overdue-escalation', 'half-yearly-visit', '1')).toEqual(['station-leader 2026-10-12T23:59:59+08:00']);
     expect(c.sent('supervisor-escalation', 'half-yearly-visit', '1')).toEqual(['supervisor 2026-10-14T23:59:59+08:00']);
     c.act('visited-in-full');

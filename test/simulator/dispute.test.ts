@@ -115,7 +115,7 @@ describe('diversion (Art. 74) and progress-check (Art. 75): a non-police matter 
     expect(c.obligation('progress-check', '1.1')).toMatchObject({ status: 'pending', article: '75', dueAt: '2026-03-09T23:59:59+08:00' });
 
     c.advanceTo('2026-03-09T10:00:00+08:00');
-    expect(about(c, 'progress-check', 'reminder')).toEqual(['officer 2026-03-08T23:59:59+08:00 (1.1)']);
+    expect(about(c, 'progress-check', 'reminder')).toEqual(['officer 2026-03-06T10:59:00+08:00 (1.1)']);
     c.act('progress-checked', { outcome: 'ongoing' });
     expect(c.obligation('progress-check', '1.1')).toMatchObject({ status: 'done', late: false });
     expect(c.obligation('progress-check', '1.2')).toMatchObject({ status: 'pending', dueAt: '2026-03-16T23:59:59+08:00' });
@@ -137,7 +137,9 @@ describe('diversion (Art. 74) and progress-check (Art. 75): a non-police matter 
       routes: ['route 1 diversion: diversion (department) → progress-check (ongoing) → progress-check (resolved) ⇒ resolved'],
     });
     c.advanceTo('2026-03-20T00:00:00+08:00');
-    expect(c.notices().map((n) => n.kind)).toEqual(['diversion', 'reminder']);
+    // The second check was reminded on the Friday morning, before it was resolved that afternoon.
+    expect(c.notices().map((n) => n.kind)).toEqual(['diversion', 'reminder', 'reminder']);
+    expect(about(c, 'progress-check', 'reminder')).toEqual(['officer 2026-03-06T10:59:00+08:00 (1.1)', 'officer 2026-03-13T11:02:00+08:00 (1.2)']);
   });
 
   test('to a grass-roots organisation: the community organisation is told, not the township government', () => {
@@ -156,7 +158,7 @@ describe('diversion (Art. 74) and progress-check (Art. 75): a non-police matter 
     c.advanceTo('2026-09-28T10:00:00+08:00').act('triaged', { decision: 'divert', divertedTo: { kind: 'department', name: '某街道司法所' } });
     expect(c.obligation('progress-check', '1.1').dueAt).toBe('2026-10-08T23:59:59+08:00');
     c.advanceTo('2026-10-08T23:59:58+08:00');
-    expect(about(c, 'progress-check', 'reminder')).toEqual(['officer 2026-10-07T23:59:59+08:00 (1.1)']);
+    expect(about(c, 'progress-check', 'reminder')).toEqual(['officer 2026-10-08T10:59:00+08:00 (1.1)']);
     expect(c.obligation('progress-check', '1.1').status).toBe('pending');
     c.advanceTo('2026-10-08T23:59:59+08:00');
     expect(c.obligation('progress-check', '1.1').status).toBe('overdue');
@@ -207,7 +209,7 @@ describe('diversion (Art. 74) and progress-check (Art. 75): a non-police matter 
     });
     expect(c.view().warnings).toEqual([]);
     c.advanceTo('2027-01-04T12:00:00+08:00');
-    expect(about(c, 'progress-check', 'reminder')).toEqual(['officer 2027-01-03T23:59:59+08:00 (1.1)']);
+    expect(about(c, 'progress-check', 'reminder')).toEqual(['officer 2026-12-31T10:59:00+08:00 (1.1)']);
     expect(c.notices('overdue-escalation')).toEqual([]);
   });
 
@@ -235,8 +237,9 @@ describe('on-site mediation and follow-up-visit (Art. 74, 75, 76(1)): a resolved
     expect(c.obligation('follow-up-visit', '1')).toMatchObject({ status: 'pending', article: '75', dueAt: '2026-10-08T23:59:59+08:00' });
     expect(c.rejection('closed')).toBe('routes still open: 1 (intervention, follow-up)');
 
+    // The holiday has no working morning: the reminder would come at 10:17 on the last day; the visit came first.
     c.advanceTo('2026-10-08T10:00:00+08:00');
-    expect(c.sent('reminder')).toEqual(['officer 2026-10-07T23:59:59+08:00']);
+    expect(c.sent('reminder')).toEqual([]);
     c.act('follow-up-visited');
     expect(c.obligation('follow-up-visit', '1')).toMatchObject({ status: 'done', late: false, completedAt: '2026-10-08T10:00:00+08:00' });
     expect(c.act('closed')).toMatchObject({ status: 'closed', outcome: 'resolved' });
@@ -363,7 +366,7 @@ describe('public-security mediation (Art. 74) and agreement-performance: the agr
     return c;
   }
 
-  test('on time: to be performed by Thursday 03-12, checked that day (reminded 24 h before), performed; the visit is due by Thursday 03-19', () => {
+  test('on time: to be performed by Thursday 03-12, checked that day (reminded the morning before), performed; the visit is due by Thursday 03-19', () => {
     const c = mediatedFight('2026-03-12');
     expect(c.obligation('agreement-performance', '1')).toMatchObject({
       status: 'pending',
@@ -376,7 +379,7 @@ describe('public-security mediation (Art. 74) and agreement-performance: the agr
       securityMediation: { cause: 'fight', agreement: 'reached', performBy: '2026-03-12' },
     });
     c.advanceTo('2026-03-12T16:00:00+08:00');
-    expect(about(c, 'agreement-performance', 'reminder')).toEqual(['officer 2026-03-11T23:59:59+08:00 (1)']);
+    expect(about(c, 'agreement-performance', 'reminder')).toEqual(['officer 2026-03-11T11:17:00+08:00 (1)']);
     c.act('agreement-performance-checked', { performed: true });
     expect(c.obligation('agreement-performance', '1')).toMatchObject({ status: 'done', late: false });
     expect(c.obligation('follow-up-visit', '1')).toMatchObject({ status: 'pending', dueAt: '2026-03-19T23:59:59+08:00' });
@@ -535,7 +538,7 @@ describe('repeated alarms (Art. 73, 75, 105): marked at the first, each followed
     const c = dispute('2026-03-02T09:00:00+08:00', { category: 'civil-other', riskLevel: 'major' });
     expect(c.obligation('control-centre-coordination', '1').dueAt).toBe('2026-03-09T23:59:59+08:00');
     c.advanceTo('2026-03-12T09:00:00+08:00');
-    expect(about(c, 'control-centre-coordination', 'reminder')).toEqual(['station 2026-03-08T23:59:59+08:00 (1)']);
+    expect(about(c, 'control-centre-coordination', 'reminder')).toEqual(['station 2026-03-06T10:03:00+08:00 (1)']);
     expect(about(c, 'control-centre-coordination', 'overdue-escalation')).toEqual(['station-leader 2026-03-09T23:59:59+08:00 (1)']);
     expect(about(c, 'control-centre-coordination', 'supervisor-escalation')).toEqual(['supervisor 2026-03-11T23:59:59+08:00 (1)']);
   });
@@ -727,8 +730,9 @@ describe('specific-subject-mark (Art. 75, 76(3)): a party an alarm shows to be a
     expect(records(c).specificSubjects).toEqual([
       { party: 1, role: 'respondent', flagged: ['domestic-violence'], marked: [], flaggedAt: '2026-03-03T10:00:00+08:00' },
     ]);
+    // Flagged after the morning's reminder window: the reminder would come at 11:02 on the last day; the mark came first.
     c.advanceTo('2026-03-04T09:00:00+08:00');
-    expect(about(c, 'specific-subject-mark', 'reminder')).toEqual(['officer 2026-03-03T23:59:59+08:00 (party-1)']);
+    expect(about(c, 'specific-subject-mark', 'reminder')).toEqual([]);
     c.act('specific-subject-marked', { party: 1, kind: 'domestic-violence' });
     expect(c.obligation('specific-subject-mark', 'party-1')).toMatchObject({ status: 'done', late: false });
     expect(records(c).specificSubjects[0]).toMatchObject({

@@ -90,7 +90,7 @@ describe('filing (Art. 61): the order to rectify is filed with the public securi
     expect(c.rejection('filed', { filingNumber: 'BA-2026-0194' })).toBe('the decision has already been filed');
   });
 
-  test('missed: pending at 2026-09-22 09:59:59, overdue at 10:00 to the station leader, to the supervisor at 2026-09-24 10:00', () => {
+  test('missed: reminded at 09:17 the next morning, pending at 2026-09-22 09:59:59, overdue at 10:00 to the station leader, to the supervisor at 2026-09-24 10:00', () => {
     const c = hazard().advanceTo('2026-09-22T09:59:59+08:00');
     expect(c.obligation('filing').status).toBe('pending');
     expect(c.notices('overdue-escalation')).toEqual([]);
@@ -98,7 +98,12 @@ describe('filing (Art. 61): the order to rectify is filed with the public securi
     expect(c.obligation('filing')).toMatchObject({ status: 'overdue', overdueAt: '2026-09-22T10:00:00+08:00' });
     expect(c.view().overdueCount).toBe(1);
     c.advanceTo('2026-09-24T09:59:59+08:00');
-    expect(escalations(c, 'filing')).toEqual({ reminder: [], stationLeader: ['station-leader 2026-09-22T10:00:00+08:00'], supervisor: [] });
+    // A 24-hour duty ordered at 10:00 is reminded in the next morning's window, before it falls due.
+    expect(escalations(c, 'filing')).toEqual({
+      reminder: ['officer 2026-09-22T09:17:00+08:00'],
+      stationLeader: ['station-leader 2026-09-22T10:00:00+08:00'],
+      supervisor: [],
+    });
     c.advanceTo('2026-09-24T10:00:00+08:00');
     expect(escalations(c, 'filing').supervisor).toEqual(['supervisor 2026-09-24T10:00:00+08:00']);
     expect(c.notices('overdue-escalation')[0].facts).toEqual({ dueAt: '2026-09-22T10:00:00+08:00', responsible: 'officer' });
@@ -154,13 +159,13 @@ describe('extension-review (审查并报所): a written extension request is rev
     ]);
   });
 
-  test('missed: reminded on 09-27 at 23:59:59, overdue to the station leader at the end of 09-28, to the supervisor at the end of 09-30; reported late on 10-01', () => {
+  test('missed: reminded the morning of 09-28 (after the holiday), overdue to the station leader at the end of 09-28, to the supervisor at the end of 09-30; reported late on 10-01', () => {
     const c = hazard().advanceTo('2026-09-23T11:00:00+08:00');
     c.act('extension-requested', { documentRef: 'YQSQ-001', requestedUntil: '2026-10-20' });
     c.advanceTo('2026-10-01T09:00:00+08:00');
     expect(c.obligation('extension-review', 'request-1')).toMatchObject({ status: 'overdue', overdueAt: '2026-09-28T23:59:59+08:00' });
     expect(escalations(c, 'extension-review', 'request-1')).toEqual({
-      reminder: ['officer 2026-09-27T23:59:59+08:00'],
+      reminder: ['officer 2026-09-28T10:39:00+08:00'],
       stationLeader: ['station-leader 2026-09-28T23:59:59+08:00'],
       supervisor: ['supervisor 2026-09-30T23:59:59+08:00'],
     });
@@ -215,7 +220,7 @@ describe('the station decides on the extension (报所定是否同意延期)', (
     );
     c.advanceTo('2026-10-19T10:00:00+08:00').act('reinspected', { result: 'passed' });
     expect(c.obligation('reinspection', 'round-1')).toMatchObject({ status: 'done', late: false });
-    expect(escalations(c, 'reinspection', 'round-1').reminder).toEqual(['officer 2026-10-18T23:59:59+08:00']);
+    expect(escalations(c, 'reinspection', 'round-1').reminder).toEqual(['officer 2026-10-19T09:17:00+08:00']);
     expect(c.view()).toMatchObject({ status: 'closed', outcome: 'rectified' });
   });
 
@@ -304,7 +309,7 @@ describe('reinspection (复查): when the period expires, or earlier at the unit
     });
     c.advanceTo('2026-09-21T11:00:00+08:00').act('filed', { filingNumber: 'BA-2026-0193' });
     c.advanceTo('2026-10-08T10:00:00+08:00');
-    expect(escalations(c, 'reinspection', 'round-1')).toEqual({ reminder: ['officer 2026-10-07T23:59:59+08:00'], stationLeader: [], supervisor: [] });
+    expect(escalations(c, 'reinspection', 'round-1')).toEqual({ reminder: ['officer 2026-10-08T09:17:00+08:00'], stationLeader: [], supervisor: [] });
     const v = c.act('reinspected', { result: 'passed' });
     expect(v).toMatchObject({ status: 'closed', outcome: 'rectified', closedAt: '2026-10-08T10:00:00+08:00' });
     expect(c.obligation('reinspection', 'round-1')).toMatchObject({ status: 'done', late: false, completedAt: '2026-10-08T10:00:00+08:00' });
@@ -320,7 +325,7 @@ describe('reinspection (复查): when the period expires, or earlier at the unit
     const c = hazard().advanceTo('2026-10-12T09:00:00+08:00');
     expect(c.obligation('reinspection', 'round-1')).toMatchObject({ status: 'overdue', overdueAt: '2026-10-08T23:59:59+08:00' });
     expect(escalations(c, 'reinspection', 'round-1')).toEqual({
-      reminder: ['officer 2026-10-07T23:59:59+08:00'],
+      reminder: ['officer 2026-10-08T09:17:00+08:00'],
       stationLeader: ['station-leader 2026-10-08T23:59:59+08:00'],
       supervisor: ['supervisor 2026-10-10T23:59:59+08:00'],
     });
@@ -350,7 +355,7 @@ describe('reinspection (复查): when the period expires, or earlier at the unit
     c.advanceTo('2026-10-10T23:59:59+08:00');
     expect(c.obligation('reinspection', 'round-1')).toMatchObject({ status: 'overdue', overdueAt: '2026-10-08T23:59:59+08:00' });
     expect(escalations(c, 'reinspection', 'round-1')).toEqual({
-      reminder: ['officer 2026-10-07T23:59:59+08:00'],
+      reminder: ['officer 2026-09-30T09:17:00+08:00'],
       stationLeader: ['station-leader 2026-10-08T23:59:59+08:00'],
       supervisor: ['supervisor 2026-10-10T23:59:59+08:00'],
     });
@@ -399,7 +404,7 @@ describe('reinspection (复查): when the period expires, or earlier at the unit
     ]);
     expect(c.view().warnings).toEqual([]);
     c.advanceTo('2027-01-04T10:00:00+08:00');
-    expect(escalations(c, 'reinspection', 'round-1')).toEqual({ reminder: ['officer 2027-01-03T23:59:59+08:00'], stationLeader: [], supervisor: [] });
+    expect(escalations(c, 'reinspection', 'round-1')).toEqual({ reminder: ['officer 2026-12-31T09:17:00+08:00'], stationLeader: [], supervisor: [] });
     c.act('reinspected', { result: 'passed' });
     expect(c.obligation('reinspection', 'round-1')).toMatchObject({ status: 'done', late: false });
   });
@@ -413,7 +418,7 @@ describe('reinspection (复查): when the period expires, or earlier at the unit
     expect(reinspection.changes).toBeUndefined();
     c.advanceTo('2027-01-04T00:00:00+08:00');
     expect(escalations(c, 'reinspection', 'round-1')).toEqual({
-      reminder: ['officer 2026-12-31T23:59:59+08:00'],
+      reminder: ['officer 2026-12-31T09:17:00+08:00'],
       stationLeader: ['station-leader 2027-01-01T23:59:59+08:00'],
       supervisor: ['supervisor 2027-01-03T23:59:59+08:00'],
     });
@@ -476,13 +481,13 @@ describe('failure-report (及时报告 / 通报): a justified failure is reporte
     expect(c.sent('overdue-escalation', 'failure-report', 'round-1')).toEqual([]);
   });
 
-  test('missed: reminded 10-11 23:59:59, overdue to the station leader at the end of 10-12, to the supervisor at the end of 10-14; the late report to the superior department counts, late', () => {
+  test('missed: reminded the morning of 10-12, overdue to the station leader at the end of 10-12, to the supervisor at the end of 10-14; the late report to the superior department counts, late', () => {
     const c = hazard().advanceTo('2026-10-08T10:00:00+08:00');
     c.act('reinspected', { result: 'failed', justified: true });
     c.advanceTo('2026-10-15T09:00:00+08:00');
     expect(c.obligation('failure-report', 'round-1')).toMatchObject({ status: 'overdue', overdueAt: '2026-10-12T23:59:59+08:00' });
     expect(escalations(c, 'failure-report', 'round-1')).toEqual({
-      reminder: ['officer 2026-10-11T23:59:59+08:00'],
+      reminder: ['officer 2026-10-12T09:57:00+08:00'],
       stationLeader: ['station-leader 2026-10-12T23:59:59+08:00'],
       supervisor: ['supervisor 2026-10-14T23:59:59+08:00'],
     });
@@ -591,7 +596,7 @@ describe("the station's own deadlines (policy: 3 working days each)", () => {
     const c = requestReviewed(hazard()).advanceTo('2026-10-08T09:00:00+08:00');
     expect(c.obligation('extension-decision', 'request-1')).toMatchObject({ status: 'overdue', overdueAt: '2026-09-30T23:59:59+08:00' });
     expect(escalations(c, 'extension-decision', 'request-1')).toEqual({
-      reminder: ['station 2026-09-29T23:59:59+08:00'],
+      reminder: ['station 2026-09-29T10:01:00+08:00'],
       stationLeader: ['station-leader 2026-09-30T23:59:59+08:00'],
       supervisor: ['supervisor 2026-10-02T23:59:59+08:00'],
     });
@@ -619,7 +624,7 @@ describe("the station's own deadlines (policy: 3 working days each)", () => {
     c.advanceTo('2026-10-16T09:00:00+08:00');
     expect(c.obligation('new-deadline', 'round-1')).toMatchObject({ status: 'overdue', overdueAt: '2026-10-12T23:59:59+08:00' });
     expect(escalations(c, 'new-deadline', 'round-1')).toEqual({
-      reminder: ['station 2026-10-11T23:59:59+08:00'],
+      reminder: ['station 2026-10-12T10:03:00+08:00'],
       stationLeader: ['station-leader 2026-10-12T23:59:59+08:00'],
       supervisor: ['supervisor 2026-10-14T23:59:59+08:00'],
     });

@@ -125,6 +125,19 @@ export class CaseHarness {
 
 const afterDue = 10_000;
 
+/**
+ * An instant `at` or a moment after it, within a skip's margin: the test server wakes a case at its timer, but on a
+ * loaded machine it may hand the woken task to the worker a second or so later, and what the case writes then carries
+ * that moment. The time a duty became overdue does not move (the engine takes its deadline); a notice's does.
+ */
+export function wokenAt(at: number): number {
+  return {
+    $$typeof: Symbol.for('jest.asymmetricMatcher'),
+    asymmetricMatch: (value: unknown) => typeof value === 'number' && value >= at && value < at + afterDue,
+    toAsymmetricMatcher: () => `wokenAt(${new Date(at).toISOString()})`,
+  } as unknown as number;
+}
+
 function realTime(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

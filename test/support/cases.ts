@@ -8,7 +8,7 @@ import { type CaseActivities, createActivities } from '../../activities';
 import type { BailStart } from '../../src/domain/bail-surveillance.schema';
 import type { DeprivedRightsStart } from '../../src/domain/deprived-rights.schema';
 import { type CaseView, caseViewQuery, submitActionUpdate, type ActionEnvelope } from '../../src/domain/case';
-import { addDays, formatInstant, localDate } from '../../src/domain/legal-time';
+import { addDays, formatInstant, localDate, parseInstant } from '../../src/domain/legal-time';
 import { runMigrations } from '../../src/db/migrate';
 import { updateIdOf } from '../../src/temporal/cases';
 import { testDataConverter } from './payload-codec';
@@ -193,4 +193,18 @@ export async function rejection(promise: Promise<unknown>): Promise<string> {
     throw err;
   }
   throw new Error('the action was accepted');
+}
+
+/**
+ * Whether a reminder sent at `createdAt` lies in the morning window new cases pin (08:30–11:29), less
+ * than a week before the deadline `due`. Time-skipping tests run on today's dates with random case numbers, so the exact
+ * minute, pinned in test/simulator/reminder-window.test.ts, is not written out there.
+ */
+export function inReminderWindow(createdAt: string | number, due: number): boolean {
+  const at = typeof createdAt === 'number' ? createdAt : parseInstant(createdAt);
+  // The minute it was due; a timer fires a busy machine's seconds after it.
+  const time = /T(\d\d):(\d\d):\d\d\+08:00$/.exec(formatInstant(at));
+  if (!time) return false;
+  const minute = Number(time[1]) * 60 + Number(time[2]);
+  return minute >= 8 * 60 + 30 && minute < 11 * 60 + 30 && at < due && due - at < 7 * 24 * hour;
 }

@@ -4,8 +4,14 @@ import { ObligationEngine, type RecurrenceSpec } from '../../workflows/obligatio
 
 const t = (iso: string): number => Date.parse(iso);
 
+/**
+ * The lead-only reminder rule, which cases that pinned their policy before reminder windows still run; the window's
+ * rule is tested on the simulator (test/simulator/reminder-window.test.ts).
+ */
+const leadOnly: Partial<EnginePolicy> = { reminderWindowStartMinute: undefined, reminderWindowMinutes: undefined };
+
 function engine(policy: Partial<EnginePolicy> = {}): ObligationEngine {
-  return new ObligationEngine(ObligationEngine.empty(), { ...defaultEnginePolicy, ...policy });
+  return new ObligationEngine(ObligationEngine.empty(), { ...defaultEnginePolicy, ...leadOnly, ...policy });
 }
 
 /** 向决定机关反馈, declared Monday 2 March 2026 09:00, due Thursday 5 March 18:00. */
@@ -138,6 +144,19 @@ describe('overdue at due', () => {
         facts: { dueAt: '2026-03-05T18:00:00+08:00', responsible: 'officer' },
       }),
     ]);
+  });
+
+  it('a case that wakes late (its worker was down until Fri 07:30) marks the duty overdue since Thu 18:00, and escalates at once', () => {
+    const e = engine();
+    e.declare(feedback, declaredMon);
+    e.fire(t('2026-03-06T07:30:00+08:00'));
+    const o = e.get('authority-feedback')!;
+    expect(o.overdueAt).toBe(t('2026-03-05T18:00:00+08:00'));
+    expect(sent(e).filter((n) => n.kind === 'overdue-escalation')).toEqual([
+      { kind: 'overdue-escalation', recipient: 'station-leader', createdAt: t('2026-03-06T07:30:00+08:00') },
+    ]);
+    // The supervisor's grace runs from the deadline, not from the late wake: Sat 18:00.
+    expect(e.nextWake(t('2026-03-06T07:30:00+08:00'))?.at).toBe(t('2026-03-07T18:00:00+08:00'));
   });
 
   it("the duty's own onOverdue notice goes to the recipients it names, instead of the station leader", () => {
@@ -753,7 +772,7 @@ describe('notices are idempotent', () => {
   it('a snapshot carried into a new engine (continue-as-new) fires nothing again at the same instants', () => {
     const e = busyEngine();
     for (const now of instants) e.fire(now);
-    const carried = new ObligationEngine(JSON.parse(JSON.stringify(e.snapshot())), defaultEnginePolicy);
+    const carried = new ObligationEngine(JSON.parse(JSON.stringify(e.snapshot())), { ...defaultEnginePolicy, ...leadOnly });
     for (const now of instants) expect(carried.fire(now)).toEqual([]);
     expect(carried.notices).toHaveLength(8);
   });
@@ -861,7 +880,7 @@ describe('rolling duties (每半年…一次: again within six months of the las
     const e = engine();
     e.declareRolling({ ...visit, everyMonths: 6, from: '2026-03-02' }, start);
     e.complete(e.lastRolling('half-yearly-visit')!, t('2026-05-20T10:00:00+08:00'), 'P-1');
-    const carried = new ObligationEngine(JSON.parse(JSON.stringify(e.snapshot())), defaultEnginePolicy);
+    const carried = new ObligationEngine(JSON.parse(JSON.stringify(e.snapshot())), { ...defaultEnginePolicy, ...leadOnly });
     expect(carried.fire(t('2026-05-20T10:00:00+08:00')).map((o) => o.id)).toEqual(['half-yearly-visit@2']);
   });
 

@@ -7,7 +7,7 @@ import { type CaseView, caseStartRejected, submitActionUpdate } from '../../src/
 import { recordsBlockedSinceKey } from '../../src/domain/search-attributes';
 import { addDays, addMonths, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/domain/legal-time';
 import { useCaseHarness } from '../support/case-harness';
-import { act, action, bailStart, fakeActivities, noticesOf, obligation, rejection, settle, view } from '../support/cases';
+import { act, action, bailStart, fakeActivities, inReminderWindow, noticesOf, obligation, rejection, settle, view } from '../support/cases';
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -45,14 +45,15 @@ test('subject reports, rules explained, feedback within 3 days, the officer remi
       await act(handle, action({ type: 'compliance-checked', month, compliant: true }));
       await act(handle, action({ type: 'violation-reported', by: 'guarantor', description: '未及时报告' }));
 
-      // Time-skip to an hour after the reminder, 24 h before the end of the expiry report's latest day (the simulator
-      // pins which day): the case's timer fires and the officer is reminded; nothing goes to the authority on its own.
+      // Time-skip to noon of the expiry report's latest day, past any morning reminder (the simulator pins which
+      // morning and minute): the case's timer fired and the officer was reminded; nothing goes to the authority on its own.
       const expiryDue = parseInstant(obligation(v, 'expiry-report').dueAt);
       expect(obligation(v, 'expiry-report')).toMatchObject({ status: 'pending', responsible: 'officer' });
-      await skipTo(expiryDue - 23 * hour);
+      await skipTo(expiryDue - 12 * hour);
       v = await view(handle);
-      expect(v.notices.filter((n) => n.obligationKey === 'expiry-report').map((n) => `${n.kind} → ${n.recipient} ${n.createdAt}`)).toEqual([
-        `reminder → officer ${formatInstant(expiryDue - 24 * hour)}`,
+      const expiryNotices = v.notices.filter((n) => n.obligationKey === 'expiry-report');
+      expect(expiryNotices.map((n) => `${n.kind} → ${n.recipient} in the window: ${inReminderWindow(n.createdAt, expiryDue)}`)).toEqual([
+        'reminder → officer in the window: true',
       ]);
       expect(noticesOf(v, 'expiry-notice')).toEqual([]);
       v = await act(handle, action({ type: 'expiry-report-sent', documentRef: 'TZ-2026-001' }));
@@ -107,8 +108,10 @@ test('timers fire on the server: reminder, overdue escalation and the supervisor
           .map((n) => `${n.kind} → ${n.recipient} @ ${formatInstant(n.createdAt)}`);
 
       await skipTo(due + 48 * hour);
+      const reminded = activities.issueNotice.mock.calls.map(([n]) => n).find((n) => n.obligationKey === 'authority-feedback');
+      expect(inReminderWindow(reminded!.createdAt, due)).toBe(true);
       expect(written()).toEqual([
-        `reminder → officer @ ${formatInstant(due - 24 * hour)}`,
+        `reminder → officer @ ${formatInstant(reminded!.createdAt)}`,
         `overdue-escalation → station-leader @ ${formatInstant(due)}`,
         `supervisor-escalation → supervisor @ ${formatInstant(due + 48 * hour)}`,
       ]);

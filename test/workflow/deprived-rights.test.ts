@@ -5,7 +5,7 @@ import { type CaseView, calendarChangedSignal } from '../../src/domain/case';
 import type { DeprivedRightsRecords } from '../../src/domain/deprived-rights';
 import { addDays, addMonths, dayOfWeek, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/domain/legal-time';
 import { useCaseHarness } from '../support/case-harness';
-import { act, action, deprivedStart, fakeActivities, obligation, rejection, view } from '../support/cases';
+import { act, action, deprivedStart, fakeActivities, inReminderWindow, obligation, rejection, view } from '../support/cases';
 
 // The legal paths of Art. 41(4) are tested on the simulator (test/simulator/deprived-rights.test.ts); these tests
 // show what only Temporal can: timers firing on the test server, the calendar signal, the Update validator over the
@@ -137,7 +137,7 @@ test('Time-skip past 24 h after the report: the timer fires at the due instant a
   );
 });
 
-test('Time-skip through the first half-year: the officer is reminded of the full visit 24 h before its end, the station leader told at its end, the supervisor 48 h later; the late visit owes the next from the day after', async () => {
+test('Time-skip through the first half-year: the officer is reminded of the full visit in the morning window before its end, the station leader told at its end, the supervisor 48 h later; the late visit owes the next from the day after', async () => {
   const activities = fakeActivities();
   await harness.withCase(
     (now) => deprivedStart(localDate(now), addDays(addMonths(localDate(now), 24), -1)),
@@ -151,20 +151,24 @@ test('Time-skip through the first half-year: the officer is reminded of the full
           .filter((n) => n.obligationKey === 'half-yearly-visit')
           .map((n) => `${n.kind} → ${n.recipient} ${formatInstant(n.createdAt)}`);
 
-      await harness.skipTo(due - 24 * hour - 10 * 60_000);
+      // The reminder comes in a morning window on the working day before (the simulator pins which): none 12 days before.
+      await harness.skipTo(due - 12 * 24 * hour);
       await view(handle);
       expect(about()).toEqual([]);
-      await harness.skipTo(due - 23 * hour);
+      await harness.skipTo(due - 12 * hour);
       await view(handle);
-      expect(about()).toEqual([`reminder → officer ${formatInstant(due - 24 * hour)}`]);
+      const reminded = issued(activities).find((n) => n.obligationKey === 'half-yearly-visit' && n.kind === 'reminder');
+      expect(inReminderWindow(reminded!.createdAt, due)).toBe(true);
+      const reminder = `reminder → officer ${formatInstant(reminded!.createdAt)}`;
+      expect(about()).toEqual([reminder]);
       await harness.skipTo(due + hour);
       v = await view(handle);
       expect(obligation(v, 'half-yearly-visit', '1')).toMatchObject({ status: 'overdue', overdueAt: formatInstant(due) });
-      expect(about()).toEqual([`reminder → officer ${formatInstant(due - 24 * hour)}`, `overdue-escalation → station-leader ${formatInstant(due)}`]);
+      expect(about()).toEqual([reminder, `overdue-escalation → station-leader ${formatInstant(due)}`]);
       await harness.skipTo(due + 48 * hour + hour);
       await view(handle);
       expect(about()).toEqual([
-        `reminder → officer ${formatInstant(due - 24 * hour)}`,
+        reminder,
         `overdue-escalation → station-leader ${formatInstant(due)}`,
         `supervisor-escalation → supervisor ${formatInstant(due + 48 * hour)}`,
       ]);

@@ -66,7 +66,7 @@ async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure>
   throw new Error('the action was accepted');
 }
 
-test('on-site mediation resolved, visited two days before the deadline, closed: the workflow returns the closed case; only its actions and read model were written (history dispute-resolved-on-site)', async () => {
+test('on-site mediation resolved, visited four days before the deadline (before any reminder), closed: the workflow returns the closed case; only its actions and read model were written (history dispute-resolved-on-site)', async () => {
   const fakes = fakeActivities();
   await harness.withCase(
     (now) => disputeStart(now),
@@ -76,7 +76,8 @@ test('on-site mediation resolved, visited two days before the deadline, closed: 
       const v = await act(handle, action({ type: 'mediated-on-site', at: iso(mediatedAt), outcome: 'resolved' }));
       const visitDue = Date.parse(obligation(v, 'follow-up-visit', '1').dueAt);
 
-      await skipTo(visitDue - 2 * day);
+      // Before half of the visit's 7 days have passed: no reminder is owed yet (it comes in the second half).
+      await skipTo(visitDue - 4 * day);
       await act(handle, action({ type: 'follow-up-visited' }));
       await act(handle, action({ type: 'closed' }));
       const result = await resultOf(handle);

@@ -8,7 +8,7 @@ import { createActivities } from '../../activities';
 import { formatInstant, parseInstant } from '../../src/domain/legal-time';
 import { createNoticeRelay, type NoticeRelay } from '../../src/relay/notice-relay';
 import { useCaseHarness } from '../support/case-harness';
-import { act, action, bailStart, obligation, silentLogger, view } from '../support/cases';
+import { act, action, bailStart, inReminderWindow, obligation, silentLogger, view } from '../support/cases';
 import { type FreshDatabase, freshDatabase } from '../support/database';
 import { WebhookStub } from '../support/webhook-stub';
 
@@ -83,8 +83,9 @@ test.each([
       v = await view(handle);
       expect(obligation(v, 'authority-feedback').status).toBe('overdue');
       const rows = await settledOutbox(handle.workflowId, 'authority-feedback', 3);
+      expect(inReminderWindow(rows[0].created_at.getTime(), due)).toBe(true);
       expect(rows.map((r) => r.notice)).toEqual([
-        `reminder → officer @ ${formatInstant(due - 24 * hour)}`,
+        `reminder → officer @ ${formatInstant(rows[0].created_at.getTime())}`,
         `overdue-escalation → station-leader @ ${formatInstant(due)}`,
         `supervisor-escalation → supervisor @ ${formatInstant(due + 48 * hour)}`,
       ]);
