@@ -35,7 +35,7 @@ const errorMeanings = {
   413: 'The body is larger than this route accepts',
   415: 'The body is not JSON',
   429: 'Too many requests from this caller; retry later',
-  503: 'Temporal or PostgreSQL cannot be reached; retry after Retry-After seconds (retries are safe)',
+  503: "Temporal or PostgreSQL cannot be reached, or the case's last task is being retried; retry after Retry-After seconds (retries are safe)",
 } as const;
 export type ErrorStatus = keyof typeof errorMeanings;
 

@@ -5,7 +5,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { isDatabaseUnavailable } from '../db/errors';
 import { actionIdReused, actionRejected } from '../domain/case';
-import { isTemporalUnavailable } from '../temporal/client';
+import { isCaseTaskRetrying, isTemporalUnavailable } from '../temporal/client';
 
 /** Seconds a client is asked to wait before it retries a request that met a server down; retries are safe (idempotent). */
 export const retryAfterSeconds = 5;
@@ -45,7 +45,8 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
 
 /**
  * Maps every failure to `{ error: { code, message } }`: 400 bad input, 404 unknown case, 409 rejected by the case,
- * 503 with Retry-After when Temporal or PostgreSQL cannot be reached (a retry is safe), other 5xx hidden.
+ * 503 with Retry-After when Temporal or PostgreSQL cannot be reached, or the case's last task is being retried (a retry
+ * is safe), other 5xx hidden.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   // A path the API serves, asked with a method it does not answer there: 405 naming the methods it does (Allow).
@@ -94,6 +95,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
         .code(503)
         .header('retry-after', String(retryAfterSeconds))
         .send({ error: { code: 'temporal-unavailable', message: 'Temporal cannot be reached; retry later' } });
+    }
+    if (isCaseTaskRetrying(error)) {
+      return reply
+        .code(503)
+        .header('retry-after', String(retryAfterSeconds))
+        .send({
+          error: { code: 'case-task-retrying', message: "the case's last task failed and is being retried; retry later with the same actionId" },
+        });
     }
     if (isDatabaseUnavailable(error)) {
       return reply

@@ -11,6 +11,18 @@ import {
 /** gRPC status codes (@grpc/grpc-js `status`) of a frontend that is down or did not answer in time. */
 const deadlineExceeded = 4;
 const unavailable = 14;
+const failedPrecondition = 9;
+
+/**
+ * Whether the server refused an Update because the case's last workflow task failed or timed out and is being retried
+ * (its worker died mid-task, for one). The case is not wedged by the refusal; the same Update id later is safe.
+ */
+export function isCaseTaskRetrying(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    if (isGrpcServiceError(e) && e.code === failedPrecondition && /workflow task in failed state/i.test(e.details || e.message)) return true;
+  }
+  return false;
+}
 
 /**
  * Connects a Temporal client; the caller closes the connection. A call to a frontend that is down is retried three

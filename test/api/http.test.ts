@@ -341,6 +341,32 @@ describe('errors and readiness', () => {
     expect(t.temporal.executions.size).toBe(0);
   });
 
+  test("an action the server refuses while the case's last task is retried (its worker died mid-task) is a 503 with Retry-After; the same action later is applied once", async () => {
+    const started = await post('/v1/cases', bailStart(Date.now()));
+    expect(started.statusCode).toBe(201);
+    const url = `/v1/cases/${encodeURIComponent(started.json().caseId)}/actions`;
+    const reported = action({ type: 'subject-reported' });
+    // What the client throws then: a ServiceError around gRPC status 9 (FAILED_PRECONDITION).
+    const refused = Object.assign(
+      new Error('9 FAILED_PRECONDITION: Unable to perform workflow execution update due to Workflow Task in failed state.'),
+      {
+        code: 9,
+        details: 'Unable to perform workflow execution update due to Workflow Task in failed state.',
+        metadata: {},
+      },
+    );
+    t.temporal.failure = new ServiceError('Update failed', { cause: refused });
+    const res = await post(url, reported);
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.json().error.code).toBe('case-task-retrying');
+
+    t.temporal.failure = undefined;
+    expect((await post(url, reported)).statusCode).toBe(200);
+    expect((await post(url, reported)).statusCode).toBe(200);
+    expect([...t.temporal.executions.values()][0].actionIds.size).toBe(1);
+  });
+
   test.each([
     ['refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
     ['no connection in time', new Error('timeout exceeded when trying to connect')],
