@@ -3,26 +3,20 @@
  * the worker finishes the flush of a case's records in flight, completes its workflow task, and exits 0. Work is held
  * in flight by a table lock the test takes in PostgreSQL, so the moment of the signal is certain.
  */
-import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { action, bailStart } from '../support/cases';
 import { ProcessStack } from '../support/stack';
 import { lockTable, waitingOnLock } from '../support/table-locks';
-import { testDataConverter } from '../support/payload-codec';
 
 let stack: ProcessStack;
 let pool: Pool;
-let temporal: Client;
 
 beforeAll(async () => {
   stack = await ProcessStack.start('e2e-shutdown');
   pool = stack.pool;
-  const connection = await Connection.connect({ address: process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? 'localhost:7233' });
-  temporal = new Client({ connection, namespace: process.env.BEATFLOW_TEST_TEMPORAL_NAMESPACE ?? 'default', dataConverter: testDataConverter });
 });
 
 afterAll(async () => {
-  await temporal?.connection.close();
   await stack?.stop();
 });
 
@@ -57,7 +51,7 @@ test("the worker, stopped while its flush of a case's records waits on the datab
   expect(rows).toEqual([{ type: 'subject-reported' }]);
   // The flush in flight finished and its workflow task completed before the exit: its marker is in the history once,
   // on the first attempt, and no workflow task failed or timed out (no second worker had to run it again).
-  const events = (await temporal.workflow.getHandle(caseId).fetchHistory()).events ?? [];
+  const events = await stack.history(caseId);
   const flushMarkers = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
   expect(flushMarkers).toHaveLength(2); // the start's flush and the action's
   expect(events.some((e) => e.workflowTaskFailedEventAttributes || e.workflowTaskTimedOutEventAttributes)).toBe(false);

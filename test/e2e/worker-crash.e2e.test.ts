@@ -5,26 +5,20 @@
  * runs the flush again, and nothing is lost or doubled: one audit row for the action, one notice to the decision
  * authority, the read model at the case's revision.
  */
-import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { action, bailStart } from '../support/cases';
-import { testDataConverter } from '../support/payload-codec';
 import { ProcessStack } from '../support/stack';
 import { lockTable, waitingOnLock } from '../support/table-locks';
 
 let stack: ProcessStack;
 let pool: Pool;
-let temporal: Client;
 
 beforeAll(async () => {
   stack = await ProcessStack.start('e2e-worker-crash');
   pool = stack.pool;
-  const connection = await Connection.connect({ address: process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? 'localhost:7233' });
-  temporal = new Client({ connection, namespace: process.env.BEATFLOW_TEST_TEMPORAL_NAMESPACE ?? 'default', dataConverter: testDataConverter });
 });
 
 afterAll(async () => {
-  await temporal?.connection.close();
   await stack?.stop();
 });
 
@@ -61,7 +55,7 @@ test('a worker killed between the flush commit and its completion: the next work
 
   // The case's workflow task timed out with the dead worker, and the new worker ran the flush again (idempotently).
   await stack.until(async () => {
-    const events = (await temporal.workflow.getHandle(caseId).fetchHistory()).events ?? [];
+    const events = await stack.history(caseId);
     const timedOut = events.findIndex((e) => e.workflowTaskTimedOutEventAttributes);
     return timedOut >= 0 && events.slice(timedOut).some((e) => e.workflowTaskCompletedEventAttributes) ? true : undefined;
   }, 'the new worker to take the case over');

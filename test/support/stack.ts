@@ -4,13 +4,15 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { Pool } from 'pg';
 import { freePort } from '../../src/dev/processes';
 import { roles, type Role } from '../../src/domain/roles';
 import { type ApiClient, apiClient } from './api-client';
 import { authFor, type Caller, testAuthEnv, tokenFor } from './auth';
 import { testPool, uniqueQueue } from './cases';
-import { testPayloadKeys } from './payload-codec';
+import { testDataConverter, testPayloadKeys } from './payload-codec';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -34,6 +36,8 @@ export class ProcessStack {
   private readonly stations = new Map<string, string>();
   /** One token per role, minted when the stack starts. */
   private readonly tokens = new Map<Role, string>();
+  /** A Temporal client of the stack's own, opened when a test first reads a history. */
+  private temporal?: Client;
 
   private constructor(
     name: string,
@@ -68,8 +72,19 @@ export class ProcessStack {
   }
 
   async stop(): Promise<void> {
+    await this.temporal?.connection.close();
     await Promise.all([stopProcess(this.api), stopProcess(this.worker)]);
     await this.pool.end();
+  }
+
+  /** A case's history as the dev server holds it. */
+  async history(caseId: string): Promise<temporal.api.history.v1.IHistoryEvent[]> {
+    this.temporal ??= new Client({
+      connection: await Connection.connect({ address: process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? 'localhost:7233' }),
+      namespace: process.env.BEATFLOW_TEST_TEMPORAL_NAMESPACE ?? 'default',
+      dataConverter: testDataConverter,
+    });
+    return (await this.temporal.workflow.getHandle(caseId).fetchHistory()).events ?? [];
   }
 
   startWorker(): void {
