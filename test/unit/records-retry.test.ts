@@ -96,7 +96,7 @@ test('a notice whose connection dropped mid-insert lands in the outbox once', as
   expect(rows).toEqual([{ notice_key: 'violation/1' }]);
 });
 
-test('a read-model write dropped between the case row and its obligations leaves the earlier revision whole; retries converge; a late older revision changes nothing', async () => {
+test('a read-model write dropped while it writes the case row and its obligations (one statement) leaves the earlier revision whole; retries converge; a late older revision changes nothing', async () => {
   const caseId = `bail-surveillance:RM-${randomUUID().slice(0, 8)}`;
   const first = caseView(caseId, 'open', [{ key: 'subject-report', status: 'pending' }]);
   expect(await activities.saveCase({ view: first, revision: 1 })).toMatchObject({ saved: true });
@@ -105,8 +105,8 @@ test('a read-model write dropped between the case row and its obligations leaves
     { key: 'rules-explained', status: 'pending' },
     { key: 'subject-report', status: 'done' },
   ]);
-  // The case row is upserted, then the connection drops while the obligations are being replaced.
-  const dropped = await droppedMidStatement(admin, 'obligations', /DELETE FROM obligations/, () =>
+  // The connection drops while the statement that writes the case row and replaces its obligations waits on them.
+  const dropped = await droppedMidStatement(admin, 'obligations', /WITH saved AS \(\s+INSERT INTO cases/, () =>
     activities.saveCase({ view: second, revision: 2 }),
   );
   expect(isDatabaseUnavailable(dropped)).toBe(true);
