@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import type { CaseView } from '../../src/domain/case';
 
 /** A duty row of the read model, as a case's activity writes it; times as ISO strings. */
 export interface DutyFixture {
@@ -94,4 +95,34 @@ export function listFixture(n: number, prefix = 'L'): CaseFixture[] {
       ],
     };
   });
+}
+
+/** A bail case's view as the case sends it to the read model, with the duties given (all due 2026-03-05). */
+export function caseView(caseId: string, status: 'open' | 'closed', obligations: Array<{ key: string; status: 'pending' | 'done' }>): CaseView {
+  return {
+    caseId,
+    procedure: 'bail-surveillance',
+    caseNumber: caseId.split(':')[1],
+    stationId: 'S-01',
+    officerId: 'P-20931',
+    status,
+    startedAt: '2026-03-02T09:00:00+08:00',
+    overdueCount: 0,
+    obligations: obligations.map((o) => ({
+      key: o.key,
+      article: '41(8)',
+      titleZh: '义务',
+      titleEn: 'duty',
+      responsible: 'officer',
+      status: o.status,
+      dueAt: '2026-03-05T23:59:59+08:00',
+      late: false,
+    })),
+    notices: [],
+    records: {},
+    policy: {},
+    warnings: [],
+    calendar: [],
+    run: 0,
+  };
 }

@@ -12,6 +12,7 @@ import type { CaseView } from '../../src/domain/case';
 import { openValue } from '../../src/temporal/codec';
 import { silentLogger, testPool } from '../support/cases';
 import { droppedMidStatement } from '../support/dropped-connection';
+import { caseView } from '../support/read-model';
 import { testPayloadCodec } from '../support/payload-codec';
 
 let admin: Pool;
@@ -33,30 +34,7 @@ const at = Date.parse('2026-03-02T09:00:00+08:00');
 
 function flushInput(caseId: string, revision: number, obligations: Array<{ key: string; status: 'pending' | 'done' }>): FlushInput {
   const view: CaseView = {
-    caseId,
-    procedure: 'bail-surveillance',
-    caseNumber: caseId.split(':')[1],
-    stationId: 'S-01',
-    officerId: 'P-20931',
-    status: 'open',
-    startedAt: '2026-03-02T09:00:00+08:00',
-    overdueCount: 0,
-    obligations: obligations.map((o) => ({
-      key: o.key,
-      article: '41(8)',
-      titleZh: '义务',
-      titleEn: 'duty',
-      responsible: 'officer',
-      status: o.status,
-      dueAt: '2026-03-05T23:59:59+08:00',
-      late: false,
-    })),
-    notices: [],
-    records: {},
-    policy: {},
-    warnings: [],
-    calendar: [],
-    run: 0,
+    ...caseView(caseId, 'open', obligations),
     personal: [{ role: 'subject', name: '张三', idNumber: '110101199001011234', address: '北京市东城区某街1号' }],
   };
   return {

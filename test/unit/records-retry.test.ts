@@ -8,8 +8,8 @@ import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import { isDatabaseUnavailable } from '../../src/db/errors';
 import { createPool } from '../../src/db/pool';
-import type { CaseView } from '../../src/domain/case';
 import { silentLogger, testPool } from '../support/cases';
+import { caseView } from '../support/read-model';
 import { droppedMidStatement } from '../support/dropped-connection';
 
 let admin: Pool;
@@ -26,35 +26,6 @@ afterAll(async () => {
   await pool.end();
   await admin.end();
 });
-
-function caseView(caseId: string, status: 'open' | 'closed', obligations: Array<{ key: string; status: 'pending' | 'done' }>): CaseView {
-  return {
-    caseId,
-    procedure: 'bail-surveillance',
-    caseNumber: caseId.split(':')[1],
-    stationId: 'S-01',
-    officerId: 'P-20931',
-    status,
-    startedAt: '2026-03-02T09:00:00+08:00',
-    overdueCount: 0,
-    obligations: obligations.map((o) => ({
-      key: o.key,
-      article: '41(8)',
-      titleZh: '义务',
-      titleEn: 'duty',
-      responsible: 'officer',
-      status: o.status,
-      dueAt: '2026-03-05T23:59:59+08:00',
-      late: false,
-    })),
-    notices: [],
-    records: {},
-    policy: {},
-    warnings: [],
-    calendar: [],
-    run: 0,
-  };
-}
 
 async function readModel(caseId: string) {
   const { rows: cases } = await admin.query('SELECT revision, status FROM cases WHERE case_id = $1', [caseId]);
