@@ -76,7 +76,19 @@ const workflowImports = restrict(
 );
 
 module.exports = tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.data/', 'jest.config.js', 'eslint.config.js', 'test/support/api-schema.d.ts', '.venv-fuzz/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      '.data/',
+      'jest.config.js',
+      'test/support/closing-line-reporter.js',
+      'eslint.config.js',
+      'test/support/api-schema.d.ts',
+      '.venv-fuzz/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -25,4 +25,5 @@ module.exports = {
   globalTeardown: './test/support/global-teardown.ts',
   // Workflow tests run against real servers.
   testTimeout: 120_000,
+  reporters: ['default', '<rootDir>/test/support/closing-line-reporter.js'],
 };
