@@ -11,6 +11,7 @@ import { mintToken } from '../src/api/tokens';
 import type { CaseStart } from '../src/domain/procedures';
 import type { EncryptionCodec } from '../src/temporal/codec';
 import { createCaseWorker, type WorkerTuning } from '../worker/run';
+import type { CpuPids } from './cpu';
 
 export const size = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 export const concurrency = size('BENCH_CONCURRENCY', 8);
@@ -78,6 +79,8 @@ export interface Shared {
   codec: EncryptionCodec;
   logger: Logger;
   secret: string;
+  /** The Temporal server's and PostgreSQL's process ids, for the CPU each operation costs them. */
+  pids?: CpuPids;
 }
 
 export type Call = (method: string, url: string, as: 'system' | 'officer' | 'leader', body?: unknown) => Promise<Record<string, unknown>>;

@@ -29,6 +29,7 @@ import { startCase, submitAction } from '../src/temporal/cases';
 import { connectClient } from '../src/temporal/client';
 import { EncryptionCodec, dataConverterOf, generatePayloadKey, parsePayloadKeys } from '../src/temporal/codec';
 import { burstPart, killPart } from './burst';
+import { cpuPerOperation, cpuTotal, measuringCpu } from './cpu';
 import { bailStart, casePath, concurrency, quantile, run, type Shared, size, sleep, startService, summary, type Timed, violation } from './harness';
 import { noopUpdate } from './noop-workflow';
 import { pglitePart } from './pglite';
@@ -71,10 +72,17 @@ async function throughputPart(shared: Shared, pool: Pool): Promise<string[]> {
     });
 
     // Actions, spread over the cases.
-    const apiActions = await run(actions, (i) => call('POST', `${casePath(apiIds[i % apiIds.length])}/actions`, 'officer', violation()));
-    const bareActions = await run(actions, (i) => submitAction(client, bareIds[i % bareIds.length], violation() as never));
-    const noopActions = await run(actions, (i) =>
-      client.workflow.getHandle(noopIds[i % noopIds.length]).executeUpdate(noopUpdate, { args: [violation()] }),
+    // Each with the CPU it cost this process, the Temporal server and PostgreSQL (they share the machine's cores).
+    const { result: apiActions, cpu: apiCpu } = await measuringCpu(shared.pids, () =>
+      run(actions, (i) => call('POST', `${casePath(apiIds[i % apiIds.length])}/actions`, 'officer', violation())),
+    );
+    await sleep(1000);
+    const { result: bareActions, cpu: bareCpu } = await measuringCpu(shared.pids, () =>
+      run(actions, (i) => submitAction(client, bareIds[i % bareIds.length], violation() as never)),
+    );
+    await sleep(1000);
+    const { result: noopActions, cpu: noopCpu } = await measuringCpu(shared.pids, () =>
+      run(actions, (i) => client.workflow.getHandle(noopIds[i % noopIds.length]).executeUpdate(noopUpdate, { args: [violation()] })),
     );
 
     // History events per action: a case's history after its start settled, and after `perCase` more actions.
@@ -118,6 +126,7 @@ async function throughputPart(shared: Shared, pool: Pool): Promise<string[]> {
         `${apiActions.perSecond.toFixed(1)} / ${noopActions.perSecond.toFixed(1)}`,
         ratio(apiActions, noopActions),
       ],
+      ['throughput', 'CPU ms per action: API / no-op Update', `${cpuTotal(apiCpu, actions)} / ${cpuTotal(noopCpu, actions)}`, ''],
       ['throughput', 'history events per action', eventsPerAction.toFixed(1), ''],
       ['throughput', 'read p99 during a start storm (read model)', `${quantile(readModelMs, 0.99).toFixed(0)} ms`, ''],
     );
@@ -128,6 +137,11 @@ async function throughputPart(shared: Shared, pool: Pool): Promise<string[]> {
       '|---|---|---|---|---|',
       row('start a case', starts, bareStarts, noopStarts),
       row('officer action', apiActions, bareActions, noopActions),
+      '',
+      'CPU per officer action (this process holds the bench clients, the API and the worker):',
+      `- beatflow through the API: ${cpuPerOperation(apiCpu, actions)}`,
+      `- bare client, same workflow: ${cpuPerOperation(bareCpu, actions)}`,
+      `- no-op Update: ${cpuPerOperation(noopCpu, actions)}`,
       '',
       `History events per officer action (a bail case, ${perCase} violation reports): ${eventsPerAction.toFixed(1)}`,
       `Start storm: ${storm} starts at ${stormStarts.perSecond.toFixed(1)}/s; GET /v1/cases/{caseId} meanwhile: read model p50 ${quantile(readModelMs, 0.5).toFixed(0)} ms, p99 ${quantile(readModelMs, 0.99).toFixed(0)} ms (${readModelMs.length} reads); consistency=strong p50 ${quantile(strongMs, 0.5).toFixed(0)} ms, p99 ${quantile(strongMs, 0.99).toFixed(0)} ms (${strongMs.length} reads)`,
@@ -164,7 +178,8 @@ async function main(): Promise<void> {
     stops.push(() => client.connection.close());
     const connection = await NativeConnection.connect({ address: temporal.address });
     stops.push(() => connection.close());
-    const shared: Shared = { client, connection, dataConverter, codec, logger, secret: randomUUID() + randomUUID() };
+    const pids = { temporal: temporal.pid, postgres: pg.pid };
+    const shared: Shared = { client, connection, dataConverter, codec, logger, secret: randomUUID() + randomUUID(), pids };
 
     const out: string[] = [];
     const machine = `${os.cpus().length} cores (nproc), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`;
