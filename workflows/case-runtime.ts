@@ -124,11 +124,10 @@ function supervisorView(kase: AnyCase, withBlocked: boolean, attributesApart = f
     const attributes = { status: state.status, overdue: engine.overdueCount(), nextDue, blocked: state.recordsBlockedSince };
     const details = kase.details();
     if (attributesApart) {
-      const shown = fingerprint(details);
-      if (shown !== detailed) setCurrentDetails(details);
-      detailed = shown;
+      if (details !== detailed) setCurrentDetails(details);
+      detailed = details;
     }
-    const now = attributesApart ? fingerprint(attributes) : fingerprint({ attributes, details });
+    const now = attributesApart ? JSON.stringify(attributes) : fingerprint({ attributes, details });
     if (now === published && !force) return;
     if (!attributesApart) setCurrentDetails(details);
     upsertSearchAttributes([

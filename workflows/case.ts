@@ -137,6 +137,8 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     readonly caseId: string,
     args: CaseArgs<S, R>,
     private readonly clock: () => number,
+    /** The calendar built from `args`' years, when the caller has it (a copy shares its original's). */
+    calendar?: WorkingCalendar,
   ) {
     const policy = args.carried?.policy ?? args.policy ?? unpinnedPolicy(definition.descriptor);
     this.policy = policy as P & EnginePolicy;
@@ -153,7 +155,7 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
       revision: 1,
       run: 0,
     };
-    this.calendar = new WorkingCalendar(this.state.calendar);
+    this.calendar = calendar ?? new WorkingCalendar(this.state.calendar);
     this.engine = new ObligationEngine(this.state.engine, enginePolicyOf(this.policy), { caseId, calendar: () => this.calendar });
     this.ctx = this.context(args.start);
     if (!args.carried) {
@@ -276,7 +278,7 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
   private copy(): Case<S, A, R, P> {
     // Through JSON, as continue-as-new carries it (the workflow sandbox has no structuredClone).
     const carried = JSON.parse(JSON.stringify({ ...this.state, engine: this.engine.snapshot() })) as CaseState<R>;
-    return new Case(this.definition, this.caseId, { start: this.start, carried }, this.clock);
+    return new Case(this.definition, this.caseId, { start: this.start, carried }, this.clock, this.calendar);
   }
 
   /** Everything the case carries into its next run. */

@@ -81,6 +81,12 @@ export interface EngineAdoption {
 }
 
 /** What a reminder window needs besides the policy: whose duties these are, and the working days in force. */
+/**
+ * Reminder instants by the calendar they were computed on. Each wake asks for every open duty's; the answer depends
+ * only on the duty's times, the policy and the calendar (a new calendar is a new object), so it is computed once.
+ */
+const remindersOn = new WeakMap<WorkingCalendar, Map<string, number | undefined>>();
+
 export interface EngineContext {
   caseId: string;
   calendar(): WorkingCalendar;
@@ -426,7 +432,13 @@ export class ObligationEngine {
     if (lead <= 0 || (this.adoption && o.dueAt < this.adoption.at)) return undefined;
     const { reminderWindowStartMinute: startMinute, reminderWindowMinutes: minutes } = this.policy;
     if (startMinute !== undefined && minutes !== undefined && minutes > 0) {
-      return windowReminderAt(o, lead, { startMinute, minutes }, `${this.context.caseId}/${o.id}`, this.context.calendar());
+      const calendar = this.context.calendar();
+      const spreadKey = `${this.context.caseId}/${o.id}`;
+      const key = `${spreadKey}|${o.dueAt}|${o.declaredAt}|${o.opensAt}|${lead}|${startMinute}|${minutes}`;
+      let known = remindersOn.get(calendar);
+      if (!known) remindersOn.set(calendar, (known = new Map()));
+      if (!known.has(key)) known.set(key, windowReminderAt(o, lead, { startMinute, minutes }, spreadKey, calendar));
+      return known.get(key);
     }
     const at = Math.max(o.dueAt - lead * hour, o.opensAt ?? 0);
     return at > o.declaredAt && at < o.dueAt ? at : undefined;

@@ -139,6 +139,23 @@ export async function readStoredCase(pool: Pick<Pool, 'query'>, caseId: string):
   };
 }
 
+/**
+ * A case's station, remembered once found: it never changes (the case id is never reused), and every action asks for
+ * it. The oldest of more than `limit` are forgotten.
+ */
+export function rememberedCaseStations(pool: Pick<Pool, 'query'>, limit = 10_000): (caseId: string) => Promise<string | undefined> {
+  const known = new Map<string, string>();
+  return async (caseId) => {
+    const remembered = known.get(caseId);
+    if (remembered !== undefined) return remembered;
+    const station = await caseStation(pool, caseId);
+    if (station === undefined) return undefined;
+    if (known.size >= limit) known.delete(known.keys().next().value!);
+    known.set(caseId, station);
+    return station;
+  };
+}
+
 /** The station of a case the read model holds; undefined before the case's first write lands. */
 export async function caseStation(pool: Pick<Pool, 'query'>, caseId: string): Promise<string | undefined> {
   const { rows } = await pool.query('SELECT station_id FROM cases WHERE case_id = $1', [caseId]);

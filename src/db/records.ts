@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { CaseView } from '../domain/case';
 import type { IssuedNotice } from '../domain/obligation';
 
@@ -34,60 +34,18 @@ export interface WrittenRecords {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * Writes a case's records in one transaction: every statement is idempotent (the outbox's and the audit log's unique
+ * Writes a case's records in one statement, so one round trip and one implicit transaction: its new audit rows, its
+ * new notices, the case's row and its obligations. Every part is idempotent (the audit log's and the outbox's unique
  * keys, the read model's revision), so a retry after a crash at any point, before or after the commit, leaves one row
- * of each. The audit rows are inserted in their order, each linked to its chain by the audit log's trigger.
+ * of each. The audit rows are inserted in their order, each linked to its chain by the audit log's trigger. The audit
+ * insert comes first in the text, which monitoring shows cut at 1 KB.
  */
-export async function writeCaseRecords(pool: Pool, records: CaseRecords): Promise<WrittenRecords> {
-  const client = await pool.connect();
-  let failure: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    const written = await writeInTransaction(client, records);
-    await client.query('COMMIT');
-    return written;
-  } catch (err) {
-    failure = err as Error;
-    throw err;
-  } finally {
-    // A failed transaction's connection is discarded, which rolls it back: a ROLLBACK on a lost connection would only wait.
-    client.release(failure);
-  }
-}
-
-async function writeInTransaction(client: PoolClient, { caseId, notices, audit, view, revision, personal }: CaseRecords): Promise<WrittenRecords> {
-  let noticesWritten = 0;
-  if (notices.length) {
-    const rows = notices.map((n) => ({ ...n, obligationKey: n.obligationKey ?? null, period: n.period ?? null, createdAt: iso(n.createdAt) }));
-    const { rowCount } = await client.query(
-      `INSERT INTO notices (case_id, notice_key, kind, recipient, article, obligation_key, period, title_zh, facts, created_at)
-       SELECT $1, n.key, n.kind, n.recipient, n.article, n."obligationKey", n.period, n."titleZh", n.facts, n."createdAt"
-         FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (key text, kind text, recipient text, article text, "obligationKey" text,
-                                                            period text, "titleZh" text, facts jsonb, "createdAt" timestamptz))
-              WITH ORDINALITY AS n(key, kind, recipient, article, "obligationKey", period, "titleZh", facts, "createdAt", ord)
-        ORDER BY n.ord
-       ON CONFLICT (case_id, notice_key) DO NOTHING`,
-      [caseId, JSON.stringify(rows)],
-    );
-    noticesWritten = rowCount ?? 0;
-  }
-  let auditWritten = 0;
-  if (audit.length) {
-    const rows = audit.map((a) => ({ ...a, at: iso(a.at), receivedAt: iso(a.receivedAt), payload: a.payload ?? null }));
-    const { rowCount } = await client.query(
-      `INSERT INTO audit_log (case_id, action_id, type, actor, at, received_at, payload)
-       SELECT $1, a."actionId", a.type, a.actor, a.at, a."receivedAt", a.payload
-         FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS ("actionId" text, type text, actor text, at timestamptz,
-                                                            "receivedAt" timestamptz, payload jsonb))
-              WITH ORDINALITY AS a("actionId", type, actor, at, "receivedAt", payload, ord)
-        ORDER BY a.ord
-       ON CONFLICT (case_id, action_id) DO NOTHING`,
-      [caseId, JSON.stringify(rows)],
-    );
-    auditWritten = rowCount ?? 0;
-  }
-  // The case's row and its obligations in one statement: obligations no longer in the view go, the others are upserted;
-  // nothing changes when the row holds a newer revision (an older attempt arriving late).
+export async function writeCaseRecords(
+  pool: Pick<Pool, 'query'>,
+  { caseId, notices, audit, view, revision, personal }: CaseRecords,
+): Promise<WrittenRecords> {
+  const auditRows = audit.map((a) => ({ ...a, at: iso(a.at), receivedAt: iso(a.receivedAt), payload: a.payload ?? null }));
+  const noticeRows = notices.map((n) => ({ ...n, obligationKey: n.obligationKey ?? null, period: n.period ?? null, createdAt: iso(n.createdAt) }));
   const obligations = view.obligations.map((o) => ({
     key: o.key,
     period: o.period ?? '',
@@ -100,8 +58,28 @@ async function writeInTransaction(client: PoolClient, { caseId, notices, audit, 
     late: o.late,
     overdueAt: o.overdueAt ?? null,
   }));
-  const { rows } = await client.query<{ saved: number }>(
-    `WITH saved AS (
+  // The case's row and its obligations: obligations no longer in the view go, the others are upserted; nothing changes
+  // when the row holds a newer revision (an older attempt arriving late).
+  const { rows } = await pool.query<{ audit: number; notices: number; saved: number }>(
+    `WITH audited AS (
+       INSERT INTO audit_log (case_id, action_id, type, actor, at, received_at, payload)
+       SELECT $1, a."actionId", a.type, a.actor, a.at, a."receivedAt", a.payload
+         FROM ROWS FROM (jsonb_to_recordset($17::jsonb) AS ("actionId" text, type text, actor text, at timestamptz,
+                                                             "receivedAt" timestamptz, payload jsonb))
+              WITH ORDINALITY AS a("actionId", type, actor, at, "receivedAt", payload, ord)
+        ORDER BY a.ord
+       ON CONFLICT (case_id, action_id) DO NOTHING
+       RETURNING 1
+     ), noticed AS (
+       INSERT INTO notices (case_id, notice_key, kind, recipient, article, obligation_key, period, title_zh, facts, created_at)
+       SELECT $1, n.key, n.kind, n.recipient, n.article, n."obligationKey", n.period, n."titleZh", n.facts, n."createdAt"
+         FROM ROWS FROM (jsonb_to_recordset($18::jsonb) AS (key text, kind text, recipient text, article text, "obligationKey" text,
+                                                             period text, "titleZh" text, facts jsonb, "createdAt" timestamptz))
+              WITH ORDINALITY AS n(key, kind, recipient, article, "obligationKey", period, "titleZh", facts, "createdAt", ord)
+        ORDER BY n.ord
+       ON CONFLICT (case_id, notice_key) DO NOTHING
+       RETURNING 1
+     ), saved AS (
        INSERT INTO cases (case_id, procedure, case_number, station_id, officer_id, status, outcome, started_at, closed_at,
                           next_due_at, overdue_count, revision, view, personal_count, personal_sealed, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now())
@@ -126,9 +104,10 @@ async function writeInTransaction(client: PoolClient, { caseId, notices, audit, 
          article = EXCLUDED.article, responsible = EXCLUDED.responsible, status = EXCLUDED.status, opens_at = EXCLUDED.opens_at,
          due_at = EXCLUDED.due_at, completed_at = EXCLUDED.completed_at, late = EXCLUDED.late, overdue_at = EXCLUDED.overdue_at
      )
-     SELECT count(*)::int AS saved FROM saved`,
+     SELECT (SELECT count(*) FROM audited)::int AS audit, (SELECT count(*) FROM noticed)::int AS notices,
+            (SELECT count(*) FROM saved)::int AS saved`,
     [
-      view.caseId,
+      caseId,
       view.procedure,
       view.caseNumber,
       view.stationId,
@@ -144,7 +123,9 @@ async function writeInTransaction(client: PoolClient, { caseId, notices, audit, 
       personal.count,
       personal.sealed ?? null,
       JSON.stringify(obligations),
+      JSON.stringify(auditRows),
+      JSON.stringify(noticeRows),
     ],
   );
-  return { notices: noticesWritten, audit: auditWritten, saved: rows[0].saved > 0 };
+  return { notices: rows[0].notices, audit: rows[0].audit, saved: rows[0].saved > 0 };
 }

@@ -6,7 +6,7 @@ import { localDate } from '../domain/legal-time';
 import { provisionalCalendarYear, provisionalYearsAhead, withProvisionalYears } from '../domain/statutory-holidays';
 import { type AccessEntry, actionRecorded, type AuditRow, auditChain, type ChainCheck, recordAccess } from './audit';
 import { loadCalendarBroadcast, loadCalendarYear, loadCalendarYears, loadYearsAwaitingBroadcast, replaceCalendarYear } from './calendar';
-import { type CaseFilter, type CaseSummary, caseStation, listCases, readStoredCase, type StoredCase } from './cases';
+import { type CaseFilter, type CaseSummary, listCases, readStoredCase, rememberedCaseStations, type StoredCase } from './cases';
 import { type KpiCounts, kpiCounts, type KpiDuty, kpiDuties, type KpiScope } from './kpis';
 import { listObligations, type ObligationFilter, type ObligationRow } from './obligations';
 import type { Page } from './paging';
@@ -64,7 +64,7 @@ export function createRepository(pool: Pool): Repository {
   return {
     cases: {
       list: (filter) => listCases(pool, filter),
-      station: (caseId) => caseStation(pool, caseId),
+      station: rememberedCaseStations(pool),
       read: (caseId) => readStoredCase(pool, caseId),
     },
     obligations: { list: (filter) => listObligations(pool, filter) },
