@@ -138,6 +138,15 @@ export async function startService(
   };
 }
 
+/** Waits until the worker has nothing in flight (its cache then holds settled cases only). */
+export async function settle(worker: Worker): Promise<void> {
+  for (let quiet = 0; quiet < 3;) {
+    const s = worker.getStatus();
+    quiet = s.numInFlightWorkflowActivations + s.numInFlightActivities + s.numInFlightLocalActivities === 0 ? quiet + 1 : 0;
+    await sleep(500);
+  }
+}
+
 export const casePath = (caseId: string) => `/v1/cases/${encodeURIComponent(caseId)}`;
 
 /** The rows of the closing table: the part, the figure, its value, and a ratio where one compares two figures. */

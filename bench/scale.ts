@@ -4,7 +4,6 @@
  * (the same call the API makes, without HTTP), the measured starts through the API.
  */
 import { randomUUID } from 'node:crypto';
-import type { Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { startCase } from '../src/temporal/cases';
 import {
@@ -15,6 +14,7 @@ import {
   quantile,
   run,
   type Service,
+  settle,
   type Shared,
   size,
   sleep,
@@ -25,15 +25,6 @@ import {
 } from './harness';
 
 const station = 'S-SCALE';
-
-/** Waits until the worker has nothing in flight (its cache then holds settled cases only). */
-async function settle(worker: Worker): Promise<void> {
-  for (let quiet = 0; quiet < 3;) {
-    const s = worker.getStatus();
-    quiet = s.numInFlightWorkflowActivations + s.numInFlightActivities + s.numInFlightLocalActivities === 0 ? quiet + 1 : 0;
-    await sleep(500);
-  }
-}
 
 /** The process's resident memory and the main isolate's heap, after a full collection when node runs with --expose-gc. */
 function memory(): { rss: number; heap: number } {

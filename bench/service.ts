@@ -30,7 +30,21 @@ import { connectClient } from '../src/temporal/client';
 import { EncryptionCodec, dataConverterOf, generatePayloadKey, parsePayloadKeys } from '../src/temporal/codec';
 import { burstPart, killPart } from './burst';
 import { cpuPerOperation, cpuTotal, measuringCpu } from './cpu';
-import { bailStart, casePath, concurrency, quantile, run, type Shared, size, sleep, startService, summary, type Timed, violation } from './harness';
+import {
+  bailStart,
+  casePath,
+  concurrency,
+  quantile,
+  run,
+  settle,
+  type Shared,
+  size,
+  sleep,
+  startService,
+  summary,
+  type Timed,
+  violation,
+} from './harness';
 import { noopUpdate } from './noop-workflow';
 import { pglitePart } from './pglite';
 import { scalePart } from './scale';
@@ -73,14 +87,16 @@ async function throughputPart(shared: Shared, pool: Pool): Promise<string[]> {
 
     // Actions, spread over the cases.
     // Each with the CPU it cost this process, the Temporal server and PostgreSQL (they share the machine's cores).
+    // Each run starts once the worker has finished what the runs before it left (the starts' first tasks and flushes).
+    await settle(service.worker!);
     const { result: apiActions, cpu: apiCpu } = await measuringCpu(shared.pids, () =>
       run(actions, (i) => call('POST', `${casePath(apiIds[i % apiIds.length])}/actions`, 'officer', violation())),
     );
-    await sleep(1000);
+    await settle(service.worker!);
     const { result: bareActions, cpu: bareCpu } = await measuringCpu(shared.pids, () =>
       run(actions, (i) => submitAction(client, bareIds[i % bareIds.length], violation() as never)),
     );
-    await sleep(1000);
+    await settle(service.worker!);
     const { result: noopActions, cpu: noopCpu } = await measuringCpu(shared.pids, () =>
       run(actions, (i) => client.workflow.getHandle(noopIds[i % noopIds.length]).executeUpdate(noopUpdate, { args: [violation()] })),
     );
@@ -165,7 +181,15 @@ async function main(): Promise<void> {
     stops.push(() => pg.stop());
     const cli = await ensureTemporalCli(() => undefined);
     if (!cli) throw new Error('no temporal CLI could be provisioned');
-    const temporal = await startTemporalDevServer({ cliPath: cli.path, port: await freePort(), dbFile: path.join(base, 'temporal.db') });
+    // BENCH_SQLITE_PRAGMAS: the dev server's SQLite pragmas, comma-separated ('none': SQLite's own defaults).
+    const pragmas = process.env.BENCH_SQLITE_PRAGMAS;
+    const sqlitePragmas = pragmas === undefined ? undefined : pragmas === 'none' ? [] : pragmas.split(',');
+    const temporal = await startTemporalDevServer({
+      cliPath: cli.path,
+      port: await freePort(),
+      dbFile: path.join(base, 'temporal.db'),
+      sqlitePragmas,
+    });
     stops.push(() => temporal.stop());
 
     await runMigrations(pg.url, logger);

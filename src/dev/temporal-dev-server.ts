@@ -46,6 +46,8 @@ export interface TemporalDevServerOptions {
   uiCodecEndpoint?: string;
   /** SQLite file that keeps the server's state across restarts; undefined: in memory. */
   dbFile?: string;
+  /** SQLite pragmas for `dbFile` (`--sqlite-pragma`); by default a write-ahead log, still synced at every commit. */
+  sqlitePragmas?: string[];
   namespace?: string;
   /** Registered at start; defaults to beatflow's case search attributes. */
   searchAttributes?: readonly SearchAttributeKey<SearchAttributeType>[];
@@ -95,6 +97,13 @@ async function waitForTemporalReady(
 }
 
 /**
+ * SQLite's rollback journal syncs the journal and the database file on every commit; with many open cases the server
+ * then waits on the disk. A write-ahead log syncs one file per commit (synchronous=full keeps every acknowledged
+ * commit across a power loss, which `normal` would not).
+ */
+export const durableWriteAheadLog = ['journal_mode=wal', 'synchronous=full'];
+
+/**
  * Starts `temporal server start-dev` on 127.0.0.1 with the search attributes registered, and waits until it is
  * ready. `stop()` ends that process by PID (SIGTERM, SIGKILL after a grace period).
  */
@@ -110,6 +119,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   if (opts.dbFile) {
     fs.mkdirSync(path.dirname(path.resolve(opts.dbFile)), { recursive: true });
     args.push('--db-filename', opts.dbFile);
+    for (const pragma of opts.sqlitePragmas ?? durableWriteAheadLog) args.push('--sqlite-pragma', pragma);
   }
   args.push('--namespace', namespace, '--log-level', 'warn', ...searchAttributeFlags(keys));
 
