@@ -210,7 +210,7 @@ export async function burstPart(shared: Shared, pool: Pool): Promise<string[]> {
   }
 }
 
-function spawnWorker(target: BurstTarget, taskQueue: string, output: string[]): ChildProcess {
+export function spawnWorker(target: BurstTarget, taskQueue: string, output: string[]): ChildProcess {
   const child = spawn(process.execPath, [path.resolve(__dirname, '../worker/main.js')], {
     env: {
       ...process.env,
@@ -231,7 +231,7 @@ function spawnWorker(target: BurstTarget, taskQueue: string, output: string[]): 
   return child;
 }
 
-async function stopWorker(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+export async function stopWorker(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill(signal);

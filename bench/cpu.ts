@@ -8,6 +8,8 @@ import fs from 'node:fs';
 export interface CpuPids {
   temporal: number;
   postgres: number;
+  /** Worker processes of the bench's own, counted with this one as node. */
+  workers?: number[];
 }
 
 type Split = { node: number; temporal: number; postgres: number };
@@ -48,7 +50,8 @@ function treeMs(root: number): number {
 
 function snapshot(pids: CpuPids): Split {
   const own = process.cpuUsage();
-  return { node: (own.user + own.system) / 1000, temporal: treeMs(pids.temporal), postgres: treeMs(pids.postgres) };
+  const workers = (pids.workers ?? []).reduce((sum, pid) => sum + processMs(pid), 0);
+  return { node: (own.user + own.system) / 1000 + workers, temporal: treeMs(pids.temporal), postgres: treeMs(pids.postgres) };
 }
 
 /** Runs `work` and returns its result with the CPU ms each part spent meanwhile. */

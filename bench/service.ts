@@ -28,7 +28,7 @@ import { submitActionUpdate } from '../src/domain/case';
 import { startCase, submitAction } from '../src/temporal/cases';
 import { connectClient } from '../src/temporal/client';
 import { EncryptionCodec, dataConverterOf, generatePayloadKey, parsePayloadKeys } from '../src/temporal/codec';
-import { burstPart, killPart } from './burst';
+import { type BurstTarget, burstPart, killPart, spawnWorker, stopWorker } from './burst';
 import { cpuPerOperation, cpuTotal, measuringCpu } from './cpu';
 import {
   bailStart,
@@ -52,7 +52,7 @@ import { scalePart } from './scale';
 const allParts = ['throughput', 'scale', 'burst', 'kill', 'pglite'];
 
 /** Starts and actions against the baselines, events per action, and reads during a start storm. */
-async function throughputPart(shared: Shared, pool: Pool): Promise<string[]> {
+async function throughputPart(shared: Shared, pool: Pool, target: BurstTarget): Promise<string[]> {
   const cases = size('BENCH_CASES', 100);
   const actions = size('BENCH_ACTIONS', 200);
   const storm = size('BENCH_STORM', 300);
@@ -125,6 +125,7 @@ async function throughputPart(shared: Shared, pool: Pool): Promise<string[]> {
     const stormStarts = await run(storm, (i) => call('POST', '/v1/cases', 'system', bailStart(`STORM-${tag}-${i}`)));
     storming = false;
     await Promise.all(readers);
+    const deployed = await asDeployed(shared, pool, target, { cases, actions, storm });
 
     const row = (what: string, a: Timed, b: Timed, c: Timed) =>
       `| ${what} | ${a.perSecond.toFixed(1)}/s, p50 ${quantile(a.ms, 0.5).toFixed(0)} ms | ${b.perSecond.toFixed(1)}/s | ${c.perSecond.toFixed(1)}/s | ${(a.perSecond / c.perSecond).toFixed(2)} |`;
@@ -161,11 +162,70 @@ async function throughputPart(shared: Shared, pool: Pool): Promise<string[]> {
       '',
       `History events per officer action (a bail case, ${perCase} violation reports): ${eventsPerAction.toFixed(1)}`,
       `Start storm: ${storm} starts at ${stormStarts.perSecond.toFixed(1)}/s; GET /v1/cases/{caseId} meanwhile: read model p50 ${quantile(readModelMs, 0.5).toFixed(0)} ms, p99 ${quantile(readModelMs, 0.99).toFixed(0)} ms (${readModelMs.length} reads); consistency=strong p50 ${quantile(strongMs, 0.5).toFixed(0)} ms, p99 ${quantile(strongMs, 0.99).toFixed(0)} ms (${strongMs.length} reads)`,
+      '',
+      ...deployed,
     ];
   } finally {
     noopWorker.shutdown();
     await noopRunning;
     await service.stop();
+  }
+}
+
+/**
+ * The same actions and storm as deployed (docker-compose's worker and api services): the worker in a process of its
+ * own (dist/worker/main.js), the API in the bench's process. Its CPU is counted with the bench's as node.
+ */
+async function asDeployed(
+  shared: Shared,
+  pool: Pool,
+  target: BurstTarget,
+  sizes: { cases: number; actions: number; storm: number },
+): Promise<string[]> {
+  const tag = randomUUID().slice(0, 6);
+  const taskQueue = `bench-deployed-${tag}`;
+  const output: string[] = [];
+  const worker = spawnWorker(target, taskQueue, output);
+  const service = await startService(shared, { taskQueue, pool, worker: false });
+  const pids = shared.pids && { ...shared.pids, workers: [worker.pid!] };
+  try {
+    for (const deadline = Date.now() + 120_000; !output.join('').includes('worker running'); await sleep(250)) {
+      if (Date.now() > deadline) throw new Error(`the worker process did not start:\n${output.join('').slice(-3000)}`);
+    }
+    const { call } = service;
+    const ids: string[] = [];
+    await run(sizes.cases, async (i) => {
+      ids.push((await call('POST', '/v1/cases', 'system', bailStart(`DEPLOYED-${tag}-${i}`))).caseId as string);
+    });
+    await sleep(3000);
+    const { result: actions, cpu } = await measuringCpu(pids, () =>
+      run(sizes.actions, (i) => call('POST', `${casePath(ids[i % ids.length])}/actions`, 'officer', violation())),
+    );
+    let storming = true;
+    const readMs: number[] = [];
+    const reader = async () => {
+      for (let i = 0; storming; i++) {
+        const t = performance.now();
+        await call('GET', casePath(ids[i % ids.length]), 'leader');
+        readMs.push(performance.now() - t);
+      }
+    };
+    const readers = [reader(), reader()];
+    const storm = await run(sizes.storm, (i) => call('POST', '/v1/cases', 'system', bailStart(`DEPLOYED-STORM-${tag}-${i}`)));
+    storming = false;
+    await Promise.all(readers);
+    summary.push(
+      ['throughput', 'as deployed (worker process apart): actions/s', actions.perSecond.toFixed(1), ''],
+      ['throughput', 'as deployed: read p99 during a start storm (read model)', `${quantile(readMs, 0.99).toFixed(0)} ms`, ''],
+    );
+    return [
+      'As deployed (the worker in a process of its own, as docker-compose runs it; the API and the clients in the bench):',
+      `- officer actions through the API: ${actions.perSecond.toFixed(1)}/s, p50 ${quantile(actions.ms, 0.5).toFixed(0)} ms; CPU per action ${cpuPerOperation(cpu, sizes.actions)}`,
+      `- start storm: ${sizes.storm} starts at ${storm.perSecond.toFixed(1)}/s; GET /v1/cases/{caseId} meanwhile p50 ${quantile(readMs, 0.5).toFixed(0)} ms, p99 ${quantile(readMs, 0.99).toFixed(0)} ms (${readMs.length} reads)`,
+    ];
+  } finally {
+    await service.stop();
+    await stopWorker(worker, 'SIGTERM');
   }
 }
 
@@ -214,7 +274,7 @@ async function main(): Promise<void> {
     out.push(`Date: ${new Date().toISOString()}; machine: ${machine}; real PostgreSQL (private cluster), Temporal CLI dev server`);
     out.push(`Settings: ${sizes || '(defaults)'}`);
     const partsRun: Record<string, () => Promise<string[]>> = {
-      throughput: () => throughputPart(shared, pool),
+      throughput: () => throughputPart(shared, pool, { databaseUrl: pg.url, temporalAddress: temporal.address, payloadKeys }),
       scale: () => scalePart(shared, pool),
       burst: () => burstPart(shared, pool),
       kill: () => killPart(shared, pool, { databaseUrl: pg.url, temporalAddress: temporal.address, payloadKeys }),

@@ -86,6 +86,8 @@ export const configSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(40),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(40),
   WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).default(40),
+  /** Threads that run the cases' workflow code (the SDK's default with one shared V8 context: 1). */
+  WORKER_WORKFLOW_THREADS: z.coerce.number().int().min(1).max(16).default(1),
   /**
    * Prometheus metrics, each on a listener of its own beside the API or the worker, never on the API's port: no token
    * (the series carry route patterns, statuses, procedures and notice kinds, never personal data), so bind it where

@@ -35,6 +35,7 @@ export interface WorkerTuning {
   maxConcurrentWorkflowTasks: number;
   maxConcurrentActivities: number;
   maxConcurrentLocalActivities: number;
+  workflowThreads: number;
 }
 
 export const defaultWorkerTuning: WorkerTuning = {
@@ -42,6 +43,7 @@ export const defaultWorkerTuning: WorkerTuning = {
   maxConcurrentWorkflowTasks: 40,
   maxConcurrentActivities: 40,
   maxConcurrentLocalActivities: 40,
+  workflowThreads: 1,
 };
 
 /** The worker's tuning from the configuration. */
@@ -51,6 +53,7 @@ export function workerTuningOf(config: Config): WorkerTuning {
     maxConcurrentWorkflowTasks: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentLocalActivities: config.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
+    workflowThreads: config.WORKER_WORKFLOW_THREADS,
   };
 }
 
@@ -69,6 +72,7 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,
     maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
     maxConcurrentLocalActivityExecutions: tuning.maxConcurrentLocalActivities,
+    workflowThreadPoolSize: tuning.workflowThreads,
     ...(shutdownGraceMs === undefined ? {} : { shutdownGraceTime: shutdownGraceMs, shutdownForceTime: shutdownGraceMs + 5_000 }),
   });
 }
