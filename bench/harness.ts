@@ -10,7 +10,7 @@ import { app as apiApp, serverOptions } from '../src/api/app';
 import { mintToken } from '../src/api/tokens';
 import type { CaseStart } from '../src/domain/procedures';
 import type { EncryptionCodec } from '../src/temporal/codec';
-import { createCaseWorker, type WorkerTuning } from '../worker/run';
+import { createCaseWorker, defaultWorkerTuning, type WorkerTuning } from '../worker/run';
 import type { CpuPids } from './cpu';
 
 export const size = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -92,6 +92,15 @@ export interface Service {
   stop(): Promise<void>;
 }
 
+/** The worker's tuning from the same variables as the worker's configuration (README), else its defaults. */
+export const benchTuning = (): WorkerTuning => ({
+  maxCachedWorkflows: size('WORKER_MAX_CACHED_WORKFLOWS', defaultWorkerTuning.maxCachedWorkflows),
+  maxConcurrentWorkflowTasks: size('WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', defaultWorkerTuning.maxConcurrentWorkflowTasks),
+  maxConcurrentActivities: size('WORKER_MAX_CONCURRENT_ACTIVITIES', defaultWorkerTuning.maxConcurrentActivities),
+  maxConcurrentLocalActivities: size('WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES', defaultWorkerTuning.maxConcurrentLocalActivities),
+  workflowThreads: size('WORKER_WORKFLOW_THREADS', defaultWorkerTuning.workflowThreads),
+});
+
 /** The API (and, unless `worker: false`, a worker in this process) on `taskQueue`, over `pool`. */
 export async function startService(
   shared: Shared,
@@ -102,7 +111,17 @@ export async function startService(
   const worker =
     options.worker === false
       ? undefined
-      : await createCaseWorker({ connection, namespace: 'default', taskQueue, pool, logger, client, dataConverter, codec, tuning: options.tuning });
+      : await createCaseWorker({
+          connection,
+          namespace: 'default',
+          taskQueue,
+          pool,
+          logger,
+          client,
+          dataConverter,
+          codec,
+          tuning: options.tuning ?? benchTuning(),
+        });
   const running = worker?.run();
   const api = Fastify(serverOptions(logger));
   await api.register(apiApp, {

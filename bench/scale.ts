@@ -8,6 +8,7 @@ import type { Pool } from 'pg';
 import { startCase } from '../src/temporal/cases';
 import {
   bailStart,
+  benchTuning,
   casePath,
   concurrency,
   p50p99,
@@ -73,7 +74,7 @@ export async function scalePart(shared: Shared, pool: Pool): Promise<string[]> {
   const taskQueue = `bench-scale-${tag}`;
   const service = await startService(shared, { taskQueue, pool });
   const worker = service.worker!;
-  const cacheSize = Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 2_000);
+  const cacheSize = benchTuning().maxCachedWorkflows;
   try {
     await settle(worker);
     const empty = { ...memory(), cached: worker.getStatus().numCachedWorkflows };
