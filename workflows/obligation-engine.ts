@@ -80,13 +80,13 @@ export interface EngineAdoption {
   settled: AdoptionSettlement[];
 }
 
-/** What a reminder window needs besides the policy: whose duties these are, and the working days in force. */
 /**
  * Reminder instants by the calendar they were computed on. Each wake asks for every open duty's; the answer depends
  * only on the duty's times, the policy and the calendar (a new calendar is a new object), so it is computed once.
  */
 const remindersOn = new WeakMap<WorkingCalendar, Map<string, number | undefined>>();
 
+/** What a reminder window needs besides the policy: whose duties these are, and the working days in force. */
 export interface EngineContext {
   caseId: string;
   calendar(): WorkingCalendar;

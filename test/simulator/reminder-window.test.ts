@@ -1,4 +1,4 @@
-import { builtInCalendar } from '../../src/domain/calendar';
+import { builtInCalendar, builtInCalendarYears } from '../../src/domain/calendar';
 import { formatInstant } from '../../src/domain/legal-time';
 import { enginePolicyAddedAfterPinning } from '../../src/domain/obligation';
 import { policyInForce } from '../../src/domain/procedures';
@@ -81,6 +81,22 @@ describe('reminder window (station policy): a day deadline is reminded in the mo
       const c = filed('2026-03-02T10:00:00+08:00', policy).advanceTo('2026-03-09T12:00:00+08:00');
       expect(c.sent('reminder', 'filing-visit')).toEqual(['officer 2026-03-08T23:59:59+08:00']);
     }
+  });
+
+  // Half of the visit's time (Mon 03-02 10:00 to Mon 03-09 23:59:59) has passed on Friday 03-06 at 05:00: Thursday is too
+  // early, the weekend has no working morning, so the first working morning after it is Monday's.
+  test('a calendar loaded after the reminder was worked out makes Friday 03-06 a holiday: the reminder moves to Monday 03-09 at 10:07', () => {
+    const c = filed('2026-03-02T10:00:00+08:00').advanceTo('2026-03-04T12:00:00+08:00');
+    const year2026 = builtInCalendarYears.find((y) => y.year === 2026)!;
+    c.loadCalendar({
+      ...year2026,
+      version: year2026.version + 1,
+      source: 'a test',
+      holidays: [...year2026.holidays, { from: '2026-03-06', to: '2026-03-06', name: '假日' }],
+    });
+    c.advanceTo('2026-03-10T09:00:00+08:00');
+    expect(c.obligation('filing-visit')).toMatchObject({ dueAt: '2026-03-09T23:59:59+08:00' });
+    expect(c.sent('reminder', 'filing-visit')).toEqual(['officer 2026-03-09T10:07:00+08:00']);
   });
 
   test('due the day after a holiday (10-08): the holiday has no working morning, so the officer is reminded on 10-08 at 10:07', () => {
