@@ -197,7 +197,9 @@ async function asDeployed(
     await run(sizes.cases, async (i) => {
       ids.push((await call('POST', '/v1/cases', 'system', bailStart(`DEPLOYED-${tag}-${i}`))).caseId as string);
     });
-    await sleep(3000);
+    // The worker process cannot be asked whether it settled: the actions wait until every start's first flush landed.
+    while ((await pool.query('SELECT count(*)::int AS n FROM cases WHERE case_id = ANY($1)', [ids])).rows[0].n < ids.length) await sleep(500);
+    await sleep(2000);
     const { result: actions, cpu } = await measuringCpu(pids, () =>
       run(sizes.actions, (i) => call('POST', `${casePath(ids[i % ids.length])}/actions`, 'officer', violation())),
     );
