@@ -30,6 +30,20 @@ function statutoryDays(year: number): Array<{ date: string; name: string }> {
  * Holidays that meet or overlap (Mid-Autumn inside National Day, as in 2028) form one range.
  */
 export function provisionalCalendarYear(year: number): CalendarYear {
+  // The lunar arithmetic costs milliseconds a year, and every case start asks for the years ahead.
+  let known = provisional.get(year);
+  if (!known) provisional.set(year, (known = deepFreeze(computedProvisionalYear(year))));
+  return known;
+}
+
+const provisional = new Map<number, CalendarYear>();
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const inner of Object.values(value)) if (typeof inner === 'object' && inner !== null) deepFreeze(inner);
+  return Object.freeze(value);
+}
+
+function computedProvisionalYear(year: number): CalendarYear {
   const names = new Map<string, string[]>();
   for (const { date, name } of statutoryDays(year)) names.set(date, [...(names.get(date) ?? []), name]);
   const holidays: HolidayRange[] = [];

@@ -41,6 +41,16 @@ describe('a year the State Council has not published: its statutory holidays', (
     },
   );
 
+  test('a year is worked out once, and the year every later case shares cannot be altered by one of them', () => {
+    const first = provisionalCalendarYear(2029);
+    expect(provisionalCalendarYear(2029)).toBe(first);
+    expect(() => {
+      first.holidays[0].to = '2029-01-03';
+    }).toThrow(TypeError);
+    expect(() => first.holidays.push({ from: '2029-12-31', to: '2029-12-31', name: 'not a holiday' })).toThrow(TypeError);
+    expect(provisionalCalendarYear(2029).holidays[0]).toEqual({ from: '2029-01-01', to: '2029-01-01', name: 'New Year 元旦' });
+  });
+
   test('only the years the published ones leave out are filled in', () => {
     const years = withProvisionalYears(builtInCalendarYears, 2026, 2028);
     expect(years.map((y) => [y.year, y.version, Boolean(y.provisional)])).toEqual([
