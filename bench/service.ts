@@ -246,11 +246,14 @@ async function main(): Promise<void> {
     // BENCH_SQLITE_PRAGMAS: the dev server's SQLite pragmas, comma-separated ('none': SQLite's own defaults).
     const pragmas = process.env.BENCH_SQLITE_PRAGMAS;
     const sqlitePragmas = pragmas === undefined ? undefined : pragmas === 'none' ? [] : pragmas.split(',');
+    // BENCH_DYNAMIC_CONFIG: the dev server's dynamic configuration, as JSON (e.g. {"history.cacheMaxSize":12000}).
+    const dynamicConfig = process.env.BENCH_DYNAMIC_CONFIG ? (JSON.parse(process.env.BENCH_DYNAMIC_CONFIG) as Record<string, unknown>) : undefined;
     const temporal = await startTemporalDevServer({
       cliPath: cli.path,
       port: await freePort(),
       dbFile: path.join(base, 'temporal.db'),
       sqlitePragmas,
+      dynamicConfig,
     });
     stops.push(() => temporal.stop());
 

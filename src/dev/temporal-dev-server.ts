@@ -48,6 +48,8 @@ export interface TemporalDevServerOptions {
   dbFile?: string;
   /** SQLite pragmas for `dbFile` (`--sqlite-pragma`); by default a write-ahead log, still synced at every commit. */
   sqlitePragmas?: string[];
+  /** Dynamic configuration values (`--dynamic-config-value key=json`). */
+  dynamicConfig?: Record<string, unknown>;
   namespace?: string;
   /** Registered at start; defaults to beatflow's case search attributes. */
   searchAttributes?: readonly SearchAttributeKey<SearchAttributeType>[];
@@ -121,6 +123,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     args.push('--db-filename', opts.dbFile);
     for (const pragma of opts.sqlitePragmas ?? durableWriteAheadLog) args.push('--sqlite-pragma', pragma);
   }
+  for (const [key, value] of Object.entries(opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   args.push('--namespace', namespace, '--log-level', 'warn', ...searchAttributeFlags(keys));
 
   const what = 'Temporal dev server';
