@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { startCase } from '../src/temporal/cases';
+import { type CpuPids, cpuPerOperation, measuringCpu } from './cpu';
 import {
   bailStart,
   benchTuning,
@@ -50,19 +51,23 @@ interface Figures {
   action: Timed;
   read: Timed;
   list: Timed;
+  /** CPU per officer action in this process, the Temporal server and PostgreSQL. */
+  actionCpu: string;
 }
 
-async function measure(service: Service, ids: string[], ops: number, tag: string): Promise<Figures> {
+async function measure(service: Service, ids: string[], ops: number, tag: string, pids: CpuPids | undefined): Promise<Figures> {
   const open = ids.length;
   const pick = () => ids[Math.floor(Math.random() * open)];
   const start = await run(ops, async (i) => {
     const { caseId } = await service.call('POST', '/v1/cases', 'system', bailStart(`SCALE-API-${tag}-${open}-${i}`, station));
     ids.push(caseId as string);
   });
-  const action = await run(ops, () => service.call('POST', `${casePath(pick())}/actions`, 'officer', violation()));
+  const { result: action, cpu } = await measuringCpu(pids, () =>
+    run(ops, () => service.call('POST', `${casePath(pick())}/actions`, 'officer', violation())),
+  );
   const read = await run(ops, () => service.call('GET', casePath(pick()), 'leader'));
   const list = await run(ops, () => service.call('GET', `/v1/cases?stationId=${station}`, 'leader'));
-  return { open, start, action, read, list };
+  return { open, start, action, read, list, actionCpu: cpuPerOperation(cpu, ops) };
 }
 
 /** Runs the part; answers the lines it prints. */
@@ -91,10 +96,10 @@ export async function scalePart(shared: Shared, pool: Pool): Promise<string[]> {
       return filled;
     };
     await fill(100);
-    const small = await measure(service, ids, ops, tag);
+    const small = await measure(service, ids, ops, tag, shared.pids);
     const filled = await fill(open);
     const full = { ...memory(), cached: worker.getStatus().numCachedWorkflows };
-    const large = await measure(service, ids, ops, tag);
+    const large = await measure(service, ids, ops, tag, shared.pids);
     const { rows } = await pool.query(
       `SELECT count(*)::int AS n FROM cases WHERE station_id = $1 AND closed_at IS NULL AND next_due_at IS NOT NULL`,
       [station],
@@ -126,6 +131,8 @@ export async function scalePart(shared: Shared, pool: Pool): Promise<string[]> {
       row('officer action', 'action'),
       row('read (GET /v1/cases/{caseId})', 'read'),
       row('list (GET /v1/cases?stationId=..)', 'list'),
+      '',
+      `CPU per officer action: at ${small.open} open ${small.actionCpu}; at ${large.open} open ${large.actionCpu}.`,
       '',
       `Worker memory (worker and API in one process, WORKER_MAX_CACHED_WORKFLOWS=${cacheSize}): ` +
         `${empty.cached} cached: RSS ${mb(empty.rss)}, main heap ${mb(empty.heap)}; ` +
