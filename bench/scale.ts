@@ -63,7 +63,7 @@ async function measure(service: Service, ids: string[], ops: number, tag: string
     ids.push(caseId as string);
   });
   // The starts' own first tasks and flushes are done before the actions' CPU is counted.
-  if (service.worker) await settle(service.worker);
+  await settle(service.worker!);
   const { result: action, cpu } = await measuringCpu(pids, () =>
     run(ops, () => service.call('POST', `${casePath(pick())}/actions`, 'officer', violation())),
   );

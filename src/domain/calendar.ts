@@ -101,7 +101,8 @@ export class WorkingCalendar {
   }
 }
 
-function freezeYear(data: CalendarYear): CalendarYear {
+/** A year that cannot be altered, for the years every case shares. */
+export function freezeYear(data: CalendarYear): CalendarYear {
   data.holidays.forEach((range) => Object.freeze(range));
   Object.freeze(data.holidays);
   Object.freeze(data.workdays);

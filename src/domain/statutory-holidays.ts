@@ -1,5 +1,5 @@
 import { Lunar } from 'lunar-javascript';
-import type { CalendarYear, HolidayRange } from './calendar';
+import { type CalendarYear, freezeYear, type HolidayRange } from './calendar';
 import { addDays } from './legal-time';
 
 /**
@@ -32,16 +32,11 @@ function statutoryDays(year: number): Array<{ date: string; name: string }> {
 export function provisionalCalendarYear(year: number): CalendarYear {
   // The lunar arithmetic costs milliseconds a year, and every case start asks for the years ahead.
   let known = provisional.get(year);
-  if (!known) provisional.set(year, (known = deepFreeze(computedProvisionalYear(year))));
+  if (!known) provisional.set(year, (known = freezeYear(computedProvisionalYear(year))));
   return known;
 }
 
 const provisional = new Map<number, CalendarYear>();
-
-function deepFreeze<T extends object>(value: T): T {
-  for (const inner of Object.values(value)) if (typeof inner === 'object' && inner !== null) deepFreeze(inner);
-  return Object.freeze(value);
-}
 
 function computedProvisionalYear(year: number): CalendarYear {
   const names = new Map<string, string[]>();
