@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The outside fuzzer of the test run (test/api/schemathesis.test.ts): schemathesis from PyPI, in a Python virtual
+# The outside fuzzer of the test run (test/live/schemathesis.test.ts): schemathesis from PyPI, in a Python virtual
 # environment of its own (.venv-fuzz/, git-ignored), every package pinned by scripts/fuzzer-requirements.txt (written
 # with `pip freeze` after `pip install schemathesis==<version>`). Idempotent: an environment made from the same pins is kept.
 set -euo pipefail

@@ -1,6 +1,6 @@
 /**
  * Builds the HTTP API on fake Temporal and database plugins, registered under the real plugins' names, so HTTP
- * behaviour is tested with `app.inject` and no servers. The real stack is tested in test/api/api.test.ts.
+ * behaviour is tested with `app.inject` and no servers. The real stack is tested in test/live/api.test.ts.
  */
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import {

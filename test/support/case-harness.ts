@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundle } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { CaseActivities } from '../../activities';
 import { caseIdOf } from '../../src/domain/case';
@@ -23,7 +23,7 @@ export const historiesDir = path.resolve(__dirname, '../histories');
 export class CaseHarness {
   private constructor(
     readonly env: TestWorkflowEnvironment,
-    readonly bundle: WorkflowBundleWithSourceMap,
+    readonly bundle: WorkflowBundle,
     private readonly database: FreshDatabase,
   ) {}
 

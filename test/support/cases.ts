@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { readFile } from 'node:fs/promises';
+import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { Pool } from 'pg';
 import pino from 'pino';
 import { type CaseActivities, createActivities } from '../../activities';
@@ -16,9 +17,18 @@ import { testDataConverter } from './payload-codec';
 export const silentLogger = pino({ level: 'silent' });
 const hour = 3_600_000;
 
-/** Bundles the workflows once per test file. */
-export function bundleWorkflows(workflowsPath = require.resolve('../../workflows')): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+const quietBundler = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+/** Bundles the workflows at `workflowsPath` (the global setup builds the case workflows' bundle once per run). */
+export function buildWorkflowBundle(workflowsPath = require.resolve('../../workflows')): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath, logger: quietBundler });
+}
+
+/** The case workflows' bundle the global setup built for this run, or another module's bundled now. */
+export async function bundleWorkflows(workflowsPath?: string): Promise<WorkflowBundle> {
+  const built = process.env.BEATFLOW_TEST_WORKFLOW_BUNDLE;
+  if (workflowsPath === undefined && built) return { code: await readFile(built, 'utf8') };
+  return buildWorkflowBundle(workflowsPath);
 }
 
 /** The test PostgreSQL (started by the global setup, unless another `url` is given), migrated. */
@@ -39,7 +49,7 @@ export function uniqueQueue(name: string): string {
 export async function caseWorker(
   env: TestWorkflowEnvironment,
   taskQueue: string,
-  bundle: WorkflowBundleWithSourceMap,
+  bundle: WorkflowBundle,
   activities: Pool | CaseActivities,
 ): Promise<Worker> {
   return Worker.create({

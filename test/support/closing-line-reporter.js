@@ -6,7 +6,9 @@ const fs = require('node:fs');
 class ClosingLineReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
-    const line = `Tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`;
+    // A file that failed to run at all (a syntax error, a failing beforeAll with no test) counts as one failure.
+    const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
+    const line = `Tests: ${results.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
     process.once('exit', () => fs.writeSync(process.stdout.fd, `\n${line}\n`));
   }
 }

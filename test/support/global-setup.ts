@@ -1,5 +1,7 @@
 /**
- * Jest globalSetup: the Temporal binaries and the servers the tests share, provisioned and started once per run.
+ * The jest projects' global setups (setup-fast.ts, setup-workflow.ts, setup-e2e.ts): the Temporal binaries, the servers
+ * the tests share and the workflow bundle, each provisioned, started or built at most once per run, for the projects
+ * that have tests in it.
  *
  * - The Java time-skipping test server is provisioned (cached, else from Maven Central) before any test file needs
  *   it, so that a first build never runs against a test's timeout.
@@ -22,6 +24,7 @@ import { startTemporalDevServer } from '../../src/dev/temporal-dev-server';
 import { caseSearchAttributes } from '../../src/domain/search-attributes';
 import { startPostgresCluster } from './postgres-cluster';
 import { ensureTestServer } from './provision-test-server';
+import { buildWorkflowBundle } from './cases';
 import { startTemporalTestServer } from './temporal-test-server';
 
 export interface StartedTestServer {
@@ -31,6 +34,8 @@ export interface StartedTestServer {
 
 declare global {
   var __beatflowTestServers: StartedTestServer[] | undefined;
+  /** What has been started or is being started, across the projects' setups of one run (each awaits the same). */
+  var __beatflowPrepared: Map<keyof Needs, Promise<void>> | undefined;
 }
 
 function log(line: string): void {
@@ -102,46 +107,83 @@ async function startTemporal(servers: StartedTestServer[], testServerProvisioned
   log(`Temporal dev server (SDK download) ${env.address} (${since(startedAt)})`);
 }
 
-export default async function globalSetup(): Promise<void> {
+/** What a jest project needs started before its tests; each project's setup module names its own. */
+export interface Needs {
+  /** A PostgreSQL server (every project). */
+  postgres?: boolean;
+  /** The Java time-skipping test server, provisioned (the workflow project starts one per file). */
+  testServer?: boolean;
+  /** A real Temporal server shared by the run (the e2e project). */
+  temporal?: boolean;
+  /** The workflow bundle, built once for the run (src: `bundleWorkflows` in cases.ts reads it). */
+  bundle?: boolean;
+}
+
+/**
+ * Starts what `needs` names and this run has not started yet. Jest runs the setup module of each project that has
+ * tests selected, one after another, so `npm run test:fast` starts PostgreSQL only and `npm test` starts each once.
+ */
+export async function prepare(needs: Needs): Promise<void> {
   const startedAt = Date.now();
-  const servers: StartedTestServer[] = [];
-  globalThis.__beatflowTestServers = servers;
+  const servers = (globalThis.__beatflowTestServers ??= []);
+  const prepared = (globalThis.__beatflowPrepared ??= new Map());
+  const once = (need: keyof Needs, start: () => Promise<void>): Promise<void> => {
+    if (!needs[need]) return Promise.resolve();
+    let promise = prepared.get(need);
+    if (!promise) prepared.set(need, (promise = start()));
+    return promise;
+  };
   try {
     // All start concurrently: they are independent and each spends most of its time waiting.
-    const testServerStartedAt = Date.now();
-    const testServer = ensureTestServer((line) => log(line)).then((provisioned) => {
-      log(describeProvisioned('temporal test server', provisioned, testServerStartedAt, "the SDK's own download will be used"));
-      return provisioned;
-    });
-    const postgres = (async () => {
-      if (process.env.DATABASE_URL) {
-        process.env.BEATFLOW_TEST_DATABASE_URL = process.env.DATABASE_URL;
-        log('PostgreSQL: using DATABASE_URL');
-        return;
-      }
-      const pgStartedAt = Date.now();
-      const pg = await startPostgresCluster({ baseDir: os.tmpdir() });
-      servers.push({ what: `PostgreSQL (PID ${pg.pid})`, stop: () => pg.stop() });
-      process.env.BEATFLOW_TEST_DATABASE_URL = pg.url;
-      log(`PostgreSQL ${pg.url} (PID ${pg.pid}, ${since(pgStartedAt)})`);
-    })();
-    const temporal = (async () => {
-      if (process.env.TEMPORAL_ADDRESS) {
-        process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS;
-        process.env.BEATFLOW_TEST_TEMPORAL_NAMESPACE = process.env.TEMPORAL_NAMESPACE ?? 'default';
-        process.env.BEATFLOW_TEST_TEMPORAL_KIND = 'external';
-        log('Temporal: using TEMPORAL_ADDRESS');
-        return;
-      }
-      await startTemporal(servers, testServer);
-    })();
-    const results = await Promise.allSettled([testServer, postgres, temporal]);
+    let testServer: Promise<Provisioned | undefined> | undefined;
+    const provisionTestServer = () => {
+      const testServerStartedAt = Date.now();
+      return (testServer ??= ensureTestServer((line) => log(line)).then((provisioned) => {
+        log(describeProvisioned('temporal test server', provisioned, testServerStartedAt, "the SDK's own download will be used"));
+        return provisioned;
+      }));
+    };
+    const results = await Promise.allSettled([
+      once('testServer', async () => void (await provisionTestServer())),
+      once('postgres', async () => {
+        if (process.env.DATABASE_URL) {
+          process.env.BEATFLOW_TEST_DATABASE_URL = process.env.DATABASE_URL;
+          log('PostgreSQL: using DATABASE_URL');
+          return;
+        }
+        const pgStartedAt = Date.now();
+        const pg = await startPostgresCluster({ baseDir: os.tmpdir() });
+        servers.push({ what: `PostgreSQL (PID ${pg.pid})`, stop: () => pg.stop() });
+        process.env.BEATFLOW_TEST_DATABASE_URL = pg.url;
+        log(`PostgreSQL ${pg.url} (PID ${pg.pid}, ${since(pgStartedAt)})`);
+      }),
+      once('temporal', async () => {
+        if (process.env.TEMPORAL_ADDRESS) {
+          process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS;
+          process.env.BEATFLOW_TEST_TEMPORAL_NAMESPACE = process.env.TEMPORAL_NAMESPACE ?? 'default';
+          process.env.BEATFLOW_TEST_TEMPORAL_KIND = 'external';
+          log('Temporal: using TEMPORAL_ADDRESS');
+          return;
+        }
+        await startTemporal(servers, provisionTestServer());
+      }),
+      once('bundle', async () => {
+        const bundleStartedAt = Date.now();
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beatflow-bundle-'));
+        const file = path.join(dir, 'workflows.js');
+        fs.writeFileSync(file, (await buildWorkflowBundle()).code);
+        servers.push({ what: `workflow bundle ${file}`, stop: async () => fs.rmSync(dir, { recursive: true, force: true }) });
+        process.env.BEATFLOW_TEST_WORKFLOW_BUNDLE = file;
+        log(`workflow bundle built once for the run (${since(bundleStartedAt)})`);
+      }),
+    ]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   } catch (err) {
-    // Jest does not run globalTeardown when globalSetup fails: stop what did start.
+    // Jest does not run globalTeardown when a globalSetup fails: stop what did start.
     await Promise.allSettled(servers.map((s) => s.stop()));
     globalThis.__beatflowTestServers = undefined;
+    globalThis.__beatflowPrepared = undefined;
     throw err;
   }
   log(`ready in ${since(startedAt)}`);

@@ -4,6 +4,7 @@ import type { StartedTestServer } from './global-setup';
 export default async function globalTeardown(): Promise<void> {
   const servers: StartedTestServer[] = globalThis.__beatflowTestServers ?? [];
   globalThis.__beatflowTestServers = undefined;
+  globalThis.__beatflowPrepared = undefined;
   const results = await Promise.allSettled(servers.map((s) => s.stop()));
   const failures = results
     .map((r, i) => (r.status === 'rejected' ? `${servers[i].what}: ${String(r.reason)}` : undefined))

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { type BroadcastProgress, calendarActivities, type SignalOpenCasesInput, type SignalOpenCasesResult } from '../../activities/calendar';
 import { loadCalendarBroadcast, replaceCalendarYear } from '../../src/db/calendar';
@@ -18,7 +18,7 @@ import { createTimeSkippingEnv } from '../support/time-skipping';
 import { testDataConverter } from '../support/payload-codec';
 
 let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
+let bundle: WorkflowBundle;
 let pool: Pool;
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { procedures } from '../../src/domain/procedures';
 import { historiesDir } from '../support/case-harness';
 import { bundleWorkflows } from '../support/cases';
@@ -24,8 +24,8 @@ const earlier = ['before-records-beside-deadlines', 'before-pinned-policy'].flat
 const { History } = temporal.api.history.v1;
 const read = (file: string) => History.decode(fs.readFileSync(path.join(historiesDir, file)));
 
-let bundle: WorkflowBundleWithSourceMap;
-let withNewDefaults: WorkflowBundleWithSourceMap;
+let bundle: WorkflowBundle;
+let withNewDefaults: WorkflowBundle;
 beforeAll(async () => {
   bundle = await bundleWorkflows();
   withNewDefaults = await bundleWorkflows(require.resolve('../support/workflows-with-new-defaults'));

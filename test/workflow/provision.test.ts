@@ -61,16 +61,16 @@ describe('provisioning', () => {
     expect(wrapper).toMatch(new RegExp(`^exec "\\$JAVA" .* (${mainClass(LOOPBACK_MAIN_CLASS)}|${mainClass(TEST_SERVER_MAIN_CLASS)}) "\\$@"$`, 'm'));
   });
 
-  it('starts the test server from the wrapper on 127.0.0.1 within the 5 s the SDK allows', async () => {
+  // The time-skipping environment waits up to a minute for the server it starts (test/support/time-skipping.ts).
+  it('starts the test server from the wrapper, listening on 127.0.0.1', async () => {
     const server = await withEnv({ TEMPORAL_TEST_SERVER_PATH: undefined }, () => ensureTestServer(() => undefined));
     if (!server) return;
     const port = await freePort();
     const child = spawn(server.path, [String(port)], { stdio: 'ignore' });
-    const startedAt = Date.now();
     try {
-      while (!(await connects(port))) {
+      for (let tries = 0; !(await connects(port)); tries++) {
         expect(child.exitCode).toBeNull();
-        expect(Date.now() - startedAt).toBeLessThan(5000);
+        if (tries === 1200) throw new Error('the test server did not listen on 127.0.0.1 within a minute');
         await new Promise((r) => setTimeout(r, 50));
       }
     } finally {
