@@ -15,30 +15,45 @@ const into = (folder) => `^(\\.\\./)+${folder}(/|$)`;
 const builtinMessage = 'no Node built-ins here';
 const restrict = (...patterns) => ['error', { patterns }];
 
-/** The folders of src/ that neither the domain nor workflow code may import, and what each is. */
+/** The folders of src/ that neither the pure code nor workflow code may import, and what each is. */
 const sideLayers = {
   api: 'the API (src/api)',
   db: 'the database layer (src/db)',
   temporal: 'the Temporal client side (src/temporal; search-attribute keys are in src/domain)',
   dev: 'the dev launcher (src/dev)',
+  import: 'the import (src/import)',
+  relay: 'the notice relay (src/relay)',
   '(config|logger)': 'the environment (src/config) or the logger (src/logger)',
 };
 
-/** src/domain: pure and deterministic, shared by the API and the workflow bundle. */
-const domainImports = ({ zod }) =>
+/** The pure folders of src/: the case (src/case), the procedures (src/procedures) and the rest of the domain. */
+const pureFolders = 'src/(case|procedures|domain)';
+
+/** Zod schemas and the procedure registry that holds them: the workflow bundle takes them by type only. */
+const zodModules = {
+  regex: '^((\\.{1,2}/)+((src/)?(procedures/)?([a-z-]+/)?schema|(src/)?domain/[^/]+\\.schema|(src/)?procedures(/index)?)|\\.\\.)$',
+  allowTypeImports: true,
+  message: 'import zod schemas (and the procedure registry that holds them) by type only: zod stays out of the workflow bundle.',
+};
+
+/**
+ * The pure folders: deterministic, no I/O, no Node built-ins, shared by the API, the import, the simulator and the
+ * workflow bundle. Where `zod` is false (the case, the procedures' descriptors and rules), zod and the schemas are
+ * out of reach too, so that what the bundle takes carries no zod.
+ */
+const pureImports = ({ zod, what }) =>
   restrict(
-    ...Object.entries(sideLayers).map(([folder, what]) => ({
-      regex: into(`(src/)?${folder}`),
-      message: `src/domain is pure: it never imports ${what}.`,
+    ...Object.entries(sideLayers).map(([folder, side]) => ({
+      regex: `^(\\.\\./)+(src/)?${folder}(/|$)`,
+      message: `${what} is pure: it never imports ${side}.`,
     })),
-    { regex: into('activities'), message: 'src/domain never imports activities: they are side effects.' },
-    { regex: into('workflows'), message: 'src/domain never imports workflow code: workflows import the domain, not the reverse.' },
-    { regex: nodeBuiltin, message: `src/domain is pure and runs in the workflow sandbox: ${builtinMessage}.` },
+    { regex: into('activities'), allowTypeImports: true, message: `${what} imports activities by type only: they are side effects.` },
+    { regex: into('workflows'), message: `${what} never imports workflow code: workflows import the case and the procedures, not the reverse.` },
+    { regex: nodeBuiltin, message: `${what} is pure and runs in the workflow sandbox: ${builtinMessage}.` },
     {
       regex:
         '^(pg|pg-.*|node-pg-migrate|fastify|fastify-.*|@fastify/.*|pino|pino-.*|@electric-sql/.*|@temporalio/(client|worker|activity|testing))(/.*)?$',
-      message:
-        'src/domain is pure: no I/O packages (database, HTTP, logging, Temporal client or worker); @temporalio/common and @temporalio/workflow are fine.',
+      message: `${what} is pure: no I/O packages (database, HTTP, logging, Temporal client or worker); @temporalio/common and @temporalio/workflow are fine.`,
     },
     ...(zod
       ? []
@@ -46,12 +61,13 @@ const domainImports = ({ zod }) =>
           {
             regex: '^zod(/.*)?$',
             message:
-              'zod belongs in src/domain/*.schema.ts (and the registry src/domain/procedures.ts), so that the workflow bundle stays free of it.',
+              'zod belongs in the schemas (src/procedures/<name>/schema.ts, src/procedures/schema.ts, src/domain/*.schema.ts) and the registry src/procedures/index.ts, so that the workflow bundle stays free of it.',
           },
+          zodModules,
         ]),
   );
 
-/** workflows/: deterministic and sandboxed; only src/domain, the SDK's workflow side and activities by type. */
+/** workflows/: Temporal wiring, deterministic and sandboxed; of src/ only the pure folders, activities by type. */
 const workflowImports = restrict(
   { regex: nodeBuiltin, message: `workflow code is deterministic and sandboxed: ${builtinMessage}.` },
   {
@@ -61,18 +77,14 @@ const workflowImports = restrict(
   },
   ...Object.entries(sideLayers).map(([folder, what]) => ({
     regex: `^(\\.\\./)+src/${folder}(/|$)`,
-    message: `workflow code never imports ${what}: of src/ it imports src/domain only.`,
+    message: `workflow code never imports ${what}: of src/ it imports src/case, src/procedures and src/domain only.`,
   })),
   {
-    regex: `^(\\.\\./)+(?!\\.\\./)(?!src/(domain|${Object.keys(sideLayers).join('|')})(/|$)|activities(/|$))`,
-    message: 'outside workflows/, workflow code imports only src/domain and activities (by type).',
+    regex: `^(\\.\\./)+(?!\\.\\./)(?!${pureFolders}(/|$)|src/(${Object.keys(sideLayers).join('|')})(/|$)|activities(/|$))`,
+    message: 'outside workflows/, workflow code imports only src/case, src/procedures, src/domain and activities (by type).',
   },
   { regex: into('activities'), allowTypeImports: true, message: 'import activities by type only (`import type`, then proxyActivities).' },
-  {
-    regex: '^(\\.\\./)+src/domain/([^/]+\\.schema|procedures)$',
-    allowTypeImports: true,
-    message: 'import zod schemas (and the procedure registry that holds them) by type only: zod stays out of the workflow bundle.',
-  },
+  zodModules,
 );
 
 module.exports = tseslint.config(
@@ -99,10 +111,21 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
     },
   },
-  { files: ['src/domain/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': domainImports({ zod: false }) } },
   {
-    files: ['src/domain/**/*.schema.ts', 'src/domain/procedures.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': domainImports({ zod: true }) },
+    files: ['src/case/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': pureImports({ zod: false, what: 'the case (src/case)' }) },
+  },
+  {
+    files: ['src/procedures/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': pureImports({ zod: false, what: 'a procedure (src/procedures)' }) },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': pureImports({ zod: false, what: 'src/domain' }) },
+  },
+  {
+    files: ['src/procedures/index.ts', 'src/procedures/schema.ts', 'src/procedures/*/schema.ts', 'src/domain/**/*.schema.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': pureImports({ zod: true, what: 'a schema' }) },
   },
   { files: ['workflows/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': workflowImports } },
   {

@@ -5,9 +5,9 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { recordCalendarBroadcast, remindMissingCalendarYears } from '../src/db/calendar';
 import type { CalendarWatchCheck } from '../src/domain/calendar-watch';
-import type { CalendarYear } from '../src/domain/calendar';
-import { calendarChangedSignal } from '../src/domain/case';
-import { workflowTypes } from '../src/domain/procedures';
+import type { CalendarYear } from '../src/case/calendar';
+import { calendarChangedSignal } from '../src/case/contract';
+import { workflowTypes } from '../src/procedures/index';
 
 export interface SignalOpenCasesInput {
   year: CalendarYear;

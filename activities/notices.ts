@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import type { IssuedNotice } from '../src/domain/obligation';
+import type { IssuedNotice } from '../src/case/obligation';
 
 export interface NoticeInput extends IssuedNotice {
   caseId: string;

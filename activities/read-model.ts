@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { loadCalendarYearsNewerThan } from '../src/db/calendar';
-import type { CalendarYear } from '../src/domain/calendar';
-import type { CaseView } from '../src/domain/case';
+import type { CalendarYear } from '../src/case/calendar';
+import type { CaseView } from '../src/case/contract';
 import { writeCaseRecords } from '../src/db/records';
 
 export interface SaveCaseInput {

@@ -2,9 +2,9 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { loadCalendarYearsNewerThan } from '../src/db/calendar';
 import { type AuditEntry, writeCaseRecords } from '../src/db/records';
-import type { CalendarYear } from '../src/domain/calendar';
-import type { CaseView } from '../src/domain/case';
-import type { IssuedNotice } from '../src/domain/obligation';
+import type { CalendarYear } from '../src/case/calendar';
+import type { CaseView } from '../src/case/contract';
+import type { IssuedNotice } from '../src/case/obligation';
 import { type EncryptionCodec, sealValue } from '../src/temporal/codec';
 
 export interface FlushInput {

@@ -8,7 +8,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { app as apiApp, serverOptions } from '../src/api/app';
 import { mintToken } from '../src/api/tokens';
-import type { CaseStart } from '../src/domain/procedures';
+import type { CaseStart } from '../src/procedures/index';
 import type { EncryptionCodec } from '../src/temporal/codec';
 import { createCaseWorker, defaultWorkerTuning, type WorkerTuning } from '../worker/run';
 import type { CpuPids } from './cpu';

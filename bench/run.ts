@@ -4,10 +4,10 @@
  * - the obligation engine: a 5-year case (60 monthly duties) driven month by month, fire + nextWake per second;
  * - memory: heap and carried-state size of 1,000 such cases held at once (what a worker's cache holds).
  */
-import { builtInCalendar } from '../src/domain/calendar';
-import { addMonths, computeDeadline, deadlineRules, endOfDay, startOfDay } from '../src/domain/legal-time';
-import { defaultEnginePolicy } from '../src/domain/obligation';
-import { ObligationEngine } from '../workflows/obligation-engine';
+import { builtInCalendar } from '../src/case/calendar';
+import { addMonths, computeDeadline, deadlineRules, endOfDay, startOfDay } from '../src/case/legal-time';
+import { defaultEnginePolicy } from '../src/case/obligation';
+import { ObligationEngine } from '../src/case/obligation-engine';
 
 function rate(label: string, iterations: number, body: (i: number) => void): void {
   for (let i = 0; i < Math.min(iterations, 1000); i++) body(i); // warm up

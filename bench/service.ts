@@ -24,7 +24,7 @@ import { createPool } from '../src/db/pool';
 import { freePort } from '../src/dev/processes';
 import { ensureTemporalCli } from '../src/dev/provision';
 import { startTemporalDevServer } from '../src/dev/temporal-dev-server';
-import { submitActionUpdate } from '../src/domain/case';
+import { submitActionUpdate } from '../src/case/contract';
 import { startCase, submitAction } from '../src/temporal/cases';
 import { connectClient } from '../src/temporal/client';
 import { EncryptionCodec, dataConverterOf, generatePayloadKey, parsePayloadKeys } from '../src/temporal/codec';

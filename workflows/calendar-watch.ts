@@ -1,7 +1,7 @@
 import { continueAsNew, proxyActivities, setCurrentDetails, sleep } from '@temporalio/workflow';
 import type { CalendarActivities } from '../activities';
 import { nextWatchAt } from '../src/domain/calendar-watch';
-import { formatInstant } from '../src/domain/legal-time';
+import { formatInstant } from '../src/case/legal-time';
 
 const { remindMissingCalendarYears } = proxyActivities<CalendarActivities>({
   startToCloseTimeout: '30 seconds',

@@ -4,7 +4,7 @@
  * beside the SDK's own (labels: workflowType, namespace, taskQueue, and the notice's kind); never personal data.
  */
 import { metricMeter } from '@temporalio/workflow';
-import type { IssuedNotice } from '../src/domain/obligation';
+import type { IssuedNotice } from '../src/case/obligation';
 
 interface Observed {
   engine: { notices: readonly IssuedNotice[]; all(): { id: string; status: string }[] };

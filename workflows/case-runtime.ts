@@ -21,12 +21,19 @@ import {
 } from '@temporalio/workflow';
 import type { CaseActivities } from '../activities';
 import type { FlushInput } from '../activities/records';
-import type { IssuedNotice } from '../src/domain/obligation';
-import type { CalendarYear } from '../src/domain/calendar';
-import { type ActionEnvelope, type CaseView, calendarChangedSignal, caseStartRejected, caseViewQuery, submitActionUpdate } from '../src/domain/case';
-import { fingerprint } from '../src/domain/fingerprint';
+import type { IssuedNotice } from '../src/case/obligation';
+import type { CalendarYear } from '../src/case/calendar';
+import {
+  type ActionEnvelope,
+  type CaseView,
+  calendarChangedSignal,
+  caseStartRejected,
+  caseViewQuery,
+  submitActionUpdate,
+} from '../src/case/contract';
+import { fingerprint } from '../src/case/fingerprint';
 import { caseStatusKey, nextDueAtKey, overdueCountKey, recordsBlockedSinceKey } from '../src/domain/search-attributes';
-import { type CaseArgs, type CaseStartFields, type ProcedureDefinition, Case } from './case';
+import { type CaseArgs, type CaseStartFields, type ProcedureDefinition, Case } from '../src/case/case';
 import { caseCounter, countNoticeWritten, countRecordsBlocked } from './case-metrics';
 
 // Cases started before records drained beside the deadlines retry each write until the database is back.

@@ -7,9 +7,9 @@ import { z } from 'zod';
 import type { AuditRow } from '../db/audit';
 import type { CaseSummary } from '../db/cases';
 import type { OutboxNotice } from '../db/notices';
-import type { CalendarYear } from '../domain/calendar';
-import type { CaseView, ObligationView } from '../domain/case';
-import { procedures } from '../domain/procedures';
+import type { CalendarYear } from '../case/calendar';
+import type { CaseView, ObligationView } from '../case/contract';
+import { procedures } from '../procedures/index';
 
 /**
  * The version of the API contract (the OpenAPI document's info.version), apart from the package's: a change to the

@@ -4,7 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { isDatabaseUnavailable } from '../db/errors';
-import { actionIdReused, actionRejected } from '../domain/case';
+import { actionIdReused, actionRejected } from '../case/contract';
 import { isCaseTaskRetrying, isTemporalUnavailable } from '../temporal/client';
 
 /** Seconds a client is asked to wait before it retries a request that met a server down; retries are safe (idempotent). */

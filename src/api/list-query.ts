@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { instant } from '../domain/case.schema';
-import { parseInstant } from '../domain/legal-time';
+import { instant } from '../procedures/schema';
+import { parseInstant } from '../case/legal-time';
 
 /** A yes/no query parameter: `true` or `false`. */
 export const queryFlag = z.enum(['true', 'false']).transform((v) => v === 'true');

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { CaseView } from '../domain/case';
+import type { CaseView } from '../case/contract';
 import { maskPersonal, rolesSeeingPersonalData } from '../domain/personal';
 import { hasRole } from '../domain/roles';
 

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { z } from 'zod';
-import { systemId } from '../domain/case.schema';
+import { systemId } from '../procedures/schema';
 import { allStations, type Principal, type Role, roles } from '../domain/roles';
 
 /** The claims of a bearer token that make a caller: who (`sub`), in which roles, for which stations. */

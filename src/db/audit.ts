@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { formatInstant } from '../domain/legal-time';
+import { formatInstant } from '../case/legal-time';
 
 /**
  * What an audit row records: an accepted action (written by the case), or an access the API saw — a refused attempt

@@ -1,9 +1,9 @@
 import type { Pool } from 'pg';
-import { type CalendarYear, builtInCalendarYears } from '../domain/calendar';
+import { type CalendarYear, builtInCalendarYears } from '../case/calendar';
 import { type CalendarBroadcast, calendarBroadcastId } from '../domain/calendar-broadcast';
 import { calendarWatchId, yearsDueOn } from '../domain/calendar-watch';
-import { canonicalJson } from '../domain/fingerprint';
-import { localDate, parseInstant } from '../domain/legal-time';
+import { canonicalJson } from '../case/fingerprint';
+import { localDate, parseInstant } from '../case/legal-time';
 
 interface CalendarRow {
   year: number;

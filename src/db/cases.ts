@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import type { CaseStatus, CaseView } from '../domain/case';
-import { formatInstant } from '../domain/legal-time';
+import type { CaseStatus, CaseView } from '../case/contract';
+import { formatInstant } from '../case/legal-time';
 import { Conditions, decodeCursor, type Page, pageOf } from './paging';
 
 /** A case as the read model lists it: the head of its case view. */

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { formatInstant } from '../domain/legal-time';
+import { formatInstant } from '../case/legal-time';
 
 export type NoticeStatus = 'pending' | 'delivered' | 'dead';
 

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { formatInstant } from '../domain/legal-time';
+import { formatInstant } from '../case/legal-time';
 import { isInstantKey } from './cases';
 import { Conditions, decodeCursor, type Page, pageOf } from './paging';
 

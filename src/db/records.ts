@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import type { CaseView } from '../domain/case';
-import type { IssuedNotice } from '../domain/obligation';
+import type { CaseView } from '../case/contract';
+import type { IssuedNotice } from '../case/obligation';
 
 /** An accepted action as the audit log records it. */
 export interface AuditEntry {

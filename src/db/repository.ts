@@ -1,9 +1,9 @@
 import type { Pool } from 'pg';
-import type { CalendarYear } from '../domain/calendar';
+import type { CalendarYear } from '../case/calendar';
 import type { CalendarBroadcast } from '../domain/calendar-broadcast';
 import type { KpiDeclaration, KpiOutcome } from '../domain/kpis';
-import { localDate } from '../domain/legal-time';
-import { provisionalCalendarYear, provisionalYearsAhead, withProvisionalYears } from '../domain/statutory-holidays';
+import { localDate } from '../case/legal-time';
+import { provisionalCalendarYear, provisionalYearsAhead, withProvisionalYears } from '../case/statutory-holidays';
 import { type AccessEntry, actionRecorded, type AuditRow, auditChain, type ChainCheck, recordAccess } from './audit';
 import { loadCalendarBroadcast, loadCalendarYear, loadCalendarYears, loadYearsAwaitingBroadcast, replaceCalendarYear } from './calendar';
 import { type CaseFilter, type CaseSummary, listCases, readStoredCase, rememberedCaseStations, type StoredCase } from './cases';

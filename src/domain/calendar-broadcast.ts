@@ -1,4 +1,4 @@
-import type { CalendarYear } from './calendar';
+import type { CalendarYear } from '../case/calendar';
 
 /**
  * The contract of the calendar broadcast: one workflow per loaded version of a year tells every open case of it, so a

@@ -1,4 +1,4 @@
-import { addDays, dayOfWeek, localDate, startOfDay } from './legal-time';
+import { addDays, dayOfWeek, localDate, startOfDay } from '../case/legal-time';
 
 /**
  * The contract of the calendar watch: one workflow for the whole service reminds the administrators, every week from

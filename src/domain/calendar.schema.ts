@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { earliestDate, latestDate, localDate, setOf, text } from './case.schema';
+import { earliestDate, latestDate, localDate, setOf, text } from '../procedures/schema';
 
 export const calendarYearParams = z.object({
   year: z

@@ -3,7 +3,7 @@
  * target the regulation sets. Every rate is computed by the same query over the read model's obligations
  * (src/db/kpis.ts); a rate only declares its duties. Pure.
  */
-import type { Procedure } from './procedures';
+import type { Procedure } from '../procedures/index';
 
 /**
  * What a rate counts in its numerator. `on-time`: duties discharged by their due time. `discharged`: duties discharged

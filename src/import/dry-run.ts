@@ -1,8 +1,8 @@
-import { policyInForce, workflowTypes } from '../domain/procedures';
-import { isOpen } from '../domain/obligation';
-import { formatInstant } from '../domain/legal-time';
+import { policyInForce, workflowTypes } from '../procedures/index';
+import { isOpen } from '../case/obligation';
+import { formatInstant } from '../case/legal-time';
 import * as workflows from '../../workflows';
-import { type AnyProcedureDefinition, Case } from '../../workflows/case';
+import { type AnyProcedureDefinition, Case } from '../case/case';
 import type { ValidStart } from './validate';
 
 /** What a case would owe at once after its adoption. */

@@ -1,6 +1,6 @@
-import { caseIdOf } from '../domain/case';
-import { fingerprint } from '../domain/fingerprint';
-import { type CaseStart, caseStartSchema } from '../domain/procedures';
+import { caseIdOf } from '../case/contract';
+import { fingerprint } from '../case/fingerprint';
+import { type CaseStart, caseStartSchema } from '../procedures/index';
 
 /** A bad line of an import file: its number (from 1), the field (a dotted path; `line` for the line itself) and why. */
 export interface LineError {

@@ -3,7 +3,7 @@ import { type MetricMeter, noopMetricMeter } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { type ClaimedNotice, claimDueNotices, markNoticeDelivered, markNoticeFailed } from '../db/notices';
-import { formatInstant } from '../domain/legal-time';
+import { formatInstant } from '../case/legal-time';
 import { signBody, signatureHeader } from './signature';
 
 export interface NoticeRelaySettings {

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { CalendarYear } from '../domain/calendar';
+import type { CalendarYear } from '../case/calendar';
 import { calendarBroadcastId, calendarBroadcastWorkflowType } from '../domain/calendar-broadcast';
 import { calendarWatchId, calendarWatchWorkflowType } from '../domain/calendar-watch';
 

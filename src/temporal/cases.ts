@@ -1,9 +1,9 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import type { CalendarYear } from '../domain/calendar';
+import type { CalendarYear } from '../case/calendar';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { type ActionEnvelope, type CaseView, caseIdOf, caseViewQuery, submitActionUpdate } from '../domain/case';
-import { fingerprint } from '../domain/fingerprint';
-import { type CaseStart, policyInForce, procedureTitlesZh, workflowTypes } from '../domain/procedures';
+import { type ActionEnvelope, type CaseView, caseIdOf, caseViewQuery, submitActionUpdate } from '../case/contract';
+import { fingerprint } from '../case/fingerprint';
+import { type CaseStart, policyInForce, procedureTitlesZh, workflowTypes } from '../procedures/index';
 import { caseProcedureKey, caseStatusKey, officerIdKey, overdueCountKey, recordsBlockedSinceKey, stationIdKey } from '../domain/search-attributes';
 
 export type StartOutcome = { caseId: string; created: true } | { caseId: string; created: false } | { caseId: string; conflict: true };

@@ -9,8 +9,8 @@ import type { Pool } from 'pg';
 import { caseActivities } from '../../activities';
 import { type BroadcastProgress, calendarActivities, openCasesQuery, type SignalOpenCasesResult } from '../../activities/calendar';
 import { loadCalendarBroadcast, loadYearsAwaitingBroadcast, recordCalendarBroadcast, replaceCalendarYear } from '../../src/db/calendar';
-import type { CalendarYear } from '../../src/domain/calendar';
-import type { CaseView } from '../../src/domain/case';
+import type { CalendarYear } from '../../src/case/calendar';
+import type { CaseView } from '../../src/case/contract';
 import { startCase } from '../../src/temporal/cases';
 import { bailStart, silentLogger, testPool, uniqueQueue } from '../support/cases';
 

@@ -12,7 +12,7 @@ import { exportJWK, generateKeyPair, type KeyLike, SignJWT } from 'jose';
 import pino from 'pino';
 import { app as apiApp, serverOptions } from '../../src/api/app';
 import { type AuthConfig, authConfig, loadConfig } from '../../src/config';
-import { actionSchemas, procedureOf, procedureRegistry, procedures, rolesForAction } from '../../src/domain/procedures';
+import { actionSchemas, procedureOf, procedureRegistry, procedures, rolesForAction } from '../../src/procedures/index';
 import { actingRoles, type Role, resourceRoles, roles } from '../../src/domain/roles';
 import { buildTestApp, type TestApp } from '../helper';
 import { authHeader, type Caller, testAuth, testSecret, tokenFor } from '../support/auth';

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { ServiceError } from '@temporalio/client';
 import pino from 'pino';
 import { redactedPaths } from '../../src/logger';
-import { procedures } from '../../src/domain/procedures';
+import { procedures } from '../../src/procedures/index';
 import { buildTestApp, FakeRepository, type TestApp } from '../helper';
 import { authFor, authHeader } from '../support/auth';
 import { action, bailStart, deprivedStart } from '../support/cases';

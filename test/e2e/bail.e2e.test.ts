@@ -3,7 +3,7 @@
  * and PostgreSQL, driven over HTTP as the station system and an officer would.
  */
 import type { Pool } from 'pg';
-import { formatInstant } from '../../src/domain/legal-time';
+import { formatInstant } from '../../src/case/legal-time';
 import { action, bailStart } from '../support/cases';
 import { ProcessStack, casePath } from '../support/stack';
 

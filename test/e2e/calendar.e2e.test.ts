@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { replaceCalendarYear } from '../../src/db/calendar';
-import type { CaseView } from '../../src/domain/case';
+import type { CaseView } from '../../src/case/contract';
 import { bailStart } from '../support/cases';
 import { type FreshDatabase, freshDatabase } from '../support/database';
 import { ProcessStack, casePath } from '../support/stack';

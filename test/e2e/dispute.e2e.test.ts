@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { DisputeStart } from '../../src/domain/dispute.schema';
-import { addDays, formatInstant, localDate } from '../../src/domain/legal-time';
+import type { DisputeStart } from '../../src/procedures/dispute/schema';
+import { addDays, formatInstant, localDate } from '../../src/case/legal-time';
 import { action } from '../support/cases';
 import { ProcessStack, casePath } from '../support/stack';
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { addDays, formatInstant, localDate, startOfDay } from '../../src/domain/legal-time';
+import { addDays, formatInstant, localDate, startOfDay } from '../../src/case/legal-time';
 import { action } from '../support/cases';
 import { ProcessStack, casePath } from '../support/stack';
 

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { addDays, addMonths, localDate } from '../../src/domain/legal-time';
+import { addDays, addMonths, localDate } from '../../src/case/legal-time';
 import { tokenFor } from '../support/auth';
 import { action } from '../support/cases';
 import { ProcessStack, casePath } from '../support/stack';

@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
-import type { CaseView } from '../../src/domain/case';
+import type { CaseView } from '../../src/case/contract';
 import { action, bailStart } from '../support/cases';
 import { type PostgresClusterHandle, startPostgresCluster } from '../support/postgres-cluster';
 import { ProcessStack, casePath } from '../support/stack';

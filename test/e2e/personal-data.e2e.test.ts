@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
-import { addMonths, localDate } from '../../src/domain/legal-time';
+import { addMonths, localDate } from '../../src/case/legal-time';
 import { buildTestApp } from '../helper';
 import { action, bailStart, deprivedStart } from '../support/cases';
 import { testPayloadCodec } from '../support/payload-codec';

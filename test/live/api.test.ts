@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
-import { type CaseView, caseViewQuery, submitActionUpdate } from '../../src/domain/case';
+import { type CaseView, caseViewQuery, submitActionUpdate } from '../../src/case/contract';
 import { caseStatusKey, stationIdKey } from '../../src/domain/search-attributes';
-import { addMonths, localDate } from '../../src/domain/legal-time';
+import { addMonths, localDate } from '../../src/case/legal-time';
 import { startCase } from '../../src/temporal/cases';
 import { action, bailStart, bundleWorkflows, deprivedStart, fakeActivities, obligation, uniqueQueue } from '../support/cases';
 import { authFor, authHeader, type Caller } from '../support/auth';

@@ -1,9 +1,9 @@
 import { temporal } from '@temporalio/proto';
 import fc from 'fast-check';
 import { calendarYearBody } from '../../src/domain/calendar.schema';
-import { isCreditCode } from '../../src/domain/hazard-rectification';
-import { deadlineRules, formatInstant, localDate } from '../../src/domain/legal-time';
-import { type Procedure, procedureOf, procedures } from '../../src/domain/procedures';
+import { isCreditCode } from '../../src/procedures/hazard-rectification/descriptor';
+import { deadlineRules, formatInstant, localDate } from '../../src/case/legal-time';
+import { type Procedure, procedureOf, procedures } from '../../src/procedures/index';
 import { authFor } from '../support/auth';
 import { arbitraryOf, hostileStrings } from '../support/arbitrary';
 import { useRealApi } from '../support/real-api';

@@ -4,7 +4,7 @@
  * lists and the rate count.
  */
 import { randomUUID } from 'node:crypto';
-import { localDate } from '../../src/domain/legal-time';
+import { localDate } from '../../src/case/legal-time';
 import { authHeader, type Caller } from '../support/auth';
 import { action, bailStart } from '../support/cases';
 import { useRealApi } from '../support/real-api';

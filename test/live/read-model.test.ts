@@ -3,7 +3,7 @@
  * opened from their sealed column for the roles that need them; `consistency=strong` asks the case (a Temporal query).
  */
 import { randomUUID } from 'node:crypto';
-import type { CaseView } from '../../src/domain/case';
+import type { CaseView } from '../../src/case/contract';
 import { action, bailStart } from '../support/cases';
 import { authFor, authHeader } from '../support/auth';
 import { useRealApi } from '../support/real-api';

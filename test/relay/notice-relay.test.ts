@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { noticeActivities, type NoticeInput } from '../../activities/notices';
 import { app as apiApp, serverOptions } from '../../src/api/app';
-import { formatInstant } from '../../src/domain/legal-time';
+import { formatInstant } from '../../src/case/legal-time';
 import { createNoticeRelay, type NoticeRelay, type NoticeRelaySettings } from '../../src/relay/notice-relay';
 import { verifySignature } from '../../src/relay/signature';
 import { authHeader, testAuth } from '../support/auth';

@@ -1,4 +1,4 @@
-import { procedures, rolesForAction } from '../../src/domain/procedures';
+import { procedures, rolesForAction } from '../../src/procedures/index';
 import { SimulatedCase, pinnedBailStart } from '../support/simulator';
 
 // Every date is pinned. The station adopts beatflow on Monday 2026-11-30 at 09:00. The deprivation of political rights

@@ -1,4 +1,4 @@
-import { followUpStartSchema } from '../../src/domain/case-follow-up.schema';
+import { followUpStartSchema } from '../../src/procedures/case-follow-up/schema';
 import { SimulatedCase } from '../support/simulator';
 
 // Every date is pinned in 2026 (built-in calendar: National Day 10-01…10-07, make-up workdays 09-20 and 10-10).

@@ -1,5 +1,5 @@
-import { builtInCalendarYears, type CalendarYear } from '../../src/domain/calendar';
-import { withProvisionalYears } from '../../src/domain/statutory-holidays';
+import { builtInCalendarYears, type CalendarYear } from '../../src/case/calendar';
+import { withProvisionalYears } from '../../src/case/statutory-holidays';
 import { SimulatedCase } from '../support/simulator';
 
 // Every date is pinned. 2026 is on the built-in calendar (Mid-Autumn 09-25…09-27, National Day 10-01…10-07, make-up

@@ -1,6 +1,6 @@
-import type { CalendarYear } from '../../src/domain/calendar';
-import type { DisputeRecords } from '../../src/domain/dispute';
-import { policyInForce } from '../../src/domain/procedures';
+import type { CalendarYear } from '../../src/case/calendar';
+import type { DisputeRecords } from '../../src/procedures/dispute/descriptor';
+import { policyInForce } from '../../src/procedures/index';
 import { SimulatedCase } from '../support/simulator';
 
 // Every date is pinned in 2026 (built-in calendar: Mid-Autumn 09-25…09-27, National Day 10-01…10-07, make-up

@@ -1,4 +1,4 @@
-import { type HazardRecords, hazardPolicyDefaults } from '../../src/domain/hazard-rectification';
+import { type HazardRecords, hazardPolicyDefaults } from '../../src/procedures/hazard-rectification/descriptor';
 import { SimulatedCase } from '../support/simulator';
 
 // Every date is pinned in 2026 (built-in calendar: Mid-Autumn 09-25…09-27, National Day 10-01…10-07, make-up

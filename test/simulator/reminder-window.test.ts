@@ -1,8 +1,8 @@
-import { builtInCalendar, builtInCalendarYears } from '../../src/domain/calendar';
-import { formatInstant } from '../../src/domain/legal-time';
-import { enginePolicyAddedAfterPinning } from '../../src/domain/obligation';
-import { policyInForce } from '../../src/domain/procedures';
-import { spreadMinute, windowReminderAt } from '../../src/domain/reminder-window';
+import { builtInCalendar, builtInCalendarYears } from '../../src/case/calendar';
+import { formatInstant } from '../../src/case/legal-time';
+import { enginePolicyAddedAfterPinning } from '../../src/case/obligation';
+import { policyInForce } from '../../src/procedures/index';
+import { spreadMinute, windowReminderAt } from '../../src/case/reminder-window';
 import { SimulatedCase } from '../support/simulator';
 
 // Every date is pinned in 2026 (built-in calendar: National Day 10-01…10-07). 2026-03-02 is a Monday.

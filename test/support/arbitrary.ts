@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { z } from 'zod';
-import { formatInstant, localDate } from '../../src/domain/legal-time';
+import { formatInstant, localDate } from '../../src/case/legal-time';
 
 interface JsonSchema {
   type?: string;

@@ -1,7 +1,7 @@
 import { mintToken } from '../../src/api/tokens';
 import type { AuthConfig } from '../../src/config';
-import { systemId } from '../../src/domain/case.schema';
-import { procedureOfCaseId, rolesForAction } from '../../src/domain/procedures';
+import { systemId } from '../../src/procedures/schema';
+import { procedureOfCaseId, rolesForAction } from '../../src/procedures/index';
 import type { Role } from '../../src/domain/roles';
 
 /** The tests' HS256 secret: every test app (fake-backed, real, and the end-to-end processes) verifies with it. */

@@ -6,10 +6,10 @@ import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/wor
 import { Pool } from 'pg';
 import pino from 'pino';
 import { type CaseActivities, createActivities } from '../../activities';
-import type { BailStart } from '../../src/domain/bail-surveillance.schema';
-import type { DeprivedRightsStart } from '../../src/domain/deprived-rights.schema';
-import { type CaseView, caseViewQuery, submitActionUpdate, type ActionEnvelope } from '../../src/domain/case';
-import { addDays, formatInstant, localDate, parseInstant } from '../../src/domain/legal-time';
+import type { BailStart } from '../../src/procedures/bail-surveillance/schema';
+import type { DeprivedRightsStart } from '../../src/procedures/deprived-rights/schema';
+import { type CaseView, caseViewQuery, submitActionUpdate, type ActionEnvelope } from '../../src/case/contract';
+import { addDays, formatInstant, localDate, parseInstant } from '../../src/case/legal-time';
 import { runMigrations } from '../../src/db/migrate';
 import { updateIdOf } from '../../src/temporal/cases';
 import { testDataConverter } from './payload-codec';

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { CaseView } from '../../src/domain/case';
+import type { CaseView } from '../../src/case/contract';
 
 /** A duty row of the read model, as a case's activity writes it; times as ISO strings. */
 export interface DutyFixture {

@@ -2,7 +2,7 @@
  * One well-formed start per procedure and one well-formed action per action type of every procedure: what the
  * role × route × station matrix sends. Each passes its procedure's schema (the matrix test checks it first).
  */
-import type { CaseStart, Procedure } from '../../src/domain/procedures';
+import type { CaseStart, Procedure } from '../../src/procedures/index';
 import { bailStart, deprivedStart } from './cases';
 
 /** A start of `procedure` for `stationId`, with a case number of its own. */

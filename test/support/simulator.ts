@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { CalendarYear } from '../../src/domain/calendar';
-import { type ActionEnvelope, type CaseView, caseIdOf } from '../../src/domain/case';
-import { formatInstant, parseInstant } from '../../src/domain/legal-time';
-import type { IssuedNotice } from '../../src/domain/obligation';
-import { type Procedure, actionSchemas, policyInForce, procedureOf, workflowTypes } from '../../src/domain/procedures';
+import type { CalendarYear } from '../../src/case/calendar';
+import { type ActionEnvelope, type CaseView, caseIdOf } from '../../src/case/contract';
+import { formatInstant, parseInstant } from '../../src/case/legal-time';
+import type { IssuedNotice } from '../../src/case/obligation';
+import { type Procedure, actionSchemas, policyInForce, procedureOf, workflowTypes } from '../../src/procedures/index';
 import * as workflows from '../../workflows';
-import { type AnyProcedureDefinition, type CaseArgs, type CaseStartFields, Case } from '../../workflows/case';
+import { type AnyProcedureDefinition, type CaseArgs, type CaseStartFields, Case } from '../../src/case/case';
 
 const hour = 3_600_000;
 const day = 24 * hour;

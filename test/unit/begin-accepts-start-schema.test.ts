@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { isCreditCode } from '../../src/domain/hazard-rectification';
-import { formatInstant } from '../../src/domain/legal-time';
-import { procedureOf, procedures } from '../../src/domain/procedures';
+import { isCreditCode } from '../../src/procedures/hazard-rectification/descriptor';
+import { formatInstant } from '../../src/case/legal-time';
+import { procedureOf, procedures } from '../../src/procedures/index';
 import { arbitraryOf } from '../support/arbitrary';
 import { SimulatedCase } from '../support/simulator';
 

@@ -1,7 +1,7 @@
-import type { ActionEnvelope } from '../../src/domain/case';
-import { parseInstant } from '../../src/domain/legal-time';
-import { defineProcedure } from '../../src/domain/procedure';
-import { Case, type ProcedureDefinition } from '../../workflows/case';
+import type { ActionEnvelope } from '../../src/case/contract';
+import { parseInstant } from '../../src/case/legal-time';
+import { defineProcedure } from '../../src/case/procedure';
+import { Case, type ProcedureDefinition } from '../../src/case/case';
 
 // A procedure of one duty whose `apply` has a bug for one kind of action: the case must refuse that action with the
 // reason, change nothing, and go on keeping its deadline.

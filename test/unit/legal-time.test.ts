@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { builtInCalendar, builtInCalendarYears, CalendarYear, WorkingCalendar } from '../../src/domain/calendar';
+import { builtInCalendar, builtInCalendarYears, CalendarYear, WorkingCalendar } from '../../src/case/calendar';
 import {
   addDays,
   addMonths,
@@ -14,7 +14,7 @@ import {
   localDate,
   parseInstant,
   startOfDay,
-} from '../../src/domain/legal-time';
+} from '../../src/case/legal-time';
 
 const cal = builtInCalendar;
 
@@ -351,7 +351,7 @@ describe('computeDeadline', () => {
 
 describe('workflow safety', () => {
   it.each(['calendar.ts', 'legal-time.ts'])('%s uses no clock, locale, Node built-in or package', (file) => {
-    const source = readFileSync(join(__dirname, '../../src/domain', file), 'utf8');
+    const source = readFileSync(join(__dirname, '../../src/case', file), 'utf8');
     expect(source).not.toMatch(/Date\.now|new Date\(\)|Intl\.|toLocale|Math\.random|process\./);
     for (const [, spec] of source.matchAll(/from '([^']+)'/g)) expect(spec.startsWith('./')).toBe(true);
   });

@@ -1,6 +1,6 @@
-import { type CalendarYear, WorkingCalendar } from '../../src/domain/calendar';
-import { type EnginePolicy, type IssuedNotice, type ObligationSpec, defaultEnginePolicy } from '../../src/domain/obligation';
-import { ObligationEngine, type RecurrenceSpec } from '../../workflows/obligation-engine';
+import { type CalendarYear, WorkingCalendar } from '../../src/case/calendar';
+import { type EnginePolicy, type IssuedNotice, type ObligationSpec, defaultEnginePolicy } from '../../src/case/obligation';
+import { ObligationEngine, type RecurrenceSpec } from '../../src/case/obligation-engine';
 
 const t = (iso: string): number => Date.parse(iso);
 

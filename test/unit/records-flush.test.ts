@@ -8,7 +8,7 @@ import { createActivities, type FlushInput } from '../../activities';
 import { auditChain } from '../../src/db/audit';
 import { isDatabaseUnavailable } from '../../src/db/errors';
 import { createPool } from '../../src/db/pool';
-import type { CaseView } from '../../src/domain/case';
+import type { CaseView } from '../../src/case/contract';
 import { openValue } from '../../src/temporal/codec';
 import { silentLogger, testPool } from '../support/cases';
 import { droppedMidStatement } from '../support/dropped-connection';

@@ -1,7 +1,7 @@
-import { adoptionConfirmedSchema } from '../../src/domain/case.schema';
+import { adoptionConfirmedSchema } from '../../src/procedures/schema';
 import { calendarBroadcastWorkflowType } from '../../src/domain/calendar-broadcast';
 import { calendarWatchWorkflowType } from '../../src/domain/calendar-watch';
-import { caseIdOf } from '../../src/domain/case';
+import { caseIdOf } from '../../src/case/contract';
 import {
   actionSchemas,
   anyActionSchema,
@@ -11,9 +11,9 @@ import {
   procedures,
   procedureTitlesZh,
   workflowTypes,
-} from '../../src/domain/procedures';
+} from '../../src/procedures/index';
 import * as workflows from '../../workflows';
-import type { AnyProcedureDefinition } from '../../workflows/case';
+import type { AnyProcedureDefinition } from '../../src/case/case';
 
 // Every list of procedures is derived from the registry; these fail when a procedure is in one and not another.
 

@@ -1,6 +1,6 @@
-import { builtInCalendarYears, WorkingCalendar } from '../../src/domain/calendar';
-import { addDays, computeDeadline } from '../../src/domain/legal-time';
-import { provisionalCalendarYear, withProvisionalYears } from '../../src/domain/statutory-holidays';
+import { builtInCalendarYears, WorkingCalendar } from '../../src/case/calendar';
+import { addDays, computeDeadline } from '../../src/case/legal-time';
+import { provisionalCalendarYear, withProvisionalYears } from '../../src/case/statutory-holidays';
 
 const ranges = (year: number) => provisionalCalendarYear(year).holidays.map(({ from, to }) => `${from}..${to}`);
 

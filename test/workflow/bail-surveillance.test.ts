@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type WorkflowHandle, WorkflowFailedError } from '@temporalio/client';
-import type { BailStart } from '../../src/domain/bail-surveillance.schema';
-import type { BailRecords } from '../../src/domain/bail-surveillance';
+import type { BailStart } from '../../src/procedures/bail-surveillance/schema';
+import type { BailRecords } from '../../src/procedures/bail-surveillance/descriptor';
 import type { CaseActivities } from '../../activities';
-import { type CaseView, caseStartRejected, submitActionUpdate } from '../../src/domain/case';
+import { type CaseView, caseStartRejected, submitActionUpdate } from '../../src/case/contract';
 import { recordsBlockedSinceKey } from '../../src/domain/search-attributes';
-import { addDays, addMonths, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/domain/legal-time';
+import { addDays, addMonths, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/case/legal-time';
 import { useCaseHarness } from '../support/case-harness';
 import { act, action, bailStart, fakeActivities, inReminderWindow, noticesOf, obligation, rejection, settle, view } from '../support/cases';
 

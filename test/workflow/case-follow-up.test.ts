@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { CaseView } from '../../src/domain/case';
-import type { FollowUpRecords } from '../../src/domain/case-follow-up';
-import type { FollowUpStart } from '../../src/domain/case-follow-up.schema';
-import { formatInstant, parseInstant } from '../../src/domain/legal-time';
+import type { CaseView } from '../../src/case/contract';
+import type { FollowUpRecords } from '../../src/procedures/case-follow-up/descriptor';
+import type { FollowUpStart } from '../../src/procedures/case-follow-up/schema';
+import { formatInstant, parseInstant } from '../../src/case/legal-time';
 import { useCaseHarness } from '../support/case-harness';
 import { act, action, inReminderWindow, noticesOf, obligation, view } from '../support/cases';
 

@@ -1,9 +1,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { NoticeInput } from '../../activities';
-import type { CalendarYear } from '../../src/domain/calendar';
-import { type CaseView, calendarChangedSignal } from '../../src/domain/case';
-import type { DeprivedRightsRecords } from '../../src/domain/deprived-rights';
-import { addDays, addMonths, dayOfWeek, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/domain/legal-time';
+import type { CalendarYear } from '../../src/case/calendar';
+import { type CaseView, calendarChangedSignal } from '../../src/case/contract';
+import type { DeprivedRightsRecords } from '../../src/procedures/deprived-rights/descriptor';
+import { addDays, addMonths, dayOfWeek, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/case/legal-time';
 import { useCaseHarness } from '../support/case-harness';
 import { act, action, deprivedStart, fakeActivities, inReminderWindow, obligation, rejection, view } from '../support/cases';
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { type CaseView, submitActionUpdate } from '../../src/domain/case';
-import type { DisputeRecords } from '../../src/domain/dispute';
-import type { DisputeStart } from '../../src/domain/dispute.schema';
+import { type CaseView, submitActionUpdate } from '../../src/case/contract';
+import type { DisputeRecords } from '../../src/procedures/dispute/descriptor';
+import type { DisputeStart } from '../../src/procedures/dispute/schema';
 import { useCaseHarness } from '../support/case-harness';
 import { act, action, fakeActivities, obligation, rejection, settle, view } from '../support/cases';
 

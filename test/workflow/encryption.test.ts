@@ -6,8 +6,8 @@
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import { METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { CaseView } from '../../src/domain/case';
-import { workflowTypes } from '../../src/domain/procedures';
+import type { CaseView } from '../../src/case/contract';
+import { workflowTypes } from '../../src/procedures/index';
 import { caseArgs, startCase } from '../../src/temporal/cases';
 import { encryptedEncoding, keyIdMetadataKey } from '../../src/temporal/codec';
 import { useCaseHarness } from '../support/case-harness';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { type CaseView, actionRejected, submitActionUpdate } from '../../src/domain/case';
-import type { HazardRecords } from '../../src/domain/hazard-rectification';
-import { type HazardStart, hazardStartSchema } from '../../src/domain/hazard-rectification.schema';
-import { addDays, formatInstant, localDate, parseInstant, startOfDay } from '../../src/domain/legal-time';
+import { type CaseView, actionRejected, submitActionUpdate } from '../../src/case/contract';
+import type { HazardRecords } from '../../src/procedures/hazard-rectification/descriptor';
+import { type HazardStart, hazardStartSchema } from '../../src/procedures/hazard-rectification/schema';
+import { addDays, formatInstant, localDate, parseInstant, startOfDay } from '../../src/case/legal-time';
 import { useCaseHarness, wokenAt } from '../support/case-harness';
 import { act, action, fakeActivities, inReminderWindow, obligation, rejection, view } from '../support/cases';
 

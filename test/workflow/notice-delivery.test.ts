@@ -5,7 +5,7 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { createActivities } from '../../activities';
-import { formatInstant, parseInstant } from '../../src/domain/legal-time';
+import { formatInstant, parseInstant } from '../../src/case/legal-time';
 import { createNoticeRelay, type NoticeRelay } from '../../src/relay/notice-relay';
 import { useCaseHarness } from '../support/case-harness';
 import { act, action, bailStart, inReminderWindow, obligation, silentLogger, view } from '../support/cases';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
-import { procedures } from '../../src/domain/procedures';
+import { procedures } from '../../src/procedures/index';
 import { historiesDir } from '../support/case-harness';
 import { bundleWorkflows } from '../support/cases';
 import { testDataConverter as dataConverter } from '../support/payload-codec';

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
-import { actionSchemas, anyActionSchema, procedureOfCaseId, rolesForAction } from '../../domain/procedures';
+import { actionSchemas, anyActionSchema, procedureOfCaseId, rolesForAction } from '../../procedures/index';
 import { caseStation, readCase, submitAction } from '../../temporal/cases';
 import { HttpError, invalidBody } from '../errors';
 import { bodyLimits } from '../limits';

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { WorkingCalendar } from '../../domain/calendar';
+import { WorkingCalendar } from '../../case/calendar';
 import { calendarYearBody, calendarYearParams } from '../../domain/calendar.schema';
 import { resourceRoles } from '../../domain/roles';
 import { startCalendarBroadcast } from '../../temporal/calendar';

@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { systemId } from '../../domain/case.schema';
-import { caseStartSchema, procedures } from '../../domain/procedures';
+import { systemId } from '../../procedures/schema';
+import { caseStartSchema, procedures } from '../../procedures/index';
 import { coversStation, resourceRoles } from '../../domain/roles';
 import { casesWithBlockedRecords, readCase, startCase } from '../../temporal/cases';
 import { isCaseCursor, stuckAfterMs } from '../../db/cases';
@@ -13,7 +13,7 @@ import { blockedCases, casePage, caseStarted, caseView, responses, withBody } fr
 import { HttpError } from '../errors';
 import { requireCaseStation, requireRole, stationScope } from '../scope';
 import { viewForCaller } from '../masking';
-import type { CaseView } from '../../domain/case';
+import type { CaseView } from '../../case/contract';
 import type { PersonalRecord } from '../../domain/personal';
 import { type EncryptionCodec, openValue } from '../../temporal/codec';
 

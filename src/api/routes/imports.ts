@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
-import { caseStartSchema } from '../../domain/procedures';
+import { caseStartSchema } from '../../procedures/index';
 import { z } from 'zod';
 import { coversStation, resourceRoles } from '../../domain/roles';
 import { startCase } from '../../temporal/cases';

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { procedureRegistry } from '../../domain/procedures';
+import { procedureRegistry } from '../../procedures/index';
 import { procedureCatalogue, responses } from '../contract';
 
 /** What each registered procedure is, from the registry: titles, articles, policy defaults and its duty table. */

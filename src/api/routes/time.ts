@@ -1,10 +1,10 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { WorkingCalendar } from '../../domain/calendar';
-import { earliestDate, instant, latestDate, localDate } from '../../domain/case.schema';
+import { WorkingCalendar } from '../../case/calendar';
+import { earliestDate, instant, latestDate, localDate } from '../../procedures/schema';
 import { deadlineAnswer, responses } from '../contract';
-import { type DeadlineRule, computeDeadline, deadlineRules } from '../../domain/legal-time';
+import { type DeadlineRule, computeDeadline, deadlineRules } from '../../case/legal-time';
 
 /** The longest period any rule counts: ten years of days. Within it and the window, every rule counts without fault. */
 const maxN = 3660;

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { adoptionActionRoles, adoptionConfirmedSchema } from './case.schema';
-import { defaultEnginePolicy } from './obligation';
-import type { Role } from './roles';
-import { bailSurveillancePlugin } from './bail-surveillance.schema';
-import { caseFollowUpPlugin } from './case-follow-up.schema';
-import { deprivedRightsPlugin } from './deprived-rights.schema';
-import { disputePlugin } from './dispute.schema';
-import { hazardRectificationPlugin } from './hazard-rectification.schema';
+import { adoptionActionRoles, adoptionConfirmedSchema } from './schema';
+import { defaultEnginePolicy } from '../case/obligation';
+import type { Role } from '../domain/roles';
+import { bailSurveillancePlugin } from './bail-surveillance/schema';
+import { caseFollowUpPlugin } from './case-follow-up/schema';
+import { deprivedRightsPlugin } from './deprived-rights/schema';
+import { disputePlugin } from './dispute/schema';
+import { hazardRectificationPlugin } from './hazard-rectification/schema';
 
 /**
  * The registry: every procedure beatflow runs, each described once by its descriptor and schemas. Every list of

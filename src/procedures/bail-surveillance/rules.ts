@@ -4,26 +4,19 @@
  * subject in full at least every six months (Art. 42), handles applications and violations, and 10 days before the
  * term ends tells the authority how the subject complied.
  */
-import type { BailAction, BailStart } from '../src/domain/bail-surveillance.schema';
-import {
-  type BailPolicy,
-  type BailRecords,
-  applicationKindsFor,
-  bailPolicyDefaults,
-  bailSurveillanceProcedure,
-} from '../src/domain/bail-surveillance';
-import { addDays, addMonths, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../src/domain/legal-time';
-import { type IssuedNotice, type Obligation, isOpen } from '../src/domain/obligation';
-import { pinnedPolicy } from '../src/domain/procedure';
-import type { CaseContext, ProcedureDefinition } from './case';
-import { caseWorkflow } from './case-runtime';
+import type { BailAction, BailStart } from './schema';
+import { type BailPolicy, type BailRecords, applicationKindsFor, bailPolicyDefaults, bailSurveillanceProcedure } from './descriptor';
+import { addDays, addMonths, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../case/legal-time';
+import { type IssuedNotice, type Obligation, isOpen } from '../../case/obligation';
+import { pinnedPolicy } from '../../case/procedure';
+import type { CaseContext, ProcedureDefinition } from '../../case/case';
 
 const { duties, articles: article } = bailSurveillanceProcedure;
 const hour = 3_600_000;
 
 type Context = CaseContext<BailStart, BailRecords>;
 
-const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, BailPolicy> = {
+export const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRecords, BailPolicy> = {
   descriptor: bailSurveillanceProcedure,
 
   adoptionSettles(start) {
@@ -246,6 +239,3 @@ function oweAfterReport(ctx: Omit<Context, 'records'>, at: number, rules: BailPo
   const from = Math.max(parseInstant(ctx.start.noticeReceivedAt), at);
   ctx.owe(duties.authorityFeedback, { rule: 'within-days', from, n: rules.feedbackDays }, { opens: from });
 }
-
-/** One bail or residential-surveillance case, from the decision's arrival to the authority's final decision. */
-export const bailSurveillanceWorkflow = caseWorkflow(bailSurveillance);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { actionBase, adoptionBlock, caseStartBase, instant, localDate, plugIn, setOf, systemId, text } from './case.schema';
-import { failureReportRecipients, hazardRectificationProcedure, isCreditCode } from './hazard-rectification';
-import { addDays, localDate as localDateOf, parseInstant } from './legal-time';
-import type { ActionRoles } from './roles';
+import { actionBase, adoptionBlock, caseStartBase, instant, localDate, plugIn, setOf, systemId, text } from '../schema';
+import { failureReportRecipients, hazardRectificationProcedure, isCreditCode } from './descriptor';
+import { addDays, localDate as localDateOf, parseInstant } from '../../case/legal-time';
+import type { ActionRoles } from '../../domain/roles';
 
 const documentRef = text(100, 'a document reference');
 /** 限期整改: a period counted in days or months; a year is beyond any order made on the spot. */

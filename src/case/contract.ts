@@ -6,8 +6,8 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AdoptionView } from './adoption';
 import type { CalendarYear } from './calendar';
 import type { AdoptionRecord, DueBasis, DueChange, ObligationStatus, Recipient, Responsible } from './obligation';
-import type { PersonalRecord } from './personal';
-import type { Procedure } from './procedures';
+import type { PersonalRecord } from '../domain/personal';
+import type { Procedure } from '../procedures/index';
 
 export type { Procedure };
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { actionBase, adoptionBlock, caseStartBase, instant, plugIn, setOf } from './case.schema';
-import type { ActionRoles } from './roles';
-import { caseFollowUpProcedure, caseKinds, visitKinds, visitTopics } from './case-follow-up';
+import { actionBase, adoptionBlock, caseStartBase, instant, plugIn, setOf } from '../schema';
+import type { ActionRoles } from '../../domain/roles';
+import { caseFollowUpProcedure, caseKinds, visitKinds, visitTopics } from './descriptor';
 
 /** Start of a case follow-up (案件回访, Art. 80): a criminal or administrative case in the officer's area was filed (立案). */
 export const followUpStartSchema = caseStartBase.extend({

@@ -1,10 +1,10 @@
 import type { ObligationSpec } from './obligation';
-import type { PersonalRecord } from './personal';
+import type { PersonalRecord } from '../domain/personal';
 
 /**
  * What a procedure is, as data: the descriptor every list of procedures is derived from. The pure half lives in
  * `src/domain/<procedure>.ts` (bundled into workflows); `src/domain/<procedure>.schema.ts` adds its zod schemas and
- * `src/domain/procedures.ts` registers it.
+ * `src/procedures/index.ts` registers it.
  */
 
 /** One row of a procedure's duty table: what is owed, under which article, by whom, and how it escalates. */

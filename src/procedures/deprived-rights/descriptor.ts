@@ -1,8 +1,8 @@
 /** Contract of the deprivation-of-political-rights procedure (剥夺政治权利, Art. 41(4)). Pure. */
-import type { DeprivedRightsStart } from './deprived-rights.schema';
-import type { PersonalRecord } from './personal';
-import { defineProcedure } from './procedure';
-import { halfYearlyVisit, specificSubjectPolicyDefaults } from './specific-subject';
+import type { DeprivedRightsStart } from './schema';
+import type { PersonalRecord } from '../../domain/personal';
+import { defineProcedure } from '../../case/procedure';
+import { halfYearlyVisit, specificSubjectPolicyDefaults } from '../../case/specific-subject';
 
 /** The regulation's values; every one is policy, recorded on the case when it starts. */
 export const deprivedRightsPolicyDefaults = {

@@ -5,7 +5,7 @@
  * township government or the unit's superior department and the station may set a new deadline, a failure without
  * one is referred to the station for penalty.
  */
-import type { HazardAction, HazardStart } from '../src/domain/hazard-rectification.schema';
+import type { HazardAction, HazardStart } from './schema';
 import {
   type ExtensionRequest,
   type HazardKpi,
@@ -13,19 +13,18 @@ import {
   type HazardRecords,
   type HazardRound,
   hazardRectificationProcedure,
-} from '../src/domain/hazard-rectification';
-import { addDays, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../src/domain/legal-time';
-import { type Obligation, isOpen } from '../src/domain/obligation';
-import { pinnedPolicy } from '../src/domain/procedure';
-import type { CaseContext, ProcedureDefinition } from './case';
-import { caseWorkflow } from './case-runtime';
+} from './descriptor';
+import { addDays, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../case/legal-time';
+import { type Obligation, isOpen } from '../../case/obligation';
+import { pinnedPolicy } from '../../case/procedure';
+import type { CaseContext, ProcedureDefinition } from '../../case/case';
 
 const { duties } = hazardRectificationProcedure;
 const article = '61';
 
 type Context = Omit<CaseContext<HazardStart, HazardRecords>, 'records'>;
 
-const hazardRectification: ProcedureDefinition<HazardStart, HazardAction, HazardRecords, HazardPolicy> = {
+export const hazardRectification: ProcedureDefinition<HazardStart, HazardAction, HazardRecords, HazardPolicy> = {
   descriptor: hazardRectificationProcedure,
 
   adoptionSettles(start) {
@@ -287,6 +286,3 @@ function kpiOf(records: HazardRecords): HazardKpi {
 function about(titleZh: string, o: Obligation) {
   return { article: o.article, titleZh, obligationKey: o.key, period: o.period };
 }
-
-/** One hazard-rectification case, from the order on the spot to the hazard rectified or the unit referred for penalty. */
-export const hazardRectificationWorkflow = caseWorkflow(hazardRectification);

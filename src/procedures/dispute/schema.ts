@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionBase, adoptionBlock, caseStartBase, instant, localDate, plugIn, setOf, systemId, text } from './case.schema';
+import { actionBase, adoptionBlock, caseStartBase, instant, localDate, plugIn, setOf, systemId, text } from '../schema';
 import {
   disputeCategories,
   disputeProcedure,
@@ -13,8 +13,8 @@ import {
   securityMediationCauses,
   specificSubjectKinds,
   triageDecisions,
-} from './dispute';
-import type { ActionRoles } from './roles';
+} from './descriptor';
+import type { ActionRoles } from '../../domain/roles';
 
 const maxParties = 50;
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { actionBase, adoptionBlock, caseStartBase, identityNumber, instant, localDate, month, plugIn, systemId, text } from './case.schema';
-import { addDays, addMonths } from './legal-time';
-import type { ActionRoles } from './roles';
-import { applicationKindsFor, bailPolicyDefaults, bailSurveillanceProcedure } from './bail-surveillance';
+import { actionBase, adoptionBlock, caseStartBase, identityNumber, instant, localDate, month, plugIn, systemId, text } from '../schema';
+import { addDays, addMonths } from '../../case/legal-time';
+import type { ActionRoles } from '../../domain/roles';
+import { applicationKindsFor, bailPolicyDefaults, bailSurveillanceProcedure } from './descriptor';
 
 const person = z.object({
   name: text(100),

@@ -4,12 +4,12 @@
  * given and doing no I/O. The case runtime gives it Temporal (workflow time, the Update, the outbox activities); the
  * simulator in test/support gives it a fake clock.
  */
-import type { AuditEntry } from '../activities';
-import { type AdoptionConfirmedAction, type AdoptionStart, type AdoptionView, adoptionConfirmed } from '../src/domain/adoption';
-import { type CalendarYear, builtInCalendarYears, WorkingCalendar } from '../src/domain/calendar';
-import { type ActionEnvelope, type CaseView, type Procedure, actionIdReused, actionRejected } from '../src/domain/case';
-import { fingerprint } from '../src/domain/fingerprint';
-import { type DeadlineRule, computeDeadline, formatInstant, localDate, parseInstant } from '../src/domain/legal-time';
+import type { AuditEntry } from '../../activities';
+import { type AdoptionConfirmedAction, type AdoptionStart, type AdoptionView, adoptionConfirmed } from './adoption';
+import { type CalendarYear, builtInCalendarYears, WorkingCalendar } from './calendar';
+import { type ActionEnvelope, type CaseView, type Procedure, actionIdReused, actionRejected } from './contract';
+import { fingerprint } from './fingerprint';
+import { type DeadlineRule, computeDeadline, formatInstant, localDate, parseInstant } from './legal-time';
 import {
   type DueBasis,
   type EnginePolicy,
@@ -22,8 +22,8 @@ import {
   defaultEnginePolicy,
   enginePolicyAddedAfterPinning,
   isOpen,
-} from '../src/domain/obligation';
-import type { Duty, ProcedureDescriptor } from '../src/domain/procedure';
+} from './obligation';
+import type { Duty, ProcedureDescriptor } from './procedure';
 import { type EngineState, type NoticeSubject, type RecurrenceSpec, type RollingSpec, ObligationEngine } from './obligation-engine';
 
 /** Actions may report an act that happened a little earlier, never one in the future. */

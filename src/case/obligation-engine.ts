@@ -5,7 +5,7 @@
  * Deterministic: it reads time only from the caller (workflow time) and does no I/O; notices it issues are
  * appended to `notices` for the case runtime to write through an activity.
  */
-import { type WorkingCalendar, builtInCalendar } from '../src/domain/calendar';
+import { type WorkingCalendar, builtInCalendar } from './calendar';
 import {
   type DeadlineRule,
   addDays,
@@ -17,7 +17,7 @@ import {
   formatInstant,
   localDate,
   startOfDay,
-} from '../src/domain/legal-time';
+} from './legal-time';
 import {
   type AdoptionSettlement,
   type EnginePolicy,
@@ -28,8 +28,8 @@ import {
   type Recipient,
   isOpen,
   obligationId,
-} from '../src/domain/obligation';
-import { windowReminderAt } from '../src/domain/reminder-window';
+} from './obligation';
+import { windowReminderAt } from './reminder-window';
 
 const hour = 3_600_000;
 
@@ -424,7 +424,7 @@ export class ObligationEngine {
 
   /**
    * Without a reminder window, a reminder is due `lead` hours before the deadline, unless that moment had passed when
-   * the duty was declared; with one, in the window (src/domain/reminder-window.ts).
+   * the duty was declared; with one, in the window (src/case/reminder-window.ts).
    */
   private reminderAt(o: Obligation): number | undefined {
     if (o.remindedAt !== undefined) return undefined;

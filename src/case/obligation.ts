@@ -139,7 +139,7 @@ export interface EnginePolicy {
   /**
    * The reminder window (station policy, not the regulation's): minutes after local midnight at which it opens on a
    * working day, and how many minutes it lasts. Each duty is reminded at its own minute of the window, from a hash of
-   * its case and key (the rule: src/domain/reminder-window.ts). Absent in the policy pinned by cases started before it
+   * its case and key (the rule: src/case/reminder-window.ts). Absent in the policy pinned by cases started before it
    * existed: they are reminded exactly `reminderLeadHours` before the deadline.
    */
   reminderWindowStartMinute?: number;

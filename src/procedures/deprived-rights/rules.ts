@@ -5,25 +5,19 @@
  * within five working days before the term ends the officer reports to the station; from the term's last day the
  * station notifies the three in writing; at the end of the term the rights are restored. Terms last years, or life.
  */
-import type { DeprivedRightsAction, DeprivedRightsStart } from '../src/domain/deprived-rights.schema';
-import {
-  type AnnouncementAudience,
-  type DeprivedRightsPolicy,
-  type DeprivedRightsRecords,
-  deprivedRightsProcedure,
-} from '../src/domain/deprived-rights';
-import { addDays, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../src/domain/legal-time';
-import { type Obligation, isOpen } from '../src/domain/obligation';
-import { pinnedPolicy } from '../src/domain/procedure';
-import type { CaseContext, ProcedureDefinition } from './case';
-import { caseWorkflow } from './case-runtime';
+import type { DeprivedRightsAction, DeprivedRightsStart } from './schema';
+import { type AnnouncementAudience, type DeprivedRightsPolicy, type DeprivedRightsRecords, deprivedRightsProcedure } from './descriptor';
+import { addDays, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../case/legal-time';
+import { type Obligation, isOpen } from '../../case/obligation';
+import { pinnedPolicy } from '../../case/procedure';
+import type { CaseContext, ProcedureDefinition } from '../../case/case';
 
 const { duties, articles: article } = deprivedRightsProcedure;
 const hour = 3_600_000;
 
 type Context = CaseContext<DeprivedRightsStart, DeprivedRightsRecords>;
 
-const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAction, DeprivedRightsRecords, DeprivedRightsPolicy> = {
+export const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRightsAction, DeprivedRightsRecords, DeprivedRightsPolicy> = {
   descriptor: deprivedRightsProcedure,
 
   adoptionSettles(start) {
@@ -214,6 +208,3 @@ function finish(ctx: Context, outcome: string): void {
   };
   ctx.close(outcome);
 }
-
-/** One deprivation-of-political-rights case, from the report to the restoration of rights (or an explicit end). */
-export const deprivedRightsWorkflow = caseWorkflow(deprivedRights);

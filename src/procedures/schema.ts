@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { parseInstant } from './legal-time';
-import { adoptionConfirmed } from './adoption';
-import { adoptionReviewOutcomes } from './obligation';
-import type { ProcedureDescriptor } from './procedure';
-import type { ActionRoles } from './roles';
+import { parseInstant } from '../case/legal-time';
+import { adoptionConfirmed } from '../case/adoption';
+import { adoptionReviewOutcomes } from '../case/obligation';
+import type { ProcedureDescriptor } from '../case/procedure';
+import type { ActionRoles } from '../domain/roles';
 
 /** Dates the API accepts: no real case lies outside, and legal time arithmetic is exact within. */
 export const earliestDate = '2000-01-01';

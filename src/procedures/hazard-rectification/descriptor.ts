@@ -1,5 +1,5 @@
 /** Contract of the hazard-rectification procedure (治安隐患整改, Art. 60–62). Pure. */
-import { defineProcedure } from './procedure';
+import { defineProcedure } from '../../case/procedure';
 
 /** The regulation's values, and the station's where the regulation gives none; recorded on the case when it starts. */
 export const hazardPolicyDefaults = {

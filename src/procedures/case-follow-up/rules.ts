@@ -2,18 +2,17 @@
  * Case follow-up visits (案件回访, Art. 80): once a case in the officer's area is filed, a follow-up visit within a
  * week; once it is concluded, another visit; a visit that finds a major risk is reported to the station leader at once.
  */
-import type { FollowUpAction, FollowUpStart } from '../src/domain/case-follow-up.schema';
-import { type FollowUpPolicy, type FollowUpRecords, type VisitKind, caseFollowUpProcedure } from '../src/domain/case-follow-up';
-import { formatInstant, parseInstant } from '../src/domain/legal-time';
-import { type Obligation, isOpen } from '../src/domain/obligation';
-import type { CaseContext, ProcedureDefinition } from './case';
-import { caseWorkflow } from './case-runtime';
+import type { FollowUpAction, FollowUpStart } from './schema';
+import { type FollowUpPolicy, type FollowUpRecords, type VisitKind, caseFollowUpProcedure } from './descriptor';
+import { formatInstant, parseInstant } from '../../case/legal-time';
+import { type Obligation, isOpen } from '../../case/obligation';
+import type { CaseContext, ProcedureDefinition } from '../../case/case';
 
 const { duties } = caseFollowUpProcedure;
 
 type Context = CaseContext<FollowUpStart, FollowUpRecords>;
 
-const caseFollowUp: ProcedureDefinition<FollowUpStart, FollowUpAction, FollowUpRecords, FollowUpPolicy> = {
+export const caseFollowUp: ProcedureDefinition<FollowUpStart, FollowUpAction, FollowUpRecords, FollowUpPolicy> = {
   descriptor: caseFollowUpProcedure,
 
   adoptionSettles(start) {
@@ -108,6 +107,3 @@ function conclude(ctx: Context, at: number, actor: string): void {
   }
   ctx.close(ctx.records.kpi.filing === 'missed' ? 'filing-visit-missed' : 'followed-up');
 }
-
-/** One case's follow-up visits, from its filing to the visit after its conclusion. */
-export const caseFollowUpWorkflow = caseWorkflow(caseFollowUp);

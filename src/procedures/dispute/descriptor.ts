@@ -4,9 +4,9 @@
  * marked when repeated (重复矛盾纠纷) and escalated. Pure: no zod; the parties' names appear only where `personal` picks
  * them out of the start.
  */
-import type { DisputeStart } from './dispute.schema';
-import type { PersonalRecord } from './personal';
-import { defineProcedure } from './procedure';
+import type { DisputeStart } from './schema';
+import type { PersonalRecord } from '../../domain/personal';
+import { defineProcedure } from '../../case/procedure';
 
 /** The regulation's values, or the station's where the regulation only says "promptly" (及时); all are policy. */
 export const disputePolicyDefaults = {

@@ -1,5 +1,5 @@
 /** Contract of the case follow-up visits (案件回访, Art. 80): a visit within a week of filing, and one after conclusion. Pure. */
-import { defineProcedure } from './procedure';
+import { defineProcedure } from '../../case/procedure';
 
 /** The regulation's values, and the station's where the regulation gives none; recorded on the case when it starts. */
 export const followUpPolicyDefaults = {

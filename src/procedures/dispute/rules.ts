@@ -20,20 +20,19 @@ import {
   isCriminalRisk,
   referralsFor,
   riskRank,
-} from '../src/domain/dispute';
-import type { DisputeAction, DisputeStart } from '../src/domain/dispute.schema';
-import { endOfDay, formatInstant, localDate } from '../src/domain/legal-time';
-import { type Recipient, isOpen } from '../src/domain/obligation';
-import { pinnedPolicy } from '../src/domain/procedure';
-import type { CaseContext, ProcedureDefinition } from './case';
-import { caseWorkflow } from './case-runtime';
+} from './descriptor';
+import type { DisputeAction, DisputeStart } from './schema';
+import { endOfDay, formatInstant, localDate } from '../../case/legal-time';
+import { type Recipient, isOpen } from '../../case/obligation';
+import { pinnedPolicy } from '../../case/procedure';
+import type { CaseContext, ProcedureDefinition } from '../../case/case';
 
 type Context = CaseContext<DisputeStart, DisputeRecords>;
 type Records = Omit<DisputeRecords, 'kpi'>;
 
 const { duties } = disputeProcedure;
 
-const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, DisputePolicy> = {
+export const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, DisputePolicy> = {
   descriptor: disputeProcedure,
 
   begin(ctx, policy) {
@@ -541,6 +540,3 @@ function kpiOf(engine: Context['engine'], records: Omit<DisputeRecords, 'kpi'>, 
     asOf: formatInstant(now),
   };
 }
-
-/** One dispute case, from its arrival to its resolution and follow-up, or its handing over. */
-export const disputeWorkflow = caseWorkflow(dispute);

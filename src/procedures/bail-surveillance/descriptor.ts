@@ -1,8 +1,8 @@
 /** Contract of the bail / residential-surveillance procedure (取保候审 / 监视居住, Art. 41(8)). Pure. */
-import type { BailStart } from './bail-surveillance.schema';
-import type { PersonalRecord } from './personal';
-import { defineProcedure } from './procedure';
-import { halfYearlyVisit, specificSubjectPolicyDefaults } from './specific-subject';
+import type { BailStart } from './schema';
+import type { PersonalRecord } from '../../domain/personal';
+import { defineProcedure } from '../../case/procedure';
+import { halfYearlyVisit, specificSubjectPolicyDefaults } from '../../case/specific-subject';
 
 export type Measure = 'bail' | 'residential-surveillance';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { actionBase, adoptionBlock, caseStartBase, identityNumber, instant, localDate, month, plugIn, setOf, text } from './case.schema';
-import { announcementAudiences, deprivedRightsProcedure } from './deprived-rights';
-import { addDays, addMonths } from './legal-time';
-import type { ActionRoles } from './roles';
+import { actionBase, adoptionBlock, caseStartBase, identityNumber, instant, localDate, month, plugIn, setOf, text } from '../schema';
+import { announcementAudiences, deprivedRightsProcedure } from './descriptor';
+import { addDays, addMonths } from '../../case/legal-time';
+import type { ActionRoles } from '../../domain/roles';
 
 /** Start of a deprivation-of-political-rights case (剥夺政治权利, Art. 41(4)). */
 export const deprivedRightsStartSchema = caseStartBase
