@@ -31,7 +31,7 @@ const pureFolders = 'src/(case|procedures|domain)';
 
 /** Zod schemas and the procedure registry that holds them: the workflow bundle takes them by type only. */
 const zodModules = {
-  regex: '^((\\.{1,2}/)+((src/)?(procedures/)?([a-z-]+/)?schema|(src/)?domain/[^/]+\\.schema|(src/)?procedures(/index)?)|\\.\\.)$',
+  regex: '^((\\.{1,2}/)+((src/)?(procedures/)?([a-z-]+/)?schema|(src/)?domain/[^/]+\\.schema|(src/)?procedures(/index)?|index)|\\.\\.)$',
   allowTypeImports: true,
   message: 'import zod schemas (and the procedure registry that holds them) by type only: zod stays out of the workflow bundle.',
 };

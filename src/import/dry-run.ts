@@ -1,7 +1,7 @@
-import { policyInForce, workflowTypes } from '../procedures/index';
+import { policyInForce } from '../procedures/index';
+import { procedureRules } from '../procedures/rules';
 import { isOpen } from '../case/obligation';
 import { formatInstant } from '../case/legal-time';
-import * as workflows from '../../workflows';
 import { type AnyProcedureDefinition, Case } from '../case/case';
 import type { ValidStart } from './validate';
 
@@ -25,8 +25,7 @@ export interface DryRunLine {
  */
 export function dryRun(starts: ValidStart[], now: number, nearest = 3): DryRunLine[] {
   return starts.map(({ line, caseId, start }) => {
-    const definition = (workflows as Record<string, { definition?: AnyProcedureDefinition }>)[workflowTypes[start.procedure]]?.definition;
-    if (!definition) throw new Error(`no case workflow for ${start.procedure}`);
+    const definition: AnyProcedureDefinition = procedureRules[start.procedure];
     try {
       const kase = new Case(definition, caseId, { start, policy: policyInForce(start.procedure) }, () => now);
       kase.fire();

@@ -3,6 +3,7 @@ import { ServiceError } from '@temporalio/client';
 import pino from 'pino';
 import { redactedPaths } from '../../src/logger';
 import { procedures } from '../../src/procedures/index';
+import { procedureRules } from '../../src/procedures/rules';
 import { buildTestApp, FakeRepository, type TestApp } from '../helper';
 import { authFor, authHeader } from '../support/auth';
 import { action, bailStart, deprivedStart } from '../support/cases';
@@ -48,6 +49,26 @@ describe('POST /v1/cases', () => {
     expect(other.statusCode).toBe(409);
     expect(other.json().error).toEqual({ code: 'case-conflict', message: `case ${start.caseNumber} already exists with other content` });
     expect(t.temporal.executions.size).toBe(1);
+  });
+
+  test("a start its procedure's begin refuses is a 400 with the reason, and no workflow starts", async () => {
+    // The start schemas admit only what begin takes (test/unit/begin-accepts-start-schema.test.ts), so a refusal is a
+    // gap between the two: here a begin that throws stands for one.
+    const begin = jest.spyOn(procedureRules['bail-surveillance'], 'begin').mockImplementation(() => {
+      throw new Error('the term ends before the report is due');
+    });
+    try {
+      const res = await post('/v1/cases', bailStart(Date.now()));
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toEqual({
+        code: 'case-cannot-begin',
+        message: '案件无法开始 (the case cannot begin): the term ends before the report is due',
+      });
+      expect(t.temporal.executions.size).toBe(0);
+    } finally {
+      begin.mockRestore();
+    }
+    expect((await post('/v1/cases', bailStart(Date.now()))).statusCode).toBe(201);
   });
 
   test('rejects a bad start with 400 naming each bad field, and starts nothing', async () => {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { systemId } from '../../procedures/schema';
 import { caseStartSchema, procedures } from '../../procedures/index';
 import { coversStation, resourceRoles } from '../../domain/roles';
-import { casesWithBlockedRecords, readCase, startCase } from '../../temporal/cases';
+import { casesWithBlockedRecords, readCase, startCase, whyCaseCannotBegin } from '../../temporal/cases';
 import { isCaseCursor, stuckAfterMs } from '../../db/cases';
 import { bodyLimits } from '../limits';
 import { pagingQuery, queryFlag, queryInstant } from '../list-query';
@@ -70,7 +70,10 @@ const routes: FastifyPluginAsyncZod<CasesRoutesOptions> = async (app, options) =
         request.refusal = 'station';
         throw new HttpError(403, 'forbidden', `you may not start cases for station ${request.body.stationId}`);
       }
-      const outcome = await startCase(app.temporal, app.taskQueue, request.body, await app.db.calendar.years());
+      const years = await app.db.calendar.years();
+      const refusal = whyCaseCannotBegin(request.body, years, Date.now());
+      if (refusal) throw new HttpError(400, 'case-cannot-begin', `案件无法开始 (the case cannot begin): ${refusal}`);
+      const outcome = await startCase(app.temporal, app.taskQueue, request.body, years);
       request.caseId = outcome.caseId;
       if ('conflict' in outcome) {
         throw new HttpError(409, 'case-conflict', `case ${request.body.caseNumber} already exists with other content`);
