@@ -28,7 +28,10 @@ export function createActivities(deps: ActivityDeps) {
   return { ...caseActivities(deps), ...calendarActivities(deps) };
 }
 
-/** The activities a case calls: `flushRecords` since one flush per wake; the others for cases started before it. */
+/**
+ * The activities of a case: `flushRecords`, the one write of each wake. The per-record writes beside it are no longer
+ * called by the case runtime; the time-skipping tests' fakes still read a flush through them (to retire).
+ */
 export function caseActivities(deps: ActivityDeps) {
   return { ...noticeActivities(deps), ...auditActivities(deps), ...readModelActivities(deps), ...recordsActivities(deps) };
 }

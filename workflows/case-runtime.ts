@@ -4,14 +4,11 @@
  * supervisor's view (search attributes, current details) and continue-as-new. What the case decides is in ./case.
  */
 import {
-  type ActivityInterfaceFor,
   ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
-  patched,
-  proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
@@ -31,21 +28,9 @@ import {
   caseViewQuery,
   submitActionUpdate,
 } from '../src/case/contract';
-import { fingerprint } from '../src/case/fingerprint';
 import { caseStatusKey, nextDueAtKey, overdueCountKey, recordsBlockedSinceKey } from '../src/domain/search-attributes';
 import { type CaseArgs, type CaseStartFields, type ProcedureDefinition, Case } from '../src/case/case';
 import { caseCounter, countNoticeWritten, countRecordsBlocked } from './case-metrics';
-
-// Cases started before records drained beside the deadlines retry each write until the database is back.
-const retryForever = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
-// A few quick attempts, then the case says its records are blocked and tries again later, its deadlines unaffected.
-const writes = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
-});
 
 // One flush per wake, as a local activity: it runs inside the workflow task that produced the records, so a flush costs
 // the history one marker instead of an activity's three events and another workflow task. One attempt per task: a
@@ -106,146 +91,43 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
     description: 'An officer or the station system reports a completed action',
   });
 
-  // Cases recorded before records were written beside the deadlines, or before one flush per wake, replay on the path
-  // they took.
-  const count = caseCounter(kase, args.carried !== undefined);
-  if (patched('records-beside-deadlines')) {
-    if (patched('one-flush-per-wake')) await runFlushingOncePerWake(kase, args, supervisorView(kase, true, true), count);
-    else await runBesideRecords(kase, args, supervisorView(kase, true), count);
-  } else await runWaitingOnRecords(kase, args, supervisorView(kase, false), count);
+  await runFlushingOncePerWake(kase, args, supervisorView(kase), caseCounter(kase, args.carried !== undefined));
   await condition(allHandlersFinished);
   return kase.view();
 }
 
 /**
- * Publishes what a supervisor sees in the Temporal UI (search attributes, current details) when it changed, or when
- * told to. `attributesApart`: the search attributes (an event in the history) are upserted only when they changed,
- * not with every change of the details (which ride on the workflow task).
+ * Publishes what a supervisor sees in the Temporal UI: the current details (which ride on the workflow task) when they
+ * changed, and the search attributes (an event in the history) only when they changed.
  */
-function supervisorView(kase: AnyCase, withBlocked: boolean, attributesApart = false): (force?: boolean) => void {
+function supervisorView(kase: AnyCase): () => void {
   let published = '';
   let detailed = '';
-  return (force = false) => {
+  return () => {
     const { state, engine } = kase;
     const nextDue = engine.nextDueAt();
     const attributes = { status: state.status, overdue: engine.overdueCount(), nextDue, blocked: state.recordsBlockedSince };
     const details = kase.details();
-    if (attributesApart) {
-      if (details !== detailed) setCurrentDetails(details);
-      detailed = details;
-    }
-    const now = attributesApart ? JSON.stringify(attributes) : fingerprint({ attributes, details });
-    if (now === published && !force) return;
-    if (!attributesApart) setCurrentDetails(details);
+    if (details !== detailed) setCurrentDetails(details);
+    detailed = details;
+    const now = JSON.stringify(attributes);
+    if (now === published) return;
     upsertSearchAttributes([
       { key: caseStatusKey, value: state.status },
       { key: overdueCountKey, value: attributes.overdue },
       { key: nextDueAtKey, value: nextDue === undefined ? null : new Date(nextDue) },
-      ...(withBlocked
-        ? [{ key: recordsBlockedSinceKey, value: state.recordsBlockedSince === undefined ? null : new Date(state.recordsBlockedSince) }]
-        : []),
+      { key: recordsBlockedSinceKey, value: state.recordsBlockedSince === undefined ? null : new Date(state.recordsBlockedSince) },
     ]);
     published = now;
   };
 }
 
-/** Writes what the case owes the database (notices, audit rows, the read model) in order; each write is idempotent. */
-async function writeRecords(
-  kase: AnyCase,
-  activities: ActivityInterfaceFor<CaseActivities>,
-  saved: { fingerprint: string },
-): Promise<CalendarYear[]> {
-  const { state, engine, caseId } = kase;
-  while (state.noticesWritten < engine.notices.length) {
-    const notice = engine.notices[state.noticesWritten];
-    await activities.issueNotice.executeWithOptions(
-      { startToCloseTimeout: '30 seconds', summary: `发出通知：${notice.titleZh} → ${notice.recipient}` },
-      [{ caseId, ...notice }],
-    );
-    state.noticesWritten++;
-    countNoticeWritten(notice.kind);
-  }
-  while (state.audit.length) {
-    await activities.recordAction.executeWithOptions({ startToCloseTimeout: '30 seconds', summary: `记录行动：${state.audit[0].type}` }, [
-      { caseId, ...state.audit[0] },
-    ]);
-    state.audit.shift();
-  }
-  // The read model never holds personal data: it stays in the case (sealed in Temporal by the payload codec).
-  const { personal: _personal, ...view } = kase.view();
-  const current = fingerprint({ ...view, run: 0 });
-  if (current !== saved.fingerprint) {
-    const result = await activities.saveCase.executeWithOptions({ startToCloseTimeout: '30 seconds', summary: '更新案件读模型' }, [
-      { view, revision: state.revision },
-    ]);
-    saved.fingerprint = current;
-    return result.newerCalendarYears ?? [];
-  }
-  return [];
-}
-
 /**
  * The main loop: fires every duty whose time has come, then sleeps until the next one or until something happens.
- * Records drain beside it: a database that keeps failing delays the records, never a reminder or an escalation; the
- * case says since when its records are blocked (search attribute, current details, view) and retries with backoff.
- */
-async function runBesideRecords(kase: AnyCase, args: CaseArgs<unknown, unknown>, publish: () => void, count: () => void): Promise<void> {
-  const { state, engine } = kase;
-  const saved = { fingerprint: '' };
-  const pending = () => state.revision !== state.savedRevision || state.noticesWritten < engine.notices.length || state.audit.length > 0;
-  let writing = false;
-  const drain = async () => {
-    for (let retryIn = minute; ;) {
-      await condition(pending);
-      const revision = state.revision;
-      writing = true;
-      try {
-        const newer = await writeRecords(kase, writes, saved);
-        writing = false;
-        state.savedRevision = revision;
-        // A calendar year stored since the case last heard (a broadcast that missed it) is applied like the signal.
-        for (const year of newer) kase.changeCalendar(year);
-        retryIn = minute;
-        recordsUnblocked(state);
-      } catch {
-        writing = false;
-        recordsBlocked(state);
-        publish();
-        await sleep(retryIn, { summary: '记录写入受阻，稍后重试' });
-        retryIn = Math.min(retryIn * 2, hour);
-      }
-    }
-  };
-  void drain();
-
-  const maxHistoryEvents = args.maxHistoryEvents ?? defaultMaxHistoryEvents;
-  for (;;) {
-    if (kase.fire()) state.revision++;
-    count();
-    publish();
-    if (state.status === 'closed') break;
-    const seen = state.revision;
-    const info = workflowInfo();
-    const wake = engine.nextWake(Date.now());
-    if (info.continueAsNewSuggested || info.historyLength >= maxHistoryEvents) {
-      // Once the records are written (or while they are blocked: the next run carries them), between two writes, and
-      // never later than the next duty's time.
-      const between = () => allHandlersFinished() && !writing && (!pending() || state.recordsBlockedSince !== undefined);
-      const ready = wake ? await condition(between, Math.max(wake.at - Date.now(), 1)) : (await condition(between), true);
-      if (!ready || state.revision !== seen) continue;
-      await continueAsNew<(a: CaseArgs<unknown, unknown>) => Promise<CaseView>>({ ...args, carried: kase.carry() });
-    }
-    if (wake) await condition(() => state.revision !== seen, Math.max(wake.at - Date.now(), 1), { summary: wake.summary });
-    else await condition(() => state.revision !== seen);
-  }
-  // A closed case ends once everything it owes the database is written.
-  await condition(() => !pending() && allHandlersFinished());
-}
-
-/**
- * The main loop with one write per wake: what a wake (an action, a duty's time, a calendar change) leaves for the
- * database is written by one local activity in one transaction, beside the deadlines as in runBesideRecords. The wake
- * timer is re-armed only when the next wake's time changed, not after every action.
+ * What a wake (an action, a duty's time, a calendar change) leaves for the database is written by one local activity
+ * in one transaction, beside the deadlines: a database that keeps failing delays the records, never a reminder or an
+ * escalation, and the case says since when its records are blocked (search attribute, current details, view). The
+ * wake timer is re-armed only when the next wake's time changed, not after every action.
  */
 async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unknown>, publish: () => void, count: () => void): Promise<void> {
   const { state, engine, caseId } = kase;
@@ -319,7 +201,8 @@ async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unk
     const armed = armFor(engine.nextWake(Date.now()));
     const woken = () => state.revision !== seen || armed?.fired === true;
     if (info.continueAsNewSuggested || info.historyLength >= maxHistoryEvents) {
-      // As in runBesideRecords: once the records are written (or blocked), between two writes, never after the next wake.
+      // Once the records are written (or while they are blocked: the next run carries them), between two writes, and
+      // never later than the next wake.
       const between = () => allHandlersFinished() && !writing && (!pending() || state.recordsBlockedSince !== undefined);
       await condition(() => between() || woken());
       if (!between() || woken()) continue;
@@ -328,39 +211,6 @@ async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unk
     await condition(woken);
   }
   await condition(() => !pending() && allHandlersFinished());
-}
-
-/** The loop of cases started before records drained beside the deadlines: each wake writes its records first. */
-async function runWaitingOnRecords(
-  kase: AnyCase,
-  args: CaseArgs<unknown, unknown>,
-  publish: (force: boolean) => void,
-  count: () => void,
-): Promise<void> {
-  const { state, engine } = kase;
-  const saved = { fingerprint: '' };
-  const maxHistoryEvents = args.maxHistoryEvents ?? defaultMaxHistoryEvents;
-  for (;;) {
-    if (kase.fire()) state.revision++;
-    count();
-    const seen = state.revision;
-    const before = saved.fingerprint;
-    await writeRecords(kase, retryForever, saved);
-    if (saved.fingerprint !== before) publish(true);
-    // An action that arrived while the records were written has effects still to write.
-    if (state.revision !== seen) continue;
-    if (state.status === 'closed') break;
-    const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength >= maxHistoryEvents) {
-      await condition(allHandlersFinished);
-      if (state.revision !== seen) continue;
-      await continueAsNew<(a: CaseArgs<unknown, unknown>) => Promise<CaseView>>({ ...args, carried: kase.carry() });
-    }
-    const wake = engine.nextWake(Date.now());
-    if (wake) await condition(() => state.revision !== seen, Math.max(wake.at - Date.now(), 1), { summary: wake.summary });
-    else await condition(() => state.revision !== seen);
-  }
-  await condition(allHandlersFinished);
 }
 
 /** The flush's line in the timeline: what it writes, never personal data (action types and notice titles only). */

@@ -201,7 +201,7 @@ test('the outbox in PostgreSQL: a diverted family dispute’s notices are writte
   );
 });
 
-test('continue-as-new of a dispute (forced at 40 history events): the case runs on across runs, its timer fires once, an accepted action is not applied again, every notice and action is written once', async () => {
+test('continue-as-new of a dispute (forced at 30 history events): the case runs on across runs, its timer fires once, an accepted action is not applied again, every notice and action is written once', async () => {
   const fakes = fakeActivities();
   await harness.withCase(
     (now) => disputeStart(now, { category: 'family', riskLevel: 'high' }),
@@ -252,6 +252,6 @@ test('continue-as-new of a dispute (forced at 40 history events): the case runs 
         'closed',
       ]);
     },
-    { activities: fakes, maxHistoryEvents: 40 },
+    { activities: fakes, maxHistoryEvents: 30 },
   );
 });
