@@ -1,8 +1,6 @@
-import { policyInForce } from '../procedures/index';
-import { procedureRules } from '../procedures/rules';
+import { beginCase } from '../procedures/index';
 import { isOpen } from '../case/obligation';
 import { formatInstant } from '../case/legal-time';
-import { type AnyProcedureDefinition, Case } from '../case/case';
 import type { ValidStart } from './validate';
 
 /** What a case would owe at once after its adoption. */
@@ -25,10 +23,8 @@ export interface DryRunLine {
  */
 export function dryRun(starts: ValidStart[], now: number, nearest = 3): DryRunLine[] {
   return starts.map(({ line, caseId, start }) => {
-    const definition: AnyProcedureDefinition = procedureRules[start.procedure];
     try {
-      const kase = new Case(definition, caseId, { start, policy: policyInForce(start.procedure) }, () => now);
-      kase.fire();
+      const kase = beginCase(start, now);
       const obligations = kase.engine.all();
       const open = obligations.filter(isOpen).sort((a, b) => a.dueAt - b.dueAt);
       return {

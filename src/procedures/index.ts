@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { adoptionActionRoles, adoptionConfirmedSchema } from './schema';
+import { type AnyProcedureDefinition, Case } from '../case/case';
+import type { CalendarYear } from '../case/calendar';
+import { caseIdOf } from '../case/contract';
 import { defaultEnginePolicy } from '../case/obligation';
 import type { Role } from '../domain/roles';
 import { bailSurveillancePlugin } from './bail-surveillance/schema';
@@ -7,6 +10,7 @@ import { caseFollowUpPlugin } from './case-follow-up/schema';
 import { deprivedRightsPlugin } from './deprived-rights/schema';
 import { disputePlugin } from './dispute/schema';
 import { hazardRectificationPlugin } from './hazard-rectification/schema';
+import { procedureRules } from './rules';
 
 /**
  * The registry: every procedure beatflow runs, each described once by its descriptor and schemas. Every list of
@@ -40,6 +44,22 @@ export function procedureOfCaseId(caseId: string): Procedure | undefined {
 /** The policy a case of `procedure` starts with: its procedure's defaults and the engine's, pinned in its history. */
 export function policyInForce(procedure: Procedure): Record<string, number> {
   return { ...procedureOf(procedure).policy, ...defaultEnginePolicy };
+}
+
+/**
+ * The case a start begins, on the pure case as its workflow would begin it (the policy in force, `calendar` or the
+ * built-in years), on a clock stopped at `now`, its first wake fired; throws when the procedure cannot begin it.
+ */
+export function beginCase(start: CaseStart, now: number, calendar?: CalendarYear[]): Case<CaseStart, never, unknown, Record<string, number>> {
+  const definition: AnyProcedureDefinition = procedureRules[start.procedure];
+  const kase = new Case(
+    definition,
+    caseIdOf(start.procedure, start.caseNumber),
+    { start, calendar, policy: policyInForce(start.procedure) },
+    () => now,
+  );
+  kase.fire();
+  return kase;
 }
 
 function byName<T>(pick: (entry: Entry) => T): Record<Procedure, T> {

@@ -2,10 +2,8 @@ import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { CalendarYear } from '../case/calendar';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { type ActionEnvelope, type CaseView, caseIdOf, caseViewQuery, submitActionUpdate } from '../case/contract';
-import { type AnyProcedureDefinition, Case } from '../case/case';
 import { fingerprint } from '../case/fingerprint';
-import { procedureRules } from '../procedures/rules';
-import { type CaseStart, policyInForce, procedureTitlesZh, workflowTypes } from '../procedures/index';
+import { type CaseStart, beginCase, policyInForce, procedureTitlesZh, workflowTypes } from '../procedures/index';
 import { caseProcedureKey, caseStatusKey, officerIdKey, overdueCountKey, recordsBlockedSinceKey, stationIdKey } from '../domain/search-attributes';
 
 export type StartOutcome = { caseId: string; created: true } | { caseId: string; created: false } | { caseId: string; conflict: true };
@@ -48,13 +46,12 @@ export function caseArgs<S extends Pick<CaseStart, 'procedure'>>(start: S, calen
 }
 
 /**
- * Why the procedure cannot begin the case at `now` (its `begin` and first wake, run on the pure case as the workflow
- * would run them), or undefined when it can: the API refuses such a start before any workflow exists.
+ * Why the procedure cannot begin the case at `now` (`beginCase`), or undefined when it can: the API refuses such a
+ * start before any workflow exists.
  */
 export function whyCaseCannotBegin(start: CaseStart, calendar: CalendarYear[] | undefined, now: number): string | undefined {
   try {
-    const definition: AnyProcedureDefinition = procedureRules[start.procedure];
-    new Case(definition, caseIdOf(start.procedure, start.caseNumber), caseArgs(start, calendar), () => now).fire();
+    beginCase(start, now, calendar);
     return undefined;
   } catch (err) {
     return err instanceof Error ? err.message : String(err);

@@ -60,9 +60,3 @@ test('the guard bites: a history altered to have run another local activity fail
   payload.data = Buffer.from(JSON.stringify({ ...data, activity_type: 'deleteCase' }));
   await expect(Worker.runReplayHistory({ workflowBundle: bundle, dataConverter }, history)).rejects.toThrow(/nondetermin/i);
 });
-
-test('a history recorded on an older loop is refused: its records were written by per-record activities, not flushes', () => {
-  const history = read('bail-surveillance-closed.binpb');
-  const withoutFlushes = { events: history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName !== 'core_local_activity') };
-  expect(localActivityTypes(withoutFlushes)).not.toContain('flushRecords');
-});
