@@ -20,7 +20,6 @@ import {
   type Recipient,
   basisOf,
   defaultEnginePolicy,
-  enginePolicyAddedAfterPinning,
   isOpen,
 } from './obligation';
 import type { Duty, ProcedureDescriptor } from './procedure';
@@ -140,7 +139,7 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     /** The calendar built from `args`' years, when the caller has it (a copy shares its original's). */
     calendar?: WorkingCalendar,
   ) {
-    const policy = args.carried?.policy ?? args.policy ?? unpinnedPolicy(definition.descriptor);
+    const policy = args.carried?.policy ?? args.policy ?? { ...definition.descriptor.policy, ...defaultEnginePolicy };
     this.policy = policy as P & EnginePolicy;
     this.state = args.carried ?? {
       startedAt: clock(),
@@ -184,7 +183,7 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     const at = this.actionTime(action);
     const now = this.clock();
     if (at > now + clockSkewMs) return { type: actionRejected, message: '`at` is in the future' };
-    const window = this.policy.backdateWindowHours ?? defaultEnginePolicy.backdateWindowHours;
+    const window = this.policy.backdateWindowHours;
     try {
       const reason = isAdoptionConfirmed(action) ? this.adoptionRejection(action) : this.definition.check(this.ctx, action, at, this.policy);
       if (reason) return { type: actionRejected, message: reason };
@@ -377,16 +376,6 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
   }
 }
 
-/**
- * The policy of a case started without one pinned, i.e. before policies were pinned: the code's defaults without the
- * keys added since, so that the duties those keys bring never appear under a case that began without them.
- */
-function unpinnedPolicy(descriptor: ProcedureDescriptor): Record<string, number> {
-  const policy: Record<string, number> = { ...descriptor.policy, ...defaultEnginePolicy };
-  for (const key of [...(descriptor.policyAddedAfterPinning ?? []), ...enginePolicyAddedAfterPinning]) delete policy[key];
-  return policy;
-}
-
 function isAdoptionConfirmed(action: ActionEnvelope): action is ActionEnvelope & AdoptionConfirmedAction {
   return action.type === adoptionConfirmed;
 }
@@ -411,8 +400,7 @@ function enginePolicyOf(policy: EnginePolicy): EnginePolicy {
     reminderLeadHours: policy.reminderLeadHours,
     supervisorGraceHours: policy.supervisorGraceHours,
     systemNoticeHour: policy.systemNoticeHour,
-    backdateWindowHours: policy.backdateWindowHours ?? defaultEnginePolicy.backdateWindowHours,
-    // Absent from a policy pinned before reminder windows: such a case is reminded by the lead alone.
+    backdateWindowHours: policy.backdateWindowHours,
     reminderWindowStartMinute: policy.reminderWindowStartMinute,
     reminderWindowMinutes: policy.reminderWindowMinutes,
   };

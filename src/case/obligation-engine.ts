@@ -431,7 +431,7 @@ export class ObligationEngine {
     const lead = o.reminderLeadHours ?? this.policy.reminderLeadHours;
     if (lead <= 0 || (this.adoption && o.dueAt < this.adoption.at)) return undefined;
     const { reminderWindowStartMinute: startMinute, reminderWindowMinutes: minutes } = this.policy;
-    if (startMinute !== undefined && minutes !== undefined && minutes > 0) {
+    if (minutes > 0) {
       const calendar = this.context.calendar();
       const spreadKey = `${this.context.caseId}/${o.id}`;
       const key = `${spreadKey}|${o.dueAt}|${o.declaredAt}|${o.opensAt}|${lead}|${startMinute}|${minutes}`;

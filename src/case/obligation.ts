@@ -139,11 +139,11 @@ export interface EnginePolicy {
   /**
    * The reminder window (station policy, not the regulation's): minutes after local midnight at which it opens on a
    * working day, and how many minutes it lasts. Each duty is reminded at its own minute of the window, from a hash of
-   * its case and key (the rule: src/case/reminder-window.ts). Absent in the policy pinned by cases started before it
-   * existed: they are reminded exactly `reminderLeadHours` before the deadline.
+   * its case and key (the rule: src/case/reminder-window.ts). A window of 0 minutes reminds exactly
+   * `reminderLeadHours` before the deadline.
    */
-  reminderWindowStartMinute?: number;
-  reminderWindowMinutes?: number;
+  reminderWindowStartMinute: number;
+  reminderWindowMinutes: number;
   supervisorGraceHours: number;
   /** Local hour at which a system notice whose duty is "by day D" is issued on that day. */
   systemNoticeHour: number;
@@ -160,9 +160,6 @@ export const defaultEnginePolicy: EnginePolicy = {
   systemNoticeHour: 9,
   backdateWindowHours: 72,
 };
-
-/** Engine policy keys added after cases began to pin their policy: a case that pinned none runs without them. */
-export const enginePolicyAddedAfterPinning: readonly (keyof EnginePolicy)[] = ['reminderWindowStartMinute', 'reminderWindowMinutes'];
 
 /** A notice as the case records it; `key` is unique within the case, so writing it twice is harmless. */
 export interface IssuedNotice {

@@ -21,12 +21,6 @@ export interface ProcedureDescriptor<Name extends string = string, Policy extend
   articles: string;
   /** The regulation's values, or the station's where it says only "promptly"; recorded on each case at its start. */
   policy: Policy;
-  /**
-   * Keys of `policy` added after every case began to pin its policy. A duty they bring is declared only when its key is
-   * in the case's pinned policy, so cases started before keep the rules they started with; a case older than pinning
-   * runs without these keys.
-   */
-  policyAddedAfterPinning?: readonly string[];
   /** Every duty the procedure can declare, by a name its workflow uses. */
   duties: Record<string, Duty>;
   /**
@@ -42,12 +36,4 @@ export function defineProcedure<const Name extends string, Policy extends Record
   descriptor: ProcedureDescriptor<Name, Policy> & { duties: Duties },
 ): ProcedureDescriptor<Name, Policy> & { duties: Duties } {
   return descriptor;
-}
-
-/**
- * A policy value as the case pinned it at its start: absent in a case started before the rule it sets existed, which
- * keeps its timeline (new rules change new cases only).
- */
-export function pinnedPolicy<P extends Record<string, number>>(policy: P, key: keyof P): number | undefined {
-  return (policy as Partial<P>)[key];
 }

@@ -127,7 +127,7 @@ export const kpis = [
     titleEn: 'Decision authority told 10 days before the term ends',
     article: '41(8)',
     procedures: ['bail-surveillance'],
-    keys: ['expiry-report', 'expiry-notice'],
+    keys: ['expiry-report'],
     counts: 'on-time',
     target: null,
     targetBasis: noRate('Art. 41(8): 期限届满十日前将相关情况通知决定机关'),

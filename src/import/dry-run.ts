@@ -1,6 +1,7 @@
 import { beginCase } from '../procedures/index';
 import { isOpen } from '../case/obligation';
 import { formatInstant } from '../case/legal-time';
+import type { CalendarYear } from '../case/calendar';
 import type { ValidStart } from './validate';
 
 /** What a case would owe at once after its adoption. */
@@ -18,13 +19,13 @@ export interface DryRunLine {
 }
 
 /**
- * Begins each case with the pure Case on a clock stopped at `now` (the policy in force, the built-in calendar), as the
+ * Begins each case with the pure Case on a clock stopped at `now` (the policy in force, the calendar given), as the
  * workflow would, and says what it owes; nothing is started and nothing leaves the process.
  */
-export function dryRun(starts: ValidStart[], now: number, nearest = 3): DryRunLine[] {
+export function dryRun(starts: ValidStart[], now: number, calendar?: CalendarYear[], nearest = 3): DryRunLine[] {
   return starts.map(({ line, caseId, start }) => {
     try {
-      const kase = beginCase(start, now);
+      const kase = beginCase(start, now, calendar);
       const obligations = kase.engine.all();
       const open = obligations.filter(isOpen).sort((a, b) => a.dueAt - b.dueAt);
       return {

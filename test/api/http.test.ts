@@ -71,6 +71,37 @@ describe('POST /v1/cases', () => {
     expect((await post('/v1/cases', bailStart(Date.now()))).statusCode).toBe(201);
   });
 
+  test('an import dry run says what each line would owe and starts nothing; a line its procedure cannot begin is a bad line', async () => {
+    const good = bailStart(Date.now());
+    const refused = bailStart(Date.now());
+    const begin = jest.spyOn(procedureRules['bail-surveillance'], 'begin');
+    const original = begin.getMockImplementation() ?? procedureRules['bail-surveillance'].begin;
+    begin.mockImplementation((ctx, policy) => {
+      if (ctx.start.caseNumber === refused.caseNumber) throw new Error('the term ends before the report is due');
+      return original(ctx, policy);
+    });
+    try {
+      const res = await post('/v1/imports?dryRun=true', [good, { ...good, stationId: 'bad id' }, refused]);
+      expect(res.statusCode).toBe(200);
+      const answer = res.json();
+      expect(answer).toMatchObject({ dryRun: true, rejected: 2 });
+      expect(answer.errors).toEqual([
+        expect.objectContaining({ line: 2, field: 'stationId' }),
+        { line: 3, field: 'procedure', message: '案件无法开始 (the case cannot begin): the term ends before the report is due' },
+      ]);
+      // Reported a day from now: nothing overdue, the report the first thing owed.
+      expect(answer.lines).toEqual([expect.objectContaining({ line: 1, caseId: `bail-surveillance:${good.caseNumber}`, overdue: 0, toReview: 0 })]);
+      expect(answer.lines[0].next[0]).toEqual({ key: 'subject-report', dueAt: good.reportBy });
+      expect(t.temporal.executions.size).toBe(0);
+
+      const real = await post('/v1/imports?skipInvalid=true', [good, refused]);
+      expect(real.json()).toMatchObject({ started: 1, rejected: 1 });
+      expect([...t.temporal.executions.keys()]).toEqual([`bail-surveillance:${good.caseNumber}`]);
+    } finally {
+      begin.mockRestore();
+    }
+  });
+
   test('rejects a bad start with 400 naming each bad field, and starts nothing', async () => {
     const start = bailStart(Date.now(), { termEnd: '2099-01-01' });
     const res = await post('/v1/cases', { ...start, stationId: 'bad id with spaces', measure: 'house-arrest' });
@@ -643,7 +674,7 @@ test('the procedures, the API tags and the start body all come from the registry
   const listed = (await get('/v1/procedures')).json().procedures as Array<{ name: string; duties: Array<{ key: string; responsible: string }> }>;
   expect(listed.map((p) => p.name)).toEqual(procedures);
   expect(listed.find((p) => p.name === 'bail-surveillance')?.duties).toContainEqual(
-    expect.objectContaining({ key: 'expiry-notice', responsible: 'system' }),
+    expect.objectContaining({ key: 'authority-decision', responsible: 'decision-authority' }),
   );
   const doc = (await get('/docs/json')).json();
   for (const name of procedures) expect(doc.tags.find((t: { name: string }) => t.name === 'cases').description).toContain(`\`${name}\``);

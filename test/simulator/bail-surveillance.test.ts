@@ -3,22 +3,9 @@ import { SimulatedCase, pinnedBailStart } from '../support/simulator';
 // Every date is pinned in 2026 (built-in calendar: National Day 10-01…10-07, make-up workdays 09-20 and 10-10).
 // 2026-03-02 is a Monday.
 
-function bail(overrides: Record<string, unknown> = {}, policy?: Record<string, number> | 'unpinned') {
+function bail(overrides: Record<string, unknown> = {}, policy?: Record<string, number>) {
   return SimulatedCase.start(pinnedBailStart(overrides), '2026-03-02T09:00:00+08:00', undefined, policy);
 }
-
-/** The policy a case started with before the officer's expiry report and the half-yearly visit. */
-const policyBefore = {
-  feedbackDays: 3,
-  expiryNoticeDaysBefore: 10,
-  maxBailMonths: 12,
-  maxSurveillanceMonths: 6,
-  rulesExplainedHours: 24,
-  reminderLeadHours: 24,
-  supervisorGraceHours: 48,
-  systemNoticeHour: 9,
-  backdateWindowHours: 72,
-};
 
 describe('subject-report (Art. 41(8)): the subject reports by the decision authority’s deadline', () => {
   test('on time: done, not late; the officer was reminded the morning before the deadline', () => {
@@ -371,56 +358,6 @@ describe('half-yearly-visit (Art. 42 每半年全面走访考察一次特定对�
     c.advanceTo('2026-05-10T10:00:00+08:00').act('authority-decided', { decision: 'changed-measure' });
     expect(c.obligation('half-yearly-visit', '1').status).toBe('cancelled');
     expect(c.rejection('visited-in-full')).toBe('the case is closed');
-  });
-});
-
-describe('cases started before the officer’s report: the system tells the decision authority 10 days before the term ends (expiry-notice)', () => {
-  test('term ending 2026-09-30: the latest day is 09-20, a make-up workday; the notice goes out at 09:00 that day', () => {
-    const c = bail({}, policyBefore);
-    expect(c.obligation('expiry-notice')).toMatchObject({ responsible: 'system', dueAt: '2026-09-20T23:59:59+08:00' });
-    c.advanceTo('2026-09-20T08:59:00+08:00');
-    expect(c.notices('expiry-notice')).toEqual([]);
-    c.advanceTo('2026-09-20T09:00:00+08:00');
-    expect(c.sent('expiry-notice')).toEqual(['decision-authority 2026-09-20T09:00:00+08:00']);
-    expect(c.obligation('expiry-notice')).toMatchObject({ status: 'done', completedBy: 'system', late: false });
-    expect(c.view().obligations.map((o) => o.key)).not.toContain('expiry-report');
-    expect(c.rejection('expiry-report-sent')).toBe("this case tells the decision authority of the term's end by a system notice");
-  });
-
-  test('rescheduled: the term extended to 2026-10-12 moves it to 09-30, the working day before the National Day holiday', () => {
-    const c = bail({}, policyBefore).advanceTo('2026-06-01T10:00:00+08:00');
-    c.act('term-changed', { termEnd: '2026-10-12' });
-    const notice = c.obligation('expiry-notice');
-    expect(notice.dueAt).toBe('2026-09-30T23:59:59+08:00');
-    expect(notice.changes).toEqual([
-      expect.objectContaining({
-        from: '2026-09-20T23:59:59+08:00',
-        to: '2026-09-30T23:59:59+08:00',
-        reason: 'term changed by the decision authority to end 2026-10-12',
-      }),
-    ]);
-    c.advanceTo('2026-10-01T00:00:00+08:00');
-    expect(c.sent('expiry-notice')).toEqual(['decision-authority 2026-09-30T09:00:00+08:00']);
-  });
-
-  test('a term extended after the notice went out owes a new notice for the new end', () => {
-    const c = bail({}, policyBefore).advanceTo('2026-09-22T10:00:00+08:00');
-    c.act('term-changed', { termEnd: '2027-01-20' });
-    expect(c.obligation('expiry-notice')).toMatchObject({ status: 'done' });
-    expect(c.obligation('expiry-notice', '2027-01-20')).toMatchObject({ status: 'pending', dueAt: '2027-01-08T23:59:59+08:00' });
-  });
-
-  test('no half-yearly visit is owed, and a case started before policies were pinned has the system notice too', () => {
-    const c = bail({}, policyBefore);
-    expect(c.view().obligations.map((o) => o.key)).not.toContain('half-yearly-visit');
-    expect(c.rejection('visited-in-full')).toBe('the case owes no half-yearly-visit');
-    const unpinned = bail({}, 'unpinned');
-    expect(unpinned.view().obligations.map((o) => `${o.key} ${o.responsible}`)).toEqual([
-      'subject-report officer',
-      'expiry-notice system',
-      'authority-decision decision-authority',
-      'compliance-check officer',
-    ]);
   });
 });
 

@@ -10,7 +10,7 @@ function deprived(
   overrides: Record<string, unknown> = {},
   at = '2026-04-13T09:00:00+08:00',
   calendar?: CalendarYear[],
-  policy?: Record<string, number> | 'unpinned',
+  policy?: Record<string, number>,
 ) {
   return SimulatedCase.start(
     {
@@ -31,16 +31,6 @@ function deprived(
     policy,
   );
 }
-
-/** The policy a case started with before the half-yearly visit and the written notices at the term's end. */
-const policyBefore = {
-  announcementHours: 24,
-  stationReportWorkingDays: 5,
-  reminderLeadHours: 24,
-  supervisorGraceHours: 48,
-  systemNoticeHour: 9,
-  backdateWindowHours: 72,
-};
 
 /** Who was sent notices of `kind` about the duty `key` (and period), and when, in local time. */
 
@@ -399,57 +389,6 @@ describe('written-notices (由派出所书面通知本人及其所在单位、�
       holidays: [{ from: '2027-06-12', to: '2027-06-14', name: 'Dragon Boat 端午节 (test)' }],
     });
     expect(c.obligation('written-notices')).toMatchObject({ opensAt: '2027-06-11T00:00:00+08:00', dueAt: '2027-06-15T23:59:59+08:00' });
-  });
-});
-
-describe('cases started before: the written notices owed once the station is told, by the end of the term; no half-yearly visit', () => {
-  test('Not owed before the station is told: delivering them is refused; no visit is owed and recording one is refused', () => {
-    const c = upToOctober(policyBefore).advanceTo('2026-09-30T10:00:00+08:00');
-    expect(c.view().obligations.map((o) => o.key)).not.toContain('written-notices');
-    expect(c.view().obligations.map((o) => o.key)).not.toContain('half-yearly-visit');
-    expect(c.rejection('written-notices-delivered')).toBe(
-      'the written notices are not due: the station has not been told yet, or they were delivered',
-    );
-    expect(c.rejection('visited-in-full')).toBe('the case owes no half-yearly-visit');
-  });
-
-  test('A case started before policies were pinned has neither', () => {
-    const c = deprived({}, undefined, undefined, 'unpinned');
-    expect(c.view().obligations.map((o) => o.key)).toEqual(['station-report', 'rights-restored', 'monthly-report']);
-  });
-
-  test('On time: delivered on 10-09 once the station was told, before the term ended; the notices and the case close as they did', () => {
-    const c = upToOctober(policyBefore).advanceTo('2026-09-29T10:00:00+08:00');
-    c.act('station-reported');
-    expect(c.obligation('written-notices')).toMatchObject({ status: 'pending', dueAt: '2026-10-12T23:59:59+08:00' });
-    expect(c.obligation('written-notices').opensAt).toBeUndefined();
-    c.advanceTo('2026-10-09T11:00:00+08:00').act('written-notices-delivered');
-    expect(c.obligation('written-notices')).toMatchObject({ status: 'done', late: false, completedAt: '2026-10-09T11:00:00+08:00' });
-    expect(c.sent('rights-restoration-notice')).toEqual([
-      'subject 2026-10-09T11:00:00+08:00',
-      'unit 2026-10-09T11:00:00+08:00',
-      'community-organisation 2026-10-09T11:00:00+08:00',
-    ]);
-    c.advanceTo('2026-10-10T09:00:00+08:00').act('activity-reported', { month: '2026-10' });
-    c.advanceTo('2026-10-13T00:00:00+08:00');
-    expect(c.view()).toMatchObject({
-      status: 'closed',
-      outcome: 'rights-restored',
-      closedAt: '2026-10-12T23:59:59+08:00',
-      records: { summary: { monthlyReports: 7, reportedLate: 0, missed: 0, violations: 0, writtenNotices: 3 } },
-    });
-    expect(c.view().records).not.toHaveProperty('summary.fullVisits');
-  });
-
-  test('A station report made after the term ended owes notices already overdue: the station leader is told at once', () => {
-    const c = upToOctober(policyBefore).advanceTo('2026-10-14T10:00:00+08:00');
-    c.act('station-reported');
-    expect(c.obligation('written-notices')).toMatchObject({
-      status: 'overdue',
-      dueAt: '2026-10-12T23:59:59+08:00',
-      overdueAt: '2026-10-14T10:00:00+08:00',
-    });
-    expect(c.sent('overdue-escalation', 'written-notices')).toEqual(['station-leader 2026-10-14T10:00:00+08:00']);
   });
 });
 

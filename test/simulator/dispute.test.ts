@@ -1,6 +1,5 @@
 import type { CalendarYear } from '../../src/case/calendar';
 import type { DisputeRecords } from '../../src/procedures/dispute/descriptor';
-import { policyInForce } from '../../src/procedures/index';
 import { SimulatedCase } from '../support/simulator';
 
 // Every date is pinned in 2026 (built-in calendar: Mid-Autumn 09-25…09-27, National Day 10-01…10-07, make-up
@@ -40,7 +39,6 @@ function intervening(at: string, overrides: Record<string, unknown> = {}, policy
 }
 
 const records = (c: SimulatedCase) => c.view().records as DisputeRecords;
-const policyNow = () => policyInForce('dispute');
 const about = (c: SimulatedCase, key: string, kind: string) =>
   c
     .notices(kind)
@@ -542,16 +540,6 @@ describe('repeated alarms (Art. 73, 75, 105): marked at the first, each followed
     expect(about(c, 'control-centre-coordination', 'overdue-escalation')).toEqual(['station-leader 2026-03-09T23:59:59+08:00 (1)']);
     expect(about(c, 'control-centre-coordination', 'supervisor-escalation')).toEqual(['supervisor 2026-03-11T23:59:59+08:00 (1)']);
   });
-
-  test('a case started before this reading (its pinned policy lacks the failed-mediation rule) still escalates at the third repeat alone', () => {
-    const { failedMediationsBeforeControlCentre, controlCentreCoordinationWorkingDays, ...before } = policyNow();
-    expect([failedMediationsBeforeControlCentre, controlCentreCoordinationWorkingDays]).toEqual([2, 5]);
-    const c = intervening('2026-03-02T09:00:00+08:00', { category: 'debt', riskLevel: 'low' }, before);
-    c.advanceTo('2026-03-02T10:00:00+08:00').act('mediated-on-site', { outcome: 'failed' });
-    for (const day of ['03', '04', '05']) c.advanceTo(`2026-03-${day}T10:00:00+08:00`).act('repeat-alarm');
-    expect(c.sent('control-centre-escalation')).toEqual(['control-centre 2026-03-05T10:00:00+08:00', 'station-leader 2026-03-05T10:00:00+08:00']);
-    expect(c.view().obligations.map((o) => o.key)).not.toContain('control-centre-coordination');
-  });
 });
 
 describe('a dispute as it arrives (Art. 73, 74(3), 105)', () => {
@@ -589,14 +577,6 @@ describe('a dispute as it arrives (Art. 73, 74(3), 105)', () => {
     });
     expect(c.sent('control-centre-escalation')).toHaveLength(2);
     expect(c.obligation('superior-report', '1').dueAt).toBe('2026-03-03T09:00:00+08:00');
-  });
-
-  test('a case started before this reading ignores the related cases and the arriving risk, as it always did', () => {
-    const { failedMediationsBeforeControlCentre: _, ...before } = policyNow();
-    const c = dispute('2026-03-02T09:00:00+08:00', { category: 'neighbour', riskLevel: 'major', relatedCaseNumbers: ['JF-2025-1102'] }, before);
-    expect(c.notices('control-centre-escalation')).toEqual([]);
-    expect(records(c).repeatMarkedAt).toBeUndefined();
-    expect(c.view().obligations.map((o) => o.key)).toEqual(['triage']);
   });
 });
 

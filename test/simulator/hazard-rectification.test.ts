@@ -1,4 +1,4 @@
-import { type HazardRecords, hazardPolicyDefaults } from '../../src/procedures/hazard-rectification/descriptor';
+import type { HazardRecords } from '../../src/procedures/hazard-rectification/descriptor';
 import { SimulatedCase } from '../support/simulator';
 
 // Every date is pinned in 2026 (built-in calendar: Mid-Autumn 09-25…09-27, National Day 10-01…10-07, make-up
@@ -642,15 +642,5 @@ describe("the station's own deadlines (policy: 3 working days each)", () => {
     expect(v).toMatchObject({ status: 'closed', outcome: 'referred-elsewhere', closedAt: '2026-10-09T15:00:00+08:00' });
     expect(c.obligation('new-deadline', 'round-1')).toMatchObject({ status: 'done', late: false });
     expect(records(c).rounds[0].referredElsewhere).toEqual({ to: '区应急管理局', documentRef: 'YJ-2026-77', at: '2026-10-09T15:00:00+08:00' });
-  });
-
-  test('a case started before these duties existed (its pinned policy lacks them) owes neither: its timeline does not change under it', () => {
-    const { extensionDecisionWorkingDays, newDeadlineWorkingDays, ...before } = { ...hazardPolicyDefaults, backdateWindowHours: 72 };
-    expect([extensionDecisionWorkingDays, newDeadlineWorkingDays]).toEqual([3, 3]);
-    const c = requestReviewed(hazard({}, undefined, before));
-    expect(c.view().obligations.map((o) => o.key)).not.toContain('extension-decision');
-    c.advanceTo('2026-09-24T16:00:00+08:00').act('extension-decided', { decision: 'refused' });
-    c.advanceTo('2026-10-08T10:00:00+08:00').act('reinspected', { result: 'failed', justified: true });
-    expect(c.view().obligations.map((o) => o.key)).not.toContain('new-deadline');
   });
 });

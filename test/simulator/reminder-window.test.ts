@@ -1,6 +1,5 @@
 import { builtInCalendar, builtInCalendarYears } from '../../src/case/calendar';
 import { formatInstant } from '../../src/case/legal-time';
-import { enginePolicyAddedAfterPinning } from '../../src/case/obligation';
 import { policyInForce } from '../../src/procedures/index';
 import { spreadMinute, windowReminderAt } from '../../src/case/reminder-window';
 import { SimulatedCase } from '../support/simulator';
@@ -12,7 +11,7 @@ import { SimulatedCase } from '../support/simulator';
 const t = (iso: string): number => Date.parse(iso);
 const window = { startMinute: 8 * 60 + 30, minutes: 180 };
 
-function filed(filedAt: string, policy?: Record<string, number> | 'unpinned') {
+function filed(filedAt: string, policy?: Record<string, number>) {
   return SimulatedCase.start(
     {
       procedure: 'case-follow-up',
@@ -27,13 +26,6 @@ function filed(filedAt: string, policy?: Record<string, number> | 'unpinned') {
     undefined,
     policy,
   );
-}
-
-/** The policy a case pinned before reminder windows existed. */
-function policyBeforeWindows(): Record<string, number> {
-  const policy = policyInForce('case-follow-up');
-  for (const key of enginePolicyAddedAfterPinning) delete policy[key];
-  return policy;
 }
 
 function hazardOrdered(decidedAt: string, rectifyBy: string) {
@@ -76,11 +68,11 @@ describe('reminder window (station policy): a day deadline is reminded in the mo
     expect(b.sent('reminder')).toEqual(['officer 2026-03-06T10:07:00+08:00']);
   });
 
-  test('a case that pinned its policy before the window, or pinned none, keeps the old reminder: 24 h before, 23:59:59 on Sunday 03-08', () => {
-    for (const policy of [policyBeforeWindows(), 'unpinned' as const]) {
-      const c = filed('2026-03-02T10:00:00+08:00', policy).advanceTo('2026-03-09T12:00:00+08:00');
-      expect(c.sent('reminder', 'filing-visit')).toEqual(['officer 2026-03-08T23:59:59+08:00']);
-    }
+  test('a station that sets no window (0 minutes) is reminded exactly 24 h before: 23:59:59 on Sunday 03-08', () => {
+    const c = filed('2026-03-02T10:00:00+08:00', { ...policyInForce('case-follow-up'), reminderWindowMinutes: 0 }).advanceTo(
+      '2026-03-09T12:00:00+08:00',
+    );
+    expect(c.sent('reminder', 'filing-visit')).toEqual(['officer 2026-03-08T23:59:59+08:00']);
   });
 
   // Half of the visit's time (Mon 03-02 10:00 to Mon 03-09 23:59:59) has passed on Friday 03-06 at 05:00: Thursday is too

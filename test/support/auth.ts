@@ -65,6 +65,7 @@ export function callerFor(method: string, url: string, payload?: unknown, statio
       sub: 'SYS-01',
     };
   }
+  if (method === 'POST' && url.startsWith('/v1/imports')) return { role: 'station-system', stationIds, sub: 'SYS-01' };
   if (method === 'PUT' && url.startsWith('/v1/calendar/')) return { role: 'admin', stationIds: [], sub: 'ADM-1' };
   if (method === 'POST' && url.startsWith('/v1/notices/')) return { role: 'station-leader', stationIds, sub: 'L-01' };
   return { role: 'supervisor', stationIds: ['*'], sub: 'SUP-1' };

@@ -129,8 +129,8 @@ export const kpiFixture: CaseFixture[] = [
   {
     caseId: 'bail-surveillance:K-B2',
     stationId: 'S-01',
-    // late: the system's notice issued after its time (a case started before the officer's report)
-    duties: [{ key: 'expiry-notice', status: 'done', dueAt: '2026-03-21T09:00:00+08:00', completedAt: '2026-03-21T15:00:00+08:00', late: true }],
+    // late: the officer's report sent after its time
+    duties: [{ key: 'expiry-report', status: 'done', dueAt: '2026-03-21T09:00:00+08:00', completedAt: '2026-03-21T15:00:00+08:00', late: true }],
   },
   {
     caseId: 'deprived-rights:K-D1',

@@ -49,17 +49,16 @@ export class SimulatedCase {
 
   /**
    * Starts a case at `at`; the start is validated by the procedure's schema as the API would. `policy`: the one the
-   * case pins, by default the one in force now (an older one plays a case started before a duty existed; 'unpinned' one
-   * started before policies were pinned).
+   * case pins, by default the one in force now.
    */
   static start(
     start: { procedure: Procedure } & Record<string, unknown>,
     at: Instant,
     calendar?: CalendarYear[],
-    policy: Record<string, number> | 'unpinned' = policyInForce(start.procedure),
+    policy: Record<string, number> = policyInForce(start.procedure),
   ): SimulatedCase {
     const parsed = procedureOf(start.procedure).start.parse(start);
-    return new SimulatedCase({ start: parsed, calendar, policy: policy === 'unpinned' ? undefined : policy }, ms(at));
+    return new SimulatedCase({ start: parsed, calendar, policy }, ms(at));
   }
 
   get now(): number {

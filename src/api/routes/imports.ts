@@ -4,6 +4,7 @@ import { caseStartSchema } from '../../procedures/index';
 import { z } from 'zod';
 import { coversStation, resourceRoles } from '../../domain/roles';
 import { startCase } from '../../temporal/cases';
+import { dryRun } from '../../import/dry-run';
 import { type LineError, type ValidStart, validateLines, validateStarts } from '../../import/validate';
 import { responses, withBody } from '../contract';
 import { HttpError } from '../errors';
@@ -14,7 +15,11 @@ const concurrency = 8;
 const maxStarts = 5_000;
 const importBodyLimit = 16 * 1024 * 1024;
 
-const importQuery = z.object({ skipInvalid: z.enum(['true', 'false']).default('false') });
+const importQuery = z.object({
+  skipInvalid: z.enum(['true', 'false']).default('false'),
+  /** true: nothing starts; the answer says what each valid line's case would owe at once. */
+  dryRun: z.enum(['true', 'false']).default('false'),
+});
 const lineError = z.object({ line: z.int(), field: z.string(), message: z.string() });
 const importAnswer = z.object({
   started: z.int(),
@@ -24,6 +29,16 @@ const importAnswer = z.object({
   /** Every line that was not started or present: invalid, another station's, or a conflict. */
   errors: z.array(lineError),
 });
+const dryRunLine = z.object({
+  line: z.int(),
+  caseId: z.string(),
+  open: z.int(),
+  overdue: z.int(),
+  beforeAdoption: z.int(),
+  toReview: z.int(),
+  next: z.array(z.object({ key: z.string(), period: z.string().optional(), dueAt: z.string() })),
+});
+const dryRunAnswer = z.object({ dryRun: z.literal(true), lines: z.array(dryRunLine), rejected: z.int(), errors: z.array(lineError) });
 
 /**
  * Imports: the station system's running cases at once (NDJSON, one start per line, or a JSON array), validated whole
@@ -36,12 +51,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/v1/imports',
     {
       schema: {
-        summary: 'Import running cases (station system): every line validated first; nothing started while one is bad unless skipInvalid',
+        summary:
+          'Import running cases (station system): every line validated and begun first; nothing started while one is bad unless skipInvalid; dryRun starts nothing and says what each case would owe',
         tags: ['cases'],
         querystring: importQuery,
         // What the document says each item is; the route validates them itself, so its errors name the line.
         body: z.union([z.string(), z.array(caseStartSchema).max(maxStarts)]),
-        response: responses({ 200: importAnswer }, 403, 503, ...withBody),
+        response: responses({ 200: z.union([importAnswer, dryRunAnswer]) }, 403, 503, ...withBody),
       },
       bodyLimit: importBodyLimit,
       validatorCompiler: (route) => (route.httpPart === 'body' ? (data) => ({ value: data }) : validatorCompiler({ ...route, schema: importQuery })),
@@ -56,12 +72,22 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (checked.valid.length + checked.errors.length > maxStarts)
         throw new HttpError(400, 'invalid-request', `at most ${maxStarts} starts per import`);
       const errors: LineError[] = [...checked.errors];
-      const valid: ValidStart[] = [];
+      const covered: ValidStart[] = [];
       for (const entry of checked.valid) {
-        if (coversStation(principal, entry.start.stationId)) valid.push(entry);
+        if (coversStation(principal, entry.start.stationId)) covered.push(entry);
         else errors.push({ line: entry.line, field: 'stationId', message: `you may not start cases for station ${entry.start.stationId}` });
       }
+      // Each case is begun as its workflow would begin it: a line its procedure cannot begin is a bad line, never a failed case.
+      const calendar = await app.db.calendar.years();
+      const lines = dryRun(covered, Date.now(), calendar);
+      const valid = covered.filter((_, i) => lines[i].error === undefined);
+      for (const { line, error } of lines)
+        if (error !== undefined) errors.push({ line, field: 'procedure', message: `案件无法开始 (the case cannot begin): ${error}` });
+      errors.sort((a, b) => a.line - b.line);
       const bad = new Set(errors.map((e) => e.line)).size;
+      if (request.query.dryRun === 'true') {
+        return { dryRun: true as const, lines: lines.filter((l) => l.error === undefined), rejected: bad, errors };
+      }
       if (errors.length && request.query.skipInvalid !== 'true') {
         throw new HttpError(
           400,
@@ -71,7 +97,6 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         );
       }
       const answer = { started: 0, alreadyPresent: 0, conflicts: 0, rejected: bad, errors };
-      const calendar = await app.db.calendar.years();
       let next = 0;
       const worker = async () => {
         while (next < valid.length) {

@@ -55,8 +55,8 @@ export interface BailRecords {
   applications: BailApplication[];
   violations: BailViolation[];
   complianceChecks: Array<{ month: string; compliant: boolean; at: string }>;
-  /** When each full visit was made (Art. 42); absent in cases started before the duty. */
-  fullVisits?: string[];
+  /** When each full visit was made (Art. 42). */
+  fullVisits: string[];
   decision?: 'revoked' | 'changed-measure' | 'case-closed';
 }
 
@@ -70,7 +70,6 @@ export const bailSurveillanceProcedure = defineProcedure({
   titleEn: 'Bail / residential surveillance',
   articles: article,
   policy: bailPolicyDefaults,
-  policyAddedAfterPinning: ['expiryReportOpensDaysBefore', 'fullVisitMonths'],
   personal(start: BailStart): PersonalRecord[] {
     const { name, idNumber, address } = start.subject;
     const people: PersonalRecord[] = [{ role: 'subject', name, idNumber, address }];
@@ -117,15 +116,6 @@ export const bailSurveillanceProcedure = defineProcedure({
       titleZh: '期限届满十日前将相关情况通知决定机关',
       titleEn: 'Tell the decision authority how the subject complied, 10 days before the term ends',
       responsible: 'officer',
-    },
-    /** Cases started before the officer's expiry report: the system's notice with the date only. */
-    expiryNotice: {
-      key: 'expiry-notice',
-      article,
-      titleZh: '期限届满十日前通知决定机关',
-      titleEn: 'Notify the decision authority 10 days before the term ends',
-      responsible: 'system',
-      issues: { kind: 'expiry-notice', recipients: ['decision-authority'] },
     },
     authorityDecision: {
       key: 'authority-decision',

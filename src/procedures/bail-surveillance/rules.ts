@@ -6,10 +6,10 @@
  */
 import type { BailAction, BailStart } from './schema';
 import { type BailPolicy, type BailRecords, applicationKindsFor, bailPolicyDefaults, bailSurveillanceProcedure } from './descriptor';
-import { addDays, addMonths, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../case/legal-time';
+import { addDays, addMonths, endOfDay, formatInstant, parseInstant, startOfDay } from '../../case/legal-time';
 import { type IssuedNotice, type Obligation, isOpen } from '../../case/obligation';
-import { pinnedPolicy } from '../../case/procedure';
 import type { CaseContext, ProcedureDefinition } from '../../case/case';
+import { fullVisitRejection, oweFullVisits, recordFullVisit } from '../../case/specific-subject';
 
 const { duties, articles: article } = bailSurveillanceProcedure;
 const hour = 3_600_000;
@@ -48,6 +48,7 @@ export const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRe
       applications: [],
       violations: [],
       complianceChecks: [],
+      fullVisits: oweFullVisits(ctx, policy.fullVisitMonths),
     };
     // Reported before adoption: the duties that follow the report were owed from then (settled by facts, or to review).
     if (facts?.subjectReportedAt) {
@@ -55,20 +56,10 @@ export const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRe
       records.subjectReportedAt = formatInstant(reportedAt);
       oweAfterReport(ctx, reportedAt, policy);
     }
-    // 每半年全面走访考察一次 (Art. 42): six months from the term's first day (or from the case's start, when it came
-    // later), then six months from each visit; none falls due after the term's last day.
-    const visitMonths = pinnedPolicy(policy, 'fullVisitMonths');
-    if (visitMonths !== undefined) {
-      const today = localDate(ctx.now());
-      // Adopted after a full visit: the next is owed within six months of the day after it.
-      const from = facts?.lastFullVisitOn ? addDays(facts.lastFullVisitOn, 1) : start.termStart > today ? start.termStart : today;
-      ctx.oweRolling(duties.halfYearlyVisit, { everyMonths: visitMonths, from, until: start.termEnd });
-      records.fullVisits = facts?.lastFullVisitOn ? [formatInstant(startOfDay(facts.lastFullVisitOn))] : [];
-    }
     return records;
   },
 
-  check(ctx, action, at, policy) {
+  check(ctx, action, at) {
     const { engine, records } = ctx;
     const open = (key: string, period?: string) => engine.isOpen(key, period);
     switch (action.type) {
@@ -104,14 +95,12 @@ export const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRe
         return action.termEnd > limit ? `a ${records.measure} term may not exceed ${months} months (until ${limit})` : undefined;
       }
       case 'expiry-report-sent': {
-        if (pinnedPolicy(policy, 'expiryReportOpensDaysBefore') === undefined)
-          return "this case tells the decision authority of the term's end by a system notice";
         const report = openExpiryReport(ctx);
         if (!report) return `the decision authority has already been told for the term ending ${records.termEnd}`;
         return at < report.opensAt! ? `the expiry report may be sent from ${formatInstant(report.opensAt!)}` : undefined;
       }
       case 'visited-in-full':
-        return engine.rollingRejection(duties.halfYearlyVisit.key, at);
+        return fullVisitRejection(ctx, at);
       case 'authority-decided':
         return undefined;
     }
@@ -170,9 +159,7 @@ export const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRe
         return;
       }
       case 'visited-in-full':
-        // The next visit is owed from the day after this one (the engine rolls it on).
-        engine.complete(engine.lastRolling(duties.halfYearlyVisit.key)!, at, action.actor);
-        records.fullVisits?.push(formatInstant(at));
+        recordFullVisit(ctx, at, action.actor);
         return;
       case 'authority-decided': {
         engine.complete(engine.get(duties.authorityDecision.key)!, at, action.actor);
@@ -186,14 +173,12 @@ export const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRe
 
 /** Duties that hang on the term's end: telling the authority before it, and its decision. Moves them when the term changes. */
 function declareTermDuties(ctx: Omit<Context, 'records'>, termEnd: string, rules: BailPolicy, reason: string): void {
-  // Cases started before the officer's report keep the system's notice with the date only.
-  const opensDaysBefore = pinnedPolicy(rules, 'expiryReportOpensDaysBefore');
-  const duty = opensDaysBefore !== undefined ? duties.expiryReport : duties.expiryNotice;
+  const duty = duties.expiryReport;
   const previous = ctx.engine.all().filter((o) => o.key === duty.key);
   const pending = previous.find(isOpen);
   // 期限届满十日前将相关情况通知决定机关; a notice already sent for an earlier end leaves a new one owed for the new end.
   const period = pending ? pending.period : previous.length ? termEnd : undefined;
-  const opens = opensDaysBefore !== undefined ? startOfDay(addDays(termEnd, -opensDaysBefore)) : undefined;
+  const opens = startOfDay(addDays(termEnd, -rules.expiryReportOpensDaysBefore));
   ctx.owe(duty, { rule: 'days-before', from: termEnd, n: rules.expiryNoticeDaysBefore }, { period, reason, opens });
   ctx.owe(duties.authorityDecision, endOfDay(termEnd), { reason });
 }
@@ -224,7 +209,7 @@ function complianceSummary(ctx: Context): NonNullable<IssuedNotice['facts']> {
     applicationsUndecided: records.applications.filter((a) => !a.decision).length,
   };
   if (records.subjectReportedAt) summary.subjectReportedAt = records.subjectReportedAt;
-  if (records.fullVisits) summary.fullVisits = records.fullVisits.length;
+  summary.fullVisits = records.fullVisits.length;
   return summary;
 }
 

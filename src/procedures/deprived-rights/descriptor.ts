@@ -29,8 +29,8 @@ export interface DeprivedRightsSummary {
   missed: number;
   violations: number;
   writtenNotices: number;
-  /** Full visits made (Art. 42), in cases that owe them. */
-  fullVisits?: number;
+  /** Full visits made (Art. 42). */
+  fullVisits: number;
 }
 
 export interface DeprivedRightsRecords {
@@ -41,8 +41,8 @@ export interface DeprivedRightsRecords {
   announcedTo: AnnouncementAudience[];
   violations: Array<{ at: string; penaltyProposed: boolean }>;
   rightsRestoredAt?: string;
-  /** When each full visit was made (Art. 42); absent in cases started before the duty. */
-  fullVisits?: string[];
+  /** When each full visit was made (Art. 42). */
+  fullVisits: string[];
   summary?: DeprivedRightsSummary;
 }
 
@@ -56,7 +56,6 @@ export const deprivedRightsProcedure = defineProcedure({
   titleEn: 'Deprivation of political rights',
   articles: article,
   policy: deprivedRightsPolicyDefaults,
-  policyAddedAfterPinning: ['writtenNoticesWorkingDays', 'fullVisitMonths'],
   personal(start: DeprivedRightsStart): PersonalRecord[] {
     const { name, idNumber, address } = start.subject;
     return [{ role: 'subject', name, idNumber, address }];

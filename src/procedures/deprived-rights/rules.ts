@@ -7,10 +7,10 @@
  */
 import type { DeprivedRightsAction, DeprivedRightsStart } from './schema';
 import { type AnnouncementAudience, type DeprivedRightsPolicy, type DeprivedRightsRecords, deprivedRightsProcedure } from './descriptor';
-import { addDays, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../case/legal-time';
+import { addDays, endOfDay, formatInstant, parseInstant, startOfDay } from '../../case/legal-time';
 import { type Obligation, isOpen } from '../../case/obligation';
-import { pinnedPolicy } from '../../case/procedure';
 import type { CaseContext, ProcedureDefinition } from '../../case/case';
+import { fullVisitRejection, oweFullVisits, recordFullVisit } from '../../case/specific-subject';
 
 const { duties, articles: article } = deprivedRightsProcedure;
 const hour = 3_600_000;
@@ -48,12 +48,19 @@ export const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRi
       ctx.owe(duties.rightsRestored, endOfDay(start.termEnd));
       // 由派出所书面通知: owed when the term expires, whatever became of the officer's report (a missing report is its
       // own overdue duty); deliverable from the term's last day, due a policy number of working days after it.
-      const noticeDays = pinnedPolicy(policy, 'writtenNoticesWorkingDays');
-      if (noticeDays !== undefined) {
-        ctx.owe(duties.writtenNotices, { rule: 'within-working-days', from: start.termEnd, n: noticeDays }, { opens: startOfDay(start.termEnd) });
-      }
+      ctx.owe(
+        duties.writtenNotices,
+        { rule: 'within-working-days', from: start.termEnd, n: policy.writtenNoticesWorkingDays },
+        { opens: startOfDay(start.termEnd) },
+      );
     }
-    const records: DeprivedRightsRecords = { termStart: start.termStart, termEnd: start.termEnd, announcedTo: [], violations: [] };
+    const records: DeprivedRightsRecords = {
+      termStart: start.termStart,
+      termEnd: start.termEnd,
+      announcedTo: [],
+      violations: [],
+      fullVisits: oweFullVisits(ctx, policy.fullVisitMonths),
+    };
     if (facts?.subjectReportedAt) {
       // Reported before adoption: the announcement was owed from then (settled by a fact, or to review).
       const reportedAt = parseInstant(facts.subjectReportedAt);
@@ -61,20 +68,10 @@ export const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRi
       ctx.owe(duties.announcement, reportedAt + policy.announcementHours * hour, { opens: reportedAt });
       if (facts.announcementMade) records.announcedTo = audiences(ctx);
     }
-    // 每半年全面走访考察一次 (Art. 42): six months from the term's first day (or from the case's start, when it came
-    // later), then six months from each visit; none falls due after the term's last day.
-    const visitMonths = pinnedPolicy(policy, 'fullVisitMonths');
-    if (visitMonths !== undefined) {
-      const today = localDate(ctx.now());
-      // Adopted after a full visit: the next is owed within six months of the day after it.
-      const from = facts?.lastFullVisitOn ? addDays(facts.lastFullVisitOn, 1) : start.termStart > today ? start.termStart : today;
-      ctx.oweRolling(duties.halfYearlyVisit, { everyMonths: visitMonths, from, until: start.termEnd ?? undefined });
-      records.fullVisits = facts?.lastFullVisitOn ? [formatInstant(startOfDay(facts.lastFullVisitOn))] : [];
-    }
     return records;
   },
 
-  check(ctx, action, at, policy) {
+  check(ctx, action, at) {
     const { engine, records } = ctx;
     const open = (key: string, period?: string) => engine.isOpen(key, period);
     switch (action.type) {
@@ -100,11 +97,6 @@ export const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRi
       }
       case 'written-notices-delivered': {
         const notices = engine.get(duties.writtenNotices.key);
-        // Cases started before the notices were owed at the term's end: owed once the station has been told.
-        if (pinnedPolicy(policy, 'writtenNoticesWorkingDays') === undefined)
-          return notices && isOpen(notices)
-            ? undefined
-            : 'the written notices are not due: the station has not been told yet, or they were delivered';
         if (!notices) return 'a life-long deprivation has no written notices';
         if (!isOpen(notices)) return 'the written notices were delivered';
         return at < notices.opensAt!
@@ -112,7 +104,7 @@ export const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRi
           : undefined;
       }
       case 'visited-in-full':
-        return engine.rollingRejection(duties.halfYearlyVisit.key, at);
+        return fullVisitRejection(ctx, at);
       case 'case-closed':
         return undefined;
     }
@@ -145,8 +137,6 @@ export const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRi
       }
       case 'station-reported':
         engine.complete(engine.get(duties.stationReport.key)!, at, action.actor);
-        // Cases started before the notices were owed at the term's end owe them once told, by the end of the term.
-        if (pinnedPolicy(policy, 'writtenNoticesWorkingDays') === undefined) ctx.owe(duties.writtenNotices, endOfDay(records.termEnd!));
         return;
       case 'written-notices-delivered': {
         const notices = engine.get(duties.writtenNotices.key)!;
@@ -161,9 +151,7 @@ export const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRi
         return;
       }
       case 'visited-in-full':
-        // The next visit is owed from the day after this one (the engine rolls it on).
-        engine.complete(engine.lastRolling(duties.halfYearlyVisit.key)!, at, action.actor);
-        records.fullVisits?.push(formatInstant(at));
+        recordFullVisit(ctx, at, action.actor);
         return;
       case 'case-closed':
         finish(ctx, 'closed-by-decision');
@@ -204,7 +192,7 @@ function finish(ctx: Context, outcome: string): void {
     missed: monthly.filter((o) => o.status !== 'done' && o.overdueAt !== undefined).length,
     violations: ctx.records.violations.length,
     writtenNotices: ctx.engine.notices.filter((n) => n.kind === 'rights-restoration-notice').length,
-    ...(ctx.records.fullVisits ? { fullVisits: ctx.records.fullVisits.length } : {}),
+    fullVisits: ctx.records.fullVisits.length,
   };
   ctx.close(outcome);
 }

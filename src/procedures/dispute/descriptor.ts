@@ -248,7 +248,6 @@ export const disputeProcedure = defineProcedure({
   titleEn: 'Dispute',
   articles: '72-76, 105',
   policy: disputePolicyDefaults,
-  policyAddedAfterPinning: ['failedMediationsBeforeControlCentre', 'controlCentreCoordinationWorkingDays'],
   personal(start: DisputeStart): PersonalRecord[] {
     return start.parties.map((p) => ({ role: 'party', name: p.name, partyRole: p.role }));
   },

@@ -24,7 +24,6 @@ import {
 import type { DisputeAction, DisputeStart } from './schema';
 import { endOfDay, formatInstant, localDate } from '../../case/legal-time';
 import { type Recipient, isOpen } from '../../case/obligation';
-import { pinnedPolicy } from '../../case/procedure';
 import type { CaseContext, ProcedureDefinition } from '../../case/case';
 
 type Context = CaseContext<DisputeStart, DisputeRecords>;
@@ -56,8 +55,7 @@ export const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRe
       controlCentreEscalations: [],
       specificSubjects: [],
     };
-    // A case started before the dispute rules were read as they arrive (its pinned policy lacks the key) keeps its timeline.
-    if (pinnedPolicy(policy, 'failedMediationsBeforeControlCentre') !== undefined) arrive(ctx, records, policy);
+    arrive(ctx, records, policy);
     return { ...records, kpi: kpiOf(ctx.engine, records, now) };
   },
 
@@ -439,14 +437,11 @@ function escalateToControlCentre(
     ref,
   );
   // Visible, reminded and escalated while nobody has acted on the request.
-  const days = pinnedPolicy(policy, 'controlCentreCoordinationWorkingDays');
-  if (days !== undefined) {
-    ctx.owe(
-      duties.controlCentreCoordination,
-      { rule: 'within-working-days', from: now, n: days },
-      { period: String(records.controlCentreEscalations.length), opens: now },
-    );
-  }
+  ctx.owe(
+    duties.controlCentreCoordination,
+    { rule: 'within-working-days', from: now, n: policy.controlCentreCoordinationWorkingDays },
+    { period: String(records.controlCentreEscalations.length), opens: now },
+  );
 }
 
 /**
@@ -457,8 +452,7 @@ function maybeEscalateRepeats(ctx: Context, policy: DisputePolicy, ref: string):
   const { records } = ctx;
   if (records.controlCentreEscalations.some((e) => e.trigger === 'repeat-alarms')) return;
   if (records.repeatCount < policy.repeatAlarmsBeforeControlCentre) return;
-  const failedNeeded = pinnedPolicy(policy, 'failedMediationsBeforeControlCentre');
-  if (failedNeeded !== undefined && (records.failedMediations ?? 0) < failedNeeded) return;
+  if ((records.failedMediations ?? 0) < policy.failedMediationsBeforeControlCentre) return;
   escalateToControlCentre(ctx, records, policy, 'repeat-alarms', ref);
 }
 

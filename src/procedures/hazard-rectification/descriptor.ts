@@ -111,7 +111,6 @@ export const hazardRectificationProcedure = defineProcedure({
   titleEn: 'Hazard rectification',
   articles: '60-62',
   policy: hazardPolicyDefaults,
-  policyAddedAfterPinning: ['extensionDecisionWorkingDays', 'newDeadlineWorkingDays'],
   duties: {
     filing: {
       key: 'filing',

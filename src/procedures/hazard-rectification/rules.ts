@@ -16,7 +16,6 @@ import {
 } from './descriptor';
 import { addDays, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../case/legal-time';
 import { type Obligation, isOpen } from '../../case/obligation';
-import { pinnedPolicy } from '../../case/procedure';
 import type { CaseContext, ProcedureDefinition } from '../../case/case';
 
 const { duties } = hazardRectificationProcedure;
@@ -135,10 +134,11 @@ export const hazardRectification: ProcedureDefinition<HazardStart, HazardAction,
         };
         if (action.recommendation) facts.recommendation = action.recommendation;
         ctx.notify('extension-review', ['station'], about('延期整改申请审查意见报所', review), facts);
-        const days = pinnedPolicy(policy, 'extensionDecisionWorkingDays');
-        if (days !== undefined) {
-          ctx.owe(duties.extensionDecision, { rule: 'within-working-days', from: at, n: days }, { period: `request-${request.n}`, opens: at });
-        }
+        ctx.owe(
+          duties.extensionDecision,
+          { rule: 'within-working-days', from: at, n: policy.extensionDecisionWorkingDays },
+          { period: `request-${request.n}`, opens: at },
+        );
         break;
       }
       case 'extension-decided': {
@@ -184,10 +184,11 @@ export const hazardRectification: ProcedureDefinition<HazardStart, HazardAction,
             { rule: 'within-days', from: at, n: policy.failureReportDays },
             { period: `round-${round.round}`, opens: at },
           );
-          const days = pinnedPolicy(policy, 'newDeadlineWorkingDays');
-          if (days !== undefined) {
-            ctx.owe(duties.newDeadline, { rule: 'within-working-days', from: at, n: days }, { period: `round-${round.round}`, opens: at });
-          }
+          ctx.owe(
+            duties.newDeadline,
+            { rule: 'within-working-days', from: at, n: policy.newDeadlineWorkingDays },
+            { period: `round-${round.round}`, opens: at },
+          );
         } else {
           // 对无正当理由致使整改情况未达到规定要求的，按逾期不整改治安隐患依法处理
           round.result = 'failed-unjustified';
