@@ -61,7 +61,7 @@ const obligationView = z.object({
   article: z.string(),
   titleZh: z.string(),
   titleEn: z.string(),
-  responsible: z.enum(['officer', 'station', 'decision-authority', 'system']),
+  responsible: z.enum(['officer', 'station', 'decision-authority', 'subject', 'system']),
   status: z.enum(['pending', 'done', 'overdue', 'waived', 'cancelled', 'before-adoption']),
   opensAt: z.string().optional(),
   dueAt: z.string(),
@@ -143,7 +143,20 @@ export const caseView = z
   })
   .describe("A case's obligations, notices and records");
 
-export const caseStarted = z.object({ caseId: z.string(), created: z.boolean() });
+/** A duty that arrived already due: before the case reached beatflow (to review, or settled by a fact), or moved for lack of time. */
+export const arrivedDue = z.object({
+  key: z.string(),
+  period: z.string().optional(),
+  dueAt: z.string(),
+  settledBy: z.string().optional().describe('the adoption fact that settled it; absent: listed for review'),
+  owedBy: z.string().optional().describe('its legal time had passed when the case arrived: owed by then instead'),
+});
+
+export const caseStarted = z.object({
+  caseId: z.string(),
+  created: z.boolean(),
+  arrivedDue: z.array(arrivedDue).optional().describe('on creation: every duty that arrived already due'),
+});
 
 export const casePage = z.object({
   cases: z.array(

@@ -5,11 +5,19 @@
  * simulator in test/support gives it a fake clock.
  */
 import type { AuditEntry } from '../../activities';
-import { type AdoptionConfirmedAction, type AdoptionStart, type AdoptionView, adoptionConfirmed } from './adoption';
+import {
+  type AdoptionConfirmedAction,
+  type AdoptionStart,
+  type AdoptionView,
+  type ArrivedDue,
+  StartRefused,
+  adoptedAtWithin,
+  adoptionConfirmed,
+} from './adoption';
 import { type CalendarYear, builtInCalendarYears, WorkingCalendar } from './calendar';
 import { type ActionEnvelope, type CaseView, type Procedure, actionIdReused, actionRejected } from './contract';
 import { fingerprint } from './fingerprint';
-import { type DeadlineRule, computeDeadline, formatInstant, localDate, parseInstant } from './legal-time';
+import { type DeadlineRule, computeDeadline, deadlineRules, formatInstant, localDate, parseInstant, startOfDay } from './legal-time';
 import {
   type DueBasis,
   type EnginePolicy,
@@ -146,7 +154,7 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
       status: 'open',
       records: undefined as R,
       policy,
-      engine: ObligationEngine.empty(),
+      engine: ObligationEngine.empty(clock()),
       calendar: args.calendar ?? [...builtInCalendarYears],
       actions: {},
       audit: [],
@@ -159,11 +167,22 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     this.ctx = this.context(args.start);
     if (!args.carried) {
       const adoption = args.start.adoption;
-      if (adoption) {
-        const at = adoption.adoptedAt === undefined ? clock() : parseInstant(adoption.adoptedAt);
-        this.engine.adopt(at, definition.adoptionSettles?.(args.start) ?? []);
-      }
+      const settled = (adoption && definition.adoptionSettles?.(args.start)) ?? [];
+      if (adoption) this.engine.adopt(adoptedAtWithin(adoption, this.state.startedAt), settled);
       this.state.records = definition.begin(this.ctx, this.policy);
+      for (const s of settled) {
+        // A fact cannot settle a duty whose window opens after the adoption: it cannot have been done yet.
+        const early = this.engine
+          .all()
+          .find((o) => o.key === s.key && o.period === undefined && o.opensAt !== undefined && o.opensAt > this.engine.adoptedAt!);
+        if (early) {
+          const opens = formatInstant(early.opensAt!);
+          throw new StartRefused(
+            `adoption.facts.${s.fact}`,
+            `${s.fact}：${early.titleZh}（${early.key}）自 ${opens} 起才能办理，晚于接管时间 (${s.fact}: ${early.key} cannot be done before ${opens}, after adoptedAt)`,
+          );
+        }
+      }
     }
   }
 
@@ -258,19 +277,45 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
   }
 
   private adoptionRejection(action: AdoptionConfirmedAction): string | undefined {
-    if (this.engine.adoptedAt === undefined) return 'the case was not adopted';
     const o = this.engine.get(action.key, action.period);
     const name = `${action.key}${action.period ? ` ${action.period}` : ''}`;
     if (!o || o.status !== 'before-adoption') return `${name} is not a duty due before adoption`;
     if (o.adoption?.review !== 'to-review')
       return o.adoption?.fact ? `${name} was settled by the fact ${o.adoption.fact}` : `${name} was already reviewed`;
     if (action.outcome === 'not-done' && action.doneOn !== undefined) return '`doneOn` is given for a duty not done';
-    if (action.doneOn !== undefined && action.doneOn > localDate(this.engine.adoptedAt)) return '`doneOn` is after the adoption';
+    if (action.doneOn !== undefined && action.doneOn > localDate(this.engine.adoptedAt ?? this.state.startedAt))
+      return '`doneOn` is after the adoption';
     return undefined;
   }
 
+  /** The officer's review; a one-off duty found not done is owed again, by its own rule counted from the review. */
   private confirmAdoption(action: AdoptionConfirmedAction, at: number): void {
-    this.engine.review(this.engine.get(action.key, action.period)!, action.outcome, action.actor, at, action.doneOn);
+    const o = this.engine.get(action.key, action.period)!;
+    this.engine.review(o, action.outcome, action.actor, at, action.doneOn);
+    if (action.outcome !== 'not-done' || !this.engine.isOneOff(o.key)) return;
+    const now = this.clock();
+    const rule = o.basis?.rule;
+    const again =
+      rule && (deadlineRules as readonly string[]).includes(rule) && o.basis?.n !== undefined && !rule.endsWith('-before')
+        ? computeDeadline(rule as DeadlineRule, now, o.basis.n, this.calendar).dueMs
+        : now + this.policy.minimumNoticeHours * hour;
+    this.engine.oweAgain(o, again, now, `到案前未办理，经核实后重新计算期限 (found not done at adoption review by ${action.actor}: owed again)`);
+  }
+
+  /** What arrived already due: each duty due before the case reached beatflow, and each moved for lack of time. */
+  arrivedDue(): ArrivedDue[] {
+    const arrived = this.state.startedAt;
+    const due: Array<ArrivedDue & { at: number }> = [];
+    for (const o of this.engine.all()) {
+      const which = { key: o.key, ...(o.period === undefined ? {} : { period: o.period }) };
+      if (o.status === 'before-adoption' && o.dueAt < arrived) {
+        const settledBy = o.adoption?.fact ? { settledBy: o.adoption.fact } : {};
+        due.push({ ...which, dueAt: formatInstant(o.dueAt), ...settledBy, at: o.dueAt });
+      } else if (o.basis?.rule === minimumNotice && o.declaredAt === arrived) {
+        due.push({ ...which, dueAt: o.basis.from!, owedBy: formatInstant(o.dueAt), at: parseInstant(o.basis.from!) });
+      }
+    }
+    return due.sort((a, b) => a.at - b.at).map(({ at: _at, ...d }) => d);
   }
 
   /** An independent copy of the case, as the next run would rebuild it. */
@@ -325,6 +370,7 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     const { engine, state, clock } = this;
     const calendar = () => this.calendar;
     const actionRef = () => this.ref;
+    const minimumNoticeHours = () => this.policy.minimumNoticeHours;
     const resolve = (timing: Timing, sets: DueBasis['sets']): { at: number; basis?: DueBasis } => {
       if (typeof timing === 'number') return { at: timing };
       if ('n' in timing) {
@@ -345,7 +391,7 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
         return { at: deadline.dueMs, basis: basisOf(deadline, sets) };
       },
       owe(duty, due, { period, opens, reason } = {}) {
-        const dueAt = resolve(due, 'dueAt');
+        const dueAt = shortNotice(due, resolve(due, 'dueAt'), clock(), minimumNoticeHours());
         const opensAt = opens === undefined ? undefined : resolve(opens, 'opensAt');
         const basis = opensAt?.basis ?? dueAt.basis;
         const spec: ObligationSpec = { ...duty, dueAt: dueAt.at };
@@ -376,18 +422,40 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
   }
 }
 
+/** The basis rule of a duty moved because its legal time had passed when it arose. */
+const minimumNotice = 'minimum-notice';
+
+/**
+ * A duty counted back from an event still to come (N days before a term ends) whose time had passed when it arose is
+ * due `hours` after it arose, and says why; its basis is no legal rule any more, so a calendar change leaves it.
+ */
+function shortNotice(due: Timing, resolved: { at: number; basis?: DueBasis }, now: number, hours: number): { at: number; basis?: DueBasis } {
+  if (typeof due !== 'object' || !('n' in due) || !due.rule.endsWith('-before') || resolved.at >= now) return resolved;
+  const event = typeof due.from === 'number' ? due.from : startOfDay(due.from.slice(0, 10));
+  if (event <= now) return resolved;
+  const at = now + hours * hour;
+  const why = `法定期限 ${formatInstant(resolved.at)} 在义务产生时已过，改为 ${hours} 小时内办理 (the legal time had passed when the duty arose: due ${hours} h after)`;
+  return {
+    at,
+    basis: { rule: minimumNotice, from: formatInstant(resolved.at), explanation: [...(resolved.basis?.explanation ?? []), why], warnings: [why] },
+  };
+}
+
 function isAdoptionConfirmed(action: ActionEnvelope): action is ActionEnvelope & AdoptionConfirmedAction {
   return action.type === adoptionConfirmed;
 }
 
-/** The adoption as the case view shows it; absent for a case started without one. */
-function adoptionView(start: CaseStartFields, engine: ObligationEngine): AdoptionView | undefined {
-  if (engine.adoptedAt === undefined) return undefined;
+/**
+ * The adoption as the case view shows it: present for a case started with one, or that arrived with duties already due
+ * (adopted from its arrival). A closed case has nothing left to review.
+ */
+function adoptionView<R>(start: CaseStartFields, state: CaseState<R>, engine: ObligationEngine): AdoptionView | undefined {
   const before = engine.all().filter((o) => o.status === 'before-adoption');
-  const review = engine.toReview().sort((a, b) => a.dueAt - b.dueAt);
+  if (engine.adoptedAt === undefined && !before.length) return undefined;
+  const review = state.status === 'closed' ? [] : engine.toReview().sort((a, b) => a.dueAt - b.dueAt);
   const facts = Object.fromEntries(Object.entries(start.adoption?.facts ?? {}).filter(([, v]) => v !== undefined)) as AdoptionView['facts'];
   return {
-    adoptedAt: formatInstant(engine.adoptedAt),
+    adoptedAt: formatInstant(engine.adoptedAt ?? state.startedAt),
     facts,
     settledByFacts: before.filter((o) => o.adoption?.fact).length,
     toReview: review.length,
@@ -401,6 +469,7 @@ function enginePolicyOf(policy: EnginePolicy): EnginePolicy {
     supervisorGraceHours: policy.supervisorGraceHours,
     systemNoticeHour: policy.systemNoticeHour,
     backdateWindowHours: policy.backdateWindowHours,
+    minimumNoticeHours: policy.minimumNoticeHours,
     reminderWindowStartMinute: policy.reminderWindowStartMinute,
     reminderWindowMinutes: policy.reminderWindowMinutes,
   };
@@ -475,7 +544,7 @@ function caseView<S extends CaseStartFields, R>(
     calendar: state.calendar.map((y) => ({ year: y.year, version: y.version })),
     run: state.run,
     recordsBlockedSince: iso(state.recordsBlockedSince),
-    adoption: adoptionView(start, engine),
+    adoption: adoptionView(start, state, engine),
     // A query answer only (it adds no command): cases recorded before it replay unchanged.
     personal: descriptor.personal?.(start),
   };

@@ -28,6 +28,7 @@ import {
   type Recipient,
   isOpen,
   obligationId,
+  stationResponsible,
 } from './obligation';
 import { windowReminderAt } from './reminder-window';
 
@@ -72,6 +73,8 @@ export interface EngineState {
   notices: IssuedNotice[];
   /** Absent in the state of cases started without an adoption. */
   adoption?: EngineAdoption;
+  /** When the case reached beatflow: a duty due before is nobody's miss here (see `before-adoption`). */
+  arrivedAt?: number;
 }
 
 /** Since when beatflow keeps the case's duties, and which duties the facts given at adoption settle. */
@@ -103,6 +106,7 @@ export class ObligationEngine {
   private readonly rolling: Rolling[];
   readonly notices: IssuedNotice[];
   private adoption?: EngineAdoption;
+  private readonly arrivedAt?: number;
 
   constructor(
     state: EngineState,
@@ -114,22 +118,25 @@ export class ObligationEngine {
     this.rolling = state.rolling ?? [];
     this.notices = state.notices;
     this.adoption = state.adoption;
+    this.arrivedAt = state.arrivedAt;
   }
 
-  static empty(): EngineState {
-    return { obligations: [], recurrences: [], notices: [] };
+  /** A new case's engine; `arrivedAt`: when the case reached beatflow (absent: every duty is kept from its declaration). */
+  static empty(arrivedAt?: number): EngineState {
+    return { obligations: [], recurrences: [], notices: [], ...(arrivedAt === undefined ? {} : { arrivedAt }) };
   }
 
   snapshot(): EngineState {
     // A case without rolling duties carries exactly the state it carried before they existed.
     const rolling = this.rolling.length ? { rolling: this.rolling } : {};
     const adoption = this.adoption ? { adoption: this.adoption } : {};
-    return { obligations: [...this.obligations.values()], recurrences: this.recurrences, ...rolling, notices: this.notices, ...adoption };
+    const arrived = this.arrivedAt === undefined ? {} : { arrivedAt: this.arrivedAt };
+    return { obligations: [...this.obligations.values()], recurrences: this.recurrences, ...rolling, notices: this.notices, ...adoption, ...arrived };
   }
 
   /**
-   * Takes over a case already under way: a duty due before `at` becomes `before-adoption` when its time comes (settled
-   * by a fact, or to review), and a duty a fact settles becomes it at once; neither is reminded, escalated or noticed.
+   * Takes over a case already under way from `at` (not after its arrival): a duty a fact settles becomes
+   * `before-adoption` at once; like every duty due before the arrival, it is never reminded, escalated or noticed.
    */
   adopt(at: number, settled: AdoptionSettlement[]): void {
     this.adoption = { at, settled };
@@ -147,6 +154,20 @@ export class ObligationEngine {
   /** The officer's account of a duty due before adoption: done (on a day, if known) or not done; nothing is escalated. */
   review(o: Obligation, outcome: 'done' | 'not-done', by: string, at: number, doneOn?: string): void {
     o.adoption = { ...o.adoption, review: outcome, reviewedBy: by, reviewedAt: at, ...(doneOn ? { doneOn } : {}) };
+  }
+
+  /** Whether `key` is a one-off duty: not owed period by period (calendar-recurring) or interval by interval (rolling). */
+  isOneOff(key: string): boolean {
+    return !this.recurrences.some((r) => r.key === key) && !this.rolling.some((r) => r.key === key);
+  }
+
+  /**
+   * Owes again, by `dueAt`, a one-off duty found not done at adoption: pending, reminded and escalated like any other,
+   * and late from the start (its first due time passed before the case arrived).
+   */
+  oweAgain(o: Obligation, dueAt: number, now: number, reason: string): void {
+    o.changes.push({ from: o.dueAt, to: dueAt, at: now, reason });
+    Object.assign(o, { status: 'pending', dueAt, late: true, completedAt: undefined, remindedAt: undefined });
   }
 
   all(): Obligation[] {
@@ -245,10 +266,13 @@ export class ObligationEngine {
     if (from !== dueAt) o.remindedAt = undefined;
   }
 
-  /** Records a duty as discharged; a completion after the due time, or of a duty already marked overdue, is late. */
+  /**
+   * Records a duty as discharged; a completion after the due time, or of a duty already marked overdue, or of one owed
+   * again after it was found not done, is late.
+   */
   complete(o: Obligation, at: number, actor: string): void {
     if (!isOpen(o)) return;
-    o.late = o.status === 'overdue' || at > o.dueAt;
+    o.late = o.late || o.status === 'overdue' || at > o.dueAt;
     o.status = 'done';
     o.completedAt = at;
     o.completedBy = actor;
@@ -347,8 +371,9 @@ export class ObligationEngine {
     return best;
   }
 
+  /** The overdue duties of the station's own people; a subject's lateness is reported, not counted against them. */
   overdueCount(): number {
-    return this.all().filter((o) => o.status === 'overdue').length;
+    return this.all().filter((o) => o.status === 'overdue' && stationResponsible.includes(o.responsible)).length;
   }
 
   /** Earliest due time of a pending duty. */
@@ -403,16 +428,21 @@ export class ObligationEngine {
 
   /** Settles a pending duty the adoption covers: one a fact settles, or one whose due time came before adoption. */
   private settleBeforeAdoption(o: Obligation, now: number): boolean {
-    const adoption = this.adoption;
-    if (!adoption || o.status !== 'pending') return false;
-    const settlement = adoption.settled.find((s) => s.key === o.key && covers(s.through, o.period));
+    if (o.status !== 'pending' || o.adoption) return false;
+    const settlement = this.adoption?.settled.find((s) => s.key === o.key && covers(s.through, o.period));
     // Settled no later than the first thing its time would do: a system duty's notice, or being overdue.
     const comes = o.responsible === 'system' ? Math.min(this.issueAt(o), o.dueAt) : o.dueAt;
-    if (!settlement && !(o.dueAt < adoption.at && comes <= now)) return false;
+    if (!settlement && !(this.dueBeforeArrival(o) && comes <= now)) return false;
     o.status = 'before-adoption';
     o.completedAt = now;
     o.adoption = settlement ? { fact: settlement.fact } : { review: 'to-review' };
     return true;
+  }
+
+  /** Whether the duty fell due before the case reached beatflow (or before its adoption, in a state without an arrival). */
+  private dueBeforeArrival(o: Obligation): boolean {
+    const cutoff = this.arrivedAt ?? this.adoption?.at;
+    return cutoff !== undefined && o.dueAt < cutoff;
   }
 
   /** When a system duty issues its notice: when its window opens, else in office hours on the day a day-based rule names. */
@@ -429,7 +459,7 @@ export class ObligationEngine {
   private reminderAt(o: Obligation): number | undefined {
     if (o.remindedAt !== undefined) return undefined;
     const lead = o.reminderLeadHours ?? this.policy.reminderLeadHours;
-    if (lead <= 0 || (this.adoption && o.dueAt < this.adoption.at)) return undefined;
+    if (lead <= 0 || this.dueBeforeArrival(o)) return undefined;
     const { reminderWindowStartMinute: startMinute, reminderWindowMinutes: minutes } = this.policy;
     if (minutes > 0) {
       const calendar = this.context.calendar();

@@ -6,13 +6,21 @@ import type { Deadline } from './legal-time';
  */
 
 /**
- * `before-adoption`: due before beatflow took the case over (adoption): settled by a fact the station gave, or listed
- * for the officer to confirm; never overdue, never escalated, never counted in on-time rates.
+ * `before-adoption`: due before the case reached beatflow (whether or not its start carried an `adoption`): settled by a
+ * fact the station gave, or listed for the officer to confirm; never overdue, never escalated, never counted in on-time
+ * rates. Nobody kept it in beatflow, so nobody missed it there.
  */
 export type ObligationStatus = 'pending' | 'done' | 'overdue' | 'waived' | 'cancelled' | 'before-adoption';
 
-/** Who must discharge the duty. `system`: a notice beatflow itself issues when the duty's time comes. */
-export type Responsible = 'officer' | 'station' | 'decision-authority' | 'system';
+/**
+ * Who must discharge the duty, as the regulation names them. `system`: a notice beatflow itself issues when the duty's
+ * time comes. `subject`: the person under the measure (a report in person): their lateness is a fact the officer reports
+ * through the notices the duty declares, never the officer's overdue duty. `decision-authority`: the authority's own act.
+ */
+export type Responsible = 'officer' | 'station' | 'decision-authority' | 'subject' | 'system';
+
+/** Duties the station's own people owe: the ones a case counts as overdue and the on-time rates count. */
+export const stationResponsible: readonly Responsible[] = ['officer', 'station', 'system'];
 
 export const recipients = [
   'decision-authority',
@@ -149,6 +157,11 @@ export interface EnginePolicy {
   systemNoticeHour: number;
   /** How long before it reaches the case an action may say it happened (`at`). */
   backdateWindowHours: number;
+  /**
+   * A duty counted back from an event still to come (10 days before a term ends) whose time had already passed when it
+   * arose (the case arrived, or the term was shortened, with less left): due this many hours after it arose instead.
+   */
+  minimumNoticeHours: number;
 }
 
 export const defaultEnginePolicy: EnginePolicy = {
@@ -159,6 +172,7 @@ export const defaultEnginePolicy: EnginePolicy = {
   supervisorGraceHours: 48,
   systemNoticeHour: 9,
   backdateWindowHours: 72,
+  minimumNoticeHours: 24,
 };
 
 /** A notice as the case records it; `key` is unique within the case, so writing it twice is harmless. */

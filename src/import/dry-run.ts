@@ -1,4 +1,5 @@
-import { beginCase } from '../procedures/index';
+import type { ArrivedDue } from '../case/adoption';
+import { tryBeginCase } from '../procedures/index';
 import { isOpen } from '../case/obligation';
 import { formatInstant } from '../case/legal-time';
 import type { CalendarYear } from '../case/calendar';
@@ -14,8 +15,10 @@ export interface DryRunLine {
   toReview: number;
   /** The nearest open duties, soonest first. */
   next: Array<{ key: string; period?: string; dueAt: string }>;
-  /** The start is valid but its procedure could not begin it (the case would fail at once). */
+  arrivedDue: ArrivedDue[];
+  /** The start is valid but its procedure could not begin it, and why (naming the start's field at fault, when one is). */
   error?: string;
+  field?: string;
 }
 
 /**
@@ -24,21 +27,33 @@ export interface DryRunLine {
  */
 export function dryRun(starts: ValidStart[], now: number, calendar?: CalendarYear[], nearest = 3): DryRunLine[] {
   return starts.map(({ line, caseId, start }) => {
-    try {
-      const kase = beginCase(start, now, calendar);
-      const obligations = kase.engine.all();
-      const open = obligations.filter(isOpen).sort((a, b) => a.dueAt - b.dueAt);
+    const begun = tryBeginCase(start, now, calendar);
+    if ('refused' in begun) {
       return {
         line,
         caseId,
-        open: open.length,
-        overdue: kase.engine.overdueCount(),
-        beforeAdoption: obligations.filter((o) => o.status === 'before-adoption').length,
-        toReview: kase.engine.toReview().length,
-        next: open.slice(0, nearest).map((o) => ({ key: o.key, period: o.period, dueAt: formatInstant(o.dueAt) })),
+        open: 0,
+        overdue: 0,
+        beforeAdoption: 0,
+        toReview: 0,
+        next: [],
+        arrivedDue: [],
+        error: begun.refused,
+        field: begun.field,
       };
-    } catch (err) {
-      return { line, caseId, open: 0, overdue: 0, beforeAdoption: 0, toReview: 0, next: [], error: err instanceof Error ? err.message : String(err) };
     }
+    const { kase } = begun;
+    const obligations = kase.engine.all();
+    const open = obligations.filter(isOpen).sort((a, b) => a.dueAt - b.dueAt);
+    return {
+      line,
+      caseId,
+      open: open.length,
+      overdue: kase.engine.overdueCount(),
+      beforeAdoption: obligations.filter((o) => o.status === 'before-adoption').length,
+      toReview: kase.engine.toReview().length,
+      next: open.slice(0, nearest).map((o) => ({ key: o.key, period: o.period, dueAt: formatInstant(o.dueAt) })),
+      arrivedDue: kase.arrivedDue(),
+    };
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { adoptionActionRoles, adoptionConfirmedSchema } from './schema';
+import { StartRefused } from '../case/adoption';
 import { type AnyProcedureDefinition, Case } from '../case/case';
 import type { CalendarYear } from '../case/calendar';
 import { caseIdOf } from '../case/contract';
@@ -60,6 +61,20 @@ export function beginCase(start: CaseStart, now: number, calendar?: CalendarYear
   );
   kase.fire();
   return kase;
+}
+
+/** The case begun at `now`, or why it cannot be begun (naming the start's field at fault, when one is). */
+export function tryBeginCase(
+  start: CaseStart,
+  now: number,
+  calendar?: CalendarYear[],
+): { kase: ReturnType<typeof beginCase> } | { refused: string; field?: string } {
+  try {
+    return { kase: beginCase(start, now, calendar) };
+  } catch (err) {
+    if (err instanceof StartRefused) return { refused: err.message, field: err.field };
+    return { refused: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 function byName<T>(pick: (entry: Entry) => T): Record<Procedure, T> {

@@ -3,7 +3,7 @@ import type { CalendarYear } from '../case/calendar';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { type ActionEnvelope, type CaseView, caseIdOf, caseViewQuery, submitActionUpdate } from '../case/contract';
 import { fingerprint } from '../case/fingerprint';
-import { type CaseStart, beginCase, policyInForce, procedureTitlesZh, workflowTypes } from '../procedures/index';
+import { type CaseStart, policyInForce, procedureTitlesZh, workflowTypes } from '../procedures/index';
 import { caseProcedureKey, caseStatusKey, officerIdKey, overdueCountKey, recordsBlockedSinceKey, stationIdKey } from '../domain/search-attributes';
 
 export type StartOutcome = { caseId: string; created: true } | { caseId: string; created: false } | { caseId: string; conflict: true };
@@ -43,19 +43,6 @@ export async function startCase(client: Client, taskQueue: string, start: CaseSt
 /** The input of a case's workflow: the start, the calendar in force and the policy pinned for its whole life. */
 export function caseArgs<S extends Pick<CaseStart, 'procedure'>>(start: S, calendar?: CalendarYear[]) {
   return { start, calendar, policy: policyInForce(start.procedure) };
-}
-
-/**
- * Why the procedure cannot begin the case at `now` (`beginCase`), or undefined when it can: the API refuses such a
- * start before any workflow exists.
- */
-export function whyCaseCannotBegin(start: CaseStart, calendar: CalendarYear[] | undefined, now: number): string | undefined {
-  try {
-    beginCase(start, now, calendar);
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
 }
 
 /** The case as its workflow sees it now. */

@@ -38,7 +38,7 @@ describe('POST /v1/cases', () => {
     const start = bailStart(Date.now());
     const first = await post('/v1/cases', start);
     expect(first.statusCode).toBe(201);
-    expect(first.json()).toEqual({ caseId: `bail-surveillance:${start.caseNumber}`, created: true });
+    expect(first.json()).toEqual({ caseId: `bail-surveillance:${start.caseNumber}`, created: true, arrivedDue: [] });
     expect(first.headers.location).toBe(casePath(`bail-surveillance:${start.caseNumber}`));
 
     const again = await post('/v1/cases', { ...start });

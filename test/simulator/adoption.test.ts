@@ -110,19 +110,26 @@ describe('adoption of a deprivation of political rights three years under way', 
     expect(c.rejection('activity-reported', { month: '2024-05' })).toBe('no monthly report is open for 2024-05');
   });
 
-  it('adopted from a later day than the start: duties due before it are neither reminded nor escalated', () => {
-    const c = deprived({ adoptedAt: '2026-12-03T00:00:00+08:00', facts: { lastMonthlyReportMonth: '2026-10' } });
+  it('adopted from an earlier day than the start: the facts speak of then; what falls due after the arrival is kept as usual', () => {
+    const c = deprived({ adoptedAt: '2026-11-27T00:00:00+08:00', facts: { lastMonthlyReportMonth: '2026-10' } });
     c.advanceTo('2026-12-04T09:00:00+08:00');
-    expect(c.obligation('monthly-report', '2026-11')).toMatchObject({ status: 'before-adoption', adoption: { review: 'to-review' } });
-    expect(c.notices()).toEqual([]);
-    expect(c.view().adoption?.review).toEqual([{ key: 'monthly-report', period: '2026-11', dueAt: '2026-11-30T23:59:59+08:00' }]);
-    expect(c.details()).toContain('> 接管于 2026-12-03T00:00:00+08:00：1 项接管前义务待核实');
+    expect(c.obligation('monthly-report', '2026-11')).toMatchObject({ status: 'overdue', overdueAt: '2026-11-30T23:59:59+08:00' });
+    expect(escalations(c).map((n) => n.obligationKey)).toEqual(['monthly-report', 'monthly-report']);
+    expect(c.view().adoption).toMatchObject({ adoptedAt: '2026-11-27T00:00:00+08:00', toReview: 0 });
+    expect(c.details()).toContain('> 接管于 2026-11-27T00:00:00+08:00');
   });
 
-  it('a case started without adoption is not adopted: review actions are refused', () => {
+  it('a case arriving three years into its term without an adoption block: 35 monthly reports to review, nothing overdue', () => {
     const c = deprived();
-    expect(c.view().adoption).toBeUndefined();
-    expect(c.rejection('adoption-confirmed', { key: 'monthly-report', period: '2024-03', outcome: 'done' })).toBe('the case was not adopted');
+    const view = c.view();
+    expect(view.overdueCount).toBe(0);
+    expect(escalations(c)).toEqual([]);
+    expect(view.adoption).toMatchObject({ adoptedAt: adoptionDay, settledByFacts: 0, toReview: 35 });
+    expect(view.adoption?.review[0]).toEqual({ key: 'monthly-report', period: '2023-12', dueAt: '2023-12-31T23:59:59+08:00' });
+    expect(view.adoption?.review[34]).toEqual({ key: 'monthly-report', period: '2026-10', dueAt: '2026-10-31T23:59:59+08:00' });
+    expect(c.rejection('adoption-confirmed', { key: 'monthly-report', period: '2026-11', outcome: 'done' })).toBe(
+      'monthly-report 2026-11 is not a duty due before adoption',
+    );
   });
 });
 

@@ -29,10 +29,15 @@ describe('subject-report (Art. 41(8)): the subject reports by the decision autho
     expect(c.notices('supervisor-escalation').filter((n) => n.obligationKey === 'subject-report')).toEqual([]);
   });
 
-  test('a deadline already past when the case arrives is acted on at once, at the arrival', () => {
+  test('a deadline already past when the case arrives is listed for review; found not done, the subject is owed 24 h more (policy)', () => {
     const c = bail({ noticeReceivedAt: '2026-02-27T09:00:00+08:00', reportBy: '2026-02-28T09:00:00+08:00' });
-    expect(c.obligation('subject-report')).toMatchObject({ status: 'overdue', overdueAt: '2026-03-02T09:00:00+08:00' });
-    expect(c.sent('subject-not-reported')).toEqual(['station 2026-03-02T09:00:00+08:00', 'decision-authority 2026-03-02T09:00:00+08:00']);
+    expect(c.obligation('subject-report')).toMatchObject({ status: 'before-adoption', adoption: { review: 'to-review' } });
+    expect(c.notices()).toEqual([]);
+    c.act('adoption-confirmed', { key: 'subject-report', outcome: 'not-done' });
+    expect(c.obligation('subject-report')).toMatchObject({ status: 'pending', dueAt: '2026-03-03T09:00:00+08:00', late: true });
+    c.advanceTo('2026-03-03T10:00:00+08:00');
+    expect(c.obligation('subject-report')).toMatchObject({ status: 'overdue', overdueAt: '2026-03-03T09:00:00+08:00' });
+    expect(c.sent('subject-not-reported')).toEqual(['station 2026-03-03T09:00:00+08:00', 'decision-authority 2026-03-03T09:00:00+08:00']);
   });
 
   test('late: a report after the deadline is recorded as late, never lost', () => {

@@ -1,3 +1,4 @@
+import type { ArrivedDue } from '../../src/case/adoption';
 import { randomUUID } from 'node:crypto';
 import type { CalendarYear } from '../../src/case/calendar';
 import { type ActionEnvelope, type CaseView, caseIdOf } from '../../src/case/contract';
@@ -120,6 +121,11 @@ export class SimulatedCase {
     const carried = JSON.parse(JSON.stringify(this.kase.carry()));
     this.kase = this.build({ ...this.args, carried });
     return this;
+  }
+
+  /** What the case said arrived already due, as the answer to its start says it. */
+  arrivedDue(): ArrivedDue[] {
+    return this.kase.arrivedDue();
   }
 
   view(): CaseView {

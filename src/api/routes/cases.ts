@@ -2,9 +2,9 @@ import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { systemId } from '../../procedures/schema';
-import { caseStartSchema, procedures } from '../../procedures/index';
+import { caseStartSchema, procedures, tryBeginCase } from '../../procedures/index';
 import { coversStation, resourceRoles } from '../../domain/roles';
-import { casesWithBlockedRecords, readCase, startCase, whyCaseCannotBegin } from '../../temporal/cases';
+import { casesWithBlockedRecords, readCase, startCase } from '../../temporal/cases';
 import { isCaseCursor, stuckAfterMs } from '../../db/cases';
 import { bodyLimits } from '../limits';
 import { pagingQuery, queryFlag, queryInstant } from '../list-query';
@@ -71,15 +71,20 @@ const routes: FastifyPluginAsyncZod<CasesRoutesOptions> = async (app, options) =
         throw new HttpError(403, 'forbidden', `you may not start cases for station ${request.body.stationId}`);
       }
       const years = await app.db.calendar.years();
-      const refusal = whyCaseCannotBegin(request.body, years, Date.now());
-      if (refusal) throw new HttpError(400, 'case-cannot-begin', `案件无法开始 (the case cannot begin): ${refusal}`);
+      const begun = tryBeginCase(request.body, Date.now(), years);
+      if ('refused' in begun) {
+        if (begun.field) throw new HttpError(400, 'invalid-request', begun.refused, [{ path: `body.${begun.field}`, message: begun.refused }]);
+        throw new HttpError(400, 'case-cannot-begin', `案件无法开始 (the case cannot begin): ${begun.refused}`);
+      }
       const outcome = await startCase(app.temporal, app.taskQueue, request.body, years);
       request.caseId = outcome.caseId;
       if ('conflict' in outcome) {
         throw new HttpError(409, 'case-conflict', `case ${request.body.caseNumber} already exists with other content`);
       }
       reply.header('location', `/v1/cases/${encodeURIComponent(outcome.caseId)}`);
-      return reply.code(outcome.created ? 201 : 200).send({ caseId: outcome.caseId, created: outcome.created });
+      // What arrived already due, as the case begun here saw it: said once, when the case is created.
+      const arrivedDue = outcome.created ? { arrivedDue: begun.kase.arrivedDue() } : {};
+      return reply.code(outcome.created ? 201 : 200).send({ caseId: outcome.caseId, created: outcome.created, ...arrivedDue });
     },
   );
 

@@ -6,7 +6,7 @@ import { coversStation, resourceRoles } from '../../domain/roles';
 import { startCase } from '../../temporal/cases';
 import { dryRun } from '../../import/dry-run';
 import { type LineError, type ValidStart, validateLines, validateStarts } from '../../import/validate';
-import { responses, withBody } from '../contract';
+import { arrivedDue, responses, withBody } from '../contract';
 import { HttpError } from '../errors';
 import { requireRole } from '../scope';
 
@@ -37,6 +37,7 @@ const dryRunLine = z.object({
   beforeAdoption: z.int(),
   toReview: z.int(),
   next: z.array(z.object({ key: z.string(), period: z.string().optional(), dueAt: z.string() })),
+  arrivedDue: z.array(arrivedDue),
 });
 const dryRunAnswer = z.object({ dryRun: z.literal(true), lines: z.array(dryRunLine), rejected: z.int(), errors: z.array(lineError) });
 
@@ -81,12 +82,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const calendar = await app.db.calendar.years();
       const lines = dryRun(covered, Date.now(), calendar);
       const valid = covered.filter((_, i) => lines[i].error === undefined);
-      for (const { line, error } of lines)
-        if (error !== undefined) errors.push({ line, field: 'procedure', message: `案件无法开始 (the case cannot begin): ${error}` });
+      for (const { line, error, field } of lines) {
+        if (error !== undefined)
+          errors.push({ line, field: field ?? 'procedure', message: field ? error : `案件无法开始 (the case cannot begin): ${error}` });
+      }
       errors.sort((a, b) => a.line - b.line);
       const bad = new Set(errors.map((e) => e.line)).size;
       if (request.query.dryRun === 'true') {
-        return { dryRun: true as const, lines: lines.filter((l) => l.error === undefined), rejected: bad, errors };
+        const begun = lines.filter((l) => l.error === undefined).map(({ error: _error, field: _field, ...l }) => l);
+        return { dryRun: true as const, lines: begun, rejected: bad, errors };
       }
       if (errors.length && request.query.skipInvalid !== 'true') {
         throw new HttpError(

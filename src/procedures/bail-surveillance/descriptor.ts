@@ -82,7 +82,8 @@ export const bailSurveillanceProcedure = defineProcedure({
       article,
       titleZh: '被取保候审/监视居住人报到',
       titleEn: 'Subject reports in person',
-      responsible: 'officer',
+      // The subject's act: the officer reports its lateness through the notices below, and is not late for it.
+      responsible: 'subject',
       // 未在规定期限内报到的，应当报所通知决定机关
       onOverdue: { kind: 'subject-not-reported', recipients: ['station', 'decision-authority'] },
       escalateToSupervisor: false,
