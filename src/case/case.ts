@@ -102,7 +102,7 @@ export interface CaseContext<S, R> {
   /** Declares a duty owed every calendar month (quarter, half-year) from `from` until `until`. */
   oweEvery(duty: Duty, recurrence: Pick<RecurrenceSpec, 'everyMonths' | 'from' | 'until'>): void;
   /** Declares a duty owed within `everyMonths` months of `from`, then again within as many months of each discharge. */
-  oweRolling(duty: Duty, rolling: Pick<RollingSpec, 'everyMonths' | 'from' | 'until'>): void;
+  oweRolling(duty: Duty, rolling: Pick<RollingSpec, 'everyMonths' | 'from' | 'until' | 'firstDueOn' | 'owedBefore'>): void;
   /** Issues a notice to each recipient, once: `ref` (by default the action being applied) keeps it unique across retries. */
   notify(kind: string, to: Recipient[], about: NoticeSubject, facts?: IssuedNotice['facts'], ref?: string): void;
   close(outcome: string): void;

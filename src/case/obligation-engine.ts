@@ -57,6 +57,10 @@ export interface RollingSpec extends Omit<ObligationSpec, 'period' | 'dueAt' | '
   everyMonths: number;
   from: string;
   until?: string;
+  /** The last day of the first interval owed, when sooner than `everyMonths` allow (a visit overdue at adoption). */
+  firstDueOn?: string;
+  /** How many intervals were owed before this series began (declared on their own, e.g. to review): numbering goes on. */
+  owedBefore?: number;
 }
 
 interface Rolling extends RollingSpec {
@@ -209,8 +213,8 @@ export class ObligationEngine {
   }
 
   /** Declares a rolling duty and owes its first interval at once; each discharge owes the next (see `fire`). */
-  declareRolling(spec: RollingSpec, now: number): Obligation[] {
-    const rolling: Rolling = { ...spec, owed: 0, stopped: false };
+  declareRolling({ owedBefore = 0, ...spec }: RollingSpec, now: number): Obligation[] {
+    const rolling: Rolling = { ...spec, owed: owedBefore, stopped: false };
     this.rolling.push(rolling);
     return this.roll(rolling, now);
   }
@@ -482,19 +486,22 @@ export class ObligationEngine {
   /** Owes a rolling duty's next interval once the last was discharged (the first when none was owed yet). */
   private roll(r: Rolling, now: number): Obligation[] {
     if (r.stopped) return [];
-    const last = r.owed > 0 ? this.get(r.key, String(r.owed)) : undefined;
+    const first = r.firstDueOn !== undefined;
+    const last = r.owed > 0 && !first ? this.get(r.key, String(r.owed)) : undefined;
     // An open interval is still owed; one cancelled or waived ends the series.
     if (last && (last.status !== 'done' || last.completedAt === undefined)) return [];
     const begins = last ? addDays(localDate(last.completedAt!), 1) : r.from;
-    const lastDay = addDays(addMonths(begins, r.everyMonths), -1);
+    const full = addDays(addMonths(begins, r.everyMonths), -1);
+    const lastDay = first && r.firstDueOn! < full ? r.firstDueOn! : full;
     if (r.until !== undefined && lastDay > r.until) return [];
-    const { everyMonths, from: _from, until: _until, owed: _owed, stopped: _stopped, ...spec } = r;
+    const { everyMonths, from: _from, until: _until, owed: _owed, stopped: _stopped, firstDueOn: _first, ...spec } = r;
     r.owed += 1;
+    r.firstDueOn = undefined;
     const explanation = [
       last
         ? `the last was discharged on ${localDate(last.completedAt!)}; the next interval begins the day after`
         : `the first interval begins on ${begins}`,
-      `${everyMonths} months from ${begins} run to the end of ${lastDay}`,
+      lastDay === full ? `${everyMonths} months from ${begins} run to the end of ${lastDay}` : `owed by the end of ${lastDay} (catching up)`,
     ];
     return [
       this.declare(

@@ -76,14 +76,28 @@ describe('adoption of a deprivation of political rights three years under way', 
     expect(c.rejection('subject-reported')).toBe('the sentenced person has already reported');
   });
 
-  it('without facts: the past months are before adoption, listed for review, never escalated; the officer settles each', () => {
+  it('without facts: the past months and half-years are before adoption, listed for review, never escalated; the officer settles each', () => {
     const c = deprived({});
     const view = c.view();
     expect(view.overdueCount).toBe(0);
     const before = view.obligations.filter((o) => o.status === 'before-adoption');
-    expect(before).toHaveLength(35);
+    // 35 months 2023-12 … 2026-10 and 5 half-years of Art. 42 visits, the last ending 2026-05-31.
+    expect(before).toHaveLength(40);
     expect(before.every((o) => o.adoption?.review === 'to-review')).toBe(true);
-    expect(view.adoption).toMatchObject({ adoptedAt: adoptionDay, facts: {}, settledByFacts: 0, toReview: 35 });
+    expect(view.adoption).toMatchObject({ adoptedAt: adoptionDay, facts: {}, settledByFacts: 0, toReview: 40 });
+    expect(view.adoption?.review.filter((r) => r.key === 'half-yearly-visit')).toEqual([
+      { key: 'half-yearly-visit', period: '1', dueAt: '2024-05-31T23:59:59+08:00' },
+      { key: 'half-yearly-visit', period: '2', dueAt: '2024-11-30T23:59:59+08:00' },
+      { key: 'half-yearly-visit', period: '3', dueAt: '2025-05-31T23:59:59+08:00' },
+      { key: 'half-yearly-visit', period: '4', dueAt: '2025-11-30T23:59:59+08:00' },
+      { key: 'half-yearly-visit', period: '5', dueAt: '2026-05-31T23:59:59+08:00' },
+    ]);
+    // No visit known in the last half-year: the next is owed within 30 days (policy), not six fresh months.
+    expect(c.obligation('half-yearly-visit', '6')).toMatchObject({
+      status: 'pending',
+      opensAt: '2026-11-30T00:00:00+08:00',
+      dueAt: '2026-12-30T23:59:59+08:00',
+    });
     expect(view.adoption?.review[0]).toEqual({ key: 'monthly-report', period: '2023-12', dueAt: '2023-12-31T23:59:59+08:00' });
     expect(c.obligation('monthly-report', '2026-11')).toMatchObject({ status: 'pending' });
     // Days pass: none of them is ever escalated.
@@ -91,13 +105,13 @@ describe('adoption of a deprivation of political rights three years under way', 
     expect(escalations(c).filter((n) => n.period !== '2026-11')).toEqual([]);
 
     const reviewed = c.act('adoption-confirmed', { key: 'monthly-report', period: '2024-03', outcome: 'done', doneOn: '2024-03-08' });
-    expect(reviewed.adoption?.toReview).toBe(34);
+    expect(reviewed.adoption?.toReview).toBe(39);
     expect(c.obligation('monthly-report', '2024-03')).toMatchObject({
       status: 'before-adoption',
       adoption: { review: 'done', doneOn: '2024-03-08', reviewedBy: 'P-20931', reviewedAt: '2026-12-05T09:00:00+08:00' },
     });
     c.act('adoption-confirmed', { key: 'monthly-report', period: '2024-04', outcome: 'not-done' });
-    expect(c.view().adoption?.toReview).toBe(33);
+    expect(c.view().adoption?.toReview).toBe(38);
     expect(c.rejection('adoption-confirmed', { key: 'monthly-report', period: '2024-03', outcome: 'done' })).toBe(
       'monthly-report 2024-03 was already reviewed',
     );
@@ -115,18 +129,29 @@ describe('adoption of a deprivation of political rights three years under way', 
     c.advanceTo('2026-12-04T09:00:00+08:00');
     expect(c.obligation('monthly-report', '2026-11')).toMatchObject({ status: 'overdue', overdueAt: '2026-11-30T23:59:59+08:00' });
     expect(escalations(c).map((n) => n.obligationKey)).toEqual(['monthly-report', 'monthly-report']);
-    expect(c.view().adoption).toMatchObject({ adoptedAt: '2026-11-27T00:00:00+08:00', toReview: 0 });
+    expect(c.view().adoption).toMatchObject({ adoptedAt: '2026-11-27T00:00:00+08:00', toReview: 5 });
     expect(c.details()).toContain('> 接管于 2026-11-27T00:00:00+08:00');
   });
 
-  it('a case arriving three years into its term without an adoption block: 35 monthly reports to review, nothing overdue', () => {
+  it('a last full visit known more than six months back: the half-year after it to review, the next visit within 30 days', () => {
+    const c = deprived({ facts: { lastFullVisitOn: '2026-03-15' } });
+    expect(c.view().adoption?.review.filter((r) => r.key === 'half-yearly-visit')).toEqual([
+      { key: 'half-yearly-visit', period: '1', dueAt: '2026-09-15T23:59:59+08:00' },
+    ]);
+    expect(c.obligation('half-yearly-visit', '2')).toMatchObject({ status: 'pending', dueAt: '2026-12-30T23:59:59+08:00' });
+    c.advanceTo('2026-12-10T10:00:00+08:00').act('visited-in-full');
+    // Then six months from the day after the visit, as always.
+    expect(c.obligation('half-yearly-visit', '3')).toMatchObject({ status: 'pending', dueAt: '2027-06-10T23:59:59+08:00' });
+  });
+
+  it('a case arriving three years into its term without an adoption block: 35 monthly reports and 5 half-years to review, nothing overdue', () => {
     const c = deprived();
     const view = c.view();
     expect(view.overdueCount).toBe(0);
     expect(escalations(c)).toEqual([]);
-    expect(view.adoption).toMatchObject({ adoptedAt: adoptionDay, settledByFacts: 0, toReview: 35 });
+    expect(view.adoption).toMatchObject({ adoptedAt: adoptionDay, settledByFacts: 0, toReview: 40 });
     expect(view.adoption?.review[0]).toEqual({ key: 'monthly-report', period: '2023-12', dueAt: '2023-12-31T23:59:59+08:00' });
-    expect(view.adoption?.review[34]).toEqual({ key: 'monthly-report', period: '2026-10', dueAt: '2026-10-31T23:59:59+08:00' });
+    expect(view.adoption?.review[39]).toEqual({ key: 'monthly-report', period: '2026-10', dueAt: '2026-10-31T23:59:59+08:00' });
     expect(c.rejection('adoption-confirmed', { key: 'monthly-report', period: '2026-11', outcome: 'done' })).toBe(
       'monthly-report 2026-11 is not a duty due before adoption',
     );

@@ -179,3 +179,42 @@ describe('a closed case has nothing left to review', () => {
     expect(c.view()).toMatchObject({ status: 'closed', adoption: { toReview: 0, review: [] } });
   });
 });
+
+describe('a hazard re-inspection due before the case arrived', () => {
+  // Ordered on 2026-11-20 to rectify by 11-30: the re-inspection was due by 12-03, four days before the case arrived.
+  const hazard = () =>
+    SimulatedCase.start(
+      {
+        procedure: 'hazard-rectification',
+        caseNumber: 'YH-2026-0404',
+        stationId: 'S-01',
+        officerId: 'P-20931',
+        unit: { name: '某某商贸有限公司', creditCode: '91350100M000100Y43', keyUnit: false },
+        inspection: { at: '2026-11-20T10:00:00+08:00', assistantId: 'FJ-0412', recordingRef: 'ZFJLY-0921' },
+        hazards: [{ description: '消防通道堆放杂物' }],
+        decidedAt: '2026-11-20T10:00:00+08:00',
+        rectifyBy: '2026-11-30',
+        warningIssued: true,
+        adoption: { facts: { orderFiled: true } },
+      },
+      arrival,
+    );
+
+  test('is listed for review; found not done it is owed within 3 days of the review, and done then it is late', () => {
+    const c = hazard();
+    expect(c.view().adoption?.review).toEqual([{ key: 'reinspection', period: 'round-1', dueAt: '2026-12-03T23:59:59+08:00' }]);
+    c.act('adoption-confirmed', { key: 'reinspection', period: 'round-1', outcome: 'not-done' });
+    expect(c.obligation('reinspection', 'round-1')).toMatchObject({ status: 'pending', dueAt: '2026-12-10T23:59:59+08:00' });
+    c.advanceTo('2026-12-07T10:00:00+08:00').act('reinspected', { result: 'passed' });
+    expect(c.obligation('reinspection', 'round-1')).toMatchObject({ status: 'done', late: true });
+    expect(c.view().records).toMatchObject({ rounds: [expect.objectContaining({ reinspection: expect.objectContaining({ onTime: false }) })] });
+    expect(c.view().records).toMatchObject({ kpi: { reinspectedOnTime: 'no' } });
+  });
+
+  test('recorded without a review, four days after its due time: its record does not call it on time', () => {
+    const c = hazard().advanceTo('2026-12-07T10:00:00+08:00');
+    c.act('reinspected', { result: 'passed' });
+    expect(c.view().records).toMatchObject({ kpi: { reinspectedOnTime: 'no' } });
+    expect(c.view()).toMatchObject({ status: 'closed', adoption: { toReview: 0 } });
+  });
+});

@@ -446,13 +446,13 @@ describe('half-yearly-visit (Art. 42 每半年全面走访考察一次特定对�
     });
   });
 
-  test('A case that arrives after the term began counts from its own start; a visit never made is cancelled when the term ends and keeps its overdue record', () => {
+  test('A case that arrives after the term began still counts from the term’s first day (no six fresh months); a visit never made is cancelled when the term ends and keeps its overdue record', () => {
     const c = deprived({ caseNumber: 'DR-2026-0401', termStart: '2026-04-01', termEnd: '2026-11-30' }, '2026-04-13T09:00:00+08:00');
-    expect(c.obligation('half-yearly-visit', '1')).toMatchObject({ opensAt: '2026-04-13T00:00:00+08:00', dueAt: '2026-10-12T23:59:59+08:00' });
+    expect(c.obligation('half-yearly-visit', '1')).toMatchObject({ opensAt: '2026-04-01T00:00:00+08:00', dueAt: '2026-09-30T23:59:59+08:00' });
     c.advanceTo('2026-12-05T00:00:00+08:00');
     expect(c.obligation('half-yearly-visit', '1')).toMatchObject({
       status: 'cancelled',
-      overdueAt: '2026-10-12T23:59:59+08:00',
+      overdueAt: '2026-09-30T23:59:59+08:00',
       completedAt: '2026-11-30T23:59:59+08:00',
     });
     expect(c.rejection('visited-in-full')).toBe('no half-yearly-visit is owed any more');
@@ -646,7 +646,7 @@ describe('a 5-year term, 2026-03-01…2031-02-28, carried across runs', () => {
         .obligations.filter((o) => o.key === 'half-yearly-visit')
         .map((o) => `${o.period} ${o.dueAt} ${o.status} ${o.late}`),
     ).toEqual([
-      '1 2026-09-01T23:59:59+08:00 done false',
+      '1 2026-08-31T23:59:59+08:00 done false',
       '2 2027-02-10T23:59:59+08:00 done false',
       '3 2027-08-10T23:59:59+08:00 done false',
       '4 2028-02-10T23:59:59+08:00 done false',

@@ -48,7 +48,7 @@ export const bailSurveillance: ProcedureDefinition<BailStart, BailAction, BailRe
       applications: [],
       violations: [],
       complianceChecks: [],
-      fullVisits: oweFullVisits(ctx, policy.fullVisitMonths),
+      fullVisits: oweFullVisits(ctx, policy),
     };
     // Reported before adoption: the duties that follow the report were owed from then (settled by facts, or to review).
     if (facts?.subjectReportedAt) {

@@ -59,7 +59,7 @@ export const deprivedRights: ProcedureDefinition<DeprivedRightsStart, DeprivedRi
       termEnd: start.termEnd,
       announcedTo: [],
       violations: [],
-      fullVisits: oweFullVisits(ctx, policy.fullVisitMonths),
+      fullVisits: oweFullVisits(ctx, policy),
     };
     if (facts?.subjectReportedAt) {
       // Reported before adoption: the announcement was owed from then (settled by a fact, or to review).

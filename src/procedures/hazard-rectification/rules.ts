@@ -171,7 +171,11 @@ export const hazardRectification: ProcedureDefinition<HazardStart, HazardAction,
       case 'reinspected': {
         const reinspection = reinspectionOf(ctx, round);
         engine.complete(reinspection, at, action.actor);
-        round.reinspection = { at: formatInstant(at), dueAt: formatInstant(reinspection.dueAt), onTime: !reinspection.late };
+        round.reinspection = {
+          at: formatInstant(at),
+          dueAt: formatInstant(reinspection.dueAt),
+          onTime: !reinspection.late && at <= reinspection.dueAt,
+        };
         if (action.result === 'passed') {
           round.result = 'passed';
           records.stage = 'rectified';
