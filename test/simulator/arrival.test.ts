@@ -1,4 +1,5 @@
 import { StartRefused } from '../../src/case/adoption';
+import { sampleStart } from '../support/samples';
 import { SimulatedCase, pinnedBailStart } from '../support/simulator';
 
 // Every date is pinned in 2026 (built-in calendar). Monday 2026-12-07 is the day the case reaches beatflow; the
@@ -185,16 +186,10 @@ describe('a hazard re-inspection due before the case arrived', () => {
   const hazard = () =>
     SimulatedCase.start(
       {
-        procedure: 'hazard-rectification',
-        caseNumber: 'YH-2026-0404',
-        stationId: 'S-01',
-        officerId: 'P-20931',
-        unit: { name: '某某商贸有限公司', creditCode: '91350100M000100Y43', keyUnit: false },
+        ...sampleStart('hazard-rectification', 'S-01', 'YH-2026-0404'),
         inspection: { at: '2026-11-20T10:00:00+08:00', assistantId: 'FJ-0412', recordingRef: 'ZFJLY-0921' },
-        hazards: [{ description: '消防通道堆放杂物' }],
         decidedAt: '2026-11-20T10:00:00+08:00',
         rectifyBy: '2026-11-30',
-        warningIssued: true,
         adoption: { facts: { orderFiled: true } },
       },
       arrival,
