@@ -443,10 +443,13 @@ export class ObligationEngine {
     return true;
   }
 
-  /** Whether the duty fell due before the case reached beatflow (or before its adoption, in a state without an arrival). */
+  /**
+   * Whether the case arrived owing the duty already due (or, in a state without an arrival, it fell due before the
+   * adoption). A duty an action declares later, even one counted from a backdated act, is the officer's to keep.
+   */
   private dueBeforeArrival(o: Obligation): boolean {
-    const cutoff = this.arrivedAt ?? this.adoption?.at;
-    return cutoff !== undefined && o.dueAt < cutoff;
+    if (this.arrivedAt !== undefined) return o.dueAt < this.arrivedAt && o.declaredAt <= this.arrivedAt;
+    return this.adoption !== undefined && o.dueAt < this.adoption.at;
   }
 
   /** When a system duty issues its notice: when its window opens, else in office hours on the day a day-based rule names. */

@@ -85,16 +85,23 @@ test('a bail case through the API: start, act, survive a worker crash, idempoten
   expect(listed).toMatchObject({ procedure: 'bail-surveillance', status: 'closed', outcome: 'changed-measure', overdueCount: 0 });
 });
 
-test('a case whose report deadline had passed when it arrived: the station and the decision authority are notified at once', async () => {
+test('a case whose report deadline had passed when it arrived: the answer says so, the duty is listed for review, nobody is escalated', async () => {
   const now = Date.now();
-  const start = bailStart(now, { noticeReceivedAt: formatInstant(now - 3 * day), reportBy: formatInstant(now - 2 * day) });
-  const { body } = await http('POST', '/v1/cases', start);
-  const expected = ['subject-not-reported→decision-authority', 'subject-not-reported→station'];
-  await until(async () => ((await noticeRows(body.caseId)).length === 2 ? true : undefined), 'the missed-report notices');
-  expect(await noticeRows(body.caseId)).toEqual(expected);
-  const view = await http('GET', casePath(body.caseId));
-  expect(view.body.obligations.find((o: { key: string }) => o.key === 'subject-report').status).toBe('overdue');
-  expect(view.body.overdueCount).toBe(1);
+  const reportBy = formatInstant(now - 2 * day);
+  const start = bailStart(now, { noticeReceivedAt: formatInstant(now - 3 * day), reportBy });
+  const { status, body } = await http('POST', '/v1/cases', start);
+  expect(status).toBe(201);
+  expect(body.arrivedDue).toEqual([{ key: 'subject-report', dueAt: reportBy }]);
+  const view = await until(async () => {
+    const res = await http('GET', casePath(body.caseId));
+    return res.status === 200 ? res : undefined;
+  }, 'the case in the read model');
+  expect(view.body.obligations.find((o: { key: string }) => o.key === 'subject-report')).toMatchObject({
+    status: 'before-adoption',
+    adoption: { review: 'to-review' },
+  });
+  expect(view.body.overdueCount).toBe(0);
+  expect(await noticeRows(body.caseId)).toEqual([]);
 });
 
 test('process logs never carry the subject', () => {

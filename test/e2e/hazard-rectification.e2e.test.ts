@@ -184,7 +184,8 @@ test('bad requests are answered 400 or 409 and change nothing', async () => {
     expect((await http('GET', casePath(`hazard-rectification:${start.caseNumber}`))).status).toBe(404);
   }
 
-  // A case decided three days ago, due to be rectified yesterday: its filing is overdue, its deadline has passed.
+  // A case decided three days ago, due to be rectified yesterday: its filing was due before it arrived (to review, no
+  // escalation), its deadline has passed.
   const start = hazardStart(now, {
     decidedAt: formatInstant(now - 3 * day),
     inspection: { at: formatInstant(now - 3 * day - hour), assistantId: 'FJ-0412', recordingRef: 'ZFJLY-0002' },
@@ -192,10 +193,10 @@ test('bad requests are answered 400 or 409 and change nothing', async () => {
   });
   const { body } = await http('POST', '/v1/cases', start);
   const caseId = body.caseId;
-  expect(await settledNoticeRows(caseId, 1)).toEqual(['overdue-escalation→station-leader']);
+  expect(body.arrivedDue.map((d: { key: string }) => d.key)).toEqual(['filing']);
   // The case itself (strong), before and after: the first read may come before the read model's row exists.
   const before = await http('GET', `${casePath(caseId)}?consistency=strong`);
-  expect(obligationIn(before.body, 'filing').status).toBe('overdue');
+  expect(obligationIn(before.body, 'filing')).toMatchObject({ status: 'before-adoption', adoption: { review: 'to-review' } });
 
   const invalid: Array<{ type: string } & Record<string, unknown>> = [
     { type: 'extension-requested', requestedUntil: addDays(localDate(now), 10) },
@@ -222,9 +223,10 @@ test('bad requests are answered 400 or 409 and change nothing', async () => {
   expect(await http('GET', `${casePath(caseId)}?consistency=strong`)).toEqual(before);
   const audit = await pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1 AND kind = 'action'`, [caseId]);
   expect(audit.rows[0].n).toBe(0);
-  expect(await noticeRows(caseId)).toEqual(['overdue-escalation→station-leader']);
+  expect(await noticeRows(caseId)).toEqual([]);
 
-  // The re-inspection window is open; a late filing is still accepted and recorded as late.
+  // Found not done on review, the filing is owed again; a late filing is then accepted and recorded as late.
+  expect((await report(caseId, action({ type: 'adoption-confirmed', key: 'filing', outcome: 'not-done' }))).status).toBe(200);
   const filed = await report(caseId, action({ type: 'filed', filingNumber: 'BA-2026-0195' }));
   expect(obligationIn(filed.body, 'filing')).toMatchObject({ status: 'done', late: true });
 });

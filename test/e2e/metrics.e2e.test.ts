@@ -89,10 +89,10 @@ test('the API counts requests by route pattern and status, and times them', asyn
 
 test("the worker exports the SDK's series and beatflow's: duties fired and overdue, escalations, notices written, delivered and dead", async () => {
   const now = Date.now();
-  // The subject was to report in 3 days ago: the case starts with that duty overdue (Art. 41).
+  // The notice came 4 days ago; the subject is to report by tomorrow (Art. 41).
   const start = bailStart(now, {
     noticeReceivedAt: new Date(now - 4 * 24 * hour).toISOString(),
-    reportBy: new Date(now - 3 * 24 * hour).toISOString(),
+    reportBy: new Date(now + 24 * hour).toISOString(),
   });
   stub.answer = 400;
   const started = await stack.http('POST', '/v1/cases', start);
@@ -124,13 +124,13 @@ test("the worker exports the SDK's series and beatflow's: duties fired and overd
     .map((r) => r.kind)
     .filter((kind) => kind !== 'reminder')
     .sort();
-  expect(kinds).toEqual(['authority-feedback', 'overdue-escalation', 'subject-not-reported', 'subject-not-reported']);
-  // Two duties fired when overdue: the report-in (telling the station and the decision authority) and the rules'
-  // explanation (escalated to the station leader); the feedback was the officer's action.
-  expect(total(series, 'beatflow_duties_fired_total', ofCase)).toBe(2 + reminders);
-  expect(total(series, 'beatflow_duties_overdue_total', ofCase)).toBe(2);
+  expect(kinds).toEqual(['authority-feedback', 'overdue-escalation']);
+  // One duty fired when overdue: the rules' explanation (escalated to the station leader); the report-in was on time
+  // and the feedback was the officer's action.
+  expect(total(series, 'beatflow_duties_fired_total', ofCase)).toBe(1 + reminders);
+  expect(total(series, 'beatflow_duties_overdue_total', ofCase)).toBe(1);
   expect(total(series, 'beatflow_escalations_total', { ...ofCase, kind: 'overdue-escalation' })).toBe(1);
-  expect(total(series, 'beatflow_notices_written_total', { ...ofCase, kind: 'subject-not-reported' })).toBe(2);
+  expect(total(series, 'beatflow_notices_written_total', { ...ofCase, kind: 'subject-not-reported' })).toBe(0);
   expect(total(series, 'beatflow_notices_written_total', { ...ofCase, kind: 'overdue-escalation' })).toBe(1);
   expect(total(series, 'beatflow_notices_written_total', { ...ofCase, kind: 'authority-feedback' })).toBe(1);
   expect(total(series, 'beatflow_notices_dead_lettered_total', { kind: 'authority-feedback' })).toBe(1);

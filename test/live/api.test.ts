@@ -48,7 +48,7 @@ describe('POST /v1/cases', () => {
     const start = bailStart(Date.now());
     const first = await post('/v1/cases', start);
     expect(first.statusCode).toBe(201);
-    expect(first.json()).toEqual({ caseId: `bail-surveillance:${start.caseNumber}`, created: true });
+    expect(first.json()).toEqual({ caseId: `bail-surveillance:${start.caseNumber}`, created: true, arrivedDue: [] });
     expect(first.headers.location).toBe(casePath(first.json().caseId));
 
     const again = await post('/v1/cases', { ...start });
