@@ -205,7 +205,7 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     const window = this.policy.backdateWindowHours;
     try {
       const reason = isAdoptionConfirmed(action) ? this.adoptionRejection(action) : this.definition.check(this.ctx, action, at, this.policy);
-      if (reason) return { type: actionRejected, message: reason };
+      if (reason && (isAdoptionConfirmed(action) || !this.reviewedByAct(action, at))) return { type: actionRejected, message: reason };
       if (at < now - window * hour) return { type: actionRejected, message: `\`at\` lies more than ${window} h before the action reached the case` };
       // Applied first to a copy: an action the procedure cannot apply is refused, never a workflow task that fails forever.
       const open = new Set(
@@ -239,7 +239,15 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     );
     try {
       if (isAdoptionConfirmed(action)) this.confirmAdoption(action, at);
-      else this.definition.apply(this.ctx, action, at, this.policy);
+      else {
+        const reviewed = this.definition.check(this.ctx, action, at, this.policy) ? this.reviewedByAct(action, at) : undefined;
+        if (reviewed)
+          this.oweAgain(
+            this.engine.all().find((o) => o.id === reviewed)!,
+            action.actor,
+          );
+        this.definition.apply(this.ctx, action, at, this.policy);
+      }
     } finally {
       this.ref = undefined;
     }
@@ -292,14 +300,40 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
   private confirmAdoption(action: AdoptionConfirmedAction, at: number): void {
     const o = this.engine.get(action.key, action.period)!;
     this.engine.review(o, action.outcome, action.actor, at, action.doneOn);
-    if (action.outcome !== 'not-done' || !this.engine.isOneOff(o.key)) return;
+    if (action.outcome === 'not-done' && this.engine.isOneOff(o.key)) this.oweAgain(o, action.actor);
+  }
+
+  /** Owes again a one-off duty found not done before the case arrived: by its own rule counted from now, or the minimum. */
+  private oweAgain(o: Obligation, by: string): void {
     const now = this.clock();
+    if (o.adoption?.review === 'to-review') this.engine.review(o, 'not-done', by, now);
     const rule = o.basis?.rule;
     const again =
       rule && (deadlineRules as readonly string[]).includes(rule) && o.basis?.n !== undefined && !rule.endsWith('-before')
         ? computeDeadline(rule as DeadlineRule, now, o.basis.n, this.calendar).dueMs
         : now + this.policy.minimumNoticeHours * hour;
-    this.engine.oweAgain(o, again, now, `到案前未办理，经核实后重新计算期限 (found not done at adoption review by ${action.actor}: owed again)`);
+    this.engine.oweAgain(o, again, now, `到案前未办理，经核实后重新计算期限 (found not done before the case arrived, by ${by}: owed again)`);
+  }
+
+  /**
+   * The duty due before the arrival, still to review, that `action` discharges when it is owed again: the act itself says
+   * it was not done before (the subject reports now, the order is filed now). The procedure refuses the act otherwise.
+   */
+  private reviewedByAct(action: A, at: number): string | undefined {
+    for (const o of this.engine.toReview()) {
+      if (!this.engine.isOneOff(o.key)) continue;
+      const trial = this.copy();
+      const again = trial.engine.all().find((x) => x.id === o.id)!;
+      trial.oweAgain(again, action.actor);
+      try {
+        if (trial.definition.check(trial.ctx, action, at, trial.policy)) continue;
+        trial.definition.apply(trial.ctx, action, at, trial.policy);
+      } catch {
+        continue;
+      }
+      if (again.status === 'done') return o.id;
+    }
+    return undefined;
   }
 
   /** What arrived already due: each duty due before the case reached beatflow, and each moved for lack of time. */
@@ -451,7 +485,7 @@ function isAdoptionConfirmed(action: ActionEnvelope): action is ActionEnvelope &
  */
 function adoptionView<R>(start: CaseStartFields, state: CaseState<R>, engine: ObligationEngine): AdoptionView | undefined {
   const before = engine.all().filter((o) => o.status === 'before-adoption');
-  if (engine.adoptedAt === undefined && !before.length) return undefined;
+  if (engine.adoptedAt === undefined && !engine.all().some((o) => o.adoption)) return undefined;
   const review = state.status === 'closed' ? [] : engine.toReview().sort((a, b) => a.dueAt - b.dueAt);
   const facts = Object.fromEntries(Object.entries(start.adoption?.facts ?? {}).filter(([, v]) => v !== undefined)) as AdoptionView['facts'];
   return {

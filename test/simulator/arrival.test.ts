@@ -155,6 +155,25 @@ describe('a one-off duty reviewed as not done is owed again from the review', ()
     expect(c.sent('overdue-escalation', 'rules-explained')).toEqual(['station-leader 2026-06-16T09:00:00+08:00']);
   });
 
+  test('the act itself, with no review first, says it was not done before: accepted, late, and what follows it owed', () => {
+    const c = SimulatedCase.start(
+      pinnedBailStart({ noticeReceivedAt: '2026-02-27T09:00:00+08:00', reportBy: '2026-02-28T09:00:00+08:00' }),
+      '2026-03-02T09:00:00+08:00',
+    );
+    expect(c.view().adoption?.review).toEqual([{ key: 'subject-report', dueAt: '2026-02-28T09:00:00+08:00' }]);
+    c.advanceTo('2026-03-02T11:00:00+08:00').act('subject-reported');
+    expect(c.obligation('subject-report')).toMatchObject({
+      status: 'done',
+      late: true,
+      completedAt: '2026-03-02T11:00:00+08:00',
+      adoption: { review: 'not-done', reviewedBy: 'P-20931' },
+    });
+    expect(c.view().adoption?.toReview).toBe(0);
+    expect(c.obligation('authority-feedback')).toMatchObject({ status: 'pending', dueAt: '2026-03-05T23:59:59+08:00' });
+    // A second report is still refused: the duty is done.
+    expect(c.rejection('subject-reported')).toBe('the subject has already reported');
+  });
+
   test('a monthly check found not done stays a fact of the past: nothing is owed again', () => {
     const c = adopted();
     c.act('adoption-confirmed', { key: 'compliance-check', period: '2026-04', outcome: 'not-done' });
