@@ -1,17 +1,12 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { auditActivities } from './audit';
 import { calendarActivities } from './calendar';
-import { noticeActivities } from './notices';
-import { readModelActivities } from './read-model';
 import { recordsActivities } from './records';
 import type { EncryptionCodec } from '../src/temporal/codec';
 
-export type { AuditEntry } from './audit';
+export type { AuditEntry } from '../src/db/records';
 export type { BroadcastProgress, SignalOpenCasesInput } from './calendar';
-export type { NoticeInput } from './notices';
-export type { SaveCaseInput } from './read-model';
 export type { FlushInput, FlushResult } from './records';
 
 export interface ActivityDeps {
@@ -28,12 +23,9 @@ export function createActivities(deps: ActivityDeps) {
   return { ...caseActivities(deps), ...calendarActivities(deps) };
 }
 
-/**
- * The activities of a case: `flushRecords`, the one write of each wake. The per-record writes beside it are no longer
- * called by the case runtime; the time-skipping tests' fakes still read a flush through them (to retire).
- */
+/** The activities of a case: `flushRecords`, the one write of each wake (notices, audit rows and read model). */
 export function caseActivities(deps: ActivityDeps) {
-  return { ...noticeActivities(deps), ...auditActivities(deps), ...readModelActivities(deps), ...recordsActivities(deps) };
+  return recordsActivities(deps);
 }
 
 export type CaseActivities = ReturnType<typeof caseActivities>;

@@ -9,14 +9,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Client, Pool } from 'pg';
 import pino from 'pino';
-import { auditActivities } from '../../activities/audit';
+import { insertAuditRow } from '../support/rows';
 import { app as apiApp, serverOptions } from '../../src/api/app';
 import { mintToken } from '../../src/api/tokens';
 import type { Principal } from '../../src/domain/roles';
 import { FakeTemporal } from '../helper';
 import { appRole, type AppRole } from '../support/app-role';
 import { testAuth, testSecret } from '../support/auth';
-import { action, bailStart, silentLogger } from '../support/cases';
+import { action, bailStart } from '../support/cases';
 import { type FreshDatabase, freshDatabase } from '../support/database';
 
 let db: FreshDatabase;
@@ -95,9 +95,8 @@ async function caseOfStation1(): Promise<string> {
      VALUES ($1, 'bail-surveillance', $2, 'S-01', 'P-20931', 'open', now(), 1, '{}')`,
     [caseId, start.caseNumber],
   );
-  const { recordAction } = auditActivities({ pool, logger: silentLogger });
   for (const type of ['subject-reported', 'rules-explained']) {
-    await recordAction({ caseId, actionId: `${type}-1`, type, actor: 'P-20931', at: Date.now(), receivedAt: Date.now(), payload: { type } });
+    await insertAuditRow(pool, { caseId, actionId: `${type}-1`, type, actor: 'P-20931', at: Date.now(), receivedAt: Date.now(), payload: { type } });
   }
   return caseId;
 }

@@ -257,9 +257,9 @@ test('health and readiness', async () => {
 test('a case whose database writes keep failing is listed for supervisors, with since when; its deadlines are not waiting on it', async () => {
   const taskQueue = uniqueQueue('blocked');
   const failing = fakeActivities();
-  failing.issueNotice.mockRejectedValue(new Error('connection refused'));
-  failing.recordAction.mockRejectedValue(new Error('connection refused'));
-  failing.saveCase.mockRejectedValue(new Error('connection refused'));
+  failing.noticeWritten.mockRejectedValue(new Error('connection refused'));
+  failing.actionRecorded.mockRejectedValue(new Error('connection refused'));
+  failing.caseSaved.mockRejectedValue(new Error('connection refused'));
   const blockedWorker = await Worker.create({
     connection: api.nativeConnection,
     taskQueue,
@@ -280,7 +280,7 @@ test('a case whose database writes keep failing is listed for supervisors, with 
     const view = await handle.query(caseViewQuery);
     const since = listed.find((c) => c.caseId === caseId)!.recordsBlockedSince;
     expect(Math.abs(Date.parse(view.recordsBlockedSince!) - Date.parse(since))).toBeLessThan(1000);
-    expect(failing.saveCase.mock.calls.length).toBeGreaterThanOrEqual(1);
+    expect(failing.caseSaved.mock.calls.length).toBeGreaterThanOrEqual(1);
     // The case goes on answering and deciding: an action is accepted while nothing can be written.
     const answer = await handle.executeUpdate(submitActionUpdate, { args: [action({ type: 'subject-reported' })] });
     expect(obligation(answer, 'authority-feedback')).toMatchObject({ status: 'pending', dueAt: expect.any(String) });

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { noticeActivities, type NoticeInput } from '../../activities/notices';
+import { type NoticeRowInput, insertNotice } from '../support/rows';
 import { app as apiApp, serverOptions } from '../../src/api/app';
 import { formatInstant } from '../../src/case/legal-time';
 import { createNoticeRelay, type NoticeRelay, type NoticeRelaySettings } from '../../src/relay/notice-relay';
@@ -65,7 +65,7 @@ function relay(settings: Partial<NoticeRelaySettings> = {}): NoticeRelay {
 }
 
 /** A notice as a case's activity writes it; a case id of its own per test. */
-function notice(caseId = `bail-surveillance:XA-${randomUUID().slice(0, 8)}`, key = 'authority-feedback/reminder/officer'): NoticeInput {
+function notice(caseId = `bail-surveillance:XA-${randomUUID().slice(0, 8)}`, key = 'authority-feedback/reminder/officer'): NoticeRowInput {
   return {
     caseId,
     key,
@@ -87,9 +87,9 @@ async function caseRow(caseId: string): Promise<void> {
     [caseId, caseId.split(':')[1]],
   );
 }
-const issue = async (n: NoticeInput) => {
+const issue = async (n: NoticeRowInput) => {
   await caseRow(n.caseId);
-  return noticeActivities({ pool: db.pool, logger: silentLogger }).issueNotice(n);
+  return insertNotice(db.pool, n);
 };
 const supervisor = { role: 'supervisor', stationIds: ['*'], sub: 'SUP-1' } as const;
 const listed = async (status: string, caseId: string, caller: Parameters<typeof authHeader>[0] = supervisor) =>

@@ -5,7 +5,9 @@ import { readFile } from 'node:fs/promises';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { Pool } from 'pg';
 import pino from 'pino';
-import { type CaseActivities, createActivities } from '../../activities';
+import { type AuditEntry, type CaseActivities, createActivities } from '../../activities';
+import type { CalendarYear } from '../../src/case/calendar';
+import type { IssuedNotice } from '../../src/case/obligation';
 import type { BailStart } from '../../src/procedures/bail-surveillance/schema';
 import type { DeprivedRightsStart } from '../../src/procedures/deprived-rights/schema';
 import { type CaseView, caseViewQuery, submitActionUpdate, type ActionEnvelope } from '../../src/case/contract';
@@ -62,30 +64,31 @@ export async function caseWorker(
 }
 
 /**
- * Activities that record their calls and write nothing: for time-skipping tests that are not about the database. The
- * fake flush hands each of its notices, audit rows and its read model to the fakes of the writes it replaces (in the
- * order the per-record activities ran), so a test reads what was written the same way whichever path a case took; a
- * fake that fails fails the flush.
+ * Activities that record what they would write and write nothing: for time-skipping tests that are not about the
+ * database. The fake flush hands each of its notices, audit rows and its read model to a recorder of its own, in that
+ * order, so a test reads what a wake wrote record by record; a recorder that fails fails the flush.
  */
 export function fakeActivities() {
   const fakes = {
-    issueNotice: jest.fn<ReturnType<CaseActivities['issueNotice']>, Parameters<CaseActivities['issueNotice']>>(async () => ({ written: true })),
-    recordAction: jest.fn<ReturnType<CaseActivities['recordAction']>, Parameters<CaseActivities['recordAction']>>(async () => undefined),
-    saveCase: jest.fn<ReturnType<CaseActivities['saveCase']>, Parameters<CaseActivities['saveCase']>>(async () => ({
-      saved: true,
-      newerCalendarYears: [],
-    })),
+    noticeWritten: jest.fn<Promise<void>, [IssuedNotice & { caseId: string }]>(async () => undefined),
+    actionRecorded: jest.fn<Promise<void>, [AuditEntry & { caseId: string }]>(async () => undefined),
+    caseSaved: jest.fn<Promise<{ saved: boolean; newerCalendarYears: CalendarYear[] }>, [{ view: CaseView<unknown>; revision: number }]>(
+      async () => ({
+        saved: true,
+        newerCalendarYears: [],
+      }),
+    ),
   };
   const flushRecords = jest.fn<ReturnType<CaseActivities['flushRecords']>, Parameters<CaseActivities['flushRecords']>>(
     async ({ caseId, notices, audit, view, revision }) => {
-      for (const notice of notices) await fakes.issueNotice({ caseId, ...notice });
-      for (const entry of audit) await fakes.recordAction({ caseId, ...entry });
+      for (const notice of notices) await fakes.noticeWritten({ caseId, ...notice });
+      for (const entry of audit) await fakes.actionRecorded({ caseId, ...entry });
       const { personal: _personal, ...withoutPersonal } = view;
-      const { saved, newerCalendarYears } = await fakes.saveCase({ view: withoutPersonal, revision });
+      const { saved, newerCalendarYears } = await fakes.caseSaved({ view: withoutPersonal, revision });
       return { notices: notices.length, audit: audit.length, saved, newerCalendarYears };
     },
   );
-  return { ...fakes, flushRecords } satisfies CaseActivities;
+  return { ...fakes, flushRecords } satisfies CaseActivities & typeof fakes;
 }
 
 /** A bail case whose dates are laid out from `now` (the test server's clock). */

@@ -6,11 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import runner from 'node-pg-migrate';
 import { Client, Pool } from 'pg';
-import { auditActivities } from '../../activities/audit';
+import { insertAuditRow } from '../support/rows';
 import { actionRecorded, auditChain, recordAccess } from '../../src/db/audit';
 import { migrationsDir, runMigrations } from '../../src/db/migrate';
 import { appRole, type AppRole } from '../support/app-role';
-import { silentLogger } from '../support/cases';
 import { type FreshDatabase, freshDatabase } from '../support/database';
 
 let db: FreshDatabase;
@@ -38,8 +37,7 @@ function actionEntry(caseId: string, type = 'subject-reported') {
 }
 
 async function writeActions(caseId: string, count: number): Promise<string[]> {
-  const { recordAction } = auditActivities({ pool: app, logger: silentLogger });
-  for (let i = 0; i < count; i++) await recordAction(actionEntry(caseId, `action-${i + 1}`));
+  for (let i = 0; i < count; i++) await insertAuditRow(app, actionEntry(caseId, `action-${i + 1}`));
   const { rows } = await db.pool.query<{ id: string }>('SELECT id::text FROM audit_log WHERE case_id = $1 ORDER BY id', [caseId]);
   return rows.map((r) => r.id);
 }
@@ -149,10 +147,9 @@ describe('the chain', () => {
 
   test('an action is recorded once whatever the retries; a refusal on the case is no accepted action', async () => {
     const caseId = newCaseId();
-    const { recordAction } = auditActivities({ pool: app, logger: silentLogger });
     const entry = actionEntry(caseId);
-    await recordAction(entry);
-    await recordAction(entry);
+    await insertAuditRow(app, entry);
+    await insertAuditRow(app, entry);
     await recordAccess(app, {
       kind: 'refused',
       actor: 'P-20931',
@@ -168,12 +165,11 @@ describe('the chain', () => {
 
   test('60 writers at once on one case keep one chain: no two rows link to the same predecessor', async () => {
     const caseId = newCaseId();
-    const { recordAction } = auditActivities({ pool: app, logger: silentLogger });
     await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
         i % 3 === 0
           ? recordAccess(app, { kind: 'unmasked-read', actor: `P-${i}`, caseId, at: new Date(), details: { route: '/v1/cases/:caseId' } })
-          : recordAction(actionEntry(caseId, `action-${i}`)),
+          : insertAuditRow(app, actionEntry(caseId, `action-${i}`)),
       ),
     );
     const { rows, chain } = await auditChain(app, caseId);
@@ -257,7 +253,7 @@ test('the migration chains the rows written before it, case by case', async () =
     ]);
     expect((await auditChain(older.client, b)).chain).toEqual({ verified: true, rows: 1 });
     // new rows continue the migrated chain
-    await auditActivities({ pool: older.client as unknown as Pool, logger: silentLogger }).recordAction(actionEntry(a, 'violation-reported'));
+    await insertAuditRow(older.client, actionEntry(a, 'violation-reported'));
     expect((await auditChain(older.client, a)).chain).toEqual({ verified: true, rows: 4 });
   } finally {
     await older.drop();
@@ -290,7 +286,7 @@ test('the migration can be undone: the old table comes back with the accepted ac
   const older = await freshDatabaseAtMigration(5);
   try {
     const caseId = newCaseId();
-    await auditActivities({ pool: older.client as unknown as Pool, logger: silentLogger }).recordAction(actionEntry(caseId));
+    await insertAuditRow(older.client, actionEntry(caseId));
     await recordAccess(older.client, { kind: 'refused', actor: 'P-1', caseId, at: new Date(), details: { reason: 'role' } });
     const migrate = (direction: 'up' | 'down') =>
       runner({ dbClient: older.client, dir: migrationsDir, direction, migrationsTable: 'schema_migrations', count: 1, log: () => undefined });

@@ -102,13 +102,13 @@ test('timers fire on the server: reminder, overdue escalation and the supervisor
       let v = await act(handle, action({ type: 'subject-reported' }));
       const due = parseInstant(obligation(v, 'authority-feedback').dueAt);
       const written = () =>
-        activities.issueNotice.mock.calls
+        activities.noticeWritten.mock.calls
           .map(([n]) => n)
           .filter((n) => n.obligationKey === 'authority-feedback')
           .map((n) => `${n.kind} → ${n.recipient} @ ${formatInstant(n.createdAt)}`);
 
       await skipTo(due + 48 * hour);
-      const reminded = activities.issueNotice.mock.calls.map(([n]) => n).find((n) => n.obligationKey === 'authority-feedback');
+      const reminded = activities.noticeWritten.mock.calls.map(([n]) => n).find((n) => n.obligationKey === 'authority-feedback');
       expect(inReminderWindow(reminded!.createdAt, due)).toBe(true);
       expect(written()).toEqual([
         `reminder → officer @ ${formatInstant(reminded!.createdAt)}`,
@@ -118,9 +118,9 @@ test('timers fire on the server: reminder, overdue escalation and the supervisor
       v = await act(handle, action({ type: 'feedback-sent' }));
       expect(obligation(v, 'authority-feedback')).toMatchObject({ status: 'done', late: true });
       await settle(handle);
-      expect(activities.recordAction.mock.calls.map(([entry]) => entry.type)).toEqual(['subject-reported', 'feedback-sent']);
+      expect(activities.actionRecorded.mock.calls.map(([entry]) => entry.type)).toEqual(['subject-reported', 'feedback-sent']);
       // The read model is written with the revision that grows with every change.
-      const revisions = activities.saveCase.mock.calls.map(([input]) => input.revision);
+      const revisions = activities.caseSaved.mock.calls.map(([input]) => input.revision);
       expect(revisions).toEqual([...revisions].sort((x, y) => x - y));
     },
     { activities },
@@ -257,16 +257,15 @@ test('a database that keeps failing delays the records, never the deadlines; the
   let down = true;
   const written: string[] = [];
   const activities = fakeActivities();
-  activities.issueNotice.mockImplementation(async (notice) => {
+  activities.noticeWritten.mockImplementation(async (notice) => {
     if (down) throw new Error('connection refused');
     written.push(notice.key);
-    return { written: true };
   });
-  activities.recordAction.mockImplementation(async (entry) => {
+  activities.actionRecorded.mockImplementation(async (entry) => {
     if (down) throw new Error('connection refused');
     written.push(`audit/${entry.actionId}`);
   });
-  activities.saveCase.mockImplementation(async () => {
+  activities.caseSaved.mockImplementation(async () => {
     if (down) throw new Error('connection refused');
     return { saved: true, newerCalendarYears: [] };
   });

@@ -1,5 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { NoticeInput } from '../../activities';
+import type { IssuedNotice } from '../../src/case/obligation';
 import type { CalendarYear } from '../../src/case/calendar';
 import { type CaseView, calendarChangedSignal } from '../../src/case/contract';
 import type { DeprivedRightsRecords } from '../../src/procedures/deprived-rights/descriptor';
@@ -18,7 +18,8 @@ const harness = useCaseHarness();
 
 const firstOfNextMonth = (now: number) => addMonths(`${localDate(now).slice(0, 7)}-01`, 1);
 const mondayOnOrAfter = (date: string): string => (dayOfWeek(date) === 1 ? date : mondayOnOrAfter(addDays(date, 1)));
-const issued = (activities: ReturnType<typeof fakeActivities>) => activities.issueNotice.mock.calls.map(([notice]: [NoticeInput]) => notice);
+const issued = (activities: ReturnType<typeof fakeActivities>) =>
+  activities.noticeWritten.mock.calls.map(([notice]: [IssuedNotice & { caseId: string }]) => notice);
 
 // First in the file: the test server's clock only moves forward, and the 5-year case below moves it by years.
 test('Signal a calendar for a year without data to the running case: its station-report window moves, the validator refuses a report before it; once reached, a corrected calendar moves nothing', async () => {
@@ -78,7 +79,7 @@ test('Signal a calendar for a year without data to the running case: its station
 test('A case a calendar broadcast missed learns the newer year from the read model it writes: its window moves as with the signal', async () => {
   const activities = fakeActivities();
   let published: CalendarYear | undefined;
-  activities.saveCase.mockImplementation(async () => ({ saved: true, newerCalendarYears: published ? [published] : [] }));
+  activities.caseSaved.mockImplementation(async () => ({ saved: true, newerCalendarYears: published ? [published] : [] }));
   await harness.withCase(
     (now) => {
       const year = Math.max(2027, Number(localDate(now).slice(0, 4)) + 1);

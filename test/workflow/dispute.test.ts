@@ -51,9 +51,9 @@ async function moment(at: number): Promise<number> {
   return t;
 }
 
-/** The notices written through the issueNotice activity, in order: kind, recipient, duty, instant (whole seconds). */
+/** The notices written through the noticeWritten activity, in order: kind, recipient, duty, instant (whole seconds). */
 const written = (fakes: Fakes) =>
-  fakes.issueNotice.mock.calls.map(([n]) => [n.kind, n.recipient, n.obligationKey ?? null, Math.floor(n.createdAt / 1000) * 1000]);
+  fakes.noticeWritten.mock.calls.map(([n]) => [n.kind, n.recipient, n.obligationKey ?? null, Math.floor(n.createdAt / 1000) * 1000]);
 
 /** The failure the Update's validator sent back over the wire. */
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
@@ -85,9 +85,9 @@ test('on-site mediation resolved, visited four days before the deadline (before 
       await harness.recordHistory(handle, 'dispute-resolved-on-site');
       expect(obligation(result, 'follow-up-visit', '1')).toMatchObject({ status: 'done', late: false });
 
-      expect(fakes.issueNotice).not.toHaveBeenCalled();
-      expect(fakes.recordAction.mock.calls.map(([entry]) => entry.type)).toEqual(['triaged', 'mediated-on-site', 'follow-up-visited', 'closed']);
-      expect(fakes.saveCase.mock.calls.at(-1)?.[0].view).toMatchObject({ status: 'closed', outcome: 'resolved' });
+      expect(fakes.noticeWritten).not.toHaveBeenCalled();
+      expect(fakes.actionRecorded.mock.calls.map(([entry]) => entry.type)).toEqual(['triaged', 'mediated-on-site', 'follow-up-visited', 'closed']);
+      expect(fakes.caseSaved.mock.calls.at(-1)?.[0].view).toMatchObject({ status: 'closed', outcome: 'resolved' });
     },
     { activities: fakes },
   );
@@ -122,13 +122,13 @@ test('timers on the test server: time-skip 24 h past a repeated alarm on a high-
       v = await act(handle, action({ type: 'superior-reported', documentRef: 'SB-2026-17' }));
       expect(obligation(v, 'superior-report', '1')).toMatchObject({ status: 'done', late: true });
       await settle(handle);
-      const report = fakes.issueNotice.mock.calls.at(-1)![0];
+      const report = fakes.noticeWritten.mock.calls.at(-1)![0];
       expect(report).toMatchObject({ kind: 'superior-report', recipient: 'superior-police', caseId: handle.workflowId });
       expect(report.facts).toMatchObject({ category: 'family', riskLevel: 'high', repeatCount: 1, documentRef: 'SB-2026-17' });
 
-      expect(JSON.stringify(fakes.issueNotice.mock.calls)).not.toMatch(names);
-      expect(JSON.stringify(fakes.saveCase.mock.calls)).not.toMatch(names);
-      expect(JSON.stringify(fakes.recordAction.mock.calls)).not.toMatch(names);
+      expect(JSON.stringify(fakes.noticeWritten.mock.calls)).not.toMatch(names);
+      expect(JSON.stringify(fakes.caseSaved.mock.calls)).not.toMatch(names);
+      expect(JSON.stringify(fakes.actionRecorded.mock.calls)).not.toMatch(names);
     },
     { activities: fakes },
   );
@@ -163,7 +163,7 @@ test('the Update validator rejects over the wire as ActionRejected with its reas
       });
       expect(await rejection(act(handle, action({ type: 'triaged', decision: 'intervene' })))).toBe('the dispute has already been triaged');
       await settle(handle);
-      expect(fakes.recordAction.mock.calls.map(([entry]) => entry.type)).toEqual(['triaged']);
+      expect(fakes.actionRecorded.mock.calls.map(([entry]) => entry.type)).toEqual(['triaged']);
     },
     { activities: fakes },
   );
@@ -238,9 +238,9 @@ test('continue-as-new of a dispute (forced at 30 history events): the case runs 
       expect(written(fakes).filter(([kind]) => kind !== 'superior-report')).toEqual([
         ['overdue-escalation', 'station-leader', 'superior-report', due],
       ]);
-      const keys = fakes.issueNotice.mock.calls.map(([n]) => n.key);
+      const keys = fakes.noticeWritten.mock.calls.map(([n]) => n.key);
       expect(new Set(keys).size).toBe(keys.length);
-      expect(fakes.recordAction.mock.calls.map(([entry]) => entry.type)).toEqual([
+      expect(fakes.actionRecorded.mock.calls.map(([entry]) => entry.type)).toEqual([
         'triaged',
         'mediated-on-site',
         'repeat-alarm',

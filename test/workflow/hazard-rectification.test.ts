@@ -33,14 +33,14 @@ function hazardStart(now: number): HazardStart {
 const records = (v: CaseView) => v.records as HazardRecords;
 /** The notices the workflow handed to the notice activity: what, to whom, dated when. */
 const written = (activities: ReturnType<typeof fakeActivities>) =>
-  activities.issueNotice.mock.calls.filter(([n]) => n.kind !== 'reminder').map(([n]) => [n.kind, n.recipient, n.createdAt]);
+  activities.noticeWritten.mock.calls.filter(([n]) => n.kind !== 'reminder').map(([n]) => [n.kind, n.recipient, n.createdAt]);
 /**
  * Whether every reminder written lies in the morning window before `due`. A 24-hour duty is reminded only when its
  * minute of the next morning falls in the second half of its time (the simulator pins both cases); this test's dates
  * follow the test server's clock, so here it may or may not be.
  */
 const remindersInWindow = (activities: ReturnType<typeof fakeActivities>, due: number) =>
-  activities.issueNotice.mock.calls.filter(([n]) => n.kind === 'reminder').every(([n]) => inReminderWindow(n.createdAt, due));
+  activities.noticeWritten.mock.calls.filter(([n]) => n.kind === 'reminder').every(([n]) => inReminderWindow(n.createdAt, due));
 
 test('Time-skip to the 24th hour after the decision: the filing timer fires and the station leader’s escalation is written through the notice activity; 48 hours on, the supervisor’s; a late filing is written too', async () => {
   const activities = fakeActivities();
@@ -58,7 +58,7 @@ test('Time-skip to the 24th hour after the decision: the filing timer fires and 
       expect(obligation(v, 'filing')).toMatchObject({ status: 'overdue', overdueAt: formatInstant(due) });
       expect(written(activities)).toEqual([['overdue-escalation', 'station-leader', wokenAt(due)]]);
       expect(remindersInWindow(activities, due)).toBe(true);
-      expect(activities.issueNotice).toHaveBeenCalledWith(
+      expect(activities.noticeWritten).toHaveBeenCalledWith(
         expect.objectContaining({
           caseId: handle.workflowId,
           obligationKey: 'filing',
@@ -73,12 +73,12 @@ test('Time-skip to the 24th hour after the decision: the filing timer fires and 
         ['overdue-escalation', 'station-leader', wokenAt(due)],
         ['supervisor-escalation', 'supervisor', wokenAt(due + 48 * hour)],
       ]);
-      expect(activities.saveCase.mock.calls.at(-1)?.[0].view).toMatchObject({ overdueCount: 1 });
+      expect(activities.caseSaved.mock.calls.at(-1)?.[0].view).toMatchObject({ overdueCount: 1 });
 
       await act(handle, action({ type: 'filed', filingNumber: 'BA-2026-0200' }));
       v = await view(handle);
       expect(obligation(v, 'filing')).toMatchObject({ status: 'done', late: true });
-      expect(activities.issueNotice).toHaveBeenLastCalledWith(
+      expect(activities.noticeWritten).toHaveBeenLastCalledWith(
         expect.objectContaining({
           caseId: handle.workflowId,
           kind: 'filing',
@@ -86,9 +86,9 @@ test('Time-skip to the 24th hour after the decision: the filing timer fires and 
           facts: { filingNumber: 'BA-2026-0200', late: true },
         }),
       );
-      expect(activities.recordAction).toHaveBeenCalledTimes(1);
-      expect(activities.recordAction).toHaveBeenCalledWith(expect.objectContaining({ caseId: handle.workflowId, type: 'filed', actor: 'P-20931' }));
-      expect(activities.saveCase.mock.calls.at(-1)?.[0].view).toMatchObject({ overdueCount: 0 });
+      expect(activities.actionRecorded).toHaveBeenCalledTimes(1);
+      expect(activities.actionRecorded).toHaveBeenCalledWith(expect.objectContaining({ caseId: handle.workflowId, type: 'filed', actor: 'P-20931' }));
+      expect(activities.caseSaved.mock.calls.at(-1)?.[0].view).toMatchObject({ overdueCount: 0 });
     },
     { activities },
   );
@@ -122,8 +122,8 @@ test('the Update’s validator refuses over the wire a request the API’s schem
         'a new deadline follows a re-inspection that failed with a justified reason',
       ]);
       expect(await view(handle)).toEqual(before);
-      expect(activities.recordAction).not.toHaveBeenCalled();
-      expect(activities.issueNotice).not.toHaveBeenCalled();
+      expect(activities.actionRecorded).not.toHaveBeenCalled();
+      expect(activities.noticeWritten).not.toHaveBeenCalled();
     },
     { activities },
   );
@@ -171,7 +171,7 @@ test("Failed with a justified reason and the failure reported: time-skip to the 
 
       await harness.skipTo(due - hour);
       expect(obligation(await view(handle), 'new-deadline', 'round-1').status).toBe('pending');
-      expect(activities.issueNotice.mock.calls.filter(([n]) => n.obligationKey === 'new-deadline' && n.kind === 'overdue-escalation')).toEqual([]);
+      expect(activities.noticeWritten.mock.calls.filter(([n]) => n.obligationKey === 'new-deadline' && n.kind === 'overdue-escalation')).toEqual([]);
 
       await harness.skipTo(due);
       v = await view(handle);
