@@ -3,6 +3,7 @@ import { ServiceError } from '@temporalio/client';
 import pino from 'pino';
 import { redactedPaths } from '../../src/logger';
 import { procedures } from '../../src/procedures/index';
+import { formatInstant } from '../../src/case/legal-time';
 import { procedureRules } from '../../src/procedures/rules';
 import { buildTestApp, FakeRepository, type TestApp } from '../helper';
 import { authFor, authHeader } from '../support/auth';
@@ -94,9 +95,20 @@ describe('POST /v1/cases', () => {
       expect(answer.lines[0].next[0]).toEqual({ key: 'subject-report', dueAt: good.reportBy });
       expect(t.temporal.executions.size).toBe(0);
 
-      const real = await post('/v1/imports?skipInvalid=true', [good, refused]);
-      expect(real.json()).toMatchObject({ started: 1, rejected: 1 });
-      expect([...t.temporal.executions.keys()]).toEqual([`bail-surveillance:${good.caseNumber}`]);
+      // Reported two days ago by the start: arrived already due, and the answer says so for the case it created.
+      const now = Date.now();
+      const reportBy = formatInstant(now - 2 * 86_400_000);
+      const late = bailStart(now, { reportBy, noticeReceivedAt: formatInstant(now - 3 * 86_400_000) });
+      const real = await post('/v1/imports?skipInvalid=true', [good, refused, late]);
+      expect(real.json()).toMatchObject({ started: 2, rejected: 1 });
+      expect(real.json().arrived).toEqual([
+        {
+          line: 3,
+          caseId: `bail-surveillance:${late.caseNumber}`,
+          arrivedDue: [{ key: 'subject-report', dueAt: reportBy }],
+        },
+      ]);
+      expect([...t.temporal.executions.keys()]).toEqual([`bail-surveillance:${good.caseNumber}`, `bail-surveillance:${late.caseNumber}`]);
     } finally {
       begin.mockRestore();
     }

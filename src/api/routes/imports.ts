@@ -4,6 +4,7 @@ import { caseStartSchema } from '../../procedures/index';
 import { z } from 'zod';
 import { coversStation, resourceRoles } from '../../domain/roles';
 import { startCase } from '../../temporal/cases';
+import type { ArrivedDue } from '../../case/adoption';
 import { dryRun } from '../../import/dry-run';
 import { type LineError, type ValidStart, validateLines, validateStarts } from '../../import/validate';
 import { arrivedDue, responses, withBody } from '../contract';
@@ -28,6 +29,8 @@ const importAnswer = z.object({
   rejected: z.int(),
   /** Every line that was not started or present: invalid, another station's, or a conflict. */
   errors: z.array(lineError),
+  /** Per case created: each duty that arrived already due (as the 201 to a start says it); lines with none are left out. */
+  arrived: z.array(z.object({ line: z.int(), caseId: z.string(), arrivedDue: z.array(arrivedDue) })),
 });
 const dryRunLine = z.object({
   line: z.int(),
@@ -100,7 +103,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           errors.map((e) => ({ path: `${e.line}.${e.field}`, message: e.message })),
         );
       }
-      const answer = { started: 0, alreadyPresent: 0, conflicts: 0, rejected: bad, errors };
+      const arrived = new Map(lines.filter((l) => l.arrivedDue.length).map((l) => [l.line, l]));
+      const answer = {
+        started: 0,
+        alreadyPresent: 0,
+        conflicts: 0,
+        rejected: bad,
+        errors,
+        arrived: [] as Array<{ line: number; caseId: string; arrivedDue: ArrivedDue[] }>,
+      };
       let next = 0;
       const worker = async () => {
         while (next < valid.length) {
@@ -109,12 +120,16 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           if ('conflict' in outcome) {
             answer.conflicts++;
             errors.push({ line, field: 'caseNumber', message: `case ${start.caseNumber} already exists with other content` });
-          } else if (outcome.created) answer.started++;
-          else answer.alreadyPresent++;
+          } else if (outcome.created) {
+            answer.started++;
+            const due = arrived.get(line);
+            if (due) answer.arrived.push({ line, caseId: due.caseId, arrivedDue: due.arrivedDue });
+          } else answer.alreadyPresent++;
         }
       };
       await Promise.all(Array.from({ length: concurrency }, worker));
       errors.sort((a, b) => a.line - b.line);
+      answer.arrived.sort((a, b) => a.line - b.line);
       return answer;
     },
   );
