@@ -1,4 +1,5 @@
 import { StartRefused } from '../../src/case/adoption';
+import { deprivedStart } from '../support/cases';
 import { sampleStart } from '../support/samples';
 import { SimulatedCase, pinnedBailStart } from '../support/simulator';
 
@@ -108,21 +109,7 @@ describe('the bounds of an adoption (400 naming the field)', () => {
 
   test('a yes-fact for a duty whose time has not yet come (the station report of a term ending in 2028) is refused', () => {
     const deprived = (facts: Record<string, unknown>) => () =>
-      SimulatedCase.start(
-        {
-          procedure: 'deprived-rights',
-          caseNumber: 'DR-2023-1201',
-          stationId: 'S-01',
-          officerId: 'P-20931',
-          subject: { name: '钱七', idNumber: '110101198501011234', address: '北京市西城区某街2号' },
-          sentence: { court: '某市中级人民法院', judgmentNumber: '(2023)某刑初12号' },
-          termStart: '2023-12-01',
-          termEnd: '2028-11-30',
-          communityOrganisation: { name: '某街道某社区居民委员会' },
-          adoption: { facts },
-        },
-        arrival,
-      );
+      SimulatedCase.start({ ...deprivedStart('2023-12-01', '2028-11-30', { caseNumber: 'DR-2023-1201' }), adoption: { facts } }, arrival);
     expect(refusedField(deprived({ stationReportMade: true }))).toBe('adoption.facts.stationReportMade');
     expect(refusedField(deprived({ subjectReportedAt: '2023-12-01T10:00:00+08:00', announcementMade: true }))).toBe('begun');
   });
