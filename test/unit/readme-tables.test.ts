@@ -64,3 +64,16 @@ test.each(Object.keys(tables))('the README’s %s table is the registry’s', (n
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+test('the README’s adoption facts are each procedure’s start schema’s, no more and no fewer', () => {
+  const readme = fs.readFileSync(readmePath, 'utf8');
+  for (const p of procedureRegistry) {
+    const adoption = (p.start as unknown as { shape: { adoption: { unwrap(): { shape: { facts?: { unwrap(): { shape: object } } } } } } }).shape
+      .adoption;
+    const facts = Object.keys(adoption.unwrap().shape.facts?.unwrap().shape ?? {}).sort();
+    const row = new RegExp(`^\\| \`${p.name}\` +\\| (.*)\\|$`, 'm').exec(readme.slice(readme.indexOf('| procedure              | facts')))?.[1] ?? '';
+    const listed = [...row.matchAll(/`(\w+)`/g)].map((m) => m[1]).sort();
+    expect({ procedure: p.name, facts: listed }).toEqual({ procedure: p.name, facts });
+    if (!facts.length) expect(row).toMatch(/^none/);
+  }
+});
