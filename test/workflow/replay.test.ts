@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
-import { procedures } from '../../src/procedures/index';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { caseIdOf as caseIdFor } from '../../src/case/contract';
+import { type Procedure, procedures } from '../../src/procedures/index';
 import { historiesDir } from '../support/case-harness';
 import { bundleWorkflows } from '../support/cases';
 import { testDataConverter as dataConverter } from '../support/payload-codec';
@@ -44,12 +46,27 @@ test('every recorded history is named after a registered procedure', () => {
   expect(histories.filter((f) => !procedures.some((p) => f.startsWith(`${p}-`)))).toEqual([]);
 });
 
+/**
+ * The case id a history ran under, from its input: a replay must run under it, as a worker's does, for the case's own
+ * timing reads it (each duty's reminder minute is spread by a hash of the case id and the duty).
+ */
+async function caseIdOf(history: temporal.api.history.v1.IHistory): Promise<string> {
+  const [input] = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads!;
+  const [decoded] = await dataConverter.payloadCodecs![0].decode([input]);
+  const { start } = defaultPayloadConverter.fromPayload<{ start: { procedure: Procedure; caseNumber: string } }>(decoded);
+  return caseIdFor(start.procedure, start.caseNumber);
+}
+
 test.each(histories)('%s replays on the current workflow code', async (file) => {
-  await expect(Worker.runReplayHistory({ workflowBundle: bundle, dataConverter }, read(file))).resolves.toBeUndefined();
+  const history = read(file);
+  await expect(Worker.runReplayHistory({ workflowBundle: bundle, dataConverter }, history, await caseIdOf(history))).resolves.toBeUndefined();
 });
 
 test.each(histories)('%s replays after policy defaults change in code: the case keeps the policy pinned at its start', async (file) => {
-  await expect(Worker.runReplayHistory({ workflowBundle: withNewDefaults, dataConverter }, read(file))).resolves.toBeUndefined();
+  const history = read(file);
+  await expect(
+    Worker.runReplayHistory({ workflowBundle: withNewDefaults, dataConverter }, history, await caseIdOf(history)),
+  ).resolves.toBeUndefined();
 });
 
 test('the guard bites: a history altered to have run another local activity fails replay as nondeterministic', async () => {
@@ -58,5 +75,5 @@ test('the guard bites: a history altered to have run another local activity fail
   const payload = marker.markerRecordedEventAttributes!.details!.data.payloads![0];
   const data = JSON.parse(Buffer.from(payload.data!).toString());
   payload.data = Buffer.from(JSON.stringify({ ...data, activity_type: 'deleteCase' }));
-  await expect(Worker.runReplayHistory({ workflowBundle: bundle, dataConverter }, history)).rejects.toThrow(/nondetermin/i);
+  await expect(Worker.runReplayHistory({ workflowBundle: bundle, dataConverter }, history, await caseIdOf(history))).rejects.toThrow(/nondetermin/i);
 });
