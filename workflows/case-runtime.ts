@@ -47,6 +47,8 @@ type AnyCase = Case<CaseStartFields, ActionEnvelope, unknown, Record<string, num
 
 /** Cases continue as new well before Temporal's own limits, so that years-long cases replay fast. */
 const defaultMaxHistoryEvents = 1_000;
+/** No run lives longer: a patch needs only outlive one release's runs before it is deprecated (README, Changing workflow code). */
+const maxRunMs = 30 * 24 * hour;
 
 /** A procedure's workflow function; it carries its definition so tests and the registry can find it. */
 export interface CaseWorkflow<S extends CaseStartFields, A extends ActionEnvelope, R, P extends Record<string, number>> {
@@ -191,6 +193,8 @@ async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unk
   };
 
   const maxHistoryEvents = args.maxHistoryEvents ?? defaultMaxHistoryEvents;
+  const runEnds = workflowInfo().runStartTime.getTime() + maxRunMs;
+  const renewal = { at: runEnds, summary: '案件续跑（每 30 日开始新一段运行）' };
   for (;;) {
     if (kase.fire()) state.revision++;
     count();
@@ -198,9 +202,10 @@ async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unk
     if (state.status === 'closed') break;
     const seen = state.revision;
     const info = workflowInfo();
-    const armed = armFor(engine.nextWake(Date.now()));
+    const next = engine.nextWake(Date.now());
+    const armed = armFor(Date.now() < runEnds && (!next || next.at > runEnds) ? renewal : next);
     const woken = () => state.revision !== seen || armed?.fired === true;
-    if (info.continueAsNewSuggested || info.historyLength >= maxHistoryEvents) {
+    if (info.continueAsNewSuggested || info.historyLength >= maxHistoryEvents || Date.now() >= runEnds) {
       // Once the records are written (or while they are blocked: the next run carries them), between two writes, and
       // never later than the next wake.
       const between = () => allHandlersFinished() && !writing && (!pending() || state.recordsBlockedSince !== undefined);

@@ -184,3 +184,27 @@ test("Failed with a justified reason and the failure reported: time-skip to the 
     { activities },
   );
 });
+
+test('No run lives longer than 30 days: a case with nothing due for two months continues as new on day 30, its deadlines as they were', async () => {
+  const activities = fakeActivities();
+  const day = 24 * hour;
+  await harness.withCase(
+    (now) => ({ ...hazardStart(now), rectifyBy: addDays(localDate(now), 70) }),
+    async (handle, _s, started) => {
+      await act(handle, action({ type: 'filed', filingNumber: 'BA-2026-0921' }));
+      const due = obligation(await view(handle), 'reinspection', 'round-1').dueAt;
+
+      await harness.skipTo(started + 29 * day);
+      expect((await view(handle)).run).toBe(0);
+      await harness.skipTo(started + 30 * day + hour);
+      const renewed = await view(handle);
+      expect(renewed.run).toBe(1);
+      expect(obligation(renewed, 'reinspection', 'round-1')).toMatchObject({ status: 'pending', dueAt: due });
+      await harness.skipTo(started + 60 * day + hour);
+      expect((await view(handle)).run).toBe(2);
+      // The renewals wrote nothing: the filing's notice to the station is all, none before the re-inspection's time.
+      expect(written(activities).map(([kind, recipient]) => `${kind}→${recipient}`)).toEqual(['filing→station']);
+    },
+    { activities },
+  );
+});
