@@ -17,7 +17,7 @@ import {
 import { type CalendarYear, builtInCalendarYears, WorkingCalendar } from './calendar';
 import { type ActionEnvelope, type CaseView, type Procedure, actionIdReused, actionRejected } from './contract';
 import { fingerprint } from './fingerprint';
-import { type DeadlineRule, computeDeadline, deadlineRules, formatInstant, localDate, parseInstant, startOfDay } from './legal-time';
+import { type DeadlineRule, computeDeadline, formatInstant, localDate, parseInstant, startOfDay } from './legal-time';
 import {
   type DueBasis,
   type EnginePolicy,
@@ -303,16 +303,11 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     if (action.outcome === 'not-done' && this.engine.isOneOff(o.key)) this.oweAgain(o, action.actor);
   }
 
-  /** Owes again a one-off duty found not done before the case arrived: by its own rule counted from now, or the minimum. */
+  /** Owes again a one-off duty found not done before the case arrived (the engine counts its new time from now). */
   private oweAgain(o: Obligation, by: string): void {
     const now = this.clock();
     if (o.adoption?.review === 'to-review') this.engine.review(o, 'not-done', by, now);
-    const rule = o.basis?.rule;
-    const again =
-      rule && (deadlineRules as readonly string[]).includes(rule) && o.basis?.n !== undefined && !rule.endsWith('-before')
-        ? computeDeadline(rule as DeadlineRule, now, o.basis.n, this.calendar).dueMs
-        : now + this.policy.minimumNoticeHours * hour;
-    this.engine.oweAgain(o, again, now, `到案前未办理，经核实后重新计算期限 (found not done before the case arrived, by ${by}: owed again)`);
+    this.engine.oweAgain(o, now, `到案前未办理，经核实后重新计算期限 (found not done before the case arrived, by ${by}: owed again)`);
   }
 
   /**

@@ -26,6 +26,7 @@ import {
   type Obligation,
   type ObligationSpec,
   type Recipient,
+  basisOf,
   isOpen,
   obligationId,
   stationResponsible,
@@ -166,12 +167,17 @@ export class ObligationEngine {
   }
 
   /**
-   * Owes again, by `dueAt`, a one-off duty found not done at adoption: pending, reminded and escalated like any other,
-   * and late from the start (its first due time passed before the case arrived).
+   * Owes again a one-off duty found not done before the case arrived: due by its own legal rule counted from `now` (its
+   * basis then counts from `now`, so a calendar change recomputes it from there), else `minimumNoticeHours` after `now`;
+   * pending, reminded and escalated like any other, and late from the start.
    */
-  oweAgain(o: Obligation, dueAt: number, now: number, reason: string): void {
+  oweAgain(o: Obligation, now: number, reason: string): void {
+    const { rule, n } = o.basis ?? {};
+    const counted = rule !== undefined && n !== undefined && (deadlineRules as readonly string[]).includes(rule) && !rule.endsWith('-before');
+    const deadline = counted ? computeDeadline(rule as DeadlineRule, now, n, this.context.calendar()) : undefined;
+    const dueAt = deadline?.dueMs ?? now + this.policy.minimumNoticeHours * hour;
     o.changes.push({ from: o.dueAt, to: dueAt, at: now, reason });
-    Object.assign(o, { status: 'pending', dueAt, late: true, completedAt: undefined, remindedAt: undefined });
+    Object.assign(o, { status: 'pending', dueAt, late: true, completedAt: undefined, remindedAt: undefined, basis: deadline && basisOf(deadline) });
   }
 
   all(): Obligation[] {
@@ -444,12 +450,11 @@ export class ObligationEngine {
   }
 
   /**
-   * Whether the case arrived owing the duty already due (or, in a state without an arrival, it fell due before the
-   * adoption). A duty an action declares later, even one counted from a backdated act, is the officer's to keep.
+   * Whether the case arrived owing the duty already due. A duty an action declares later, even one counted from a
+   * backdated act, is the officer's to keep.
    */
   private dueBeforeArrival(o: Obligation): boolean {
-    if (this.arrivedAt !== undefined) return o.dueAt < this.arrivedAt && o.declaredAt <= this.arrivedAt;
-    return this.adoption !== undefined && o.dueAt < this.adoption.at;
+    return this.arrivedAt !== undefined && o.dueAt < this.arrivedAt && o.declaredAt <= this.arrivedAt;
   }
 
   /** When a system duty issues its notice: when its window opens, else in office hours on the day a day-based rule names. */

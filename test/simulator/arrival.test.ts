@@ -1,3 +1,4 @@
+import { builtInCalendarYears } from '../../src/case/calendar';
 import { StartRefused } from '../../src/case/adoption';
 import { deprivedStart } from '../support/cases';
 import { sampleStart } from '../support/samples';
@@ -131,6 +132,15 @@ describe('a one-off duty reviewed as not done is owed again from the review', ()
     c.act('feedback-sent');
     expect(c.obligation('authority-feedback')).toMatchObject({ status: 'done', late: true });
     expect(c.sent('authority-feedback')).toEqual(['decision-authority 2026-06-16T10:00:00+08:00']);
+  });
+
+  test('owed again, its new time is counted from the review: a calendar loaded later recomputes it from there, never back to the first', () => {
+    const c = adopted();
+    c.act('adoption-confirmed', { key: 'authority-feedback', outcome: 'not-done' });
+    const year2026 = builtInCalendarYears.find((y) => y.year === 2026)!;
+    c.loadCalendar({ ...year2026, version: year2026.version + 1, source: 'a test' });
+    expect(c.obligation('authority-feedback')).toMatchObject({ status: 'pending', dueAt: '2026-06-18T23:59:59+08:00' });
+    expect(c.view().overdueCount).toBe(0);
   });
 
   test('not done again by its new time: overdue and escalated like any other', () => {
