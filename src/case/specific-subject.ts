@@ -1,7 +1,7 @@
 /**
  * What the regulation owes every specific subject (特定对象, Art. 37), whichever procedure brings them to the officer:
  * the full visit at least every half year (Art. 42). A specific-subject procedure puts `halfYearlyVisit` in its duty
- * table, `specificSubjectPolicyDefaults` in its policy, and calls `fullVisits` once: the rest is here. Pure.
+ * table, `specificSubjectPolicyDefaults` in its policy, and calls `oweFullVisits` once in `begin`: the rest is here. Pure.
  */
 import type { CaseContext } from './case';
 import { addDays, addMonths, endOfDay, formatInstant, localDate, startOfDay } from './legal-time';
