@@ -24,19 +24,20 @@ import type { Repository } from '../src/db/repository';
 import type { StoredCase } from '../src/db/cases';
 import { builtInCalendarYears, type CalendarYear } from '../src/case/calendar';
 import { type CalendarBroadcast, calendarBroadcastId, calendarBroadcastWorkflowType } from '../src/domain/calendar-broadcast';
-import { type ActionEnvelope, actionIdReused, actionRejected, type CaseView } from '../src/case/contract';
+import type { ActionEnvelope, CaseView } from '../src/case/contract';
 import { canonicalJson } from '../src/case/fingerprint';
-import type { ProcedureDescriptor } from '../src/case/procedure';
-import { type CaseStart, procedureOf } from '../src/procedures/index';
+import type { CaseStart } from '../src/procedures/index';
 import type { Principal } from '../src/domain/roles';
 import { recordsBlockedSinceKey } from '../src/domain/search-attributes';
 import { testAuth } from './support/auth';
+import { Rejected, SimulatedCase } from './support/simulator';
 
 interface Execution {
   workflowType: string;
   memo: Record<string, unknown>;
   status: 'RUNNING' | 'COMPLETED';
-  view: CaseView<{ actions: string[] }>;
+  /** The real case, on the pure case model, its clock the real one: what the workflow would run. */
+  kase: SimulatedCase;
   updates: Map<string, CaseView>;
   actionIds: Map<string, string>;
   /** As the start set them (procedure, station, officer …); a test may add RecordsBlockedSince. */
@@ -45,16 +46,18 @@ interface Execution {
 
 /**
  * An in-memory Temporal holding case executions, faking only the client calls src/temporal makes (start, describe,
- * query, executeUpdate, signal, list, getSystemInfo); a route that reaches for anything else fails its test.
- * A calendar broadcast is only recorded as started (the real one is tested on real servers).
+ * query, executeUpdate, signal, list, getSystemInfo); a route that reaches for anything else fails its test. Each
+ * execution runs the real case (the procedure's rules on the obligation engine, as the simulator runs them) on the
+ * real clock: what it accepts, refuses and answers is the case's own. A calendar broadcast is only recorded as started
+ * (the real one is tested on real servers).
  */
 export class FakeTemporal {
   readonly executions = new Map<string, Execution>();
   readonly signals: Array<{ workflowId: string; signal: string; args: unknown[] }> = [];
   /** Each start of a calendar broadcast that created one (a start of one already running finds it: USE_EXISTING). */
   readonly broadcastsStarted: Array<{ workflowId: string; taskQueue: string; year: CalendarYear }> = [];
-  /** What the case says to an action: the reason it refuses it, or undefined to accept it. */
-  refuse: (action: ActionEnvelope) => string | undefined = () => undefined;
+  /** Every action sent to a case (accepted, refused, or too late for a closed one): what passed the API's checks. */
+  readonly received: Array<{ caseId: string; action: ActionEnvelope }> = [];
   /** Set: every call fails with this error, as when the server cannot be reached. */
   failure?: Error;
   readonly client: Client;
@@ -87,7 +90,7 @@ export class FakeTemporal {
           workflowType,
           memo: options.memo ?? {},
           status: 'RUNNING',
-          view: caseView(options.workflowId, start, calendar),
+          kase: SimulatedCase.start(start, Date.now(), calendar),
           updates: new Map(),
           actionIds: new Map(),
           searchAttributes: options.typedSearchAttributes ?? [],
@@ -104,7 +107,7 @@ export class FakeTemporal {
             typedSearchAttributes: new TypedSearchAttributes(execution.searchAttributes),
           };
         },
-        query: async () => structuredClone(this.execution(workflowId).view),
+        query: async () => this.execution(workflowId).kase.advanceTo(Date.now()).view(),
         executeUpdate: async (_update: unknown, options: { args: [ActionEnvelope]; updateId: string }) => this.update(workflowId, options),
         signal: async (signal: string | { name: string }, ...args: unknown[]) => {
           this.execution(workflowId);
@@ -128,28 +131,25 @@ export class FakeTemporal {
     this.execution(caseId).searchAttributes.push({ key: recordsBlockedSinceKey, value: since });
   }
 
-  /** The case ends, as when a decision closes it: it takes no Update any more. */
-  close(caseId: string, outcome: string): void {
-    const execution = this.execution(caseId);
-    execution.status = 'COMPLETED';
-    execution.view = { ...execution.view, status: 'closed', outcome };
-  }
-
   private update(workflowId: string, { args: [action], updateId }: { args: [ActionEnvelope]; updateId: string }): CaseView {
     const execution = this.execution(workflowId);
+    this.received.push({ caseId: workflowId, action: structuredClone(action) });
     if (execution.status !== 'RUNNING') throw new WorkflowNotFoundError('workflow execution already completed', workflowId, undefined);
     const earlier = execution.updates.get(updateId);
     if (earlier) return structuredClone(earlier);
-    if (execution.actionIds.has(action.actionId)) {
-      throw rejection(actionIdReused, `actionId ${action.actionId} was already used for another action`);
+    let view: CaseView;
+    try {
+      view = execution.kase.advanceTo(Date.now()).submit(action);
+    } catch (err) {
+      if (err instanceof Rejected) throw rejection(err.type, err.message);
+      throw err;
     }
-    const reason = this.refuse(action);
-    if (reason) throw rejection(actionRejected, reason);
-    execution.view = { ...execution.view, records: { actions: [...execution.view.records.actions, action.type] } };
-    execution.updates.set(updateId, structuredClone(execution.view));
+    execution.updates.set(updateId, view);
     execution.actionIds.set(action.actionId, updateId);
+    // A case that closes ends its workflow: it takes no Update any more.
+    if (view.status === 'closed') execution.status = 'COMPLETED';
     this.onAccepted(workflowId, action);
-    return structuredClone(execution.view);
+    return structuredClone(view);
   }
 
   /** Every running case, whatever the query: the routes must scope what they list themselves (the real query does too). */
@@ -174,27 +174,6 @@ export class FakeTemporal {
 
 function rejection(type: string, message: string): WorkflowUpdateFailedError {
   return new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type, message, nonRetryable: true }));
-}
-
-function caseView(caseId: string, start: CaseStart, calendar: CalendarYear[]): CaseView<{ actions: string[] }> {
-  return {
-    caseId,
-    procedure: start.procedure,
-    caseNumber: start.caseNumber,
-    stationId: start.stationId,
-    officerId: start.officerId,
-    status: 'open',
-    startedAt: '2026-03-02T09:00:00+08:00',
-    overdueCount: 0,
-    obligations: [],
-    notices: [],
-    records: { actions: [] },
-    policy: {},
-    warnings: [],
-    calendar: calendar.map(({ year, version }) => ({ year, version })),
-    run: 0,
-    personal: (procedureOf(start.procedure) as ProcedureDescriptor).personal?.(start),
-  };
 }
 
 /** The fake database's clock, where one is needed. */

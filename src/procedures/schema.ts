@@ -120,13 +120,33 @@ export const actionBase = z.object({
 });
 
 /**
- * A procedure's descriptor with the schemas of its start and its actions, and the roles that may send each action
- * type: what the registry lists.
+ * A well-formed start (without the fields every start names) and one well-formed action of each type (without its
+ * envelope): the API docs' examples and what the role matrix sends. A type left out is a compile error.
+ */
+export interface ProcedureExample<Start, Action extends { type: string }> {
+  start: Omit<Start, 'caseNumber' | 'stationId' | 'officerId'>;
+  actions: { [T in Action['type']]: ActionFields<Extract<Action, { type: T }>> };
+}
+type ActionFields<A> = A extends unknown ? Omit<A, 'type' | 'actionId' | 'actor' | 'at'> : never;
+
+/**
+ * A procedure's descriptor with the schemas of its start and its actions, the roles that may send each action type and
+ * an example of each: what the registry lists.
  */
 export function plugIn<D extends ProcedureDescriptor, Start extends z.ZodType, Action extends z.ZodType<{ type: string }>>(
   descriptor: D,
-  schemas: { start: Start; action: Action; actionRoles: ActionRoles<z.output<Action>['type']> },
-): D & { start: Start; action: Action; actionRoles: ActionRoles<z.output<Action>['type']> } {
+  schemas: {
+    start: Start;
+    action: Action;
+    actionRoles: ActionRoles<z.output<Action>['type']>;
+    example: ProcedureExample<z.input<Start>, z.output<Action>>;
+  },
+): D & {
+  start: Start;
+  action: Action;
+  actionRoles: ActionRoles<z.output<Action>['type']>;
+  example: ProcedureExample<z.input<Start>, z.output<Action>>;
+} {
   return { ...descriptor, ...schemas };
 }
 

@@ -164,6 +164,7 @@ describe('POST /v1/cases/:caseId/actions', () => {
 
   test("malformed → 400 naming the fields of the case's own procedure, and the case is unchanged", async () => {
     const { caseId } = await startedCase();
+    const before = (await get(casePath(caseId))).json();
     const malformed = await post(`${casePath(caseId)}/actions`, {
       type: 'compliance-checked',
       actionId: 'not-a-uuid',
@@ -183,7 +184,8 @@ describe('POST /v1/cases/:caseId/actions', () => {
       headers: await authHeader({ role: 'officer' }),
     });
     expect(noBody.statusCode).toBe(400);
-    expect((await get(casePath(caseId))).json().records).toEqual({ actions: [] });
+    expect((await get(casePath(caseId))).json()).toEqual(before);
+    expect(t.temporal.received).toEqual([]);
   });
 
   test('a case of no known procedure, or never started, is 404', async () => {
@@ -198,7 +200,6 @@ describe('POST /v1/cases/:caseId/actions', () => {
 
   test("an action the case refuses is 409 with the case's reason; an actionId reused for another action is 409 action-id-reused", async () => {
     const { caseId } = await startedCase();
-    t.temporal.refuse = (a) => (a.type === 'feedback-sent' ? 'feedback is due only after the subject has reported' : undefined);
     const refused = await post(`${casePath(caseId)}/actions`, action({ type: 'feedback-sent' }));
     expect(refused.statusCode).toBe(409);
     expect(refused.json()).toEqual({ error: { code: 'action-rejected', message: 'feedback is due only after the subject has reported' } });
@@ -206,7 +207,7 @@ describe('POST /v1/cases/:caseId/actions', () => {
     const report = action({ type: 'subject-reported' });
     const accepted = await post(`${casePath(caseId)}/actions`, report);
     expect(accepted.statusCode).toBe(200);
-    expect(accepted.json().records).toEqual({ actions: ['subject-reported'] });
+    expect(accepted.json().records).toMatchObject({ subjectReportedAt: expect.any(String) });
     const reused = await post(`${casePath(caseId)}/actions`, { ...report, type: 'feedback-sent' });
     expect(reused.statusCode).toBe(409);
     expect(reused.json().error.code).toBe('action-id-reused');
@@ -216,7 +217,6 @@ describe('POST /v1/cases/:caseId/actions', () => {
     const { caseId } = await startedCase();
     const decided = action({ type: 'authority-decided', decision: 'revoked' });
     expect((await post(`${casePath(caseId)}/actions`, decided)).statusCode).toBe(200);
-    t.temporal.close(caseId, 'revoked');
 
     const retry = await post(`${casePath(caseId)}/actions`, decided);
     expect(retry.statusCode).toBe(200);

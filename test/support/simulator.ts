@@ -68,7 +68,11 @@ export class SimulatedCase {
 
   /** Reports an action now (its `at` defaults to now), validated by the procedure's schema; throws Rejected if refused. */
   act(type: string, fields: Record<string, unknown> = {}): CaseView {
-    const envelope = { actionId: randomUUID(), actor: this.kase.start.officerId, ...fields, type };
+    return this.submit({ actionId: randomUUID(), actor: this.kase.start.officerId, ...fields, type });
+  }
+
+  /** Submits an action as the Update does: validated by the procedure's schema, then refused (Rejected) or accepted. */
+  submit(envelope: ActionEnvelope): CaseView {
     const action = actionSchemas[this.kase.start.procedure].parse(envelope) as ActionEnvelope;
     const rejection = this.kase.rejection(action);
     if (rejection) throw new Rejected(rejection.type, rejection.message);

@@ -39,4 +39,11 @@ export const caseFollowUpPlugin = plugIn(caseFollowUpProcedure, {
   start: followUpStartSchema,
   action: followUpActionSchema,
   actionRoles: followUpActionRoles,
+  example: {
+    start: { procedure: 'case-follow-up', caseKind: 'criminal', filedAt: '2026-03-02T09:00:00+08:00', victimCount: 1 },
+    actions: {
+      visited: { visit: 'filing', covered: ['informed-progress'] },
+      'case-concluded': {},
+    },
+  },
 });

@@ -81,4 +81,25 @@ export const deprivedRightsPlugin = plugIn(deprivedRightsProcedure, {
   start: deprivedRightsStartSchema,
   action: deprivedRightsActionSchema,
   actionRoles: deprivedRightsActionRoles,
+  example: {
+    start: {
+      procedure: 'deprived-rights',
+      subject: { name: '钱七', idNumber: '110101198501011234', address: '北京市西城区某街2号' },
+      sentence: { court: '某市中级人民法院', judgmentNumber: '(2026)某刑初12号' },
+      termStart: '2026-03-02',
+      termEnd: '2027-03-01',
+      unit: { name: '某机械厂' },
+      communityOrganisation: { name: '某街道某社区居民委员会' },
+    },
+    actions: {
+      'subject-reported': {},
+      announced: { to: ['subject', 'unit'] },
+      'activity-reported': { month: '2026-04' },
+      'violation-recorded': { description: '参加集会', penaltyProposed: false },
+      'station-reported': {},
+      'written-notices-delivered': {},
+      'visited-in-full': { recordRef: 'ZF-1' },
+      'case-closed': { reason: '期满' },
+    },
+  },
 });

@@ -120,4 +120,38 @@ export const disputeActionRoles = {
 } as const satisfies ActionRoles<DisputeAction['type']>;
 
 /** The dispute procedure as the registry lists it. */
-export const disputePlugin = plugIn(disputeProcedure, { start: disputeStartSchema, action: disputeActionSchema, actionRoles: disputeActionRoles });
+export const disputePlugin = plugIn(disputeProcedure, {
+  start: disputeStartSchema,
+  action: disputeActionSchema,
+  actionRoles: disputeActionRoles,
+  example: {
+    start: {
+      procedure: 'dispute',
+      source: 'alarm',
+      category: 'neighbour',
+      parties: [
+        { name: '王五', role: 'complainant' },
+        { name: '赵六', role: 'respondent' },
+      ],
+      place: '某小区',
+      occurredAt: '2026-03-02T09:00:00+08:00',
+      riskLevel: 'low',
+      relatedCaseNumbers: [],
+    },
+    actions: {
+      triaged: { decision: 'intervene' },
+      'progress-checked': { outcome: 'ongoing' },
+      'mediated-on-site': { outcome: 'resolved' },
+      referred: { to: 'people-mediation', venue: 'station-mediation-room', legalEducation: true },
+      'security-mediation-recorded': { cause: 'fight', agreement: 'reached', performBy: '2026-04-30' },
+      'agreement-performance-checked': { performed: true },
+      'repeat-alarm': { alarmRef: 'JQ-1' },
+      'follow-up-visited': {},
+      'superior-reported': { documentRef: 'BG-1' },
+      'specific-subject-marked': { party: 0, kind: 'threatens-revenge' },
+      'risk-changed': { riskLevel: 'high' },
+      'control-centre-coordinated': { documentRef: 'XT-1' },
+      closed: {},
+    },
+  },
+});

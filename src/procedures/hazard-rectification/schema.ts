@@ -94,4 +94,26 @@ export const hazardRectificationPlugin = plugIn(hazardRectificationProcedure, {
   start: hazardStartSchema,
   action: hazardActionSchema,
   actionRoles: hazardActionRoles,
+  example: {
+    start: {
+      procedure: 'hazard-rectification',
+      unit: { name: '某某商贸有限公司', creditCode: '91350100M000100Y43', keyUnit: false },
+      inspection: { at: '2026-09-21T09:30:00+08:00', assistantId: 'FJ-0412', recordingRef: 'ZFJLY-0921' },
+      hazards: [{ description: '消防通道堆放杂物' }],
+      decidedAt: '2026-09-21T10:00:00+08:00',
+      rectifyBy: '2026-09-30',
+      warningIssued: true,
+    },
+    actions: {
+      filed: { filingNumber: 'BA-1' },
+      'extension-requested': { documentRef: 'YQ-1', requestedUntil: '2026-10-15' },
+      'extension-reviewed': { recommendation: 'approve' },
+      'extension-decided': { decision: 'approved', newDeadline: '2026-10-15' },
+      'reinspection-requested': { documentRef: 'FC-1' },
+      reinspected: { result: 'passed' },
+      'failure-reported': { recipient: 'township-government' },
+      'new-deadline-set': { rectifyBy: '2026-11-30' },
+      'referred-elsewhere': { to: '某街道办事处', documentRef: 'YJ-1' },
+    },
+  },
 });
