@@ -8,7 +8,6 @@ import type { AuditEntry } from '../../activities';
 import {
   type AdoptionConfirmedAction,
   type AdoptionStart,
-  type AdoptionView,
   type ArrivedDue,
   StartRefused,
   adoptedAtWithin,
@@ -32,6 +31,7 @@ import {
 } from './obligation';
 import type { Duty, ProcedureDescriptor } from './procedure';
 import { type EngineState, type NoticeSubject, type RecurrenceSpec, type RollingSpec, ObligationEngine } from './obligation-engine';
+import { caseDetails, caseView } from './case-view';
 
 /** Actions may report an act that happened a little earlier, never one in the future. */
 const clockSkewMs = 5 * 60_000;
@@ -365,30 +365,9 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     return caseView(this.caseId, this.start, this.state, this.engine, this.definition.descriptor);
   }
 
-  /**
-   * The Temporal UI's "current details": what the case is and its open duties in words, without personal data. The
-   * first line repeats the static summary, which a run started by continue-as-new does not carry.
-   */
+  /** The Temporal UI's "current details" of the case (case-view.ts). */
   details(): string {
-    const view = this.view();
-    const heading = `**${this.definition.descriptor.titleZh}** · 案件 ${view.caseNumber} · 派出所 ${view.stationId} · 民警 ${view.officerId}${view.run ? ` · 第 ${view.run + 1} 段运行` : ''}`;
-    const warnings = view.warnings.map((w) => `> 注意：${w}`);
-    if (view.recordsBlockedSince)
-      warnings.unshift(`> **记录写入受阻**：自 ${view.recordsBlockedSince} 起通知、审计与读模型未能写入数据库，期限照常运行，恢复后补写`);
-    if (view.adoption) {
-      const { adoptedAt, toReview } = view.adoption;
-      warnings.push(`> 接管于 ${adoptedAt}${toReview ? `：${toReview} 项接管前义务待核实` : ''}`);
-    }
-    if (view.status === 'closed') return [heading, `**已结案**（${view.outcome ?? ''}）`].join('\n');
-    const open = this.engine
-      .all()
-      .filter(isOpen)
-      .sort((a, b) => a.dueAt - b.dueAt);
-    const lines = open.map((o) => {
-      const status = o.status === 'overdue' ? '**已逾期**' : '待办';
-      return `- ${status} ${o.titleZh}（${o.key}${o.period ? ` ${o.period}` : ''}，第${o.article}条）截止 ${formatInstant(o.dueAt)}`;
-    });
-    return [heading, ...warnings, open.length ? '**待办义务**' : '**无待办义务**', ...lines].join('\n');
+    return caseDetails(this.view(), this.definition.descriptor, this.engine);
   }
 
   private actionTime(action: A): number {
@@ -474,24 +453,6 @@ function isAdoptionConfirmed(action: ActionEnvelope): action is ActionEnvelope &
   return action.type === adoptionConfirmed;
 }
 
-/**
- * The adoption as the case view shows it: present for a case started with one, or that arrived with duties already due
- * (adopted from its arrival). A closed case has nothing left to review.
- */
-function adoptionView<R>(start: CaseStartFields, state: CaseState<R>, engine: ObligationEngine): AdoptionView | undefined {
-  const before = engine.all().filter((o) => o.status === 'before-adoption');
-  if (engine.adoptedAt === undefined && !engine.all().some((o) => o.adoption)) return undefined;
-  const review = state.status === 'closed' ? [] : engine.toReview().sort((a, b) => a.dueAt - b.dueAt);
-  const facts = Object.fromEntries(Object.entries(start.adoption?.facts ?? {}).filter(([, v]) => v !== undefined)) as AdoptionView['facts'];
-  return {
-    adoptedAt: formatInstant(engine.adoptedAt ?? state.startedAt),
-    facts,
-    settledByFacts: before.filter((o) => o.adoption?.fact).length,
-    toReview: review.length,
-    review: review.map((o) => ({ key: o.key, period: o.period, dueAt: formatInstant(o.dueAt) })),
-  };
-}
-
 function enginePolicyOf(policy: EnginePolicy): EnginePolicy {
   return {
     reminderLeadHours: policy.reminderLeadHours,
@@ -501,80 +462,5 @@ function enginePolicyOf(policy: EnginePolicy): EnginePolicy {
     minimumNoticeHours: policy.minimumNoticeHours,
     reminderWindowStartMinute: policy.reminderWindowStartMinute,
     reminderWindowMinutes: policy.reminderWindowMinutes,
-  };
-}
-
-function caseView<S extends CaseStartFields, R>(
-  caseId: string,
-  start: S,
-  state: CaseState<R>,
-  engine: ObligationEngine,
-  descriptor: Pick<ProcedureDescriptor, 'personal'>,
-): CaseView<R> {
-  const nextDue = engine.nextDueAt();
-  const iso = (ms: number | undefined) => (ms === undefined ? undefined : formatInstant(ms));
-  return {
-    caseId,
-    procedure: start.procedure,
-    caseNumber: start.caseNumber,
-    stationId: start.stationId,
-    officerId: start.officerId,
-    status: state.status,
-    outcome: state.outcome,
-    startedAt: formatInstant(state.startedAt),
-    closedAt: iso(state.closedAt),
-    nextDueAt: iso(nextDue),
-    overdueCount: engine.overdueCount(),
-    obligations: engine.all().map((o) => ({
-      key: o.key,
-      period: o.period,
-      article: o.article,
-      titleZh: o.titleZh,
-      titleEn: o.titleEn,
-      responsible: o.responsible,
-      status: o.status,
-      opensAt: iso(o.opensAt),
-      dueAt: formatInstant(o.dueAt),
-      completedAt: iso(o.completedAt),
-      completedBy: o.completedBy,
-      completionReceivedAt: iso(o.completionReceivedAt),
-      late: o.late,
-      overdueAt: iso(o.overdueAt),
-      basis: o.basis,
-      adoption: o.adoption && { ...o.adoption, reviewedAt: iso(o.adoption.reviewedAt) },
-      changes: o.changes.length
-        ? o.changes.map((c) => ({
-            field: c.field ?? 'dueAt',
-            reason: c.reason,
-            from: formatInstant(c.from),
-            to: formatInstant(c.to),
-            at: formatInstant(c.at),
-          }))
-        : undefined,
-    })),
-    notices: engine.notices.map((n) => ({
-      kind: n.kind,
-      recipient: n.recipient,
-      article: n.article,
-      obligationKey: n.obligationKey,
-      createdAt: formatInstant(n.createdAt),
-    })),
-    records: state.records,
-    policy: state.policy,
-    // A deadline computed in a year without calendar data says so for as long as it is open.
-    warnings: [
-      ...new Set(
-        engine
-          .all()
-          .filter(isOpen)
-          .flatMap((o) => o.basis?.warnings ?? []),
-      ),
-    ],
-    calendar: state.calendar.map((y) => ({ year: y.year, version: y.version })),
-    run: state.run,
-    recordsBlockedSince: iso(state.recordsBlockedSince),
-    adoption: adoptionView(start, state, engine),
-    // A query answer only (it adds no command): cases recorded before it replay unchanged.
-    personal: descriptor.personal?.(start),
   };
 }
