@@ -13,7 +13,7 @@ import {
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import pino, { type Logger } from 'pino';
-import { app, serverOptions } from '../src/api/app';
+import { app, type AppOptions, serverOptions } from '../src/api/app';
 import type { AccessEntry, AuditRow, ChainCheck } from '../src/db/audit';
 import type { CaseFilter, CaseSummary } from '../src/db/cases';
 import type { NoticeFilter, OutboxNotice } from '../src/db/notices';
@@ -28,7 +28,7 @@ import type { ActionEnvelope, CaseView } from '../src/case/contract';
 import { canonicalJson } from '../src/case/fingerprint';
 import type { CaseStart } from '../src/procedures/index';
 import type { Principal } from '../src/domain/roles';
-import { recordsBlockedSinceKey } from '../src/domain/search-attributes';
+import { officerIdKey, recordsBlockedSinceKey } from '../src/domain/search-attributes';
 import { testAuth } from './support/auth';
 import { Rejected, SimulatedCase } from './support/simulator';
 
@@ -148,6 +148,11 @@ export class FakeTemporal {
     execution.actionIds.set(action.actionId, updateId);
     // A case that closes ends its workflow: it takes no Update any more.
     if (view.status === 'closed') execution.status = 'COMPLETED';
+    // As the runtime upserts it: the officer the case is assigned to now.
+    execution.searchAttributes = [
+      ...execution.searchAttributes.filter((a) => a.key.name !== officerIdKey.name),
+      { key: officerIdKey, value: view.officerId },
+    ];
     this.onAccepted(workflowId, action);
     return structuredClone(view);
   }
@@ -207,6 +212,10 @@ export class FakeRepository implements Repository {
     station: async (caseId: string): Promise<string | undefined> => {
       this.reachable();
       return this.summaries.find((c) => c.caseId === caseId)?.stationId;
+    },
+    officer: async (caseId: string): Promise<string | undefined> => {
+      this.reachable();
+      return this.summaries.find((c) => c.caseId === caseId)?.officerId;
     },
     // The fake keeps no rows of views: every read of a case falls back to the fake Temporal's query.
     read: async (): Promise<StoredCase | undefined> => {
@@ -362,6 +371,8 @@ export interface TestAppOptions {
   /** With it the app serves the codec endpoint. */
   payloadCodec?: PayloadCodec;
   codecCorsOrigin?: string;
+  /** With it the app serves the development sign-in page. */
+  devSignIn?: AppOptions['devSignIn'];
   /**
    * The verified caller of each request, as the identity plugin will set it (a hook that runs before every route);
    * until that plugin exists, tests name the caller here. Undefined: no caller.
@@ -407,6 +418,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     rateLimit: options.rateLimit ?? { max: 100_000, windowMs: 60_000 },
     payloadCodec: options.payloadCodec,
     codecCorsOrigin: options.codecCorsOrigin,
+    devSignIn: options.devSignIn,
   });
   await server.ready();
   return { app: server, temporal, db, unmasked };

@@ -28,7 +28,7 @@ import {
   caseViewQuery,
   submitActionUpdate,
 } from '../src/case/contract';
-import { caseStatusKey, nextDueAtKey, overdueCountKey, recordsBlockedSinceKey } from '../src/domain/search-attributes';
+import { caseStatusKey, nextDueAtKey, officerIdKey, overdueCountKey, recordsBlockedSinceKey } from '../src/domain/search-attributes';
 import { type CaseArgs, type CaseStartFields, type ProcedureDefinition, Case } from '../src/case/case';
 import { caseCounter, countNoticeWritten, countRecordsBlocked } from './case-metrics';
 
@@ -108,7 +108,7 @@ function supervisorView(kase: AnyCase): () => void {
   return () => {
     const { state, engine } = kase;
     const nextDue = engine.nextDueAt();
-    const attributes = { status: state.status, overdue: engine.overdueCount(), nextDue, blocked: state.recordsBlockedSince };
+    const attributes = { status: state.status, overdue: engine.overdueCount(), nextDue, blocked: state.recordsBlockedSince, officer: kase.officerId };
     const details = kase.details();
     if (details !== detailed) setCurrentDetails(details);
     detailed = details;
@@ -116,6 +116,7 @@ function supervisorView(kase: AnyCase): () => void {
     if (now === published) return;
     upsertSearchAttributes([
       { key: caseStatusKey, value: state.status },
+      { key: officerIdKey, value: kase.officerId },
       { key: overdueCountKey, value: attributes.overdue },
       { key: nextDueAtKey, value: nextDue === undefined ? null : new Date(nextDue) },
       { key: recordsBlockedSinceKey, value: state.recordsBlockedSince === undefined ? null : new Date(state.recordsBlockedSince) },

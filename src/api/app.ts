@@ -13,7 +13,7 @@ import { apiVersion } from './contract';
 import { frameworkErrors, registerErrorHandling } from './errors';
 import { type ApiMetrics, metricsPlugin } from './metrics';
 import { auditPlugin } from './plugins/audit';
-import { authPlugin } from './plugins/auth';
+import { authPlugin, tokenVerifier } from './plugins/auth';
 import { type DbPluginOptions, dbPlugin } from './plugins/db';
 import { type TemporalPluginOptions, temporalPlugin } from './plugins/temporal';
 import { actionsRoutes } from './routes/actions';
@@ -21,6 +21,7 @@ import { auditRoutes } from './routes/audit';
 import { calendarRoutes } from './routes/calendar';
 import { casesRoutes } from './routes/cases';
 import { codecRoutes } from './routes/codec';
+import { type SessionRoutesOptions, sessionRoutes } from './routes/session';
 import { EncryptionCodec } from '../temporal/codec';
 import { healthRoutes } from './routes/health';
 import { importsRoutes } from './routes/imports';
@@ -56,6 +57,8 @@ export interface AppOptions {
   payloadCodec?: PayloadCodec;
   /** The Temporal UI's origin, the only one the codec endpoint answers across origins. */
   codecCorsOrigin?: string;
+  /** `npm start`: the development sign-in page for the Temporal UI (routes/session.ts). */
+  devSignIn?: SessionRoutesOptions['devSignIn'];
   /** Prometheus series of every answer; the caller serves them on a listener of its own. */
   metrics?: ApiMetrics;
 }
@@ -128,6 +131,8 @@ export const app = fp<AppOptions>(
     if (options.db) await instance.register(dbPlugin, options.db);
     await instance.register(auditPlugin);
     await instance.register(healthRoutes);
+    // Signing in for the Temporal UI's codec requests: outside the scope below, as it is how a person gets a session.
+    if (options.payloadCodec) await instance.register(sessionRoutes, { verify: tokenVerifier(options.auth), devSignIn: options.devSignIn });
 
     // Every /v1 route (and the codec endpoint) lives in this one scope, whose hooks verify the caller's token:
     // the check belongs to the routes, so no spelling of a path that reaches a route can skip it.

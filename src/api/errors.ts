@@ -52,6 +52,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
   // A path the API serves, asked with a method it does not answer there: 405 naming the methods it does (Allow).
   const methodsByPath = new Map<string, { pattern: RegExp; methods: Set<string> }>();
   app.addHook('onRoute', (route) => {
+    // The codec's CORS preflight answers OPTIONS on any path: it makes no path one the API serves.
+    if (route.url === '*') return;
     // Route paths hold letters, digits, '/', '-', ':param' and a trailing '*': nothing else a pattern would read.
     const source = `^${route.url.replace(/:[^/]+/g, '[^/]+').replace(/\*$/, '.*')}$`;
     const entry = methodsByPath.get(source) ?? { pattern: new RegExp(source), methods: new Set<string>() };

@@ -1,5 +1,7 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { allStations, coversStation, hasRole, type Principal, type Role } from '../domain/roles';
+import { officerIdKey, stationIdKey } from '../domain/search-attributes';
 import { HttpError } from './errors';
 
 /** The verified caller of a request in the authenticated scope (the auth plugin answered 401 otherwise). */
@@ -18,17 +20,61 @@ export function requireRole(request: FastifyRequest, allowed: readonly Role[], w
   return principal;
 }
 
+/** Where a case belongs now: its station and the officer it is assigned to. */
+export interface CaseAssignment {
+  stationId: string;
+  officerId?: string;
+}
+
+/** An officer sees the cases assigned to them; any other role of a station sees all of the station's cases. */
+export function seesOwnCasesOnly(principal: Principal): boolean {
+  return principal.roles.every((role) => role === 'officer');
+}
+
+/** Whether the caller works the case (its station's leader, or the officer it is assigned to) and so reads its people unmasked. */
+export function mayReadUnmasked(principal: Principal, assignment: CaseAssignment): boolean {
+  if (!coversStation(principal, assignment.stationId)) return false;
+  if (hasRole(principal, 'station-leader')) return true;
+  return hasRole(principal, 'officer') && assignment.officerId === principal.sub;
+}
+
 /**
- * A case the caller may see: one of its stations. Any other answers 404 exactly as a case that does not exist, so a
- * caller learns nothing of another station's cases; the refusal is recorded as 'station'.
+ * A case the caller may see: one of its stations and, for an officer, one assigned to them. Any other answers 404
+ * exactly as a case that does not exist, so a caller learns nothing of another station's or officer's cases; the
+ * refusal is recorded as 'station' or 'assignment'.
  */
-export function requireCaseStation(request: FastifyRequest, stationId: string | undefined): Principal {
+export function requireCase(request: FastifyRequest, assignment: CaseAssignment | undefined): Principal {
   const principal = principalOf(request);
-  if (stationId === undefined || !coversStation(principal, stationId)) {
+  if (assignment === undefined || !coversStation(principal, assignment.stationId)) {
     request.refusal = 'station';
     throw new HttpError(404, 'case-not-found', 'no such case');
   }
+  if (seesOwnCasesOnly(principal) && assignment.officerId !== principal.sub) {
+    request.refusal = 'assignment';
+    throw new HttpError(404, 'case-not-found', 'no such case');
+  }
   return principal;
+}
+
+/**
+ * Where a case belongs now, as `requireCase` needs it for this caller (the officer only for an officer's request), from
+ * the read model, or from the case's search attributes while its first write has not landed (or the database cannot
+ * answer); undefined for a case that does not exist.
+ */
+export async function caseAssignment(app: FastifyInstance, request: FastifyRequest, caseId: string): Promise<CaseAssignment | undefined> {
+  const withOfficer = seesOwnCasesOnly(principalOf(request));
+  const fromReadModel = await Promise.all([app.db.cases.station(caseId), withOfficer ? app.db.cases.officer(caseId) : undefined]).catch(
+    () => undefined,
+  );
+  if (fromReadModel?.[0] !== undefined) return { stationId: fromReadModel[0], officerId: fromReadModel[1] };
+  try {
+    const attributes = (await app.temporal.workflow.getHandle(caseId).describe()).typedSearchAttributes;
+    const stationId = attributes?.get(stationIdKey);
+    return stationId === undefined ? undefined : { stationId, officerId: attributes?.get(officerIdKey) };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
 }
 
 /** The stations a list is limited to: undefined for a caller of every station. */

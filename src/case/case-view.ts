@@ -49,7 +49,7 @@ export function caseView<S extends CaseStartFields, R>(
     procedure: start.procedure,
     caseNumber: start.caseNumber,
     stationId: start.stationId,
-    officerId: start.officerId,
+    officerId: state.officerId ?? start.officerId,
     status: state.status,
     outcome: state.outcome,
     startedAt: formatInstant(state.startedAt),

@@ -5,15 +5,9 @@
  * simulator in test/support gives it a fake clock.
  */
 import type { AuditEntry } from '../../activities';
-import {
-  type AdoptionConfirmedAction,
-  type AdoptionStart,
-  type ArrivedDue,
-  StartRefused,
-  adoptedAtWithin,
-  adoptionConfirmed,
-} from './adoption';
+import { type AdoptionConfirmedAction, type AdoptionStart, type ArrivedDue, StartRefused, adoptedAtWithin, adoptionConfirmed } from './adoption';
 import { type CalendarYear, builtInCalendarYears, WorkingCalendar } from './calendar';
+import { type CaseReassignedAction, caseReassigned } from './reassignment';
 import { type ActionEnvelope, type CaseView, type Procedure, actionIdReused, actionRejected } from './contract';
 import { fingerprint } from './fingerprint';
 import { type DeadlineRule, computeDeadline, formatInstant, localDate, parseInstant, startOfDay } from './legal-time';
@@ -67,6 +61,8 @@ export interface CaseState<R> {
   recordsBlockedSince?: number;
   revision: number;
   run: number;
+  /** The officer the case is assigned to, once a station leader has moved it from the start's. */
+  officerId?: string;
 }
 
 export interface CaseArgs<S, R> {
@@ -190,6 +186,11 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     return this.ctx.start;
   }
 
+  /** The officer the case is assigned to now. */
+  get officerId(): string {
+    return this.state.officerId ?? this.start.officerId;
+  }
+
   /** Why `action` cannot be accepted now, or undefined; changes nothing (the Update's validator). */
   rejection(action: A): Rejection | undefined {
     const seen = this.state.actions[action.actionId];
@@ -204,6 +205,11 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     if (at > now + clockSkewMs) return { type: actionRejected, message: '`at` is in the future' };
     const window = this.policy.backdateWindowHours;
     try {
+      if (isCaseReassigned(action)) {
+        return action.officerId === this.officerId
+          ? { type: actionRejected, message: `the case is already assigned to ${action.officerId}` }
+          : undefined;
+      }
       const reason = isAdoptionConfirmed(action) ? this.adoptionRejection(action) : this.definition.check(this.ctx, action, at, this.policy);
       if (reason && (isAdoptionConfirmed(action) || !this.reviewedByAct(action, at))) return { type: actionRejected, message: reason };
       if (at < now - window * hour) return { type: actionRejected, message: `\`at\` lies more than ${window} h before the action reached the case` };
@@ -239,6 +245,7 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     );
     try {
       if (isAdoptionConfirmed(action)) this.confirmAdoption(action, at);
+      else if (isCaseReassigned(action)) this.state.officerId = action.officerId;
       else {
         const reviewed = this.definition.check(this.ctx, action, at, this.policy) ? this.reviewedByAct(action, at) : undefined;
         if (reviewed)
@@ -447,6 +454,10 @@ function shortNotice(due: Timing, resolved: { at: number; basis?: DueBasis }, no
     at,
     basis: { rule: minimumNotice, from: formatInstant(resolved.at), explanation: [...(resolved.basis?.explanation ?? []), why], warnings: [why] },
   };
+}
+
+function isCaseReassigned(action: ActionEnvelope): action is ActionEnvelope & CaseReassignedAction {
+  return action.type === caseReassigned;
 }
 
 function isAdoptionConfirmed(action: ActionEnvelope): action is ActionEnvelope & AdoptionConfirmedAction {

@@ -156,6 +156,12 @@ export function rememberedCaseStations(pool: Pick<Pool, 'query'>, limit = 10_000
   };
 }
 
+/** The officer a case is assigned to, as the read model holds it; undefined before the case's first write lands. */
+export async function caseOfficer(pool: Pick<Pool, 'query'>, caseId: string): Promise<string | undefined> {
+  const { rows } = await pool.query('SELECT officer_id FROM cases WHERE case_id = $1', [caseId]);
+  return rows[0]?.officer_id;
+}
+
 /** The station of a case the read model holds; undefined before the case's first write lands. */
 export async function caseStation(pool: Pick<Pool, 'query'>, caseId: string): Promise<string | undefined> {
   const { rows } = await pool.query('SELECT station_id FROM cases WHERE case_id = $1', [caseId]);

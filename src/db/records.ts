@@ -84,7 +84,7 @@ export async function writeCaseRecords(
                           next_due_at, overdue_count, revision, view, personal_count, personal_sealed, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now())
        ON CONFLICT (case_id) DO UPDATE SET
-         status = EXCLUDED.status, outcome = EXCLUDED.outcome, closed_at = EXCLUDED.closed_at,
+         officer_id = EXCLUDED.officer_id, status = EXCLUDED.status, outcome = EXCLUDED.outcome, closed_at = EXCLUDED.closed_at,
          next_due_at = EXCLUDED.next_due_at, overdue_count = EXCLUDED.overdue_count, revision = EXCLUDED.revision,
          view = EXCLUDED.view, personal_count = EXCLUDED.personal_count, personal_sealed = EXCLUDED.personal_sealed, updated_at = now()
        WHERE cases.revision <= EXCLUDED.revision

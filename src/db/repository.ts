@@ -6,7 +6,7 @@ import { localDate } from '../case/legal-time';
 import { provisionalCalendarYear, provisionalYearsAhead, withProvisionalYears } from '../case/statutory-holidays';
 import { type AccessEntry, actionRecorded, type AuditRow, auditChain, type ChainCheck, recordAccess } from './audit';
 import { loadCalendarBroadcast, loadCalendarYear, loadCalendarYears, loadYearsAwaitingBroadcast, replaceCalendarYear } from './calendar';
-import { type CaseFilter, type CaseSummary, listCases, readStoredCase, rememberedCaseStations, type StoredCase } from './cases';
+import { type CaseFilter, type CaseSummary, listCases, readStoredCase, rememberedCaseStations, caseOfficer, type StoredCase } from './cases';
 import { type KpiCounts, kpiCounts, type KpiDuty, kpiDuties, type KpiScope } from './kpis';
 import { listObligations, type ObligationFilter, type ObligationRow } from './obligations';
 import type { Page } from './paging';
@@ -19,6 +19,8 @@ export interface Repository {
     list(filter: CaseFilter): Promise<Page<CaseSummary>>;
     /** The station of a case the read model holds. */
     station(caseId: string): Promise<string | undefined>;
+    /** The officer a case is assigned to now (a station leader may reassign it), as the read model holds it. */
+    officer(caseId: string): Promise<string | undefined>;
     /** A case's row in the read model, none before its first write. */
     read(caseId: string): Promise<StoredCase | undefined>;
   };
@@ -65,6 +67,7 @@ export function createRepository(pool: Pool): Repository {
     cases: {
       list: (filter) => listCases(pool, filter),
       station: rememberedCaseStations(pool),
+      officer: (caseId) => caseOfficer(pool, caseId),
       read: (caseId) => readStoredCase(pool, caseId),
     },
     obligations: { list: (filter) => listObligations(pool, filter) },

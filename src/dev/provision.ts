@@ -1,15 +1,17 @@
 /**
- * Provisioning of the `temporal` CLI (its `server start-dev` is the Temporal of `npm start` and of the tests), from
+ * Provisioning of the `temporal` CLI (its `server start-dev` is the Temporal of `npm start` and of the tests) and of
+ * the Temporal UI server, from
  * the package registries this project can reach (the binary cannot be downloaded directly on the project's
  * machines): built with `go install` into a per-user cache (`$XDG_CACHE_HOME/beatflow` or `~/.cache/beatflow`) and
  * reused from there. Every cache entry is built in a staging folder beside it and renamed into place, so an
  * interrupted run never leaves a broken entry behind; the tests provision the Java test server into the same cache
  * with the helpers exported here.
  *
- * Run directly (`npm run provision`, after `npm run build`) it provisions the CLI and prints what it found.
+ * Run directly (`npm run provision`, after `npm run build`) it provisions both and prints what it found.
  *
  * Environment (development tooling only, not read by the worker or the API):
- * - TEMPORAL_CLI_PATH: use this `temporal` executable instead of looking for one.
+ * - TEMPORAL_CLI_PATH: use this `temporal` executable instead of looking for one;
+ * - TEMPORAL_UI_SERVER_PATH: likewise for the UI server.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -147,51 +149,102 @@ function findGo(): string | undefined {
   return findOnPath('go', extra);
 }
 
+/** A Go program this project runs, built from its module with `go install` into the cache. */
+interface GoBinary {
+  what: string;
+  module: string;
+  version: string;
+  /** The file `go install` writes (the module's last path element). */
+  built: string;
+  /** The cache entry's path. */
+  cached: (root: string) => string;
+  /** The variable naming an executable to use instead. */
+  envVar: string;
+  /** The name looked for on PATH, if any. */
+  onPath?: string;
+}
+
+const temporalCli: GoBinary = {
+  what: 'temporal CLI',
+  module: TEMPORAL_CLI_MODULE,
+  version: TEMPORAL_CLI_VERSION,
+  built: 'temporal',
+  cached: temporalCliCachePath,
+  envVar: 'TEMPORAL_CLI_PATH',
+  onPath: 'temporal',
+};
+
 /**
- * The `temporal` CLI: TEMPORAL_CLI_PATH, else `temporal` on PATH, else the cache, else built into the cache with
- * `go install` (a few minutes). Undefined when none of these is possible (no Go toolchain): callers then fall
- * back to the SDK's own download.
+ * The Temporal UI server, the same version as the UI image of docker-compose.yml: run beside the dev server (started
+ * headless) so that `npm start` and the tests configure the UI as production does (the codec with credentials, write
+ * actions off), which the dev server's own UI flags cannot.
  */
-export async function ensureTemporalCli(log: ProvisionLog = defaultLog): Promise<Provisioned | undefined> {
-  const fromEnv = process.env.TEMPORAL_CLI_PATH;
+export const TEMPORAL_UI_SERVER_MODULE = 'github.com/temporalio/ui-server/v2/cmd/server';
+export const TEMPORAL_UI_SERVER_VERSION = 'v2.42.1';
+const temporalUiServer: GoBinary = {
+  what: 'Temporal UI server',
+  module: TEMPORAL_UI_SERVER_MODULE,
+  version: TEMPORAL_UI_SERVER_VERSION,
+  built: 'server',
+  cached: (root) => path.join(root, `temporal-ui-server-${TEMPORAL_UI_SERVER_VERSION}`, 'server'),
+  envVar: 'TEMPORAL_UI_SERVER_PATH',
+};
+
+/**
+ * A Go program: its variable, else on PATH, else the cache, else built into the cache with `go install` (a minute or
+ * a few). Undefined when none of these is possible (no Go toolchain).
+ */
+async function ensureGoBinary(binary: GoBinary, log: ProvisionLog): Promise<Provisioned | undefined> {
+  const fromEnv = process.env[binary.envVar];
   if (fromEnv) {
-    if (!isExecutableFile(fromEnv)) throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} is not an executable file`);
+    if (!isExecutableFile(fromEnv)) throw new Error(`${binary.envVar}=${fromEnv} is not an executable file`);
     return { path: path.resolve(fromEnv), source: 'env' };
   }
-  const onPath = findOnPath('temporal');
+  const onPath = binary.onPath && findOnPath(binary.onPath);
   if (onPath) return { path: onPath, source: 'path' };
 
   const root = cacheRoot();
-  const cached = temporalCliCachePath(root);
+  const cached = binary.cached(root);
   if (isExecutableFile(cached)) return { path: cached, source: 'cache' };
 
   const go = findGo();
   if (!go) {
-    log(
-      `temporal CLI: not found (TEMPORAL_CLI_PATH unset, no 'temporal' on PATH, nothing in ${path.dirname(cached)}) ` +
-        `and no Go toolchain to build it; falling back to the Temporal SDK's own download`,
-    );
+    log(`${binary.what}: not found (${binary.envVar} unset, nothing in ${path.dirname(cached)}) and no Go toolchain to build it`);
     return undefined;
   }
 
   fs.mkdirSync(root, { recursive: true });
-  const stagingPrefix = `.tmp-temporal-cli-${TEMPORAL_CLI_VERSION}-`;
+  const stagingPrefix = `.tmp-${path.basename(path.dirname(cached))}-`;
   sweepStaleStaging(root, stagingPrefix);
   const staging = fs.mkdtempSync(path.join(root, stagingPrefix));
-  log(`temporal CLI: building ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION} with ${go} install (takes a few minutes)...`);
+  log(`${binary.what}: building ${binary.module}@${binary.version} with ${go} install (takes a minute or a few)...`);
   try {
-    await runOrThrow('go install of the temporal CLI', go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
+    await runOrThrow(`go install of the ${binary.what}`, go, ['install', `${binary.module}@${binary.version}`], {
       cwd: staging,
       env: { ...process.env, GOBIN: staging, GOFLAGS: '-mod=mod' },
     });
-    const built = path.join(staging, 'temporal');
+    const built = path.join(staging, binary.built);
     if (!isExecutableFile(built)) throw new Error(`go install finished but ${built} is missing`);
+    if (binary.built !== path.basename(cached)) fs.renameSync(built, path.join(staging, path.basename(cached)));
     commitStaging(staging, path.dirname(cached));
   } catch (err) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw err;
   }
   return { path: cached, source: 'built' };
+}
+
+/**
+ * The `temporal` CLI: TEMPORAL_CLI_PATH, else `temporal` on PATH, else the cache, else built into the cache. Undefined
+ * without a Go toolchain: callers then fall back to the SDK's own download.
+ */
+export function ensureTemporalCli(log: ProvisionLog = defaultLog): Promise<Provisioned | undefined> {
+  return ensureGoBinary(temporalCli, log);
+}
+
+/** The Temporal UI server: TEMPORAL_UI_SERVER_PATH, else the cache, else built into the cache; undefined without Go. */
+export function ensureTemporalUiServer(log: ProvisionLog = defaultLog): Promise<Provisioned | undefined> {
+  return ensureGoBinary(temporalUiServer, log);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -212,6 +265,8 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const cli = await ensureTemporalCli();
   console.log(describeProvisioned('temporal CLI', cli, startedAt, "the SDK's own download will be used"));
+  const ui = await ensureTemporalUiServer();
+  console.log(describeProvisioned('Temporal UI server', ui, startedAt, 'no Temporal UI'));
 }
 
 if (require.main === module) {

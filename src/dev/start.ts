@@ -10,6 +10,7 @@ import { createCaseWorker, startNoticeRelay, workerTuningOf } from '../../worker
 import { app as apiApp, serverOptions } from '../api/app';
 import { roles } from '../domain/roles';
 import { mintToken } from '../api/tokens';
+import type { DevIdentity } from '../api/routes/session';
 import { authConfig, loadConfig } from '../config';
 import { runMigrations } from '../db/migrate';
 import { createPool } from '../db/pool';
@@ -20,8 +21,9 @@ import { devSecret } from './dev-secret';
 import { dataConverterOf, payloadCodecOf } from '../temporal/codec';
 import { developmentPayloadKeys } from './payload-keys';
 import { startEmbeddedPostgres } from './embedded-postgres';
-import { ensureTemporalCli } from './provision';
+import { ensureTemporalCli, ensureTemporalUiServer } from './provision';
 import { startTemporalDevServer } from './temporal-dev-server';
+import { startTemporalUiServer } from './temporal-ui-server';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -46,15 +48,23 @@ async function main(): Promise<void> {
       const server = await startTemporalDevServer({
         cliPath: cli.path,
         port: 7233,
-        uiPort: config.TEMPORAL_UI_PORT,
         dbFile: path.join(dataDir, 'temporal.sqlite'),
         namespace: config.TEMPORAL_NAMESPACE,
-        // The UI decodes payloads through the API's codec endpoint (a supervisor's token; see the README).
-        uiCodecEndpoint: `http://${apiHost}:${config.PORT}/codec`,
       });
       stops.push(server.stop);
       temporalAddress = server.address;
-      uiUrl = server.uiUrl;
+      const uiServer = await ensureTemporalUiServer((line) => logger.info(line));
+      if (uiServer) {
+        // The UI decodes payloads through the API's codec endpoint, with the session of the person signed in there.
+        const ui = await startTemporalUiServer({
+          serverPath: uiServer.path,
+          temporalAddress,
+          port: config.TEMPORAL_UI_PORT,
+          codecEndpoint: `http://${apiHost}:${config.PORT}/codec`,
+        });
+        stops.push(ui.stop);
+        uiUrl = ui.url;
+      } else logger.warn('no Temporal UI: its server could not be provisioned (no Go toolchain)');
     }
 
     let databaseUrl = config.DATABASE_URL;
@@ -112,6 +122,9 @@ async function main(): Promise<void> {
       payloadCodec,
       // The UI started here, unless another origin is configured.
       codecCorsOrigin: process.env.CODEC_CORS_ORIGIN ? config.CODEC_CORS_ORIGIN : (uiUrl ?? config.CODEC_CORS_ORIGIN),
+      devSignIn: auth.jwtSecret
+        ? { identities: developmentIdentities, secret: auth.jwtSecret, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, uiUrl }
+        : undefined,
     });
     stops.push(() => app.close());
     const address = await app.listen({ host: config.HOST, port: config.PORT });
@@ -119,7 +132,8 @@ async function main(): Promise<void> {
     console.log(`\nbeatflow is running
   API         ${address}
   API docs    ${address}/docs
-  Temporal UI ${uiUrl ?? '(external Temporal at ' + temporalAddress + ')'}${uiUrl ? `, decoding through ${address}/codec (a supervisor's token)` : ''}
+  Temporal UI ${uiUrl ?? '(external Temporal at ' + temporalAddress + ')'}${uiUrl ? `, decoding through ${address}/codec for the person signed in` : ''}
+  Sign in     ${auth.jwtSecret ? `${address}/sign-in (development identities; the Temporal UI then decodes as that person)` : '(through the identity provider: POST /session)'}
   Data        ${config.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : dataDir}
 Press Ctrl+C to stop.\n`);
     if (auth.jwtSecret) console.log(await developmentTokens(auth.jwtSecret, config.AUTH_ISSUER, config.AUTH_AUDIENCE));
@@ -133,6 +147,14 @@ Press Ctrl+C to stop.\n`);
 
 /** Development station of the printed tokens. */
 const devStation = 'S-01';
+
+/** Whom the development sign-in page offers: a supervisor of every station, the leader and two officers of S-01. */
+const developmentIdentities: DevIdentity[] = [
+  { key: 'supervisor', labelZh: '督察（全部派出所）', sub: 'dev-supervisor', roles: ['supervisor'], stationIds: ['*'] },
+  { key: 'station-leader', labelZh: `所领导（${devStation}）`, sub: 'dev-station-leader', roles: ['station-leader'], stationIds: [devStation] },
+  { key: 'officer-P-20931', labelZh: `民警 P-20931（${devStation}）`, sub: 'P-20931', roles: ['officer'], stationIds: [devStation] },
+  { key: 'officer-P-20932', labelZh: `民警 P-20932（${devStation}）`, sub: 'P-20932', roles: ['officer'], stationIds: [devStation] },
+];
 
 /** One token per role for station S-01 (the supervisor's for every station), valid 30 days; subjects are role names, no person's. */
 async function developmentTokens(secret: string, issuer: string, audience: string): Promise<string> {

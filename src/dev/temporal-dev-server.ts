@@ -1,5 +1,5 @@
 /**
- * The `temporal` CLI's dev server (`temporal server start-dev`, SQLite file, Web UI) on 127.0.0.1 with beatflow's
+ * The `temporal` CLI's dev server (`temporal server start-dev`, SQLite file, headless) on 127.0.0.1 with beatflow's
  * search attributes registered: the Temporal of `npm start`, and of the tests when they start their own.
  */
 import fs from 'node:fs';
@@ -32,18 +32,11 @@ export interface TemporalServerHandle {
   stop(): Promise<void>;
 }
 
-export interface TemporalDevServerHandle extends TemporalServerHandle {
-  /** The Web UI, or undefined when started headless. */
-  uiUrl: string | undefined;
-}
+export type TemporalDevServerHandle = TemporalServerHandle;
 
 export interface TemporalDevServerOptions {
   cliPath: string;
   port: number;
-  /** Web UI port; 0 or undefined: no UI (`--headless`). */
-  uiPort?: number;
-  /** The Web UI's remote codec endpoint (`--ui-codec-endpoint`): the UI posts payloads to its /decode. */
-  uiCodecEndpoint?: string;
   /** SQLite file that keeps the server's state across restarts; undefined: in memory. */
   dbFile?: string;
   /** SQLite pragmas for `dbFile` (`--sqlite-pragma`); by default a write-ahead log, still synced at every commit. */
@@ -114,10 +107,8 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   const keys = opts.searchAttributes ?? caseSearchAttributes;
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const args = ['server', 'start-dev', '--ip', LOOPBACK, '--port', String(opts.port)];
-  if (opts.uiPort) {
-    args.push('--ui-port', String(opts.uiPort));
-    if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
-  } else args.push('--headless');
+  // Its UI is the UI server's (temporal-ui-server.ts), which can be configured as production's.
+  args.push('--headless');
   if (opts.dbFile) {
     fs.mkdirSync(path.dirname(path.resolve(opts.dbFile)), { recursive: true });
     args.push('--db-filename', opts.dbFile);
@@ -137,10 +128,5 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     await stop();
     throw err;
   }
-  return {
-    address,
-    uiUrl: opts.uiPort ? `http://${LOOPBACK}:${opts.uiPort}` : undefined,
-    pid: proc.pid,
-    stop,
-  };
+  return { address, pid: proc.pid, stop };
 }

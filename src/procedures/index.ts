@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { adoptionActionRoles, adoptionConfirmedSchema } from './schema';
+import { caseActionRoles, caseActionSchemas } from './schema';
 import { StartRefused } from '../case/adoption';
 import { type AnyProcedureDefinition, Case } from '../case/case';
 import type { CalendarYear } from '../case/calendar';
@@ -100,7 +100,7 @@ export type CaseStart = z.infer<typeof caseStartSchema>;
 /** Each procedure's actions; the case id says which procedure a case belongs to. */
 export const actionSchemas = byName(
   (p) =>
-    z.discriminatedUnion('type', [p.action as never, adoptionConfirmedSchema]) as unknown as z.ZodType<{
+    z.discriminatedUnion('type', [p.action as never, ...caseActionSchemas]) as unknown as z.ZodType<{
       type: string;
       actionId: string;
       actor: string;
@@ -109,10 +109,10 @@ export const actionSchemas = byName(
 );
 
 /** For the API docs: any procedure's action. */
-export const anyActionSchema = z.union([...(procedureRegistry.map((p) => p.action) as unknown as Actions), adoptionConfirmedSchema]);
+export const anyActionSchema = z.union([...(procedureRegistry.map((p) => p.action) as unknown as Actions), ...caseActionSchemas]);
 
 /** Each procedure's action types with the roles that may send them, as the procedure declares them. */
-export const actionRoles = byName((p) => ({ ...p.actionRoles, ...adoptionActionRoles }) as Readonly<Record<string, readonly Role[]>>);
+export const actionRoles = byName((p) => ({ ...p.actionRoles, ...caseActionRoles }) as Readonly<Record<string, readonly Role[]>>);
 
 /** The roles that may send `type` on a case of `procedure`; none for a type the procedure does not have. */
 export function rolesForAction(procedure: Procedure, type: string): readonly Role[] {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseInstant } from '../case/legal-time';
 import { adoptionConfirmed } from '../case/adoption';
+import { caseReassigned } from '../case/reassignment';
 import { adoptionReviewOutcomes } from '../case/obligation';
 import type { ProcedureDescriptor } from '../case/procedure';
 import type { ActionRoles } from '../domain/roles';
@@ -165,5 +166,18 @@ export const adoptionConfirmedSchema = actionBase.extend({
   doneOn: localDate.optional(),
 });
 
+/** The station leader moves a case to another officer of the station, saying why (any procedure). */
+export const caseReassignedSchema = actionBase.extend({
+  type: z.literal(caseReassigned),
+  officerId: systemId,
+  reason: text(500),
+});
+
 /** Who reviews what adoption left open: the officer and the station leader, on every procedure. */
 export const adoptionActionRoles = { [adoptionConfirmed]: ['officer', 'station-leader'] } as const satisfies ActionRoles<typeof adoptionConfirmed>;
+
+/** The actions every procedure takes besides its own, with who may send them. */
+export const caseActionSchemas = [adoptionConfirmedSchema, caseReassignedSchema] as const;
+export const caseActionRoles = { ...adoptionActionRoles, [caseReassigned]: ['station-leader'] } as const satisfies ActionRoles<
+  typeof adoptionConfirmed | typeof caseReassigned
+>;

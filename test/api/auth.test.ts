@@ -512,7 +512,8 @@ describe('the matrix: five roles × every route and every action type × own and
     }
 
     for (const role of roles) {
-      const headers = await authHeader({ role, stationIds: [own], sub: `U-${role}` });
+      // The officer is the one the cases are assigned to (another officer's case is hidden: test/api/assignment.test.ts).
+      const headers = await authHeader({ role, stationIds: [own], sub: role === 'officer' ? 'P-20931' : `U-${role}` });
       for (const probe of probes) {
         const received = t.temporal.received.length;
         const res = await t.app.inject({ method: probe.method, url: probe.url, payload: probe.payload?.() as object | undefined, headers });

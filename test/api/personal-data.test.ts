@@ -1,9 +1,9 @@
 /**
- * Personal data at the API: the codec endpoint of the Temporal UI (supervisors only, CORS for the UI's origin only) and
+ * Personal data at the API: the codec endpoint of the Temporal UI (one rule per role, CORS for the UI's origin only) and
  * the case view's people, masked for the roles whose work does not need them. On fakes, with the caller set by a test
  * hook where the identity plugin will set it.
  */
-import { defaultPayloadConverter, METADATA_ENCODING_KEY } from '@temporalio/common';
+import { defaultPayloadConverter, METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
 import type { Principal, Role } from '../../src/domain/roles';
 import { EncryptionCodec, encryptedEncoding, parsePayloadKeys } from '../../src/temporal/codec';
 import { buildTestApp, type TestApp } from '../helper';
@@ -18,7 +18,8 @@ let t: TestApp;
 /** The caller of the next requests; undefined: none (no token). */
 let caller: Principal | undefined;
 const as = (role: Role | undefined) => {
-  caller = role && { sub: `${role}-1`, roles: [role], stationIds: ['S-01'] };
+  // The officer is the one the cases below are assigned to.
+  caller = role && { sub: role === 'officer' ? 'P-20931' : `${role}-1`, roles: [role], stationIds: ['S-01'] };
 };
 
 beforeAll(async () => {
@@ -34,7 +35,9 @@ beforeEach(() => {
 
 /** A payload as the Temporal UI posts it: the protobuf JSON (bytes in base64). */
 function uiPayload(value: unknown) {
-  const payload = defaultPayloadConverter.toPayload(value);
+  return uiJson(defaultPayloadConverter.toPayload(value));
+}
+function uiJson(payload: Payload) {
   return {
     metadata: Object.fromEntries(Object.entries(payload.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
     data: Buffer.from(payload.data!).toString('base64'),
@@ -44,6 +47,17 @@ const codecPost = (path: string, payloads: unknown[], headers: Record<string, st
   t.app.inject({ method: 'POST', url: path, payload: { payloads }, headers: { 'x-namespace': 'default', ...headers } });
 
 describe('the codec endpoint', () => {
+  /** A case of station S-01 assigned to P-20931, started through the API; its start as Temporal holds it, sealed. */
+  async function sealedStart() {
+    as('station-system');
+    const start = bailStart(Date.parse('2026-03-02T09:00:00+08:00'), { subject, guarantee: { kind: 'guarantor', guarantorName: '贾保人' } });
+    expect((await t.app.inject({ method: 'POST', url: '/v1/cases', payload: start })).statusCode).toBe(201);
+    const [sealed] = await codec.encode([defaultPayloadConverter.toPayload({ start })]);
+    return { caseId: `bail-surveillance:${start.caseNumber}`, sealed: uiJson(sealed) };
+  }
+  const opened = (res: { json(): { payloads: Array<{ data: string }> } }) =>
+    JSON.parse(Buffer.from(res.json().payloads[0].data, 'base64').toString());
+
   test('a supervisor seals and opens payloads in the UI protocol; the sealed form names the key and hides the content', async () => {
     as('supervisor');
     const encoded = await codecPost('/codec/encode', [uiPayload(subject)]);
@@ -53,25 +67,64 @@ describe('the codec endpoint', () => {
     expect(Buffer.from(sealed.data, 'base64').includes(Buffer.from(subject.name))).toBe(false);
     const decoded = await codecPost('/codec/decode', [sealed, uiPayload('plain, from before encryption')]);
     expect(decoded.statusCode).toBe(200);
-    const [opened, passed] = decoded.json().payloads;
-    expect(JSON.parse(Buffer.from(opened.data, 'base64').toString())).toEqual(subject);
-    expect(Buffer.from(opened.metadata[METADATA_ENCODING_KEY], 'base64').toString()).toBe('json/plain');
+    const [openedPayload, passed] = decoded.json().payloads;
+    // Not a case's start or view: nothing in it is a declared personal field, and nothing is recorded.
+    expect(JSON.parse(Buffer.from(openedPayload.data, 'base64').toString())).toEqual(subject);
+    expect(Buffer.from(openedPayload.metadata[METADATA_ENCODING_KEY], 'base64').toString()).toBe('json/plain');
     expect(passed).toEqual(uiPayload('plain, from before encryption'));
-    // Each decode is an unmasked read, for the access log; an encode is not.
+    expect(t.unmasked).toEqual([]);
+  });
+
+  test("one rule per role, whichever door: the codec shows a case's people as GET /v1/cases/:id shows them to the same caller", async () => {
+    const { caseId, sealed } = await sealedStart();
+    const callers: Array<[string, Principal, 'unmasked' | 'masked']> = [
+      ['the station leader', { sub: 'SL-1', roles: ['station-leader'], stationIds: ['S-01'] }, 'unmasked'],
+      ['the officer the case is assigned to', { sub: 'P-20931', roles: ['officer'], stationIds: ['S-01'] }, 'unmasked'],
+      ['a supervisor', { sub: 'SV-1', roles: ['supervisor'], stationIds: ['*'] }, 'masked'],
+      ['another officer of the station', { sub: 'P-20932', roles: ['officer'], stationIds: ['S-01'] }, 'masked'],
+      ["another station's leader", { sub: 'SL-2', roles: ['station-leader'], stationIds: ['S-02'] }, 'masked'],
+    ];
+    for (const [who, principal, expected] of callers) {
+      caller = principal;
+      t.unmasked.length = 0;
+      const res = await codecPost('/codec/decode', [sealed]);
+      expect({ who, status: res.statusCode }).toEqual({ who, status: 200 });
+      const { subject: seen, guarantee } = opened(res).start;
+      const view = await t.app.inject({ method: 'GET', url: casePath(caseId) });
+      if (expected === 'unmasked') {
+        expect({ who, seen }).toEqual({ who, seen: subject });
+        expect(guarantee.guarantorName).toBe('贾保人');
+        expect(view.json().personal[0]).toEqual({ role: 'subject', ...seen });
+      } else {
+        expect({ who, seen }).toEqual({ who, seen: { name: '甄*', idNumber: '510402********4321', address: '四川省攀枝花****' } });
+        expect(guarantee.guarantorName).toBe('贾*');
+        // The API answers the same masked values to a caller who may see the case at all (the others get 404).
+        if (view.statusCode === 200) expect(view.json().personal[0]).toEqual({ role: 'subject', ...seen });
+        else expect(view.statusCode).toBe(404);
+      }
+      expect(res.body).not.toContain(expected === 'masked' ? subject.idNumber : '********');
+    }
+  });
+
+  test('an unmasked opening of a case is written once per person and case in ten minutes (a page load is many requests)', async () => {
+    const { sealed } = await sealedStart();
+    caller = { sub: 'SL-9', roles: ['station-leader'], stationIds: ['S-01'] };
+    for (let i = 0; i < 5; i++) expect((await codecPost('/codec/decode', [sealed])).statusCode).toBe(200);
+    expect(t.unmasked).toEqual(['POST /codec/decode']);
+    caller = { sub: 'SV-9', roles: ['supervisor'], stationIds: ['*'] };
+    expect((await codecPost('/codec/decode', [sealed])).statusCode).toBe(200);
+    // Masked for a supervisor: nothing personal was opened, nothing is written.
     expect(t.unmasked).toEqual(['POST /codec/decode']);
   });
 
-  test('no caller is 401, any role but supervisor 403, for decode and encode alike; nothing is opened', async () => {
-    const [sealed] = (await codec.encode([defaultPayloadConverter.toPayload(subject)])).map((p) => ({
-      metadata: Object.fromEntries(Object.entries(p.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
-      data: Buffer.from(p.data!).toString('base64'),
-    }));
+  test('no caller is 401; the station system and the admin 403, for decode and encode alike; nothing is opened', async () => {
+    const { sealed } = await sealedStart();
     for (const path of ['/codec/decode', '/codec/encode']) {
       as(undefined);
       const anonymous = await codecPost(path, [sealed]);
       expect(anonymous.statusCode).toBe(401);
       expect(anonymous.body).not.toContain(Buffer.from(subject.name).toString('base64'));
-      for (const role of ['officer', 'station-leader', 'station-system', 'admin'] as const) {
+      for (const role of ['station-system', 'admin'] as const) {
         as(role);
         const refused = await codecPost(path, [sealed]);
         expect({ role, status: refused.statusCode }).toEqual({ role, status: 403 });

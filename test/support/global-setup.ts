@@ -19,7 +19,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/dev/processes';
-import { describeProvisioned, ensureTemporalCli, type Provisioned } from '../../src/dev/provision';
+import { describeProvisioned, ensureTemporalCli, ensureTemporalUiServer, type Provisioned } from '../../src/dev/provision';
+import { startTemporalUiServer } from '../../src/dev/temporal-ui-server';
 import { startTemporalDevServer } from '../../src/dev/temporal-dev-server';
 import { caseSearchAttributes } from '../../src/domain/search-attributes';
 import { startPostgresCluster } from './postgres-cluster';
@@ -57,14 +58,7 @@ async function startTemporal(servers: StartedTestServer[], testServerProvisioned
     try {
       // The UI decodes payloads through the codec endpoint of an API that the browser test starts on this port.
       const codecApiPort = await freePort();
-      const dev = await startTemporalDevServer({
-        cliPath: cli.path,
-        port: await freePort(),
-        uiPort: await freePort(),
-        uiCodecEndpoint: `http://127.0.0.1:${codecApiPort}/codec`,
-        dbFile: path.join(dbDir, 'temporal.db'),
-        namespace,
-      });
+      const dev = await startTemporalDevServer({ cliPath: cli.path, port: await freePort(), dbFile: path.join(dbDir, 'temporal.db'), namespace });
       servers.push({
         what: `Temporal dev server (PID ${dev.pid})`,
         stop: async () => {
@@ -72,12 +66,21 @@ async function startTemporal(servers: StartedTestServer[], testServerProvisioned
           fs.rmSync(dbDir, { recursive: true, force: true });
         },
       });
+      const uiServer = await ensureTemporalUiServer((line) => log(line));
+      if (!uiServer) throw new Error('no Temporal UI server could be provisioned (no Go toolchain)');
+      const ui = await startTemporalUiServer({
+        serverPath: uiServer.path,
+        temporalAddress: dev.address,
+        port: await freePort(),
+        codecEndpoint: `http://127.0.0.1:${codecApiPort}/codec`,
+      });
+      servers.push({ what: `Temporal UI server (PID ${ui.pid})`, stop: ui.stop });
       process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS = dev.address;
       process.env.BEATFLOW_TEST_TEMPORAL_KIND = 'dev-server';
       process.env.BEATFLOW_TEST_TEMPORAL_DB_FILE = path.join(dbDir, 'temporal.db');
-      process.env.BEATFLOW_TEST_TEMPORAL_UI_URL = dev.uiUrl;
+      process.env.BEATFLOW_TEST_TEMPORAL_UI_URL = ui.url;
       process.env.BEATFLOW_TEST_CODEC_API_PORT = String(codecApiPort);
-      log(`Temporal dev server ${dev.address}, UI ${dev.uiUrl} (PID ${dev.pid}, ${cli.source} ${cli.path}, ${since(startedAt)})`);
+      log(`Temporal dev server ${dev.address} (PID ${dev.pid}), UI ${ui.url} (PID ${ui.pid}); CLI ${cli.source} ${cli.path} (${since(startedAt)})`);
       return;
     } catch (err) {
       fs.rmSync(dbDir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { adoptionConfirmedSchema } from '../../src/procedures/schema';
+import { caseActionSchemas } from '../../src/procedures/schema';
 import { calendarBroadcastWorkflowType } from '../../src/domain/calendar-broadcast';
 import { calendarWatchWorkflowType } from '../../src/domain/calendar-watch';
 import { caseIdOf } from '../../src/case/contract';
@@ -27,7 +27,7 @@ test('the names are unique, kebab-case, and every derived list has exactly them'
   expect(Object.keys(actionSchemas).sort()).toEqual([...procedures].sort());
   expect(caseStartSchema.options.map((o) => o.shape.procedure.value).sort()).toEqual([...procedures].sort());
   // Each procedure's actions, and the adoption confirmation every procedure shares.
-  expect(anyActionSchema.options).toEqual([...procedureRegistry.map((p) => p.action), adoptionConfirmedSchema]);
+  expect(anyActionSchema.options).toEqual([...procedureRegistry.map((p) => p.action), ...caseActionSchemas]);
 });
 
 test('the worker registers exactly the workflow types the API starts, each running its own procedure, the calendar broadcast and the calendar watch', () => {

@@ -17,6 +17,24 @@ const secretAlgorithms = ['HS256'];
 const keySetAlgorithms = ['RS256', 'ES256'];
 const bearer = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/;
 
+/** The bearer token of an Authorization header, if it carries one. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header ? bearer.exec(header)?.[1] : undefined;
+}
+
+/** The Temporal UI's session (routes/session.ts): the caller's token in an HttpOnly cookie sent only to /codec. */
+export const sessionCookie = 'beatflow_session';
+export const sessionCookiePath = '/codec';
+
+/** The session token a request carries in its cookie, if any. */
+export function sessionTokenOf(request: FastifyRequest): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === sessionCookie) return value.join('=') || undefined;
+  }
+  return undefined;
+}
+
 /** Verifies a token and answers its claims; throws with a reason a caller may read. */
 export type TokenVerifier = (token: string) => Promise<JWTPayload>;
 
@@ -61,7 +79,8 @@ export const authPlugin = fp<AuthConfig>(
     app.decorateRequest('authFailure', undefined);
     app.addHook('onRequest', async (request: FastifyRequest) => {
       const header = request.headers.authorization;
-      const token = header ? bearer.exec(header)?.[1] : undefined;
+      // The codec endpoint alone also takes the session cookie, which the browser sends it from the Temporal UI.
+      const token = header ? bearerToken(header) : request.url.startsWith(`${sessionCookiePath}/`) ? sessionTokenOf(request) : undefined;
       if (!token) {
         request.authFailure = header ? 'the Authorization header must be "Bearer <token>"' : 'a bearer token is required';
         return;

@@ -1,12 +1,12 @@
 import fp from 'fastify-plugin';
 import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
 import { actionSchemas, anyActionSchema, procedureOfCaseId, rolesForAction } from '../../procedures/index';
-import { caseStation, readCase, submitAction } from '../../temporal/cases';
+import { readCase, submitAction } from '../../temporal/cases';
 import { HttpError, invalidBody } from '../errors';
 import { bodyLimits } from '../limits';
-import { principalOf, requireCaseStation, requireRole } from '../scope';
+import { principalOf, requireCase, caseAssignment, requireRole } from '../scope';
 import { viewForCaller } from '../masking';
-import { caseIdParams, unlessUnavailable } from './cases';
+import { caseIdParams } from './cases';
 import { caseView, responses, withBody } from '../contract';
 
 /** Actions: what an officer or the station system reports, delivered to the case as a validated Update. */
@@ -44,11 +44,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (!parsed.success) throw invalidBody(parsed.error);
       const action = parsed.data;
       request.actionType = action.type;
-      // The case's station, before anything reaches the case: another station's case is 404 to everyone. The read model
-      // knows it (it never changes); Temporal is asked while the case's first write has not landed.
-      const stationId = (await app.db.cases.station(caseId).catch(unlessUnavailable)) ?? (await caseStation(app.temporal, caseId));
-      if (stationId === undefined) throw new HttpError(404, 'case-not-found', 'no such case');
-      requireCaseStation(request, stationId);
+      // Where the case belongs, before anything reaches it: another station's case, or for an officer another officer's,
+      // is 404.
+      requireCase(request, await caseAssignment(app, request, caseId));
       requireRole(request, rolesForAction(procedure, action.type), `${action.type} on a ${procedure} case`);
       if (action.actor !== sub) {
         request.refusal = 'actor';

@@ -11,7 +11,7 @@ import { pagingQuery, queryFlag, queryInstant } from '../list-query';
 import { isDatabaseUnavailable } from '../../db/errors';
 import { blockedCases, casePage, caseStarted, caseView, responses, withBody } from '../contract';
 import { HttpError } from '../errors';
-import { requireCaseStation, requireRole, stationScope } from '../scope';
+import { requireCase, seesOwnCasesOnly, requireRole, stationScope } from '../scope';
 import { viewForCaller } from '../masking';
 import type { CaseView } from '../../case/contract';
 import type { PersonalRecord } from '../../domain/personal';
@@ -101,7 +101,12 @@ const routes: FastifyPluginAsyncZod<CasesRoutesOptions> = async (app, options) =
     async (request) => {
       const principal = requireRole(request, resourceRoles.readCases, 'reading cases');
       const cases = await casesWithBlockedRecords(app.temporal, request.query.limit, stationScope(principal));
-      return { cases: cases.filter((c) => c.stationId !== undefined && coversStation(principal, c.stationId)) };
+      return {
+        cases: cases.filter(
+          (c) =>
+            c.stationId !== undefined && coversStation(principal, c.stationId) && (!seesOwnCasesOnly(principal) || c.officerId === principal.sub),
+        ),
+      };
     },
   );
 
@@ -120,7 +125,7 @@ const routes: FastifyPluginAsyncZod<CasesRoutesOptions> = async (app, options) =
     async (request) => {
       request.caseId = request.params.caseId;
       const view = await readFor(request.params.caseId, request.query.consistency === 'strong');
-      requireCaseStation(request, view.stationId);
+      requireCase(request, view);
       requireRole(request, resourceRoles.readCases, 'reading a case');
       return viewForCaller(request, view);
     },
@@ -155,6 +160,11 @@ const routes: FastifyPluginAsyncZod<CasesRoutesOptions> = async (app, options) =
       const principal = requireRole(request, resourceRoles.readCases, 'reading cases');
       const { stationId, ...filter } = request.query;
       if (stationId !== undefined && !coversStation(principal, stationId)) return { cases: [] };
+      // An officer lists the cases assigned to them.
+      if (seesOwnCasesOnly(principal)) {
+        if (filter.officerId !== undefined && filter.officerId !== principal.sub) return { cases: [] };
+        filter.officerId = principal.sub;
+      }
       const stationIds = stationId !== undefined ? [stationId] : stationScope(principal);
       // A case whose records are blocked may not have told the read model so: Temporal's visibility knows.
       const blockedCaseIds =

@@ -1,7 +1,10 @@
 /**
  * The codec endpoint of the Temporal Web UI (its remote codec protocol): the UI posts the payloads of a case's history
- * to `/codec/decode` and shows what comes back, so a supervisor reads the personal data that Temporal holds sealed.
- * Only a supervisor may use it; browsers may call it only from the configured UI origin.
+ * to `/codec/decode` with the session cookie of the person signed in (routes/session.ts) and shows what comes back.
+ * One rule per role, as the API's: a supervisor, a station leader and an officer may open payloads; the people a case
+ * names are shown unmasked only to the station leader of the case's station and the officer it is assigned to, masked
+ * to everyone else (payload-masking.ts), and every unmasked opening of a case is an audit row (one per person, case and
+ * ten minutes: a page load decodes a history in many requests). Browsers may call it only from the configured UI origin.
  */
 import cors from '@fastify/cors';
 import type { Payload, PayloadCodec } from '@temporalio/common';
@@ -9,7 +12,10 @@ import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { hasRole } from '../../domain/roles';
+import { rolesSeeingPersonalData } from '../../domain/personal';
+import { hasRole, resourceRoles } from '../../domain/roles';
+import { personalContent, maskPeople } from '../payload-masking';
+import { caseAssignment, mayReadUnmasked, principalOf } from '../scope';
 import { responses, withBody } from '../contract';
 import { HttpError } from '../errors';
 
@@ -18,6 +24,9 @@ export interface CodecRoutesOptions {
   /** The Temporal UI's origin, e.g. http://127.0.0.1:8233: the only one CORS answers. */
   corsOrigin: string;
 }
+
+/** An unmasked opening of a case by one person is written once in this long: one row per page load, not per payload. */
+const auditWindowMs = 10 * 60_000;
 
 /** At most this many payloads per request: a case's history page, not a bulk export. */
 const maxPayloads = 1_000;
@@ -50,14 +59,50 @@ const routes: FastifyPluginAsyncZod<CodecRoutesOptions> = async (app, { codec, c
     // A list, so that only a request from that origin is answered with it (a single string is sent to any origin).
     origin: [corsOrigin],
     methods: ['POST'],
+    // The UI sends the session cookie (routes/session.ts): "include cross-origin credentials" in its codec settings.
+    credentials: true,
     allowedHeaders: ['Content-Type', 'Authorization', 'X-Namespace'],
     maxAge: 600,
   });
 
   app.addHook('preHandler', async (request) => {
-    if (!request.principal) throw new HttpError(401, 'unauthorized', 'a valid bearer token is required');
-    if (!hasRole(request.principal, 'supervisor')) throw new HttpError(403, 'forbidden', 'only a supervisor may use the codec endpoint');
+    if (!request.principal) throw new HttpError(401, 'unauthorized', 'sign in first: a session or a bearer token is required');
+    if (!hasRole(request.principal, ...resourceRoles.openPayloads)) {
+      request.refusal = 'role';
+      throw new HttpError(403, 'forbidden', `the codec endpoint needs the role ${resourceRoles.openPayloads.join(' or ')}`);
+    }
   });
+
+  const recentlyAudited = new Map<string, number>();
+  /** Whether an unmasked opening of `caseId` by `sub` is to be written: the first in ten minutes. */
+  const toAudit = (sub: string, caseId: string, now: number): boolean => {
+    const key = `${sub} ${caseId}`;
+    if ((recentlyAudited.get(key) ?? 0) > now - auditWindowMs) return false;
+    if (recentlyAudited.size >= 10_000) recentlyAudited.clear();
+    recentlyAudited.set(key, now);
+    return true;
+  };
+
+  /** A decoded payload as the caller may see it, and the case it opened unmasked, if any. */
+  const forCaller = async (request: FastifyRequest, payload: Payload): Promise<{ payload: Payload; unmaskedCase?: string }> => {
+    if (Buffer.from(payload.metadata?.encoding ?? []).toString() !== 'json/plain') return { payload };
+    let value: unknown;
+    try {
+      value = JSON.parse(Buffer.from(payload.data ?? []).toString('utf8'));
+    } catch {
+      return { payload };
+    }
+    const { caseIds, people } = personalContent(value);
+    if (!people.length) return { payload };
+    const principal = principalOf(request);
+    const assignments = await Promise.all([...caseIds].map((caseId) => caseAssignment(app, request, caseId)));
+    const unmasked =
+      hasRole(principal, ...rolesSeeingPersonalData) &&
+      assignments.length > 0 &&
+      assignments.every((a) => a !== undefined && mayReadUnmasked(principal, a));
+    if (unmasked) return { payload, unmaskedCase: [...caseIds][0] };
+    return { payload: { ...payload, data: Buffer.from(JSON.stringify(maskPeople(value, people)), 'utf8') } };
+  };
 
   const convert = (direction: 'encode' | 'decode') => async (request: FastifyRequest<{ Body: z.infer<typeof payloadsBody> }>) => {
     let converted: Payload[];
@@ -67,9 +112,14 @@ const routes: FastifyPluginAsyncZod<CodecRoutesOptions> = async (app, { codec, c
       // The reason names a key id or says the payload is altered; never a payload's content.
       throw new HttpError(400, 'payload-not-decodable', `a payload could not be ${direction}d: ${(err as Error).message}`);
     }
-    // What a decode opens is personal data read unmasked: the access log records who did (the UI names no case).
-    if (direction === 'decode' && converted.length) request.unmasked = true;
-    return { payloads: converted.map(toJson) };
+    if (direction === 'encode') return { payloads: converted.map(toJson) };
+    const opened = await Promise.all(converted.map((payload) => forCaller(request, payload)));
+    const unmaskedCase = opened.find((o) => o.unmaskedCase)?.unmaskedCase;
+    if (unmaskedCase && toAudit(principalOf(request).sub, unmaskedCase, Date.now())) {
+      request.caseId = unmaskedCase;
+      request.unmasked = true;
+    }
+    return { payloads: opened.map((o) => toJson(o.payload)) };
   };
 
   const schema = (summary: string) => ({
@@ -79,8 +129,12 @@ const routes: FastifyPluginAsyncZod<CodecRoutesOptions> = async (app, { codec, c
     headers: z.object({ 'x-namespace': z.string().optional() }),
     response: responses({ 200: payloadsBody }, 403, ...withBody),
   });
-  app.post('/codec/decode', { schema: schema("Opens sealed payloads for the Temporal UI (a supervisor's token)") }, convert('decode'));
-  app.post('/codec/encode', { schema: schema("Seals payloads for the Temporal UI (a supervisor's token)") }, convert('encode'));
+  app.post(
+    '/codec/decode',
+    { schema: schema('Opens sealed payloads for the Temporal UI (the session of the person signed in), personal data as their role allows') },
+    convert('decode'),
+  );
+  app.post('/codec/encode', { schema: schema('Seals payloads for the Temporal UI (the session of the person signed in)') }, convert('encode'));
 };
 
 /** The codec endpoint, encapsulated so that its CORS answers only its own routes. */

@@ -7,7 +7,7 @@ import { procedures } from '../../procedures/index';
 import { coversStation, resourceRoles } from '../../domain/roles';
 import { pagingQuery, queryInstant } from '../list-query';
 import { responses } from '../contract';
-import { requireRole, stationScope } from '../scope';
+import { requireRole, seesOwnCasesOnly, stationScope } from '../scope';
 
 export const obligationStatuses = ['pending', 'overdue', 'done', 'waived', 'cancelled', 'before-adoption'] as const;
 
@@ -56,6 +56,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const principal = requireRole(request, resourceRoles.readObligations, 'reading duties');
       const { stationId, ...filter } = request.query;
       if (stationId !== undefined && !coversStation(principal, stationId)) return { obligations: [] };
+      // An officer lists the duties of the cases assigned to them.
+      if (seesOwnCasesOnly(principal)) {
+        if (filter.officerId !== undefined && filter.officerId !== principal.sub) return { obligations: [] };
+        filter.officerId = principal.sub;
+      }
       const stationIds = stationId !== undefined ? [stationId] : stationScope(principal);
       const page = await app.db.obligations.list({ ...filter, stationIds });
       return { obligations: page.rows.filter((o) => coversStation(principal, o.stationId)), nextCursor: page.nextCursor };
