@@ -62,6 +62,11 @@ export const configSchema = z.object({
         }
       }),
   ),
+  /**
+   * The development sign-in page for the Temporal UI (GET /sign-in: development identities, tokens minted with
+   * AUTH_JWT_SECRET). `npm start` turns it on; never in production, where people sign in at the identity provider.
+   */
+  AUTH_DEV_SIGN_IN: z.stringbool().default(false),
   /** The one origin (the Temporal UI) whose browser may call the codec endpoint across origins. */
   CODEC_CORS_ORIGIN: z
     .string()
@@ -127,6 +132,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const faults = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid configuration: ${faults}`);
+  }
+  if (parsed.data.AUTH_DEV_SIGN_IN && (parsed.data.NODE_ENV === 'production' || !parsed.data.AUTH_JWT_SECRET)) {
+    throw new Error('invalid configuration: AUTH_DEV_SIGN_IN: only outside production, with AUTH_JWT_SECRET to sign its tokens');
   }
   return parsed.data;
 }

@@ -5,6 +5,7 @@ import { runMigrations } from '../db/migrate';
 import { createLogger } from '../logger';
 import { dataConverterOf, payloadCodecOf } from '../temporal/codec';
 import { app, serverOptions } from './app';
+import { developmentIdentities } from './routes/session';
 import { createApiMetrics, serveMetrics } from './metrics';
 
 /** Production entry of the API process: builds Fastify, registers the app, listens, and closes on SIGINT/SIGTERM. */
@@ -30,6 +31,16 @@ async function main(): Promise<void> {
     },
     payloadCodec,
     codecCorsOrigin: config.CODEC_CORS_ORIGIN,
+    devSignIn:
+      config.AUTH_DEV_SIGN_IN && config.AUTH_JWT_SECRET
+        ? {
+            identities: developmentIdentities,
+            secret: config.AUTH_JWT_SECRET,
+            issuer: config.AUTH_ISSUER,
+            audience: config.AUTH_AUDIENCE,
+            uiUrl: config.CODEC_CORS_ORIGIN,
+          }
+        : undefined,
     metrics,
     db: {
       databaseUrl: config.DATABASE_URL,

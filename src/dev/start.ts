@@ -10,7 +10,7 @@ import { createCaseWorker, startNoticeRelay, workerTuningOf } from '../../worker
 import { app as apiApp, serverOptions } from '../api/app';
 import { roles } from '../domain/roles';
 import { mintToken } from '../api/tokens';
-import type { DevIdentity } from '../api/routes/session';
+import { developmentIdentities } from '../api/routes/session';
 import { authConfig, loadConfig } from '../config';
 import { runMigrations } from '../db/migrate';
 import { createPool } from '../db/pool';
@@ -147,14 +147,6 @@ Press Ctrl+C to stop.\n`);
 
 /** Development station of the printed tokens. */
 const devStation = 'S-01';
-
-/** Whom the development sign-in page offers: a supervisor of every station, the leader and two officers of S-01. */
-const developmentIdentities: DevIdentity[] = [
-  { key: 'supervisor', labelZh: '督察（全部派出所）', sub: 'dev-supervisor', roles: ['supervisor'], stationIds: ['*'] },
-  { key: 'station-leader', labelZh: `所领导（${devStation}）`, sub: 'dev-station-leader', roles: ['station-leader'], stationIds: [devStation] },
-  { key: 'officer-P-20931', labelZh: `民警 P-20931（${devStation}）`, sub: 'P-20931', roles: ['officer'], stationIds: [devStation] },
-  { key: 'officer-P-20932', labelZh: `民警 P-20932（${devStation}）`, sub: 'P-20932', roles: ['officer'], stationIds: [devStation] },
-];
 
 /** One token per role for station S-01 (the supervisor's for every station), valid 30 days; subjects are role names, no person's. */
 async function developmentTokens(secret: string, issuer: string, audience: string): Promise<string> {

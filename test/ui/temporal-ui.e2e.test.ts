@@ -1,17 +1,23 @@
 /**
- * The Temporal Web UI of the dev server, in a real browser (Debian's chromium driven by playwright-core): a supervisor
- * finds a case by its search attributes, opens it and reads its timeline in Chinese — the static summary, the current details, the summaries of timers and activities, the officer's action named by type and actor — and sees personal
- * data only when the codec endpoint opens the payloads for a supervisor's token. Screenshots: test-artifacts/ui/.
+ * The Temporal Web UI as `npm start` and production configure it (the UI server beside the dev server: the codec called
+ * with the browser's credentials, write actions off), in a real browser (Debian's chromium driven by playwright-core),
+ * used as a person uses it: they sign in at the API's development sign-in page and open a case. Without signing in the
+ * timeline stays sealed; signed in, the UI decodes it through the codec endpoint with the session cookie, and the
+ * person reads the Chinese summaries, the officer's action by type and actor, the current details, and the people of
+ * the case as their role allows: unmasked for the officer the case is assigned to, masked for a supervisor.
+ * No request is intercepted. Screenshots: test-artifacts/ui/.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page, type Request, chromium } from 'playwright-core';
+import { maskIdNumber, maskName } from '../../src/domain/personal';
 import { action, bailStart } from '../support/cases';
 import { type FreshDatabase, freshDatabase } from '../support/database';
 import { ProcessStack } from '../support/stack';
 
 const uiUrl = process.env.BEATFLOW_TEST_TEMPORAL_UI_URL;
 const codecPort = Number(process.env.BEATFLOW_TEST_CODEC_API_PORT);
+const apiUrl = `http://127.0.0.1:${codecPort}`;
 const artifacts = path.resolve(__dirname, '../../test-artifacts/ui');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -19,16 +25,20 @@ let db: FreshDatabase;
 let stack: ProcessStack;
 let browser: Browser;
 let caseId: string;
-const station = `S-UI-${Date.now().toString(36)}`;
-const start = bailStart(Date.now(), { stationId: station });
+// The development identities are of station S-01; the case is P-20931's there, with a case number of its own.
+const start = bailStart(Date.now(), { stationId: 'S-01', officerId: 'P-20931', caseNumber: `UI-${Date.now().toString(36)}` });
 
 beforeAll(async () => {
-  if (!uiUrl || !codecPort) throw new Error('the global setup started no Temporal dev server with its Web UI');
+  if (!uiUrl || !codecPort) throw new Error('the global setup started no Temporal UI');
   fs.mkdirSync(artifacts, { recursive: true });
   db = await freshDatabase('e2e_ui');
-  stack = await ProcessStack.start('e2e-ui', { databaseUrl: db.url, port: codecPort, env: { CODEC_CORS_ORIGIN: new URL(uiUrl).origin } });
+  stack = await ProcessStack.start('e2e-ui', {
+    databaseUrl: db.url,
+    port: codecPort,
+    env: { CODEC_CORS_ORIGIN: new URL(uiUrl).origin, AUTH_DEV_SIGN_IN: 'true' },
+  });
   browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
-  const started = await stack.http('POST', '/v1/cases', start, { authorization: `Bearer ${await stationToken()}` });
+  const started = await stack.http('POST', '/v1/cases', start);
   expect(started.status).toBe(201);
   caseId = started.body.caseId;
   expect((await stack.report(caseId, action({ type: 'subject-reported', actor: 'P-20931' }))).status).toBe(200);
@@ -40,20 +50,14 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function stationToken(): Promise<string> {
-  const { tokenFor } = await import('../support/auth');
-  return tokenFor({ role: 'station-system', stationIds: [station], sub: 'E2E-station-system' });
-}
-
-/** A page whose requests to the codec endpoint carry `token` (what the UI sends when it passes its user's access token). */
-async function pageWith(token: string | undefined): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
-  if (token) {
-    await page.route(`http://127.0.0.1:${codecPort}/codec/**`, (route) =>
-      route.request().method() === 'OPTIONS'
-        ? route.continue()
-        : route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${token}` } }),
-    );
+/** A browser of its own (cookies are per context), signed in as `identity` at the sign-in page the way a person does. */
+async function signedIn(identity: string | undefined): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1200 } });
+  const page = await context.newPage();
+  if (identity) {
+    await page.goto(`${apiUrl}/sign-in`);
+    await page.getByRole('button', { name: identity }).click();
+    await page.getByText(`已登录：${identity}`).waitFor();
   }
   return page;
 }
@@ -115,27 +119,38 @@ async function untilShown(page: Page, text: string): Promise<void> {
   }
 }
 
-test('the list filtered by StationId and CaseStatus shows the case', async () => {
-  const page = await pageWith(stack.tokenFor('supervisor'));
-  const query = encodeURIComponent(`StationId="${station}" AND CaseStatus="open"`);
+test('signed in as a supervisor, the list filtered by StationId and CaseStatus shows the case; write actions are off', async () => {
+  const page = await signedIn('督察（全部派出所）');
+  const query = encodeURIComponent(`StationId="S-01" AND CaseStatus="open" AND CaseProcedure="bail-surveillance"`);
   await page.goto(`${uiUrl}/namespaces/default/workflows?query=${query}`);
   await page.getByText(caseId).first().waitFor();
   await page.screenshot({ path: path.join(artifacts, 'list-by-station-and-status.png'), fullPage: true });
-  const body = await page.innerText('body');
-  expect(body).toContain('1 Running');
-  expect(body).toContain('bailSurveillanceWorkflow');
-
-  await page.goto(`${uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(`StationId="${station}" AND CaseStatus="closed"`)}`);
+  expect(await page.innerText('body')).toContain('bailSurveillanceWorkflow');
+  await page.goto(
+    `${uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(`StationId="S-01" AND CaseStatus="closed" AND CaseProcedure="bail-surveillance"`)}`,
+  );
   await page.getByText(`"closed"`).first().waitFor();
   await page.waitForLoadState('networkidle');
   expect(await page.innerText('body')).not.toContain(caseId);
-  await page.close();
+
+  // The case's page offers no way to change it (cancel, terminate, reset, signal): cases change through the API.
+  await page.goto(`${uiUrl}/namespaces/default/workflows/${encodeURIComponent(caseId)}`);
+  await page.getByRole('heading', { name: 'Event History' }).waitFor();
+  expect(await page.getByRole('button', { name: 'Request Cancellation' }).isDisabled()).toBe(true);
+  expect(await page.getByRole('button', { name: 'More Actions' }).isDisabled()).toBe(true);
+  await page.screenshot({ path: path.join(artifacts, 'case-no-write-actions.png'), fullPage: true });
+  await page.context().close();
 });
 
-test("with a supervisor's token the codec opens the timeline: Chinese summaries, the action by type and actor, details, personal data", async () => {
-  const page = await pageWith(stack.tokenFor('supervisor'));
+test('signed in as a supervisor: the Chinese summaries, the action by type and actor, the details; the people masked as the API masks them', async () => {
+  const page = await signedIn('督察（全部派出所）');
   await openCase(page);
-  // Activities and timers carry their summaries in Chinese, once the codec has opened them.
+  // The UI shows UTC until the person picks a time zone (the UI server has no setting for it): one click, kept by the browser.
+  await page.getByRole('button', { name: 'UTC' }).click();
+  await page.getByRole('menuitem', { name: /China Standard Time/ }).click();
+  await page.getByRole('button', { name: 'GMT+8' }).waitFor();
+  const body = await page.innerText('body');
+  expect(body).toMatch(/\d{4}-\d{2}-\d{2} GMT\+8 \d{2}:\d{2}/);
   // A wake's records are written by one local activity, its marker summarised with what it wrote.
   await page
     .getByText(/记录行动：subject-reported；.*更新案件读模型/)
@@ -146,9 +161,14 @@ test("with a supervisor's token the codec opens the timeline: Chinese summaries,
     .getByText(await wakeSummaryPattern())
     .first()
     .waitFor();
-  // Personal data: only through the codec (the input's panel draws once its payload is decoded).
-  await page.getByText(start.subject.idNumber).first().waitFor();
-  expect(await page.innerText('body')).toContain(start.subject.name);
+  // The input's panel draws once its payload is decoded: the subject as a supervisor sees it everywhere.
+  await page.getByText(maskIdNumber(start.subject.idNumber)).first().waitFor();
+  expect(body).not.toContain(start.subject.name);
+  expect(await page.innerText('body')).not.toContain(start.subject.idNumber);
+  expect((await stack.http('GET', `/v1/cases/${encodeURIComponent(caseId)}`)).body.personal[0]).toMatchObject({
+    name: maskName(start.subject.name),
+    idNumber: maskIdNumber(start.subject.idNumber),
+  });
   await page.screenshot({ path: path.join(artifacts, 'case-supervisor.png'), fullPage: true });
 
   // The officer's action: the Update's id names its type and actor (the accepted event, opened).
@@ -157,23 +177,30 @@ test("with a supervisor's token the codec opens the timeline: Chinese summaries,
 
   // The static summary and the current details (rendered as markdown, each in a frame of its own).
   await page.getByText('User Metadata').first().click();
-  await untilShown(page, `取保候审/监视居住 · 案件 ${start.caseNumber} · 派出所 ${station} · 民警 P-20931`);
+  await untilShown(page, `取保候审/监视居住 · 案件 ${start.caseNumber} · 派出所 S-01 · 民警 P-20931`);
   await untilShown(page, '待办 告知应遵守的规定及违反规定的法律后果（rules-explained，第41(8)条）');
   await page.screenshot({ path: path.join(artifacts, 'case-user-metadata.png'), fullPage: true });
-  await page.close();
+  await page.context().close();
 });
 
-test.each([
-  ['no token (the dev UI has no login, so it sends none)', undefined],
-  ["an officer's token", 'officer' as const],
-])('with %s the codec refuses: payloads, summaries and details stay sealed', async (_name, role) => {
-  const page = await pageWith(role ? stack.tokenFor(role) : undefined);
+test('signed in as the officer the case is assigned to: the people unmasked, as the officer reads them from the API', async () => {
+  const page = await signedIn('民警 P-20931（S-01）');
+  await openCase(page);
+  await page.getByText(start.subject.idNumber).first().waitFor();
+  expect(await page.innerText('body')).toContain(start.subject.name);
+  await page.screenshot({ path: path.join(artifacts, 'case-officer.png'), fullPage: true });
+  await page.context().close();
+});
+
+test('not signed in: the codec refuses (401), and payloads, summaries and details stay sealed', async () => {
+  const page = await signedIn(undefined);
   const refused = page.waitForResponse((r) => r.url().endsWith('/codec/decode') && r.request().method() === 'POST');
   const body = await openCase(page);
-  expect((await refused).status()).toBe(role ? 403 : 401);
-  await page.screenshot({ path: path.join(artifacts, `case-${role ?? 'no-token'}.png`), fullPage: true });
+  expect((await refused).status()).toBe(401);
+  await page.screenshot({ path: path.join(artifacts, 'case-not-signed-in.png'), fullPage: true });
   expect(body).not.toContain(start.subject.name);
+  expect(body).not.toContain(maskName(start.subject.name));
   expect(body).not.toContain(start.subject.idNumber);
   expect(body).not.toContain('记录行动');
-  await page.close();
+  await page.context().close();
 });

@@ -25,6 +25,14 @@ export interface DevIdentity {
   stationIds: string[];
 }
 
+/** Whom the development sign-in page offers: a supervisor of every station, the leader and two officers of S-01. */
+export const developmentIdentities: DevIdentity[] = [
+  { key: 'supervisor', labelZh: '督察（全部派出所）', sub: 'dev-supervisor', roles: ['supervisor'], stationIds: ['*'] },
+  { key: 'station-leader', labelZh: '所领导（S-01）', sub: 'dev-station-leader', roles: ['station-leader'], stationIds: ['S-01'] },
+  { key: 'officer-P-20931', labelZh: '民警 P-20931（S-01）', sub: 'P-20931', roles: ['officer'], stationIds: ['S-01'] },
+  { key: 'officer-P-20932', labelZh: '民警 P-20932（S-01）', sub: 'P-20932', roles: ['officer'], stationIds: ['S-01'] },
+];
+
 export interface SessionRoutesOptions {
   verify: TokenVerifier;
   /** `npm start` only: the identities to sign in as, and how to mint their tokens. */
