@@ -77,7 +77,11 @@ async function startDueTogether(shared: Shared, service: Service, taskQueue: str
   const width = size('BENCH_FILL_CONCURRENCY', 16);
   await run(
     count,
-    async (i) => ids.push((await startCase(shared.client, taskQueue, bailStart(`BURST-${tag}-${i}`, station, instant), [])).caseId),
+    async (i) =>
+      ids.push(
+        (await startCase(shared.client, taskQueue, bailStart(`BURST-${tag}-${i}`, station, instant), [], { actor: 'SYS-01', role: 'station-system' }))
+          .caseId,
+      ),
     width,
   );
   const late = Date.now() > instant;

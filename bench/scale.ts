@@ -90,7 +90,15 @@ export async function scalePart(shared: Shared, pool: Pool): Promise<string[]> {
       const from = ids.length;
       const filled = await run(
         to - from,
-        async (i) => ids.push((await startCase(shared.client, taskQueue, bailStart(`SCALE-${tag}-${from + i}`, station), [])).caseId),
+        async (i) =>
+          ids.push(
+            (
+              await startCase(shared.client, taskQueue, bailStart(`SCALE-${tag}-${from + i}`, station), [], {
+                actor: 'SYS-01',
+                role: 'station-system',
+              })
+            ).caseId,
+          ),
         fillWidth,
       );
       await untilReadModelHolds(pool, ids.length);

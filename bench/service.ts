@@ -76,7 +76,7 @@ async function throughputPart(shared: Shared, pool: Pool, target: BurstTarget): 
     });
     const bareIds: string[] = [];
     const bareStarts = await run(cases, async (i) => {
-      bareIds.push((await startCase(client, taskQueue, bailStart(`BARE-${tag}-${i}`), [])).caseId);
+      bareIds.push((await startCase(client, taskQueue, bailStart(`BARE-${tag}-${i}`), [], { actor: 'SYS-01', role: 'station-system' })).caseId);
     });
     const noopIds: string[] = [];
     const noopStarts = await run(cases, async (i) => {

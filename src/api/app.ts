@@ -37,8 +37,14 @@ declare module 'fastify' {
     actionType?: string;
     /** The verified caller; set by the auth plugin on every /v1 request. */
     principal?: Principal;
-    /** Why the request was refused, for the audit log: 'role', 'station', 'actor', 'action-rejected'. */
+    /** Why the request was refused, for the audit log: 'role', 'station', 'assignment', 'actor', 'action-rejected'. */
     refusal?: string;
+    /** The refusal's words, as the answer gave them (the case's own reason for a 409). */
+    refusalMessage?: string;
+    /** The role the caller acted in, once a route checked it; for the audit log. */
+    actingRole?: string;
+    /** Set by POST /v1/notices/:id/redeliver once the notice is due again. */
+    redelivered?: { noticeId: string; kind: string; recipient: string };
     /** Set when the answer carried a case's personal data unmasked: every such read goes to the audit log. */
     unmasked?: boolean;
   }

@@ -192,11 +192,13 @@ export const auditChain = z.object({
   rows: z.array(
     z.object({
       id: z.string(),
-      kind: z.enum(['action', 'refused', 'calendar-loaded', 'unmasked-read']),
+      kind: z.enum(['action', 'case-started', 'system', 'refused', 'calendar-loaded', 'unmasked-read', 'redelivered']),
       caseId: z.string().optional(),
       actionId: z.string().optional(),
       type: z.string().optional(),
       actor: z.string(),
+      /** The role the actor acted in ('system' for what the case did on its own); absent on rows written before roles were. */
+      role: z.string().optional(),
       at: z.string(),
       receivedAt: z.string(),
       recordedAt: z.string(),

@@ -80,6 +80,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.code(400).send({ error: { code: 'invalid-request', message: describeFields(fields), fields } });
     }
     if (error instanceof HttpError) {
+      request.refusalMessage = error.message;
       if (error.headers) reply.headers(error.headers);
       return reply.code(error.statusCode).send({ error: { code: error.code, message: error.message, fields: error.fields } });
     }
@@ -88,6 +89,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const rejection = workflowRejection(error);
     if (rejection) {
+      request.refusalMessage = rejection.message;
       return reply
         .code(409)
         .send({ error: { code: rejection.type === actionIdReused ? 'action-id-reused' : 'action-rejected', message: rejection.message } });

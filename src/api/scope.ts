@@ -10,13 +10,14 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-/** 403 unless the caller holds one of `allowed`; the refusal is recorded as 'role'. */
+/** 403 unless the caller holds one of `allowed`; the refusal is recorded as 'role', the role acted in otherwise. */
 export function requireRole(request: FastifyRequest, allowed: readonly Role[], what: string): Principal {
   const principal = principalOf(request);
   if (!hasRole(principal, ...allowed)) {
     request.refusal = 'role';
     throw new HttpError(403, 'forbidden', `${what} needs the role ${allowed.join(' or ')}`);
   }
+  request.actingRole = principal.roles.find((role) => allowed.includes(role));
   return principal;
 }
 

@@ -75,6 +75,8 @@ export interface CaseArgs<S, R> {
   /** The calendar when the case arrived (the API reads it from the database); built-in data when absent. */
   calendar?: CalendarYear[];
   carried?: CaseState<R>;
+  /** Who started the case, in which role, and the sha256 of its start (the API's): the first row of its audit chain. */
+  startedBy?: { actor: string; role: string; inputSha256: string };
   /** Continue as new once history reaches this many events (tests force it early). */
   maxHistoryEvents?: number;
 }
@@ -166,6 +168,12 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
       const settled = (adoption && definition.adoptionSettles?.(args.start)) ?? [];
       if (adoption) this.engine.adopt(adoptedAtWithin(adoption, this.state.startedAt), settled);
       this.state.records = definition.begin(this.ctx, this.policy);
+      if (args.startedBy) {
+        const { actor, role, inputSha256 } = args.startedBy;
+        const at = this.state.startedAt;
+        const payload = { procedure: args.start.procedure, caseNumber: args.start.caseNumber, inputSha256 };
+        this.state.audit.push({ kind: 'case-started', actionId: 'case-started', type: 'case-started', actor, role, at, receivedAt: at, payload });
+      }
       for (const s of settled) {
         // A fact cannot settle a duty whose window opens after the adoption: it cannot have been done yet.
         const early = this.engine
@@ -261,7 +269,8 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     for (const o of this.engine.all()) if (open.has(o.id) && o.status === 'done') o.completionReceivedAt = this.clock();
     this.fire();
     this.state.actions[action.actionId] = fingerprint(action);
-    this.state.audit.push({ actionId: action.actionId, type: action.type, actor: action.actor, at, receivedAt: this.clock(), payload: action });
+    const { role, ...payload } = action;
+    this.state.audit.push({ actionId: action.actionId, type: action.type, actor: action.actor, role, at, receivedAt: this.clock(), payload });
     this.state.revision++;
     return this.view();
   }

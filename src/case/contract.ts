@@ -21,6 +21,8 @@ export interface ActionEnvelope {
   type: string;
   actionId: string;
   actor: string;
+  /** The role the caller acted in: set by the API from the token, never taken from a body; for the audit row. */
+  role?: string;
   /** When the reported act happened (ISO with offset); defaults to when the case received it. */
   at?: string;
 }

@@ -7,8 +7,9 @@ import { formatInstant } from '../case/legal-time';
  * (wrong role, another station's case, an actor not the caller's, an action the case rejected), a calendar load, a read
  * that carried personal data unmasked.
  */
-export type AuditKind = 'action' | 'refused' | 'calendar-loaded' | 'unmasked-read';
-export type AccessKind = Exclude<AuditKind, 'action'>;
+export type AuditKind = 'action' | 'case-started' | 'system' | 'refused' | 'calendar-loaded' | 'unmasked-read' | 'redelivered';
+/** What the API writes; the case writes its actions, its start and what it did on its own. */
+export type AccessKind = Exclude<AuditKind, 'action' | 'case-started' | 'system'>;
 
 /** The chains of events that concern no case: calendar loads, and refusals or reads outside any case. */
 export type NamedChain = 'calendar' | 'access';
@@ -17,6 +18,8 @@ export type NamedChain = 'calendar' | 'access';
 export interface AccessEntry {
   kind: AccessKind;
   actor: string;
+  /** The role the actor acted in. */
+  role?: string;
   /** The case it concerns, whose chain it joins; none: the named chain. */
   caseId?: string;
   chain?: NamedChain;
@@ -36,6 +39,7 @@ export interface AuditRow {
   actionId?: string;
   type?: string;
   actor: string;
+  role?: string;
   at: string;
   receivedAt: string;
   recordedAt: string;
@@ -56,21 +60,16 @@ export async function actionRecorded(pool: Pick<Pool, 'query'>, caseId: string, 
 /** Appends an access to its case's chain or to its named chain; the database links and hashes it. */
 export async function recordAccess(pool: Pick<Pool, 'query'>, entry: AccessEntry): Promise<void> {
   const chain = entry.caseId ?? entry.chain ?? (entry.kind === 'calendar-loaded' ? 'calendar' : 'access');
-  await pool.query(`INSERT INTO audit_log (chain, kind, case_id, type, actor, at, received_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`, [
-    chain,
-    entry.kind,
-    entry.caseId ?? null,
-    entry.type ?? null,
-    entry.actor,
-    entry.at,
-    entry.details,
-  ]);
+  await pool.query(
+    `INSERT INTO audit_log (chain, kind, case_id, type, actor, role, at, received_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)`,
+    [chain, entry.kind, entry.caseId ?? null, entry.type ?? null, entry.actor, entry.role ?? null, entry.at, entry.details],
+  );
 }
 
 /** A chain's rows in order (a case id, or a named chain) and whether the chain verifies. */
 export async function auditChain(pool: Pick<Pool, 'query'>, chain: string): Promise<{ rows: AuditRow[]; chain: ChainCheck }> {
   const { rows } = await pool.query(
-    `SELECT a.id::text, a.kind, a.case_id, a.action_id, a.type, a.actor, a.at, a.received_at, a.recorded_at, a.payload, a.prev_hash, a.hash,
+    `SELECT a.id::text, a.kind, a.case_id, a.action_id, a.type, a.actor, a.role, a.at, a.received_at, a.recorded_at, a.payload, a.prev_hash, a.hash,
             audit_log_canonical(a) AS canonical
        FROM audit_log a WHERE a.chain = $1 ORDER BY a.id`,
     [chain],
@@ -83,6 +82,7 @@ export async function auditChain(pool: Pick<Pool, 'query'>, chain: string): Prom
       actionId: r.action_id ?? undefined,
       type: r.type ?? undefined,
       actor: r.actor,
+      role: r.role ?? undefined,
       at: formatInstant(r.at.getTime()),
       receivedAt: formatInstant(r.received_at.getTime()),
       recordedAt: formatInstant(r.recorded_at.getTime()),

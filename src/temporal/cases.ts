@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { CalendarYear } from '../case/calendar';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { type ActionEnvelope, type CaseView, caseIdOf, caseViewQuery, submitActionUpdate } from '../case/contract';
-import { fingerprint } from '../case/fingerprint';
+import { canonicalJson, fingerprint } from '../case/fingerprint';
 import { type CaseStart, policyInForce, procedureTitlesZh, workflowTypes } from '../procedures/index';
 import { caseProcedureKey, caseStatusKey, officerIdKey, overdueCountKey, recordsBlockedSinceKey, stationIdKey } from '../domain/search-attributes';
 
@@ -12,14 +13,21 @@ export type StartOutcome = { caseId: string; created: true } | { caseId: string;
  * Starts the case's workflow once: the workflow id is derived from (procedure, case number), and the digest of
  * the first start request rides in the memo, so a repeated arrival is recognised as the same or as a conflict.
  */
-export async function startCase(client: Client, taskQueue: string, start: CaseStart, calendar: CalendarYear[]): Promise<StartOutcome> {
+export async function startCase(
+  client: Client,
+  taskQueue: string,
+  start: CaseStart,
+  calendar: CalendarYear[],
+  startedBy: { actor: string; role: string },
+): Promise<StartOutcome> {
   const caseId = caseIdOf(start.procedure, start.caseNumber);
   const inputDigest = fingerprint(start);
+  const inputSha256 = createHash('sha256').update(canonicalJson(start), 'utf8').digest('hex');
   try {
     await client.workflow.start(workflowTypes[start.procedure], {
       taskQueue,
       workflowId: caseId,
-      args: [caseArgs(start, calendar)],
+      args: [{ ...caseArgs(start, calendar), startedBy: { ...startedBy, inputSha256 } }],
       memo: { inputDigest },
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       workflowIdConflictPolicy: 'FAIL',

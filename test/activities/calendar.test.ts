@@ -36,7 +36,12 @@ let elsewhere: string;
 let ended: string;
 
 const startMany = async (n: number, taskQueue = queue) =>
-  Promise.all(Array.from({ length: n }, async () => (await startCase(client, taskQueue, bailStart(Date.now()), [])).caseId));
+  Promise.all(
+    Array.from(
+      { length: n },
+      async () => (await startCase(client, taskQueue, bailStart(Date.now()), [], { actor: 'SYS-01', role: 'station-system' })).caseId,
+    ),
+  );
 
 /** How many calendar signals each case's history holds, by workflow id. */
 async function signalsOf(ids: string[]): Promise<Record<string, number>> {

@@ -156,7 +156,13 @@ describe('GET /v1/cases/:caseId/audit', () => {
         case_id: caseId,
         type: null,
         actor: 'P-20931',
-        payload: { method: 'GET', route: '/v1/cases/:caseId/audit', status: 403, reason: 'role' },
+        payload: {
+          method: 'GET',
+          route: '/v1/cases/:caseId/audit',
+          status: 403,
+          reason: 'role',
+          message: "a case's audit log is read by its station's leader or a supervisor",
+        },
       },
     ]);
   });
@@ -197,7 +203,7 @@ describe('what the API records', () => {
         case_id: caseId,
         type: 'subject-reported',
         actor: 'L-0202',
-        payload: { method: 'POST', route: '/v1/cases/:caseId/actions', status: 404, reason: 'station' },
+        payload: { method: 'POST', route: '/v1/cases/:caseId/actions', status: 404, reason: 'station', message: 'no such case' },
       },
     ]);
   });
@@ -212,7 +218,14 @@ describe('what the API records', () => {
         case_id: null,
         type: null,
         actor: 'P-20931',
-        payload: { method: 'PUT', route: '/v1/calendar/:year', status: 403, reason: 'role', year: 2031 },
+        payload: {
+          method: 'PUT',
+          route: '/v1/calendar/:year',
+          status: 403,
+          reason: 'role',
+          year: 2031,
+          message: 'loading the calendar needs the role admin',
+        },
       },
     ]);
   });
@@ -227,6 +240,9 @@ describe('what the API records', () => {
       payload: action({ type: 'feedback-sent' }),
     });
     expect(res.statusCode).toBe(409);
+    await api.auditWritten();
+    // The role the caller acted in: the officer's, the role the action type names for it.
+    expect((await db.pool.query(`SELECT role FROM audit_log WHERE kind = 'refused' AND case_id = $1`, [caseId])).rows).toEqual([{ role: 'officer' }]);
     expect(await accessRows('case_id = $1', [caseId])).toEqual([
       {
         kind: 'refused',
@@ -234,7 +250,13 @@ describe('what the API records', () => {
         case_id: caseId,
         type: 'feedback-sent',
         actor: 'P-20931',
-        payload: { method: 'POST', route: '/v1/cases/:caseId/actions', status: 409, reason: 'action-rejected' },
+        payload: {
+          method: 'POST',
+          route: '/v1/cases/:caseId/actions',
+          status: 409,
+          reason: 'action-rejected',
+          message: 'feedback is due only after the subject has reported',
+        },
       },
     ]);
   });

@@ -269,7 +269,7 @@ test('a case whose database writes keep failing is listed for supervisors, with 
   });
   await blockedWorker.runUntil(async () => {
     const start = bailStart(Date.now());
-    const { caseId } = await startCase(api.client, taskQueue, start, []);
+    const { caseId } = await startCase(api.client, taskQueue, start, [], { actor: 'SYS-01', role: 'station-system' });
     const handle = api.client.workflow.getHandle(caseId);
     let listed: { caseId: string; recordsBlockedSince: string }[] = [];
     for (let tries = 0; tries < 120 && !listed.some((c) => c.caseId === caseId); tries++) {

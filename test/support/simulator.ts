@@ -1,5 +1,6 @@
 import type { ArrivedDue } from '../../src/case/adoption';
 import { randomUUID } from 'node:crypto';
+import type { FlushInput } from '../../activities/records';
 import type { CalendarYear } from '../../src/case/calendar';
 import { type ActionEnvelope, type CaseView, caseIdOf } from '../../src/case/contract';
 import { formatInstant, parseInstant } from '../../src/case/legal-time';
@@ -57,9 +58,18 @@ export class SimulatedCase {
     at: Instant,
     calendar?: CalendarYear[],
     policy: Record<string, number> = policyInForce(start.procedure),
+    startedBy?: CaseArgs<unknown, unknown>['startedBy'],
   ): SimulatedCase {
     const parsed = procedureOf(start.procedure).start.parse(start);
-    return new SimulatedCase({ start: parsed, calendar, policy }, ms(at));
+    return new SimulatedCase({ start: parsed, calendar, policy, startedBy }, ms(at));
+  }
+
+  /** What the case's next flush writes (its new notices and audit entries, its view), taken as the runtime takes it. */
+  takeRecords(): FlushInput {
+    const { state, engine, caseId } = this.kase;
+    const notices = engine.notices.slice(state.noticesWritten);
+    state.noticesWritten += notices.length;
+    return { caseId, notices, audit: state.audit.splice(0), view: this.kase.view(), revision: state.revision };
   }
 
   get now(): number {
@@ -73,7 +83,11 @@ export class SimulatedCase {
 
   /** Submits an action as the Update does: validated by the procedure's schema, then refused (Rejected) or accepted. */
   submit(envelope: ActionEnvelope): CaseView {
-    const action = actionSchemas[this.kase.start.procedure].parse(envelope) as ActionEnvelope;
+    // The role is the API's to set, never a body's (the schema strips it): kept as the API passes it on.
+    const action = {
+      ...(actionSchemas[this.kase.start.procedure].parse(envelope) as ActionEnvelope),
+      ...(envelope.role ? { role: envelope.role } : {}),
+    };
     const rejection = this.kase.rejection(action);
     if (rejection) throw new Rejected(rejection.type, rejection.message);
     return structuredClone(this.kase.accept(action));

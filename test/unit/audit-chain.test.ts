@@ -282,19 +282,56 @@ async function freshDatabaseAtMigration(count: number) {
   };
 }
 
+test('rows written before roles were recorded keep their hashes: a chain begun then verifies after the migration, new rows with roles extend it', async () => {
+  const older = await freshDatabaseAtMigration(8);
+  try {
+    const caseId = newCaseId();
+    await insertAuditRow(older.client, actionEntry(caseId));
+    await older.client.query(
+      `INSERT INTO audit_log (chain, kind, case_id, actor, at, received_at, payload) VALUES ($1, 'refused', $1, 'P-1', now(), now(), '{"reason":"role"}')`,
+      [caseId],
+    );
+    await runner({
+      dbClient: older.client,
+      dir: migrationsDir,
+      direction: 'up',
+      migrationsTable: 'schema_migrations',
+      count: 1,
+      log: () => undefined,
+    });
+    expect((await auditChain(older.client, caseId)).chain).toEqual({ verified: true, rows: 2 });
+    await recordAccess(older.client, {
+      kind: 'redelivered',
+      actor: 'L-1',
+      role: 'station-leader',
+      caseId,
+      at: new Date(),
+      details: { noticeId: '1' },
+    });
+    const after = await auditChain(older.client, caseId);
+    expect(after.chain).toEqual({ verified: true, rows: 3 });
+    expect(after.rows.map((r) => r.role)).toEqual([undefined, undefined, 'station-leader']);
+  } finally {
+    await older.drop();
+  }
+});
+
 test('the migration can be undone: the old table comes back with the accepted actions, and redone', async () => {
   const older = await freshDatabaseAtMigration(5);
   try {
     const caseId = newCaseId();
     await insertAuditRow(older.client, actionEntry(caseId));
-    await recordAccess(older.client, { kind: 'refused', actor: 'P-1', caseId, at: new Date(), details: { reason: 'role' } });
+    await older.client.query(
+      `INSERT INTO audit_log (chain, kind, case_id, actor, at, received_at, payload) VALUES ($1, 'refused', $1, 'P-1', now(), now(), '{"reason":"role"}')`,
+      [caseId],
+    );
     const migrate = (direction: 'up' | 'down') =>
       runner({ dbClient: older.client, dir: migrationsDir, direction, migrationsTable: 'schema_migrations', count: 1, log: () => undefined });
     await migrate('down');
     const { rows } = await older.client.query('SELECT * FROM audit_log');
     expect(rows).toMatchObject([{ case_id: caseId, type: 'subject-reported' }]);
     expect(Object.keys(rows[0])).not.toContain('hash');
-    await migrate('up');
+    await runner({ dbClient: older.client, dir: migrationsDir, direction: 'up', migrationsTable: 'schema_migrations', log: () => undefined });
     expect((await auditChain(older.client, caseId)).chain).toEqual({ verified: true, rows: 1 });
   } finally {
     await older.drop();

@@ -77,6 +77,9 @@ test('a flush run again with the same input (its first answer lost after the com
     audit: [
       { action_id: `${caseId}/a1`, type: 'subject-reported' },
       { action_id: `${caseId}/a2`, type: 'feedback-sent' },
+      // What the case did on its own: each notice it wrote, with its recipient (test/unit/audit-trail.test.ts).
+      { action_id: 'notice/report/1', type: 'notice-issued' },
+      { action_id: 'notice/report/2', type: 'notice-issued' },
     ],
     cases: [{ revision: 3, personal_count: 1 }],
     obligations: [
@@ -84,7 +87,7 @@ test('a flush run again with the same input (its first answer lost after the com
       { key: 'subject-report', status: 'pending' },
     ],
   });
-  expect((await auditChain(admin, caseId)).chain).toEqual({ verified: true, rows: 2 });
+  expect((await auditChain(admin, caseId)).chain).toEqual({ verified: true, rows: 4 });
 });
 
 test('a flush whose connection dropped while its one statement waited (on the obligations) leaves nothing; the retry writes everything once', async () => {
@@ -101,6 +104,9 @@ test('a flush whose connection dropped while its one statement waited (on the ob
     audit: [
       { action_id: `${caseId}/a1`, type: 'subject-reported' },
       { action_id: `${caseId}/a2`, type: 'feedback-sent' },
+      // What the case did on its own: each notice it wrote, with its recipient (test/unit/audit-trail.test.ts).
+      { action_id: 'notice/report/1', type: 'notice-issued' },
+      { action_id: 'notice/report/2', type: 'notice-issued' },
     ],
     cases: [{ revision: 1, personal_count: 1 }],
     obligations: [{ key: 'subject-report', status: 'pending' }],

@@ -30,7 +30,7 @@ test('a case started with the codec is sealed in history: input, memo, summary, 
   const start = bailStart(await harness.now(), { subject, guarantee: { kind: 'guarantor', guarantorName } });
   await worker.runUntil(async () => {
     // Started as the API starts a case: with the memo (input digest), the static summary and the search attributes.
-    const { caseId } = (await startCase(harness.env.client, taskQueue, start, [])) as { caseId: string };
+    const { caseId } = (await startCase(harness.env.client, taskQueue, start, [], { actor: 'SYS-01', role: 'station-system' })) as { caseId: string };
     const handle: WorkflowHandle = harness.env.client.workflow.getHandle(caseId);
     const reported = await act(handle, action({ type: 'subject-reported' }));
     expect(reported.personal).toEqual([

@@ -57,16 +57,18 @@ export function accessEntries(request: FastifyRequest, status: number, at: Date)
   const params = (request.params ?? {}) as { caseId?: unknown; year?: unknown };
   // A refusal may come before the route read its parameters: a case id is taken only in its valid form.
   const caseId = request.caseId ?? (caseIdParams.safeParse(params).success ? (params.caseId as string) : undefined);
-  const common = { actor: principal.sub, at, caseId };
+  const common = { actor: principal.sub, role: request.actingRole ?? principal.roles.join(','), at, caseId };
   const details = { method: request.method, route: request.routeOptions.url ?? null, status };
   const entries: AccessEntry[] = [];
   if (request.refusal || status === 403) {
     const year = typeof params.year === 'string' && /^\d{4}$/.test(params.year) ? Number(params.year) : undefined;
-    entries.push({ ...common, kind: 'refused', type: request.actionType, details: { ...details, reason: request.refusal ?? 'forbidden', year } });
+    const reason = request.refusal ?? 'forbidden';
+    entries.push({ ...common, kind: 'refused', type: request.actionType, details: { ...details, reason, message: request.refusalMessage, year } });
   }
   if (request.calendarLoaded && status < 300) {
     entries.push({ ...common, caseId: undefined, chain: 'calendar', kind: 'calendar-loaded', details: { ...details, ...request.calendarLoaded } });
   }
   if (request.unmasked && status < 400) entries.push({ ...common, kind: 'unmasked-read', details });
+  if (request.redelivered && status < 300) entries.push({ ...common, kind: 'redelivered', details: { ...details, ...request.redelivered } });
   return entries;
 }

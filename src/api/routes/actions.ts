@@ -52,7 +52,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         request.refusal = 'actor';
         throw new HttpError(403, 'forbidden', `the actor of an action is the caller (${sub}), not ${action.actor}`);
       }
-      const outcome = await submitAction(app.temporal, caseId, action);
+      const outcome = await submitAction(app.temporal, caseId, { ...action, role: request.actingRole });
       if ('view' in outcome) return viewForCaller(request, outcome.view);
       // The case has ended: the action was accepted before only if the audit log holds its id.
       if (!(await app.db.audit.actionRecorded(caseId, action.actionId))) throw new HttpError(409, 'action-rejected', 'the case is closed');

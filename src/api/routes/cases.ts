@@ -76,7 +76,7 @@ const routes: FastifyPluginAsyncZod<CasesRoutesOptions> = async (app, options) =
         if (begun.field) throw new HttpError(400, 'invalid-request', begun.refused, [{ path: `body.${begun.field}`, message: begun.refused }]);
         throw new HttpError(400, 'case-cannot-begin', `案件无法开始 (the case cannot begin): ${begun.refused}`);
       }
-      const outcome = await startCase(app.temporal, app.taskQueue, request.body, years);
+      const outcome = await startCase(app.temporal, app.taskQueue, request.body, years, { actor: principal.sub, role: 'station-system' });
       request.caseId = outcome.caseId;
       if ('conflict' in outcome) {
         throw new HttpError(409, 'case-conflict', `case ${request.body.caseNumber} already exists with other content`);

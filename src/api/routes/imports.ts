@@ -68,6 +68,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const principal = requireRole(request, resourceRoles.startCase, 'importing cases');
+      const startedBy = { actor: principal.sub, role: 'station-system' };
       if (typeof request.body !== 'string' && !Array.isArray(request.body)) {
         throw new HttpError(400, 'invalid-request', 'the body is NDJSON or a JSON array of starts');
       }
@@ -116,7 +117,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const worker = async () => {
         while (next < valid.length) {
           const { line, start } = valid[next++];
-          const outcome = await startCase(app.temporal, app.taskQueue, start, calendar);
+          const outcome = await startCase(app.temporal, app.taskQueue, start, calendar, startedBy);
           if ('conflict' in outcome) {
             answer.conflicts++;
             errors.push({ line, field: 'caseNumber', message: `case ${start.caseNumber} already exists with other content` });

@@ -57,6 +57,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (outcome === 'not-found') throw new HttpError(404, 'notice-not-found', `no notice ${request.params.id}`);
       if (outcome === 'delivered') throw new HttpError(409, 'notice-delivered', `notice ${request.params.id} was delivered: it is not sent again`);
       request.caseId = outcome.caseId;
+      request.redelivered = { noticeId: outcome.id, kind: outcome.kind, recipient: outcome.recipient };
       return outcome;
     },
   );
