@@ -149,6 +149,8 @@ test('filed, then re-inspected the morning after the deadline and passed: the ca
       const audit = await harness.pool.query('SELECT type, actor FROM audit_log WHERE case_id = $1 ORDER BY id', [handle.workflowId]);
       expect(audit.rows).toEqual([
         { type: 'filed', actor: 'P-20931' },
+        // The filing notice the case wrote on its own, in the same flush's transaction.
+        { type: 'notice-issued', actor: 'system' },
         { type: 'reinspected', actor: 'P-20931' },
       ]);
       const cases = await harness.pool.query('SELECT status, outcome FROM cases WHERE case_id = $1', [handle.workflowId]);
