@@ -1,3 +1,5 @@
+import { TEMPORAL_UI_SERVER_VERSION } from '../../src/dev/provision';
+import { uiServerConfig } from '../../src/dev/temporal-ui-server';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -158,5 +160,14 @@ describe('docker-compose.yml', () => {
     expect(codec.pathname).toBe('/codec');
     // the API's port as published to the browser
     expect(compose.services.api.ports).toContain(`127.0.0.1:${codec.port}:3000`);
+  });
+
+  it("configures the UI as npm start configures its UI server: the same version, read-only, the codec with the browser's credentials", () => {
+    const ui = interpolated(environment('temporal-ui'));
+    const dev = uiServerConfig({ temporalAddress: '127.0.0.1:7233', port: 8233, codecEndpoint: 'http://127.0.0.1:3000/codec' });
+    expect(compose.services['temporal-ui'].image).toBe(`temporalio/ui:${TEMPORAL_UI_SERVER_VERSION.slice(1)}`);
+    expect(ui.TEMPORAL_DISABLE_WRITE_ACTIONS).toBe(String(dev.disableWriteActions));
+    expect(ui.TEMPORAL_CODEC_INCLUDE_CREDENTIALS).toBe(String((dev.codec as { includeCredentials: boolean }).includeCredentials));
+    expect(dev).toMatchObject({ disableWriteActions: true, codec: { includeCredentials: true, passAccessToken: false } });
   });
 });
