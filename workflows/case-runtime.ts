@@ -1,7 +1,7 @@
 /**
  * Temporal's side of every case: the action Update with its validator, the calendar signal, the view query, the main
- * loop that wakes the case when a duty's time comes, the outbox of side effects (notices, audit, read model), the
- * supervisor's view (search attributes, current details) and continue-as-new. What the case decides is in ./case.
+ * loop that wakes the case when a duty's time comes, the outbox of side effects (notices, audit, read model) and
+ * continue-as-new. What the case decides is in src/case; what a supervisor sees of it in the UI, in ./supervisor-view.
  */
 import {
   ApplicationFailure,
@@ -10,15 +10,11 @@ import {
   condition,
   continueAsNew,
   proxyLocalActivities,
-  setCurrentDetails,
   setHandler,
   sleep,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseActivities } from '../activities';
-import type { FlushInput } from '../activities/records';
-import type { IssuedNotice } from '../src/case/obligation';
 import type { CalendarYear } from '../src/case/calendar';
 import {
   type ActionEnvelope,
@@ -28,9 +24,9 @@ import {
   caseViewQuery,
   submitActionUpdate,
 } from '../src/case/contract';
-import { caseStatusKey, nextDueAtKey, officerIdKey, overdueCountKey, recordsBlockedSinceKey } from '../src/domain/search-attributes';
 import { type CaseArgs, type CaseStartFields, type ProcedureDefinition, Case } from '../src/case/case';
 import { caseCounter, countNoticeWritten, countRecordsBlocked } from './case-metrics';
+import { flushSummary, supervisorView } from './supervisor-view';
 
 // One flush per wake, as a local activity: it runs inside the workflow task that produced the records, so a flush costs
 // the history one marker instead of an activity's three events and another workflow task. One attempt per task: a
@@ -43,7 +39,7 @@ const flushRetries = [1_000, 2_000, 4_000];
 const minute = 60_000;
 const hour = 60 * minute;
 
-type AnyCase = Case<CaseStartFields, ActionEnvelope, unknown, Record<string, number>>;
+export type AnyCase = Case<CaseStartFields, ActionEnvelope, unknown, Record<string, number>>;
 
 /** Cases continue as new well before Temporal's own limits, so that years-long cases replay fast. */
 const defaultMaxHistoryEvents = 1_000;
@@ -96,33 +92,6 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
   await runFlushingOncePerWake(kase, args, supervisorView(kase), caseCounter(kase, args.carried !== undefined));
   await condition(allHandlersFinished);
   return kase.view();
-}
-
-/**
- * Publishes what a supervisor sees in the Temporal UI: the current details (which ride on the workflow task) when they
- * changed, and the search attributes (an event in the history) only when they changed.
- */
-function supervisorView(kase: AnyCase): () => void {
-  let published = '';
-  let detailed = '';
-  return () => {
-    const { state, engine } = kase;
-    const nextDue = engine.nextDueAt();
-    const attributes = { status: state.status, overdue: engine.overdueCount(), nextDue, blocked: state.recordsBlockedSince, officer: kase.officerId };
-    const details = kase.details();
-    if (details !== detailed) setCurrentDetails(details);
-    detailed = details;
-    const now = JSON.stringify(attributes);
-    if (now === published) return;
-    upsertSearchAttributes([
-      { key: caseStatusKey, value: state.status },
-      { key: officerIdKey, value: kase.officerId },
-      { key: overdueCountKey, value: attributes.overdue },
-      { key: nextDueAtKey, value: nextDue === undefined ? null : new Date(nextDue) },
-      { key: recordsBlockedSinceKey, value: state.recordsBlockedSince === undefined ? null : new Date(state.recordsBlockedSince) },
-    ]);
-    published = now;
-  };
 }
 
 /**
@@ -217,12 +186,6 @@ async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unk
     await condition(woken);
   }
   await condition(() => !pending() && allHandlersFinished());
-}
-
-/** The flush's line in the timeline: what it writes, never personal data (action types and notice titles only). */
-function flushSummary(notices: IssuedNotice[], audit: FlushInput['audit']): string {
-  const parts = [...audit.map((a) => `记录行动：${a.type}`), ...notices.map((n) => `写入通知：${n.titleZh} → ${n.recipient}`), '更新案件读模型'];
-  return parts.join('；');
 }
 
 /** The case's records could not be written: it says so (once, from the first failure) where supervisors look. */
