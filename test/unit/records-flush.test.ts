@@ -140,3 +140,15 @@ test('the people a case names are sealed in the read model, never in plaintext; 
   expect(stored[0].text).not.toMatch(/张三|110101199001011234|东城区/);
   expect(openValue(testPayloadCodec, stored[0].personal_sealed)).toEqual(input.view.personal);
 });
+
+test('a case moved to another officer: the read model names the new officer from the next flush on, and an older flush arriving late does not move it back', async () => {
+  const caseId = newCaseId();
+  const first = flushInput(caseId, 1, [{ key: 'subject-report', status: 'pending' }]);
+  await activities.flushRecords(first);
+  const moved = { ...first, notices: [], audit: [], revision: 2, view: { ...first.view, officerId: 'P-20932' } };
+  await activities.flushRecords(moved);
+  const officer = async () => (await admin.query('SELECT officer_id FROM cases WHERE case_id = $1', [caseId])).rows[0].officer_id;
+  expect(await officer()).toBe('P-20932');
+  expect(await activities.flushRecords(first)).toMatchObject({ saved: false });
+  expect(await officer()).toBe('P-20932');
+});
