@@ -23,7 +23,7 @@ function disputeStart(overrides: Partial<DisputeStart> = {}): DisputeStart {
     procedure: 'dispute',
     caseNumber: `JF-${randomUUID().slice(0, 8)}`,
     stationId: 'S-02',
-    officerId: 'P-30417',
+    officerId: 'P-20931',
     source: 'alarm',
     category: 'family',
     parties: [

@@ -46,7 +46,7 @@ function hazardStart(now: number, overrides: Record<string, unknown> = {}) {
     procedure: 'hazard-rectification' as const,
     caseNumber: `ZG-${randomUUID().slice(0, 8)}`,
     stationId: 'S-07',
-    officerId: 'P-31877',
+    officerId: 'P-20931',
     unit: { name: '某某商贸有限公司', creditCode: '91350100M000100Y43', keyUnit: true },
     inspection: { at: formatInstant(now - 2 * hour), assistantId: 'FJ-0412', recordingRef: 'ZFJLY-0001' },
     hazards: [{ description: '消防通道堆放杂物' }],

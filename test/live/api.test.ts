@@ -280,7 +280,7 @@ test('a case whose database writes keep failing is listed for supervisors, with 
     const view = await handle.query(caseViewQuery);
     const since = listed.find((c) => c.caseId === caseId)!.recordsBlockedSince;
     expect(Math.abs(Date.parse(view.recordsBlockedSince!) - Date.parse(since))).toBeLessThan(1000);
-    expect(failing.caseSaved.mock.calls.length).toBeGreaterThanOrEqual(1);
+    expect(failing.flushRecords.mock.calls.length).toBeGreaterThanOrEqual(1);
     // The case goes on answering and deciding: an action is accepted while nothing can be written.
     const answer = await handle.executeUpdate(submitActionUpdate, { args: [action({ type: 'subject-reported' })] });
     expect(obligation(answer, 'authority-feedback')).toMatchObject({ status: 'pending', dueAt: expect.any(String) });

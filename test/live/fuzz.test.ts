@@ -106,11 +106,12 @@ function startRequests(now: number): Request[] {
 }
 
 /** Actions of every type on the cases that started: mostly at the time they arrive, as an officer reports. */
-function actionRequests(cases: Array<{ caseId: string; procedure: Procedure }>, now: number): Request[] {
-  return cases.flatMap(({ caseId, procedure }, i) => {
+function actionRequests(cases: Array<{ caseId: string; procedure: Procedure; officerId: string }>, now: number): Request[] {
+  return cases.flatMap(({ caseId, procedure, officerId }, i) => {
     const schema = procedureOf(procedure).action;
     const valid = sample(arbitraryOf(schema, { around: now }), 4, 1000 + i).map((a, k) => {
-      const action = { ...(a as Record<string, unknown>) };
+      // Reported by the officer the case is assigned to (an officer acts on their own cases only).
+      const action: Record<string, unknown> = { ...(a as Record<string, unknown>), actor: officerId };
       if (k % 4 !== 0) delete action.at;
       return action;
     });
@@ -245,7 +246,10 @@ test('1,000+ generated requests: no 5xx, every refusal says why, no workflow tas
   const starts = await phase('starts', startRequests(now));
   const created = starts
     .filter((a) => a.status === 201)
-    .map((a) => ({ caseId: a.body.caseId as string, procedure: (a.request.payload as { procedure: Procedure }).procedure }));
+    .map((a) => {
+      const { procedure, officerId } = a.request.payload as { procedure: Procedure; officerId: string };
+      return { caseId: a.body.caseId as string, procedure, officerId };
+    });
   for (const a of starts.filter((s) => s.status === 201))
     stationOf.set(a.body.caseId as string, (a.request.payload as { stationId: string }).stationId);
   // The same start again is the same case; other content under its number is a conflict.
