@@ -1,23 +1,13 @@
 /**
  * The one obligation engine (Art. 107 任务标准件): keeps every declared duty, reminds before it, marks it
  * overdue at its due time with an escalation to the station leader, escalates to the supervisor after a
- * grace period, issues the notices that `system` duties owe, and opens recurring duties period by period.
+ * grace period, issues the notices that `system` duties owe, and opens recurring duties period by period
+ * (recurring-duties.ts) and rolling ones interval by interval (rolling-duties.ts).
  * Deterministic: it reads time only from the caller (workflow time) and does no I/O; notices it issues are
  * appended to `notices` for the case runtime to write through an activity.
  */
 import { type WorkingCalendar, builtInCalendar } from './calendar';
-import {
-  type DeadlineRule,
-  addDays,
-  addMonths,
-  computeDeadline,
-  deadlineRules,
-  endOfDay,
-  endOfMonth,
-  formatInstant,
-  localDate,
-  startOfDay,
-} from './legal-time';
+import { type DeadlineRule, computeDeadline, deadlineRules, endOfDay, formatInstant, localDate, startOfDay } from './legal-time';
 import {
   type AdoptionSettlement,
   type EnginePolicy,
@@ -31,44 +21,13 @@ import {
   obligationId,
   stationResponsible,
 } from './obligation';
+import { type Recurrence, type RecurrenceSpec, nextPeriod, periodsOpenedBy, recurrenceOf } from './recurring-duties';
 import { windowReminderAt } from './reminder-window';
+import { type Rolling, type RollingSpec, nextInterval, rollingOf, rollingRejection } from './rolling-duties';
+
+export type { RecurrenceSpec, RollingSpec };
 
 const hour = 3_600_000;
-
-/** A duty that recurs every `everyMonths` calendar months from `from` (inclusive) to `until` (inclusive). */
-export interface RecurrenceSpec extends Omit<ObligationSpec, 'period' | 'dueAt' | 'opensAt'> {
-  everyMonths: 1 | 3 | 6;
-  from: string;
-  until?: string;
-}
-
-interface Recurrence extends RecurrenceSpec {
-  /** First local date of the next period to open. */
-  next: string;
-  stopped: boolean;
-}
-
-/**
- * A duty owed again within `everyMonths` months of its last discharge (rolling, e.g. 每半年…一次): the first interval
- * begins on `from`, each later one on the day after the duty was last discharged; an interval runs to the day before
- * the same date `everyMonths` months on, and the duty is due at the end of that day. None is owed whose due day falls
- * after `until` (the term ends first). Each is an obligation of its own, numbered from 1 in `period`.
- */
-export interface RollingSpec extends Omit<ObligationSpec, 'period' | 'dueAt' | 'opensAt' | 'basis'> {
-  everyMonths: number;
-  from: string;
-  until?: string;
-  /** The last day of the first interval owed, when sooner than `everyMonths` allow (a visit overdue at adoption). */
-  firstDueOn?: string;
-  /** How many intervals were owed before this series began (declared on their own, e.g. to review): numbering goes on. */
-  owedBefore?: number;
-}
-
-interface Rolling extends RollingSpec {
-  /** The number (`period`) of the last one owed; 0 before the first. */
-  owed: number;
-  stopped: boolean;
-}
 
 export interface EngineState {
   obligations: Obligation[];
@@ -207,9 +166,9 @@ export class ObligationEngine {
     return obligation;
   }
 
-  /** Declares a recurring duty; its periods open one by one as time reaches them. */
+  /** Declares a recurring duty; its periods open one by one as time reaches them (recurring-duties.ts). */
   declareRecurring(spec: RecurrenceSpec): void {
-    this.recurrences.push({ ...spec, next: periodStart(spec.from, spec.everyMonths), stopped: false });
+    this.recurrences.push(recurrenceOf(spec));
   }
 
   /** Stops a recurring duty from opening further periods (the case or the term ended). */
@@ -218,9 +177,9 @@ export class ObligationEngine {
     for (const r of this.rolling) if (r.key === key) r.stopped = true;
   }
 
-  /** Declares a rolling duty and owes its first interval at once; each discharge owes the next (see `fire`). */
-  declareRolling({ owedBefore = 0, ...spec }: RollingSpec, now: number): Obligation[] {
-    const rolling: Rolling = { ...spec, owed: owedBefore, stopped: false };
+  /** Declares a rolling duty (rolling-duties.ts) and owes its first interval at once; each discharge owes the next (see `fire`). */
+  declareRolling(spec: RollingSpec, now: number): Obligation[] {
+    const rolling = rollingOf(spec);
     this.rolling.push(rolling);
     return this.roll(rolling, now);
   }
@@ -247,12 +206,12 @@ export class ObligationEngine {
 
   /** Why the rolling duty `key` cannot be discharged at `at` (its open interval not begun, none owed), or undefined. */
   rollingRejection(key: string, at: number): string | undefined {
-    const r = this.rolling.find((x) => x.key === key);
-    const last = this.lastRolling(key);
-    if (!r || !last) return `the case owes no ${key}`;
-    if (r.stopped && !isOpen(last)) return `no ${key} is owed any more`;
-    if (!isOpen(last)) return `no further ${key} is owed: the next would fall due after ${r.until ?? 'the end'}`;
-    return at < last.opensAt! ? `${key} ${last.period} opens on ${formatInstant(last.opensAt!)}` : undefined;
+    return rollingRejection(
+      key,
+      this.rolling.find((x) => x.key === key),
+      this.lastRolling(key),
+      at,
+    );
   }
 
   /** The last interval of a rolling duty owed so far (open or discharged), if any. */
@@ -375,8 +334,8 @@ export class ObligationEngine {
       }
     }
     for (const r of this.recurrences) {
-      if (!r.stopped && (!r.until || r.next <= r.until))
-        consider(startOfDay(r.next), `开启下一期：${r.titleZh}（${r.key} ${periodName(r.next, r.everyMonths)}）`);
+      const next = nextPeriod(r);
+      if (next) consider(next.opensAt, `开启下一期：${r.titleZh}（${r.key} ${next.period}）`);
     }
     return best;
   }
@@ -493,51 +452,12 @@ export class ObligationEngine {
 
   /** Owes a rolling duty's next interval once the last was discharged (the first when none was owed yet). */
   private roll(r: Rolling, now: number): Obligation[] {
-    if (r.stopped) return [];
-    const first = r.firstDueOn !== undefined;
-    const last = r.owed > 0 && !first ? this.get(r.key, String(r.owed)) : undefined;
-    // An open interval is still owed; one cancelled or waived ends the series.
-    if (last && (last.status !== 'done' || last.completedAt === undefined)) return [];
-    const begins = last ? addDays(localDate(last.completedAt!), 1) : r.from;
-    const full = addDays(addMonths(begins, r.everyMonths), -1);
-    const lastDay = first && r.firstDueOn! < full ? r.firstDueOn! : full;
-    if (r.until !== undefined && lastDay > r.until) return [];
-    const { everyMonths, from: _from, until: _until, owed: _owed, stopped: _stopped, firstDueOn: _first, ...spec } = r;
-    r.owed += 1;
-    r.firstDueOn = undefined;
-    const explanation = [
-      last
-        ? `the last was discharged on ${localDate(last.completedAt!)}; the next interval begins the day after`
-        : `the first interval begins on ${begins}`,
-      lastDay === full ? `${everyMonths} months from ${begins} run to the end of ${lastDay}` : `owed by the end of ${lastDay} (catching up)`,
-    ];
-    return [
-      this.declare(
-        {
-          ...spec,
-          period: String(r.owed),
-          opensAt: startOfDay(begins),
-          dueAt: endOfDay(lastDay),
-          basis: { rule: `every-${everyMonths}-months-rolling`, explanation, warnings: [] },
-        },
-        now,
-      ),
-    ];
+    const next = nextInterval(r, (period) => this.get(r.key, period));
+    return next ? [this.declare(next, now)] : [];
   }
 
   private openDuePeriods(now: number): Obligation[] {
-    const opened: Obligation[] = [];
-    for (const r of this.recurrences) {
-      while (!r.stopped && (!r.until || r.next <= r.until) && startOfDay(r.next) <= now) {
-        const { everyMonths, from, until, next: _next, stopped: _stopped, ...spec } = r;
-        const last = endOfMonth(addMonths(r.next, everyMonths - 1));
-        const opens = r.next < from ? from : r.next;
-        const closes = until && until < last ? until : last;
-        opened.push(this.declare({ ...spec, period: periodName(r.next, everyMonths), opensAt: startOfDay(opens), dueAt: endOfDay(closes) }, now));
-        r.next = addMonths(r.next, everyMonths);
-      }
-    }
-    return opened;
+    return this.recurrences.flatMap((r) => periodsOpenedBy(r, now).map((spec) => this.declare(spec, now)));
   }
 }
 
@@ -553,18 +473,4 @@ function covers(through: string | undefined, period: string | undefined): boolea
   if (through === undefined || period === undefined) return through === undefined;
   // Rolling duties number their periods; calendar periods are named so that their order is the names' order.
   return /^\d+$/.test(period) && /^\d+$/.test(through) ? Number(period) <= Number(through) : period <= through;
-}
-
-/** First day of the calendar period (month, quarter, half-year) that contains `date`. */
-function periodStart(date: string, everyMonths: number): string {
-  const [y, m] = date.split('-').map(Number);
-  const firstMonth = Math.floor((m - 1) / everyMonths) * everyMonths + 1;
-  return `${y}-${String(firstMonth).padStart(2, '0')}-01`;
-}
-
-function periodName(start: string, everyMonths: number): string {
-  const month = start.slice(0, 7);
-  if (everyMonths === 1) return month;
-  const [y, m] = month.split('-').map(Number);
-  return everyMonths === 3 ? `${y}-Q${(m + 2) / 3}` : `${y}-H${(m + 5) / 6}`;
 }
