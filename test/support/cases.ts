@@ -13,6 +13,7 @@ import type { DeprivedRightsStart } from '../../src/procedures/deprived-rights/s
 import { type CaseView, caseViewQuery, submitActionUpdate, type ActionEnvelope } from '../../src/case/contract';
 import { addDays, formatInstant, localDate, parseInstant } from '../../src/case/legal-time';
 import { runMigrations } from '../../src/db/migrate';
+import { createPool } from '../../src/db/pool';
 import { updateIdOf } from '../../src/temporal/cases';
 import { testDataConverter } from './payload-codec';
 
@@ -41,6 +42,25 @@ export async function testPool(url = process.env.BEATFLOW_TEST_DATABASE_URL ?? p
   // A test that stops PostgreSQL drops the idle connections; unheard, that error would end the test run.
   pool.on('error', () => undefined);
   return pool;
+}
+
+/**
+ * The case's activities on the test database, as the worker builds them (its own pool of two), beside a pool for the
+ * test's own reads (`admin`): for the tests of the records' flush. `end()` closes both.
+ */
+export async function flushingActivities(codec?: Parameters<typeof createActivities>[0]['codec']) {
+  const admin = await testPool();
+  const pool = createPool(process.env.BEATFLOW_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? '', { max: 2, logger: silentLogger });
+  const activities = createActivities({ pool, logger: silentLogger, codec });
+  return {
+    admin,
+    pool,
+    activities,
+    end: async () => {
+      await pool.end();
+      await admin.end();
+    },
+  };
 }
 
 export function uniqueQueue(name: string): string {

@@ -282,15 +282,20 @@ async function freshDatabaseAtMigration(count: number) {
   };
 }
 
+/** A refusal as the API wrote it before roles were recorded (the current writer names a column such a schema lacks). */
+async function insertRefusalOfOldSchema(client: Client, caseId: string): Promise<void> {
+  await client.query(
+    `INSERT INTO audit_log (chain, kind, case_id, actor, at, received_at, payload) VALUES ($1, 'refused', $1, 'P-1', now(), now(), '{"reason":"role"}')`,
+    [caseId],
+  );
+}
+
 test('rows written before roles were recorded keep their hashes: a chain begun then verifies after the migration, new rows with roles extend it', async () => {
   const older = await freshDatabaseAtMigration(8);
   try {
     const caseId = newCaseId();
     await insertAuditRow(older.client, actionEntry(caseId));
-    await older.client.query(
-      `INSERT INTO audit_log (chain, kind, case_id, actor, at, received_at, payload) VALUES ($1, 'refused', $1, 'P-1', now(), now(), '{"reason":"role"}')`,
-      [caseId],
-    );
+    await insertRefusalOfOldSchema(older.client, caseId);
     await runner({
       dbClient: older.client,
       dir: migrationsDir,
@@ -321,10 +326,7 @@ test('the migration can be undone: the old table comes back with the accepted ac
   try {
     const caseId = newCaseId();
     await insertAuditRow(older.client, actionEntry(caseId));
-    await older.client.query(
-      `INSERT INTO audit_log (chain, kind, case_id, actor, at, received_at, payload) VALUES ($1, 'refused', $1, 'P-1', now(), now(), '{"reason":"role"}')`,
-      [caseId],
-    );
+    await insertRefusalOfOldSchema(older.client, caseId);
     const migrate = (direction: 'up' | 'down') =>
       runner({ dbClient: older.client, dir: migrationsDir, direction, migrationsTable: 'schema_migrations', count: 1, log: () => undefined });
     await migrate('down');

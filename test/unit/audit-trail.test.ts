@@ -10,25 +10,19 @@ import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import { canonicalJson } from '../../src/case/fingerprint';
 import { auditChain, recordAccess } from '../../src/db/audit';
-import { createPool } from '../../src/db/pool';
-import { silentLogger, testPool } from '../support/cases';
+import { flushingActivities } from '../support/cases';
 import { testPayloadCodec } from '../support/payload-codec';
 import { SimulatedCase, pinnedBailStart } from '../support/simulator';
 
-let admin: Pool;
 let pool: Pool;
 let activities: ReturnType<typeof createActivities>;
+let end: () => Promise<void>;
 
 beforeAll(async () => {
-  admin = await testPool();
-  pool = createPool(process.env.BEATFLOW_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? '', { max: 2, logger: silentLogger });
-  activities = createActivities({ pool, logger: silentLogger, codec: testPayloadCodec });
+  ({ pool, activities, end } = await flushingActivities(testPayloadCodec));
 });
 
-afterAll(async () => {
-  await pool.end();
-  await admin.end();
-});
+afterAll(() => end());
 
 test('start, action, overdue mark, escalations, a moved deadline, a refusal with its reason and a redelivery: one chain that verifies', async () => {
   const start = pinnedBailStart({ caseNumber: `AT-${Date.now().toString(36)}` });

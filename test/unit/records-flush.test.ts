@@ -7,10 +7,9 @@ import type { Pool } from 'pg';
 import { createActivities, type FlushInput } from '../../activities';
 import { auditChain } from '../../src/db/audit';
 import { isDatabaseUnavailable } from '../../src/db/errors';
-import { createPool } from '../../src/db/pool';
 import type { CaseView } from '../../src/case/contract';
 import { openValue } from '../../src/temporal/codec';
-import { silentLogger, testPool } from '../support/cases';
+import { flushingActivities } from '../support/cases';
 import { droppedMidStatement } from '../support/dropped-connection';
 import { caseView } from '../support/read-model';
 import { testPayloadCodec } from '../support/payload-codec';
@@ -18,17 +17,13 @@ import { testPayloadCodec } from '../support/payload-codec';
 let admin: Pool;
 let pool: Pool;
 let activities: ReturnType<typeof createActivities>;
+let end: () => Promise<void>;
 
 beforeAll(async () => {
-  admin = await testPool();
-  pool = createPool(process.env.BEATFLOW_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? '', { max: 2, logger: silentLogger });
-  activities = createActivities({ pool, logger: silentLogger, codec: testPayloadCodec });
+  ({ admin, pool, activities, end } = await flushingActivities(testPayloadCodec));
 });
 
-afterAll(async () => {
-  await pool.end();
-  await admin.end();
-});
+afterAll(() => end());
 
 const at = Date.parse('2026-03-02T09:00:00+08:00');
 

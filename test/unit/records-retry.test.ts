@@ -7,25 +7,20 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import { isDatabaseUnavailable } from '../../src/db/errors';
-import { createPool } from '../../src/db/pool';
-import { silentLogger, testPool } from '../support/cases';
+import { flushingActivities } from '../support/cases';
 import { caseView } from '../support/read-model';
 import { droppedMidStatement } from '../support/dropped-connection';
 
 let admin: Pool;
 let pool: Pool;
 let activities: ReturnType<typeof createActivities>;
+let end: () => Promise<void>;
 
 beforeAll(async () => {
-  admin = await testPool();
-  pool = createPool(process.env.BEATFLOW_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? '', { max: 2, logger: silentLogger });
-  activities = createActivities({ pool, logger: silentLogger });
+  ({ admin, pool, activities, end } = await flushingActivities());
 });
 
-afterAll(async () => {
-  await pool.end();
-  await admin.end();
-});
+afterAll(() => end());
 
 /** One flush of a case's wake, with the parts a test gives. */
 const flush = (caseId: string, parts: Partial<Parameters<typeof activities.flushRecords>[0]>) =>
