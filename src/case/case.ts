@@ -106,13 +106,17 @@ export interface CaseContext<S, R> {
   close(outcome: string): void;
 }
 
-export interface ProcedureDefinition<S extends CaseStartFields, A extends ActionEnvelope, R, P extends Record<string, number>> {
+/** What a procedure's `check` answers: why it refuses the action, or nothing, or what it resolved for `apply` to act on. */
+export type Checked<C> = string | undefined | { resolved: C };
+
+export interface ProcedureDefinition<S extends CaseStartFields, A extends ActionEnvelope, R, P extends Record<string, number>, C = unknown> {
   descriptor: ProcedureDescriptor<S['procedure'], P>;
   /** Declares the first obligations and returns the initial records. */
   begin(ctx: Omit<CaseContext<S, R>, 'records'>, policy: P): R;
-  /** Why the action cannot be accepted now, or undefined. Must not change anything. */
-  check(ctx: CaseContext<S, R>, action: A, at: number, policy: P): string | undefined;
-  apply(ctx: CaseContext<S, R>, action: A, at: number, policy: P): void;
+  /** Why the action cannot be accepted now, or undefined, or what it found that `apply` acts on. Must not change anything. */
+  check(ctx: CaseContext<S, R>, action: A, at: number, policy: P): Checked<C>;
+  /** Applies an action `check` let through; `resolved` is what `check` resolved (undefined when it resolved nothing). */
+  apply(ctx: CaseContext<S, R>, action: A, at: number, policy: P, resolved: C): void;
   /** The duties the facts of an adoption settle (each with the fact's name); the facts that change dates `begin` reads. */
   adoptionSettles?(start: S): AdoptionSettlement[];
   /** Reacts to duties the engine just acted on (a system duty done, a duty overdue, a period opened). */
@@ -120,7 +124,7 @@ export interface ProcedureDefinition<S extends CaseStartFields, A extends Action
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyProcedureDefinition = ProcedureDefinition<any, any, any, any>;
+export type AnyProcedureDefinition = ProcedureDefinition<any, any, any, any, any>;
 
 /** Why a case refuses an action: the failure type the API maps to an answer, and the reason in words. */
 export interface Rejection {
@@ -218,7 +222,9 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
           ? { type: actionRejected, message: `the case is already assigned to ${action.officerId}` }
           : undefined;
       }
-      const reason = isAdoptionConfirmed(action) ? this.adoptionRejection(action) : this.definition.check(this.ctx, action, at, this.policy);
+      const reason = isAdoptionConfirmed(action)
+        ? this.adoptionRejection(action)
+        : refusalOf(this.definition.check(this.ctx, action, at, this.policy));
       if (reason && (isAdoptionConfirmed(action) || !this.reviewedByAct(action, at))) return { type: actionRejected, message: reason };
       if (at < now - window * hour) return { type: actionRejected, message: `\`at\` lies more than ${window} h before the action reached the case` };
       // Applied first to a copy: an action the procedure cannot apply is refused, never a workflow task that fails forever.
@@ -255,13 +261,16 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
       if (isAdoptionConfirmed(action)) this.confirmAdoption(action, at);
       else if (isCaseReassigned(action)) this.state.officerId = action.officerId;
       else {
-        const reviewed = this.definition.check(this.ctx, action, at, this.policy) ? this.reviewedByAct(action, at) : undefined;
-        if (reviewed)
+        let checked = this.definition.check(this.ctx, action, at, this.policy);
+        const reviewed = typeof checked === 'string' ? this.reviewedByAct(action, at) : undefined;
+        if (reviewed) {
           this.oweAgain(
             this.engine.all().find((o) => o.id === reviewed)!,
             action.actor,
           );
-        this.definition.apply(this.ctx, action, at, this.policy);
+          checked = this.definition.check(this.ctx, action, at, this.policy);
+        }
+        this.definition.apply(this.ctx, action, at, this.policy, resolvedOf(checked));
       }
     } finally {
       this.ref = undefined;
@@ -337,8 +346,9 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
       const again = trial.engine.all().find((x) => x.id === o.id)!;
       trial.oweAgain(again, action.actor);
       try {
-        if (trial.definition.check(trial.ctx, action, at, trial.policy)) continue;
-        trial.definition.apply(trial.ctx, action, at, trial.policy);
+        const checked = trial.definition.check(trial.ctx, action, at, trial.policy);
+        if (typeof checked === 'string') continue;
+        trial.definition.apply(trial.ctx, action, at, trial.policy, resolvedOf(checked));
       } catch {
         continue;
       }
@@ -463,6 +473,14 @@ function shortNotice(due: Timing, resolved: { at: number; basis?: DueBasis }, no
     at,
     basis: { rule: minimumNotice, from: formatInstant(resolved.at), explanation: [...(resolved.basis?.explanation ?? []), why], warnings: [why] },
   };
+}
+
+function refusalOf(checked: Checked<unknown>): string | undefined {
+  return typeof checked === 'string' ? checked : undefined;
+}
+
+function resolvedOf<C>(checked: Checked<C>): C {
+  return (typeof checked === 'object' ? checked.resolved : undefined) as C;
 }
 
 function isCaseReassigned(action: ActionEnvelope): action is ActionEnvelope & CaseReassignedAction {

@@ -31,7 +31,8 @@ type Records = Omit<DisputeRecords, 'kpi'>;
 
 const { duties } = disputeProcedure;
 
-export const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, DisputePolicy> = {
+/** The route an action on one is checked against: `check` finds it (or refuses), `apply` acts on that one. */
+export const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRecords, DisputePolicy, DisputeRoute> = {
   descriptor: disputeProcedure,
 
   begin(ctx, policy) {
@@ -74,7 +75,7 @@ export const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRe
         if (action.outcome === 'handed-over' && route.referral?.to !== 'arbitration-or-court') {
           return 'only a dispute taken to arbitration or a court is handed over at a progress check';
         }
-        return undefined;
+        return { resolved: route };
       }
       case 'mediated-on-site':
         if (!records.triage) return 'the dispute has not been triaged';
@@ -101,13 +102,13 @@ export const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRe
         return action.performBy && action.performBy < localDate(at) ? 'the agreed date is before the mediation' : undefined;
       case 'agreement-performance-checked': {
         const route = pick(records, ['agreement'], action.route, 'agreement performance check');
-        return typeof route === 'string' ? route : undefined;
+        return typeof route === 'string' ? route : { resolved: route };
       }
       case 'repeat-alarm':
         return badParty(records, action.concerns?.map((c) => c.party) ?? []);
       case 'follow-up-visited': {
         const route = pick(records, ['follow-up'], action.route, 'follow-up visit');
-        return typeof route === 'string' ? route : undefined;
+        return typeof route === 'string' ? route : { resolved: route };
       }
       case 'superior-reported':
         return openDuties(ctx, duties.superiorReport.key).length ? undefined : 'no report to the superior public security organ is owed';
@@ -131,7 +132,7 @@ export const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRe
     }
   },
 
-  apply(ctx, action, at, policy) {
+  apply(ctx, action, at, policy, route) {
     const { engine, records } = ctx;
     const by = action.actor;
     switch (action.type) {
@@ -157,7 +158,6 @@ export const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRe
         break;
       }
       case 'progress-checked': {
-        const route = pick(records, ['progress', 'referred'], action.route, 'progress check') as DisputeRoute;
         route.progressChecks += 1;
         engine.complete(engine.get(duties.progressCheck.key, `${route.no}.${route.progressChecks}`)!, at, by);
         step(records, at, 'progress-check', '75', by, { route, outcome: action.outcome });
@@ -223,7 +223,6 @@ export const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRe
         break;
       }
       case 'agreement-performance-checked': {
-        const route = pick(records, ['agreement'], action.route, 'agreement performance check') as DisputeRoute;
         engine.complete(engine.get(duties.agreementPerformance.key, String(route.no))!, at, by);
         step(records, at, 'agreement-performance', '74', by, { route, outcome: action.performed ? 'performed' : 'not performed' });
         // 调解未达成协议或者不履行的，报所予以依法处理 (Art. 74).
@@ -254,7 +253,6 @@ export const dispute: ProcedureDefinition<DisputeStart, DisputeAction, DisputeRe
         break;
       }
       case 'follow-up-visited': {
-        const route = pick(records, ['follow-up'], action.route, 'follow-up visit') as DisputeRoute;
         engine.complete(engine.get(duties.followUpVisit.key, String(route.no))!, at, by);
         step(records, at, 'follow-up-visit', '75', by, { route });
         endRoute(route, route.kind === 'repeat-alarm' ? 'followed-up' : 'resolved', at);
