@@ -24,7 +24,7 @@ import {
   caseViewQuery,
   submitActionUpdate,
 } from '../src/case/contract';
-import { type CaseArgs, type CaseStartFields, type ProcedureDefinition, Case } from '../src/case/case';
+import { type AnyCase, type CaseArgs, type CaseStartFields, type ProcedureDefinition, Case } from '../src/case/case';
 import { caseCounter, countNoticeWritten, countRecordsBlocked } from './case-metrics';
 import { flushSummary, supervisorView } from './supervisor-view';
 
@@ -38,8 +38,6 @@ const flushRetries = [1_000, 2_000, 4_000];
 
 const minute = 60_000;
 const hour = 60 * minute;
-
-export type AnyCase = Case<CaseStartFields, ActionEnvelope, unknown, Record<string, number>>;
 
 /** Cases continue as new well before Temporal's own limits, so that years-long cases replay fast. */
 const defaultMaxHistoryEvents = 1_000;

@@ -6,7 +6,7 @@ import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow'
 import type { FlushInput } from '../activities/records';
 import type { IssuedNotice } from '../src/case/obligation';
 import { caseStatusKey, nextDueAtKey, officerIdKey, overdueCountKey, recordsBlockedSinceKey } from '../src/domain/search-attributes';
-import type { AnyCase } from './case-runtime';
+import type { AnyCase } from '../src/case/case';
 
 /**
  * Publishes what a supervisor sees in the Temporal UI: the current details (which ride on the workflow task) when they

@@ -3,7 +3,7 @@
  * details" in words. Pure: bundled into workflows.
  */
 import type { AdoptionView } from './adoption';
-import type { CaseState, CaseStartFields } from './case';
+import type { CaseState, CaseStartFields } from './state';
 import type { CaseView } from './contract';
 import { formatInstant } from './legal-time';
 import { isOpen } from './obligation';

@@ -4,11 +4,10 @@
  * given and doing no I/O. The case runtime gives it Temporal (workflow time, the Update, the outbox activities); the
  * simulator in test/support gives it a fake clock.
  */
-import type { AuditEntry } from '../../activities';
-import { type AdoptionConfirmedAction, type AdoptionStart, type ArrivedDue, StartRefused, adoptedAtWithin, adoptionConfirmed } from './adoption';
+import { type AdoptionConfirmedAction, type ArrivedDue, StartRefused, adoptedAtWithin, adoptionConfirmed } from './adoption';
 import { type CalendarYear, builtInCalendarYears, WorkingCalendar } from './calendar';
 import { type CaseReassignedAction, caseReassigned } from './reassignment';
-import { type ActionEnvelope, type CaseView, type Procedure, actionIdReused, actionRejected } from './contract';
+import { type ActionEnvelope, type CaseView, actionIdReused, actionRejected } from './contract';
 import { fingerprint } from './fingerprint';
 import { type DeadlineRule, computeDeadline, formatInstant, localDate, parseInstant, startOfDay } from './legal-time';
 import {
@@ -24,46 +23,15 @@ import {
   isOpen,
 } from './obligation';
 import type { Duty, ProcedureDescriptor } from './procedure';
-import { type EngineState, type NoticeSubject, type RecurrenceSpec, type RollingSpec, ObligationEngine } from './obligation-engine';
+import { type NoticeSubject, type RecurrenceSpec, type RollingSpec, ObligationEngine } from './obligation-engine';
 import { caseDetails, caseView } from './case-view';
+import type { CaseStartFields, CaseState } from './state';
+
+export type { CaseStartFields, CaseState };
 
 /** Actions may report an act that happened a little earlier, never one in the future. */
 const clockSkewMs = 5 * 60_000;
 const hour = 3_600_000;
-
-export interface CaseStartFields {
-  procedure: Procedure;
-  caseNumber: string;
-  stationId: string;
-  officerId: string;
-  adoption?: AdoptionStart;
-}
-
-/** Everything a case carries from one run to the next. */
-export interface CaseState<R> {
-  startedAt: number;
-  status: 'open' | 'closed';
-  outcome?: string;
-  closedAt?: number;
-  records: R;
-  /** The procedure's and the engine's policy when the case started: later defaults in code never change it. */
-  policy: Record<string, number>;
-  engine: EngineState;
-  /** The working-day calendar in force, year by year; later versions arrive by signal. */
-  calendar: CalendarYear[];
-  /** actionId → fingerprint of the accepted action: the same id again is answered, never applied twice. */
-  actions: Record<string, string>;
-  audit: AuditEntry[];
-  noticesWritten: number;
-  /** The revision last written to the read model. */
-  savedRevision?: number;
-  /** Since when writing the case's records has kept failing; absent while they are written. */
-  recordsBlockedSince?: number;
-  revision: number;
-  run: number;
-  /** The officer the case is assigned to, once a station leader has moved it from the start's. */
-  officerId?: string;
-}
 
 export interface CaseArgs<S, R> {
   start: S;
@@ -474,6 +442,9 @@ function shortNotice(due: Timing, resolved: { at: number; basis?: DueBasis }, no
     basis: { rule: minimumNotice, from: formatInstant(resolved.at), explanation: [...(resolved.basis?.explanation ?? []), why], warnings: [why] },
   };
 }
+
+/** A case of any procedure, as the runtime holds it. */
+export type AnyCase = Case<CaseStartFields, ActionEnvelope, unknown, Record<string, number>>;
 
 function refusalOf(checked: Checked<unknown>): string | undefined {
   return typeof checked === 'string' ? checked : undefined;

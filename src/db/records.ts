@@ -1,20 +1,9 @@
 import type { Pool } from 'pg';
 import type { CaseView } from '../case/contract';
 import type { IssuedNotice } from '../case/obligation';
+import type { AuditEntry } from '../case/state';
 
-/** An accepted action, or the case's start, as the audit log records it. */
-export interface AuditEntry {
-  /** Default: an accepted action. */
-  kind?: 'action' | 'case-started';
-  actionId: string;
-  type: string;
-  actor: string;
-  /** The role the actor acted in (absent in entries of cases started before roles were recorded). */
-  role?: string;
-  at: number;
-  receivedAt: number;
-  payload: unknown;
-}
+export type { AuditEntry };
 
 /** What a case owes the database after a wake: its new notices, its new audit rows and its read model. */
 export interface CaseRecords {
