@@ -1,3 +1,4 @@
+import { sampleStart } from '../support/samples';
 import { Writable } from 'node:stream';
 import { ServiceError } from '@temporalio/client';
 import pino from 'pino';
@@ -578,18 +579,8 @@ describe('nothing the door lets in can crash a case', () => {
 });
 
 describe('the cases the issue names', () => {
-  const hazardStart = {
-    procedure: 'hazard-rectification',
-    caseNumber: 'ZG-2026-0921',
-    stationId: 'S-01',
-    officerId: 'P-20931',
-    unit: { name: '某某商贸有限公司', creditCode: '91350100M000100Y43', keyUnit: false },
-    inspection: { at: '2026-09-21T09:30:00+08:00', assistantId: 'FJ-0412', recordingRef: 'ZFJLY-0921' },
-    hazards: [{ description: '消防通道堆放杂物' }],
-    decidedAt: '2026-09-21T10:00:00+08:00',
-    rectifyBy: '2026-09-30',
-    warningIssued: true,
-  };
+  // The issue's order: decided 2026-09-21 10:00, to be rectified by 2026-09-30 (the procedure's own example).
+  const hazardStart = sampleStart('hazard-rectification', 'S-01', 'ZG-2026-0921');
 
   test('"left town\\u0000" on violation-reported is 400 naming description; the case records nothing', async () => {
     const { caseId } = await startedCase();
