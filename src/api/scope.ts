@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { allStations, coversStation, hasRole, type Principal, type Role } from '../domain/roles';
-import { officerIdKey, stationIdKey } from '../domain/search-attributes';
+import { caseAssignmentOf } from '../temporal/cases';
 import { HttpError } from './errors';
 
 /** The verified caller of a request in the authenticated scope (the auth plugin answered 401 otherwise). */
@@ -68,14 +67,7 @@ export async function caseAssignment(app: FastifyInstance, request: FastifyReque
     () => undefined,
   );
   if (fromReadModel?.[0] !== undefined) return { stationId: fromReadModel[0], officerId: fromReadModel[1] };
-  try {
-    const attributes = (await app.temporal.workflow.getHandle(caseId).describe()).typedSearchAttributes;
-    const stationId = attributes?.get(stationIdKey);
-    return stationId === undefined ? undefined : { stationId, officerId: attributes?.get(officerIdKey) };
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return undefined;
-    throw err;
-  }
+  return caseAssignmentOf(app.temporal, caseId);
 }
 
 /** The stations a list is limited to: undefined for a caller of every station. */

@@ -1,9 +1,8 @@
 /**
  * Personal data (Art. 109 data classification, Art. 31 confidentiality): the people a case names, as its procedure
- * declares them from the start. A case's view carries them for the roles whose work needs them; every other answer
- * masks them (脱敏). Pure: bundled into workflows.
+ * declares them from the start. A case's view carries them for those who work the case (its station's leader, its
+ * officer); every other answer masks them (脱敏). Pure: bundled into workflows.
  */
-import type { Role } from './roles';
 
 /** A person a case names: the subject of a measure, a guarantor, a party to a dispute. */
 export interface PersonalRecord {
@@ -14,9 +13,6 @@ export interface PersonalRecord {
   /** A dispute party's role (applicant, respondent …), in the order of the start's `parties`. */
   partyRole?: string;
 }
-
-/** The roles that work with the people of their stations' cases and read them unmasked. */
-export const rolesSeeingPersonalData: readonly Role[] = ['officer', 'station-leader'];
 
 const chars = (value: string) => Array.from(value);
 

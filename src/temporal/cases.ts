@@ -59,13 +59,16 @@ export async function readCase(client: Client, caseId: string): Promise<CaseView
 }
 
 /**
- * The station a case belongs to, from its StationId search attribute (one describe call), or from its view when a
- * case carries none; undefined when there is no such case.
+ * Where a case belongs now, its station and the officer it is assigned to, from its search attributes (one describe
+ * call), or from its view when a case carries none; undefined when there is no such case.
  */
-export async function caseStation(client: Client, caseId: string): Promise<string | undefined> {
+export async function caseAssignmentOf(client: Client, caseId: string): Promise<{ stationId: string; officerId?: string } | undefined> {
   try {
-    const description = await client.workflow.getHandle(caseId).describe();
-    return description.typedSearchAttributes?.get(stationIdKey) ?? (await readCase(client, caseId)).stationId;
+    const attributes = (await client.workflow.getHandle(caseId).describe()).typedSearchAttributes;
+    const stationId = attributes?.get(stationIdKey);
+    if (stationId !== undefined) return { stationId, officerId: attributes?.get(officerIdKey) };
+    const { officerId, stationId: viewStation } = await readCase(client, caseId);
+    return { stationId: viewStation, officerId };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { coversStation, hasRole } from '../../domain/roles';
-import { caseStation } from '../../temporal/cases';
+import { caseAssignment } from '../scope';
 import { HttpError } from '../errors';
 import { caseIdParams } from './cases';
 import { auditChain, responses } from '../contract';
@@ -23,8 +23,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       request.caseId = caseId;
       const principal = request.principal;
       if (!principal) throw new HttpError(403, 'forbidden', "a case's audit log is read with a station leader's or a supervisor's token");
-      // The read model knows the case once its first write landed; before that, Temporal does.
-      const stationId = (await app.db.cases.station(caseId)) ?? (await caseStation(app.temporal, caseId));
+      const stationId = (await caseAssignment(app, request, caseId))?.stationId;
       if (!stationId) throw new HttpError(404, 'case-not-found', 'no such case');
       // Another station's case does not exist for the caller (404, not 403), whatever its role.
       if (!coversStation(principal, stationId)) {

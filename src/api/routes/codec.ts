@@ -12,7 +12,6 @@ import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { rolesSeeingPersonalData } from '../../domain/personal';
 import { hasRole, resourceRoles } from '../../domain/roles';
 import { personalContent, maskPeople } from '../payload-masking';
 import { caseAssignment, mayReadUnmasked, principalOf } from '../scope';
@@ -96,10 +95,7 @@ const routes: FastifyPluginAsyncZod<CodecRoutesOptions> = async (app, { codec, c
     if (!people.length) return { payload };
     const principal = principalOf(request);
     const assignments = await Promise.all([...caseIds].map((caseId) => caseAssignment(app, request, caseId)));
-    const unmasked =
-      hasRole(principal, ...rolesSeeingPersonalData) &&
-      assignments.length > 0 &&
-      assignments.every((a) => a !== undefined && mayReadUnmasked(principal, a));
+    const unmasked = assignments.length > 0 && assignments.every((a) => a !== undefined && mayReadUnmasked(principal, a));
     if (unmasked) return { payload, unmaskedCase: [...caseIds][0] };
     return { payload: { ...payload, data: Buffer.from(JSON.stringify(maskPeople(value, people)), 'utf8') } };
   };
