@@ -135,8 +135,11 @@ async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unk
         }
         recordsBlocked(state);
         publish();
-        await sleep(retryIn, { summary: '记录写入受阻，稍后重试' });
-        retryIn = Math.min(retryIn * 2, hour);
+        // New work (an action, a duty's time) tries again at once: its record is the one a station waits for. Only a
+        // back-off that ran out doubles.
+        const failedAt = state.revision;
+        const newWork = await retryAfter(retryIn, () => state.revision !== failedAt);
+        if (!newWork) retryIn = Math.min(retryIn * 2, hour);
       }
     }
   };
@@ -184,6 +187,18 @@ async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unk
     await condition(woken);
   }
   await condition(() => !pending() && allHandlersFinished());
+}
+
+/** Sleeps out the back-off (a timer the UI names) unless `woken` holds first; says whether it did. */
+async function retryAfter(ms: number, woken: () => boolean): Promise<boolean> {
+  const scope = new CancellationScope();
+  try {
+    return await scope.run(() =>
+      Promise.race([sleep(ms, { summary: '记录写入受阻，稍后重试' }).then(() => false), condition(woken).then(() => true)]),
+    );
+  } finally {
+    scope.cancel();
+  }
 }
 
 /** The case's records could not be written: it says so (once, from the first failure) where supervisors look. */

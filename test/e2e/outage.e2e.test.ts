@@ -131,7 +131,7 @@ function sorted(value: unknown): unknown {
 }
 
 test(
-  'PostgreSQL stopped for a minute under load: actions still accepted, database routes 503 at once, every case catches up, nothing duplicated',
+  'PostgreSQL stopped under load: actions still accepted, database routes 503 at once, every case catches up, nothing duplicated',
   async () => {
     const load = new Load();
     for (let i = 0; i < 4; i++) await load.startCase();

@@ -9,7 +9,7 @@ import type { CaseActivities } from '../../activities';
 import { caseIdOf } from '../../src/case/contract';
 import { type Procedure, workflowTypes } from '../../src/procedures/index';
 import { caseArgs } from '../../src/temporal/cases';
-import { bundleWorkflows, caseWorker, lastStep, settle, uniqueQueue } from './cases';
+import { bundleWorkflows, caseWorker, lastStep, realTime, settle, uniqueQueue } from './cases';
 import { type FreshDatabase, freshDatabase } from './database';
 import { testDataConverter } from './payload-codec';
 import { createTimeSkippingEnv } from './time-skipping';
@@ -136,10 +136,6 @@ export function wokenAt(at: number): number {
     asymmetricMatch: (value: unknown) => typeof value === 'number' && value >= at && value < at + afterDue,
     toAsymmetricMatcher: () => `wokenAt(${new Date(at).toISOString()})`,
   } as unknown as number;
-}
-
-function realTime(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /**

@@ -186,7 +186,8 @@ export async function view(handle: WorkflowHandle): Promise<CaseView> {
   }
 }
 
-function realTime(ms: number): Promise<void> {
+/** A wait on the machine's clock, which the test server's time skipping does not shorten. */
+export function realTime(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 

@@ -7,7 +7,7 @@ import { type CaseView, caseStartRejected, submitActionUpdate } from '../../src/
 import { recordsBlockedSinceKey } from '../../src/domain/search-attributes';
 import { addDays, addMonths, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/case/legal-time';
 import { useCaseHarness } from '../support/case-harness';
-import { act, action, bailStart, fakeActivities, inReminderWindow, noticesOf, obligation, rejection, settle, view } from '../support/cases';
+import { act, action, bailStart, fakeActivities, inReminderWindow, noticesOf, obligation, realTime, rejection, settle, view } from '../support/cases';
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -298,6 +298,22 @@ test('a database that keeps failing delays the records, never the deadlines; the
       expect(new Set(written).size).toBe(written.length);
       expect(written.filter((k) => !k.startsWith('audit/'))).toHaveLength(v.notices.length);
       expect(written).toContain(`audit/${reported.actionId}`);
+
+      // Down again: an action is accepted and its record blocked after the short retries. Back up, the next action
+      // writes both at once, without waiting out the back-off (no time skipped).
+      down = true;
+      const explained = action({ type: 'rules-explained' });
+      await act(handle, explained);
+      await skipTo(due + 50 * hour + 10_000);
+      expect((await view(handle)).recordsBlockedSince).toBeDefined();
+      down = false;
+      const violation = action({ type: 'violation-reported', by: 'subject', description: '未按规定报告' });
+      await act(handle, violation);
+      // The test server's clock stands still while the test only asks (no skip, no result awaited): the back-off cannot run out.
+      for (let look = 0; look < 40 && (await view(handle)).recordsBlockedSince !== undefined; look++) await realTime(250);
+      expect((await view(handle)).recordsBlockedSince).toBeUndefined();
+      expect(written).toEqual(expect.arrayContaining([`audit/${explained.actionId}`, `audit/${violation.actionId}`]));
+      expect(new Set(written).size).toBe(written.length);
     },
     { activities },
   );
