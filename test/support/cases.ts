@@ -10,6 +10,8 @@ import type { CalendarYear } from '../../src/case/calendar';
 import type { IssuedNotice } from '../../src/case/obligation';
 import type { BailStart } from '../../src/procedures/bail-surveillance/schema';
 import type { DeprivedRightsStart } from '../../src/procedures/deprived-rights/schema';
+import type { DisputeStart } from '../../src/procedures/dispute/schema';
+import { type HazardStart, hazardStartSchema } from '../../src/procedures/hazard-rectification/schema';
 import { type CaseView, caseViewQuery, submitActionUpdate, type ActionEnvelope } from '../../src/case/contract';
 import { addDays, formatInstant, localDate, parseInstant } from '../../src/case/legal-time';
 import { runMigrations } from '../../src/db/migrate';
@@ -216,6 +218,43 @@ export function deprivedStart(termStart: string, termEnd: string | null, overrid
     communityOrganisation: { name: '某街道某社区居民委员会' },
     ...overrides,
   };
+}
+
+/** A neighbours' dispute from an alarm two hours ago, two parties named. */
+export function disputeStart(now: number, overrides: Partial<DisputeStart> = {}): DisputeStart {
+  return {
+    procedure: 'dispute',
+    caseNumber: `JF-${randomUUID().slice(0, 8)}`,
+    stationId: 'S-01',
+    officerId: 'P-20931',
+    source: 'alarm',
+    category: 'neighbour',
+    parties: [
+      { name: '王五', role: 'complainant' },
+      { name: '赵六', role: 'respondent' },
+    ],
+    place: '某小区3栋2单元楼道',
+    occurredAt: new Date(now - 2 * hour).toISOString(),
+    riskLevel: 'medium',
+    relatedCaseNumbers: [],
+    ...overrides,
+  };
+}
+
+/** A unit's hazard decided an hour ago, to be rectified within 10 days. */
+export function hazardStart(now: number): HazardStart {
+  return hazardStartSchema.parse({
+    procedure: 'hazard-rectification',
+    caseNumber: `ZG-${randomUUID().slice(0, 8)}`,
+    stationId: 'S-01',
+    officerId: 'P-20931',
+    unit: { name: '某某商贸有限公司', creditCode: '91350100M000100Y43', keyUnit: false },
+    inspection: { at: formatInstant(now - 2 * hour), assistantId: 'FJ-0412', recordingRef: 'ZFJLY-0001' },
+    hazards: [{ description: '消防通道堆放杂物' }, { description: '监控设施损坏未修复' }],
+    decidedAt: formatInstant(now - hour),
+    rectifyBy: addDays(localDate(now), 10),
+    warningIssued: true,
+  });
 }
 
 /** The reason a case refused an action with; fails the test when the action was accepted. */

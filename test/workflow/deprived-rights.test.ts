@@ -5,11 +5,11 @@ import { type CaseView, calendarChangedSignal } from '../../src/case/contract';
 import type { DeprivedRightsRecords } from '../../src/procedures/deprived-rights/descriptor';
 import { addDays, addMonths, dayOfWeek, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/case/legal-time';
 import { useCaseHarness } from '../support/case-harness';
-import { act, action, deprivedStart, fakeActivities, inReminderWindow, obligation, rejection, view } from '../support/cases';
+import { act, action, deprivedStart, fakeActivities, obligation, rejection, view } from '../support/cases';
 
-// The legal paths of Art. 41(4) are tested on the simulator (test/simulator/deprived-rights.test.ts); these tests
-// show what only Temporal can: timers firing on the test server, the calendar signal, the Update validator over the
-// wire, continue-as-new across runs, and the outbox activities.
+// The legal paths of Art. 41(4) are tested on the simulator (test/simulator/deprived-rights.test.ts), the runtime in
+// case-runtime.test.ts. Here what only this procedure has on the server: the calendar reaching a running case (signal
+// and read model) and moving its working-day window, a term of years across runs, and a life term.
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -103,115 +103,6 @@ test('A case a calendar broadcast missed learns the newer year from the read mod
       expect(obligation(v, 'station-report').opensAt).toBe(formatInstant(startOfDay(addDays(termEnd, -14))));
     },
     { activities },
-  );
-});
-
-test('Time-skip past 24 h after the report: the timer fires at the due instant and the station leader is told of the missing announcement; 48 h later the supervisor', async () => {
-  const activities = fakeActivities();
-  await harness.withCase(
-    (now) => deprivedStart(localDate(now), addDays(localDate(now), 180)),
-    async (handle) => {
-      // Reported on a whole second, so the due instant is one and a timer's sub-second latency shows in no instant.
-      const reportedAt = Math.floor((await harness.now()) / 1000) * 1000;
-      await act(handle, action({ type: 'subject-reported', at: formatInstant(reportedAt) }));
-      const due = parseInstant(obligation(await view(handle), 'announcement').dueAt);
-      expect(due).toBe(reportedAt + 24 * hour);
-      const about = () =>
-        issued(activities)
-          .filter((n) => n.obligationKey === 'announcement')
-          .map((n) => `${n.kind} → ${n.recipient} ${formatInstant(n.createdAt)}`);
-
-      await harness.skipTo(due - 10 * 60_000);
-      expect(obligation(await view(handle), 'announcement').status).toBe('pending');
-      expect(about()).toEqual([]);
-      await harness.skipTo(due + hour);
-      expect(obligation(await view(handle), 'announcement')).toMatchObject({ status: 'overdue', overdueAt: formatInstant(due) });
-      expect(about()).toEqual([`overdue-escalation → station-leader ${formatInstant(due)}`]);
-      await harness.skipTo(due + 48 * hour + hour);
-      await view(handle);
-      expect(about()).toEqual([
-        `overdue-escalation → station-leader ${formatInstant(due)}`,
-        `supervisor-escalation → supervisor ${formatInstant(due + 48 * hour)}`,
-      ]);
-    },
-    { activities },
-  );
-});
-
-test('Time-skip through the first half-year: the officer is reminded of the full visit in the morning window before its end, the station leader told at its end, the supervisor 48 h later; the late visit owes the next from the day after', async () => {
-  const activities = fakeActivities();
-  await harness.withCase(
-    (now) => deprivedStart(localDate(now), addDays(addMonths(localDate(now), 24), -1)),
-    async (handle, s) => {
-      // The first half-year runs from the term's first day to the day before the same date six months on.
-      const due = endOfDay(addDays(addMonths(s.termStart, 6), -1));
-      let v = await view(handle);
-      expect(obligation(v, 'half-yearly-visit', '1')).toMatchObject({ status: 'pending', dueAt: formatInstant(due) });
-      const about = () =>
-        issued(activities)
-          .filter((n) => n.obligationKey === 'half-yearly-visit')
-          .map((n) => `${n.kind} → ${n.recipient} ${formatInstant(n.createdAt)}`);
-
-      // The reminder comes in a morning window on the working day before (the simulator pins which): none 12 days before.
-      await harness.skipTo(due - 12 * 24 * hour);
-      await view(handle);
-      expect(about()).toEqual([]);
-      await harness.skipTo(due - 12 * hour);
-      await view(handle);
-      const reminded = issued(activities).find((n) => n.obligationKey === 'half-yearly-visit' && n.kind === 'reminder');
-      expect(inReminderWindow(reminded!.createdAt, due)).toBe(true);
-      const reminder = `reminder → officer ${formatInstant(reminded!.createdAt)}`;
-      expect(about()).toEqual([reminder]);
-      await harness.skipTo(due + hour);
-      v = await view(handle);
-      expect(obligation(v, 'half-yearly-visit', '1')).toMatchObject({ status: 'overdue', overdueAt: formatInstant(due) });
-      expect(about()).toEqual([reminder, `overdue-escalation → station-leader ${formatInstant(due)}`]);
-      await harness.skipTo(due + 48 * hour + hour);
-      await view(handle);
-      expect(about()).toEqual([
-        reminder,
-        `overdue-escalation → station-leader ${formatInstant(due)}`,
-        `supervisor-escalation → supervisor ${formatInstant(due + 48 * hour)}`,
-      ]);
-
-      v = await act(handle, action({ type: 'visited-in-full', recordRef: 'SQ-1' }));
-      expect(obligation(v, 'half-yearly-visit', '1')).toMatchObject({ status: 'done', late: true });
-      const visitDay = localDate(due + 48 * hour + hour);
-      expect(obligation(v, 'half-yearly-visit', '2')).toMatchObject({
-        status: 'pending',
-        opensAt: formatInstant(startOfDay(addDays(visitDay, 1))),
-        dueAt: formatInstant(endOfDay(addDays(addMonths(addDays(visitDay, 1), 6), -1))),
-      });
-    },
-    { activities },
-  );
-});
-
-test('The outbox on PostgreSQL: the three written notices, the actions and the case closed by the end-of-term timer land once each', async () => {
-  await harness.withCase(
-    (now) => deprivedStart(localDate(now), addDays(localDate(now), 14)),
-    async (handle, s) => {
-      await harness.skipTo(parseInstant(obligation(await view(handle), 'station-report').opensAt!) + hour);
-      await act(handle, action({ type: 'station-reported' }));
-      // The written notices may be delivered from the term's last day on.
-      await harness.skipTo(startOfDay(s.termEnd!) + hour);
-      await act(handle, action({ type: 'written-notices-delivered' }));
-      await harness.skipTo(endOfDay(s.termEnd!));
-      const result = await harness.resultOf<CaseView<DeprivedRightsRecords>>(handle);
-      expect(result).toMatchObject({ status: 'closed', outcome: 'rights-restored', closedAt: formatInstant(endOfDay(s.termEnd!)) });
-
-      const { rows: notices } = await harness.pool.query(
-        `SELECT recipient FROM notices WHERE case_id = $1 AND kind = 'rights-restoration-notice' ORDER BY recipient`,
-        [handle.workflowId],
-      );
-      expect(notices.map((r) => r.recipient)).toEqual(['community-organisation', 'subject', 'unit']);
-      const { rows: audit } = await harness.pool.query("SELECT type FROM audit_log WHERE case_id = $1 AND kind = 'action' ORDER BY at", [
-        handle.workflowId,
-      ]);
-      expect(audit.map((r) => r.type)).toEqual(['station-reported', 'written-notices-delivered']);
-      const { rows: cases } = await harness.pool.query('SELECT status, outcome FROM cases WHERE case_id = $1', [handle.workflowId]);
-      expect(cases).toEqual([{ status: 'closed', outcome: 'rights-restored' }]);
-    },
   );
 });
 
