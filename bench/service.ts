@@ -106,7 +106,8 @@ async function throughputPart(shared: Shared, pool: Pool, target: BurstTarget): 
     const handle: WorkflowHandle = client.workflow.getHandle(apiIds[0]);
     await sleep(2000);
     const before = (await handle.fetchHistory()).events?.length ?? 0;
-    for (let i = 0; i < perCase; i++) await handle.executeUpdate(submitActionUpdate, { args: [violation() as never] });
+    for (let i = 0; i < perCase; i++)
+      await handle.executeUpdate(submitActionUpdate, { args: [{ ...violation(), caseId: handle.workflowId } as never] });
     await sleep(2000);
     const eventsPerAction = (((await handle.fetchHistory()).events?.length ?? 0) - before) / perCase;
 

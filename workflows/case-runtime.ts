@@ -9,6 +9,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  log,
   proxyLocalActivities,
   setHandler,
   sleep,
@@ -19,12 +20,14 @@ import type { CalendarYear } from '../src/case/calendar';
 import {
   type ActionEnvelope,
   type CaseView,
+  actionRejected,
   calendarChangedSignal,
   caseStartRejected,
   caseViewQuery,
   submitActionUpdate,
+  unsealedReason,
 } from '../src/case/contract';
-import { type AnyCase, type CaseArgs, type CaseStartFields, type ProcedureDefinition, Case } from '../src/case/case';
+import { type AnyCase, type CaseArgs, type CaseStartFields, type ProcedureDefinition, type Rejection, Case } from '../src/case/case';
 import { caseCounter, countNoticeWritten, countRecordsBlocked } from './case-metrics';
 import { flushSummary, supervisorView } from './supervisor-view';
 
@@ -62,6 +65,16 @@ function startedCase<S extends CaseStartFields, A extends ActionEnvelope, R, P e
   definition: ProcedureDefinition<S, A, R, P>,
   args: CaseArgs<S, R>,
 ): Case<S, A, R, P> {
+  // A start sealed under a key this worker lacks is a configuration fault, not a forgery: the task is retried until the
+  // key is configured again, and the case begins then, as it was started.
+  if (unsealedReason(args) === 'unknown-key') throw new Error('the case was started under a payload key this worker does not hold');
+  if (unsealedReason(args)) {
+    throw ApplicationFailure.create({
+      type: caseStartRejected,
+      message: 'the case cannot start: its start did not come through the API',
+      nonRetryable: true,
+    });
+  }
   try {
     return new Case(definition, workflowInfo().workflowId, args, () => Date.now());
   } catch (err) {
@@ -78,10 +91,13 @@ export async function runCase<S extends CaseStartFields, A extends ActionEnvelop
   const kase = startedCase(definition, args);
 
   setHandler(caseViewQuery, () => kase.view());
-  setHandler(calendarChangedSignal, (year) => kase.changeCalendar(year));
+  setHandler(calendarChangedSignal, (year) => {
+    if (unsealedReason(year)) log.warn('a calendar signal that did not come from beatflow was ignored', { reason: unsealedReason(year) });
+    else kase.changeCalendar(year);
+  });
   setHandler(submitActionUpdate, (action) => kase.accept(action as A), {
     validator: (action) => {
-      const rejection = kase.rejection(action as A);
+      const rejection = sealRejection(action, kase.caseId) ?? kase.rejection(action as A);
       if (rejection) throw ApplicationFailure.create(rejection);
     },
     description: 'An officer or the station system reports a completed action',
@@ -187,6 +203,17 @@ async function runFlushingOncePerWake(kase: AnyCase, args: CaseArgs<unknown, unk
     await condition(woken);
   }
   await condition(() => !pending() && allHandlersFinished());
+}
+
+/**
+ * An action only the API can send: one its codec sealed (not in the clear, not altered) for this case. Whoever reaches
+ * Temporal's frontend without the payload keys can neither forge one nor move a sealed one from another case.
+ */
+function sealRejection(action: ActionEnvelope, caseId: string): Rejection | undefined {
+  if (unsealedReason(action)) return { type: actionRejected, message: '操作未经 API 提交，不予受理 (the action did not come through the API)' };
+  if (action.caseId !== caseId)
+    return { type: actionRejected, message: `操作不属于本案件 (the action was sealed for ${action.caseId ?? 'no case'})` };
+  return undefined;
 }
 
 /** Sleeps out the back-off (a timer the UI names) unless `woken` holds first; says whether it did. */

@@ -59,7 +59,7 @@ export interface AppOptions {
   temporal?: TemporalPluginOptions;
   /** How to reach PostgreSQL; omitted when a plugin named `db` is registered before the app (the tests' fake). */
   db?: DbPluginOptions;
-  /** The payload codec of the process: with it the API serves the Temporal UI's codec endpoint (/codec/decode, /codec/encode). */
+  /** The payload codec of the process: with it the API serves the Temporal UI's codec endpoint (/codec/decode). */
   payloadCodec?: PayloadCodec;
   /** The Temporal UI's origin, the only one the codec endpoint answers across origins. */
   codecCorsOrigin?: string;
@@ -166,7 +166,7 @@ export const app = fp<AppOptions>(
       await authenticated.register(obligationsRoutes);
       await authenticated.register(kpisRoutes);
       await authenticated.register(proceduresRoutes);
-      // The codec endpoint (POST /codec/encode, /codec/decode), in the same authenticated scope.
+      // The codec endpoint (POST /codec/decode), in the same authenticated scope.
       if (options.payloadCodec) {
         await authenticated.register(codecRoutes, { codec: options.payloadCodec, corsOrigin: options.codecCorsOrigin ?? 'http://127.0.0.1:8233' });
       }

@@ -15,7 +15,7 @@ import { procedures } from '../procedures/index';
  * The version of the API contract (the OpenAPI document's info.version), apart from the package's: a change to the
  * document raises it, with an entry in CHANGELOG.md and the snapshot in openapi/ rewritten (`npm run contract:update`).
  */
-export const apiVersion = '1.2.0';
+export const apiVersion = '1.3.0';
 
 export const errorEnvelope = z.object({
   error: z.object({

@@ -45,15 +45,19 @@ export function mayReadUnmasked(principal: Principal, assignment: CaseAssignment
  */
 export function requireCase(request: FastifyRequest, assignment: CaseAssignment | undefined): Principal {
   const principal = principalOf(request);
-  if (assignment === undefined || !coversStation(principal, assignment.stationId)) {
-    request.refusal = 'station';
-    throw new HttpError(404, 'case-not-found', 'no such case');
-  }
-  if (seesOwnCasesOnly(principal) && assignment.officerId !== principal.sub) {
-    request.refusal = 'assignment';
+  const refusal = scopeRefusal(principal, assignment);
+  if (refusal) {
+    request.refusal = refusal;
     throw new HttpError(404, 'case-not-found', 'no such case');
   }
   return principal;
+}
+
+/** Why a case is outside what the caller may see ('station': not one of theirs, or no case; 'assignment': another officer's), if it is. */
+export function scopeRefusal(principal: Principal, assignment: CaseAssignment | undefined): 'station' | 'assignment' | undefined {
+  if (assignment === undefined || !coversStation(principal, assignment.stationId)) return 'station';
+  if (seesOwnCasesOnly(principal) && assignment.officerId !== principal.sub) return 'assignment';
+  return undefined;
 }
 
 /**

@@ -246,7 +246,7 @@ export class Case<S extends CaseStartFields, A extends ActionEnvelope, R, P exte
     for (const o of this.engine.all()) if (open.has(o.id) && o.status === 'done') o.completionReceivedAt = this.clock();
     this.fire();
     this.state.actions[action.actionId] = fingerprint(action);
-    const { role, ...payload } = action;
+    const { role, caseId: _sealedFor, ...payload } = action;
     this.state.audit.push({ actionId: action.actionId, type: action.type, actor: action.actor, role, at, receivedAt: this.clock(), payload });
     this.state.revision++;
     return this.view();

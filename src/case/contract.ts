@@ -21,6 +21,11 @@ export interface ActionEnvelope {
   type: string;
   actionId: string;
   actor: string;
+  /**
+   * The case the API sent the action to, sealed with it: a sealed action copied from one case's history to another is
+   * refused there. Set by `submitAction` (src/temporal/cases.ts), never taken from a body.
+   */
+  caseId?: string;
   /** The role the caller acted in: set by the API from the token, never taken from a body; for the audit row. */
   role?: string;
   /** When the reported act happened (ISO with offset); defaults to when the case received it. */
@@ -99,6 +104,21 @@ export const submitActionUpdate = defineUpdate<CaseView, [ActionEnvelope]>('subm
 export const caseViewQuery = defineQuery<CaseView>('caseView');
 /** A year of the working-day calendar was loaded or replaced: open cases recompute the deadlines not yet reached. */
 export const calendarChangedSignal = defineSignal<[CalendarYear]>('calendarChanged');
+
+/**
+ * What the workers' codec hands a case in place of a payload that no holder of the payload keys sealed: one sent
+ * around the API in the clear (the `temporal` CLI, a script on the frontend port), one altered after sealing, or one
+ * under a key the worker does not hold. Decoding never throws on such a payload, so it cannot fail a workflow task: the
+ * case refuses it as an action, ignores it as a signal, and does not begin from it (src/temporal/codec.ts).
+ */
+export const unsealedPayloadKey = 'unsealedPayload';
+export type UnsealedReason = 'plaintext' | 'altered' | 'unknown-key';
+
+/** Why a decoded value is not what a key holder sealed, if it is not. */
+export function unsealedReason(value: unknown): UnsealedReason | undefined {
+  if (typeof value !== 'object' || value === null || !(unsealedPayloadKey in value)) return undefined;
+  return (value as Record<string, UnsealedReason>)[unsealedPayloadKey];
+}
 
 /** Failure types the API maps to HTTP answers. */
 export const actionRejected = 'ActionRejected';

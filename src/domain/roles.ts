@@ -48,7 +48,7 @@ export const resourceRoles = {
   readNotices: ['station-system', 'station-leader', 'supervisor'],
   /** POST /v1/notices/:id/redeliver, for the caller's stations' cases. */
   redeliverNotice: ['station-system', 'station-leader'],
-  /** POST /codec/decode and /codec/encode: the Temporal UI's payloads, personal data as the API shows it to the role. */
+  /** POST /codec/decode: the Temporal UI's payloads, personal data as the API shows it to the role. */
   openPayloads: ['supervisor', 'station-leader', 'officer'],
   /** PUT /v1/calendar/:year: the working-day calendar moves every open case's deadlines. */
   loadCalendar: ['admin'],

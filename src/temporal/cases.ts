@@ -93,8 +93,9 @@ export function updateIdOf(action: ActionEnvelope): string {
  */
 export async function submitAction(client: Client, caseId: string, action: ActionEnvelope): Promise<ActionOutcome> {
   const handle = client.workflow.getHandle(caseId);
+  const sealed = { ...action, caseId };
   try {
-    return { view: await handle.executeUpdate(submitActionUpdate, { args: [action], updateId: updateIdOf(action) }) };
+    return { view: await handle.executeUpdate(submitActionUpdate, { args: [sealed], updateId: updateIdOf(sealed) }) };
   } catch (err) {
     if (await isClosed(client, caseId, err)) return { closed: true };
     throw err;

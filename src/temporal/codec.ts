@@ -6,6 +6,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { type DataConverter, type Payload, type PayloadCodec, METADATA_ENCODING_KEY } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { type UnsealedReason, unsealedPayloadKey } from '../case/contract';
 
 export const encryptedEncoding = 'binary/encrypted';
 export const keyIdMetadataKey = 'encryption-key-id';
@@ -85,16 +86,28 @@ export class EncryptionCodec implements PayloadCodec {
     return Buffer.concat([decipher.update(data.subarray(ivBytes, data.length - tagBytes)), decipher.final()]);
   }
 
+  /**
+   * Opens each payload. A payload no key holder sealed (in the clear, altered, under a key not configured here) opens
+   * to `{ unsealedPayload: reason }`, never an exception: a worker whose codec threw would fail the workflow task of
+   * the case it was sent to, again and again (contract.ts, `unsealedReason`).
+   */
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
-      // Payloads written before encryption was configured stay readable as they are.
-      if (text(payload.metadata?.[METADATA_ENCODING_KEY]) !== encryptedEncoding) return payload;
+      if (text(payload.metadata?.[METADATA_ENCODING_KEY]) !== encryptedEncoding) return unsealed('plaintext');
       const id = text(payload.metadata?.[keyIdMetadataKey]);
       const key = id === undefined ? undefined : this.byId.get(id);
-      if (!key) throw new Error(`payload sealed with key ${id ?? '(none)'}, which is not configured`);
-      return temporal.api.common.v1.Payload.decode(this.decipher(key, Buffer.from(payload.data ?? new Uint8Array())));
+      if (!key) return unsealed('unknown-key');
+      try {
+        return temporal.api.common.v1.Payload.decode(this.decipher(key, Buffer.from(payload.data ?? new Uint8Array())));
+      } catch {
+        return unsealed('altered');
+      }
     });
   }
+}
+
+function unsealed(reason: UnsealedReason): Payload {
+  return { metadata: { [METADATA_ENCODING_KEY]: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify({ [unsealedPayloadKey]: reason })) };
 }
 
 /**

@@ -167,17 +167,18 @@ describe('GET /v1/cases/:caseId/audit', () => {
     ]);
   });
 
-  test("another station's leader: 404 as for no case at all, and one refused row in the case's chain", async () => {
+  test("another station's leader: 404 as for no case at all; the refusal joins the access chain, naming the case, not the case's chain", async () => {
     const caseId = await caseOfStation1();
     const res = await api.inject({ method: 'GET', url: auditPath(caseId), headers: await as(otherLeader) });
     expect(res.statusCode).toBe(404);
     expect(res.json().error.code).toBe('case-not-found');
-    expect(await accessRows('case_id = $1', [caseId])).toMatchObject([
-      { kind: 'refused', actor: 'L-0202', payload: { status: 404, reason: 'station' } },
+    expect(await accessRows('case_id = $1', [caseId])).toEqual([]);
+    expect(await accessRows(`chain = 'access' AND payload->>'caseId' = $1`, [caseId])).toMatchObject([
+      { kind: 'refused', actor: 'L-0202', case_id: null, payload: { status: 404, reason: 'station', caseId } },
     ]);
-    // the refusal is in the chain the case's own leader reads
+    // the case's own chain, as its leader reads it, holds its own events only
     const chain = (await api.inject({ method: 'GET', url: auditPath(caseId), headers: await as(leader) })).json();
-    expect(chain.chain).toEqual({ verified: true, rows: 3 });
+    expect(chain.chain).toEqual({ verified: true, rows: 2 });
   });
 
   test('a case that does not exist: 404', async () => {
@@ -187,7 +188,7 @@ describe('GET /v1/cases/:caseId/audit', () => {
 });
 
 describe('what the API records', () => {
-  test("a refused attempt on another station's case (404 to its caller): one row in the case's chain, the route and the reason, no body", async () => {
+  test("a refused attempt on another station's case (404 to its caller): one row in the access chain, the case, the route and the reason, no body", async () => {
     const caseId = await caseOfStation1();
     const res = await api.inject({
       method: 'POST',
@@ -196,14 +197,15 @@ describe('what the API records', () => {
       payload: action({ type: 'subject-reported', actor: 'L-0202' }),
     });
     expect(res.statusCode).toBe(404);
-    expect(await accessRows('case_id = $1', [caseId])).toEqual([
+    expect(await accessRows('case_id = $1', [caseId])).toEqual([]);
+    expect(await accessRows(`chain = 'access' AND payload->>'caseId' = $1`, [caseId])).toEqual([
       {
         kind: 'refused',
-        chain: caseId,
-        case_id: caseId,
+        chain: 'access',
+        case_id: null,
         type: 'subject-reported',
         actor: 'L-0202',
-        payload: { method: 'POST', route: '/v1/cases/:caseId/actions', status: 404, reason: 'station', message: 'no such case' },
+        payload: { method: 'POST', route: '/v1/cases/:caseId/actions', status: 404, reason: 'station', message: 'no such case', caseId },
       },
     ]);
   });
@@ -228,6 +230,24 @@ describe('what the API records', () => {
         },
       },
     ]);
+  });
+
+  test('GET /v1/audit/access: a supervisor of every station and an admin read it, verified; a station leader or a supervisor of one station is refused', async () => {
+    const caseId = await caseOfStation1();
+    await api.inject({ method: 'GET', url: auditPath(caseId), headers: await as(otherLeader) });
+    for (const reader of [supervisor, admin]) {
+      const res = await api.inject({ method: 'GET', url: '/v1/audit/access', headers: await as(reader) });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().chain.verified).toBe(true);
+      expect(res.json().rows).toContainEqual(
+        expect.objectContaining({ kind: 'refused', actor: 'L-0202', payload: expect.objectContaining({ caseId }) }),
+      );
+    }
+    const stationSupervisor: Principal = { sub: 'C-0101', roles: ['supervisor'], stationIds: ['S-01'] };
+    for (const reader of [leader, stationSupervisor]) {
+      expect((await api.inject({ method: 'GET', url: '/v1/audit/access', headers: await as(reader) })).statusCode).toBe(403);
+    }
+    expect((await api.inject({ method: 'GET', url: '/v1/audit/cases', headers: await as(admin) })).statusCode).toBe(400);
   });
 
   test("an action the case rejects: 409 and one row with the action's type; the actor is the caller", async () => {

@@ -4,11 +4,13 @@
  * server; then its SQLite file and the captured logs are searched for every name and ID number, and the sealed payloads
  * of the cases' histories open through the codec endpoint, their people unmasked for the station's leader only.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { addMonths, localDate } from '../../src/case/legal-time';
+import { ensureTemporalCli } from '../../src/dev/provision';
 import { action, bailStart, deprivedStart } from '../support/cases';
 import { ProcessStack, casePath } from '../support/stack';
 
@@ -105,8 +107,8 @@ test('names, ID numbers and addresses: 0 in the dev server SQLite file and the l
   expect(Object.values(counts.logs)).toEqual(secrets.map(() => 0));
 
   // The same sealed payloads through the codec endpoint of the API process: refused without a caller; opened for a
-  // supervisor and an officer the cases are not assigned to with their people masked, as the API shows them; unmasked
-  // for the station's leader.
+  // supervisor with their people masked, as the API shows them; unmasked for the station's leader; still sealed for
+  // an officer the cases are not assigned to (the API answers them 404).
   const body = { payloads: sealedInputs.map(uiPayload) };
   const anonymous = await stack.http('POST', '/codec/decode', body, { 'x-namespace': 'default' });
   expect(anonymous.status).toBe(401);
@@ -121,6 +123,55 @@ test('names, ID numbers and addresses: 0 in the dev server SQLite file and the l
     { name: '上*', idNumber: `${deprived.subject.idNumber.slice(0, 6)}********${deprived.subject.idNumber.slice(-4)}`, address: '四川省攀枝花****' },
   ];
   expect(await subjectsFor('supervisor')).toEqual(masked);
-  expect(await subjectsFor('officer')).toEqual(masked);
+  const notAssigned = await stack.http('POST', '/codec/decode', body, {
+    'x-namespace': 'default',
+    authorization: `Bearer ${stack.tokenFor('officer')}`,
+  });
+  expect(notAssigned.body).toEqual(body);
   expect(await subjectsFor('station-leader')).toEqual([bail.subject, deprived.subject]);
 });
+
+test('the `temporal` CLI on the frontend, around the API: an Update forging an action is refused by the case and writes nothing; the case goes on', async () => {
+  const created = await stack.http('POST', '/v1/cases', bailStart(Date.now()));
+  expect(created.status).toBe(201);
+  const caseId: string = created.body.caseId;
+  const cli = await ensureTemporalCli(() => undefined);
+  if (!cli) throw new Error('the temporal CLI could not be provisioned');
+  const forged = { ...action({ type: 'subject-reported', actor: 'FORGED-ACTOR' }), caseId };
+  const address = process.env.BEATFLOW_TEST_TEMPORAL_ADDRESS ?? 'localhost:7233';
+  const namespace = process.env.BEATFLOW_TEST_TEMPORAL_NAMESPACE ?? 'default';
+  const sent = spawnSync(
+    cli.path,
+    [
+      'workflow',
+      'update',
+      'execute',
+      '--address',
+      address,
+      '--namespace',
+      namespace,
+      '-w',
+      caseId,
+      '--name',
+      'submitAction',
+      '--input',
+      JSON.stringify(forged),
+    ],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  console.log(`temporal workflow update execute (forged actor, in the clear): exit ${sent.status}; ${(sent.stderr || sent.stdout).trim()}`);
+  expect(sent.status).not.toBe(0);
+  expect(sent.stderr + sent.stdout).toContain('the action did not come through the API');
+
+  const view = await stack.http('GET', `${casePath(caseId)}?consistency=strong`);
+  expect(view.body.obligations.find((o: { key: string }) => o.key === 'subject-report').status).toBe('pending');
+  expect((await stack.report(caseId, action({ type: 'subject-reported' }))).status).toBe(200);
+  const audit = await stack.until(async () => {
+    const { rows } = await stack.pool.query<{ kind: string; actor: string }>('SELECT kind, actor FROM audit_log WHERE case_id = $1 ORDER BY id', [
+      caseId,
+    ]);
+    return rows.some((r) => r.kind === 'action') ? rows : undefined;
+  }, 'the action in the audit log');
+  expect(audit.map((r) => r.actor)).not.toContain('FORGED-ACTOR');
+  expect(audit.filter((r) => r.kind === 'action')).toHaveLength(1);
+}, 120_000);

@@ -4,7 +4,7 @@ import { type CaseView, caseViewQuery, submitActionUpdate } from '../../src/case
 import { caseStatusKey, stationIdKey } from '../../src/domain/search-attributes';
 import { addMonths, localDate } from '../../src/case/legal-time';
 import { startCase } from '../../src/temporal/cases';
-import { action, bailStart, bundleWorkflows, deprivedStart, fakeActivities, obligation, uniqueQueue } from '../support/cases';
+import { action, bailStart, bundleWorkflows, deprivedStart, fakeActivities, obligation, sealedFor, uniqueQueue } from '../support/cases';
 import { authFor, authHeader, type Caller } from '../support/auth';
 import { useRealApi } from '../support/real-api';
 import { testDataConverter } from '../support/payload-codec';
@@ -282,7 +282,7 @@ test('a case whose database writes keep failing is listed for supervisors, with 
     expect(Math.abs(Date.parse(view.recordsBlockedSince!) - Date.parse(since))).toBeLessThan(1000);
     expect(failing.flushRecords.mock.calls.length).toBeGreaterThanOrEqual(1);
     // The case goes on answering and deciding: an action is accepted while nothing can be written.
-    const answer = await handle.executeUpdate(submitActionUpdate, { args: [action({ type: 'subject-reported' })] });
+    const answer = await handle.executeUpdate(submitActionUpdate, { args: [sealedFor(handle, action({ type: 'subject-reported' }))] });
     expect(obligation(answer, 'authority-feedback')).toMatchObject({ status: 'pending', dueAt: expect.any(String) });
     await handle.terminate('test over');
   });

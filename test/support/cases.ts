@@ -144,8 +144,14 @@ export function action<T extends { type: string }>(fields: T): T & ActionEnvelop
 /** What a test was last waiting for, named when a test runs out of time. */
 export const lastStep = { name: '' };
 
-export async function act(handle: WorkflowHandle, a: ActionEnvelope): Promise<CaseView> {
-  lastStep.name = `action ${a.type}`;
+/** An action as the API sends it to a case: addressed to it (src/temporal/cases.ts, `submitAction`). */
+export function sealedFor<A extends ActionEnvelope>(handle: WorkflowHandle, a: A): A {
+  return { ...a, caseId: handle.workflowId };
+}
+
+export async function act(handle: WorkflowHandle, action: ActionEnvelope): Promise<CaseView> {
+  lastStep.name = `action ${action.type}`;
+  const a = sealedFor(handle, action);
   // The same Update id answers a repeated request with the first result, so a retry after a lost Update is safe.
   for (let attempt = 1; ; attempt++) {
     await settle(handle);

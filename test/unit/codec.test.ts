@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultPayloadConverter, METADATA_ENCODING_KEY } from '@temporalio/common';
+import { type Payload, defaultPayloadConverter, METADATA_ENCODING_KEY } from '@temporalio/common';
+import { unsealedReason } from '../../src/case/contract';
 import { loadConfig } from '../../src/config';
 import { developmentPayloadKeys } from '../../src/dev/payload-keys';
 import { maskAddress, maskIdNumber, maskName } from '../../src/domain/personal';
@@ -11,6 +12,8 @@ const keyA = Buffer.alloc(32, 1).toString('base64');
 const keyB = Buffer.alloc(32, 2).toString('base64');
 const subject = { name: '张三', idNumber: '110101199001011234', address: '北京市东城区某街1号' };
 const plain = () => defaultPayloadConverter.toPayload(subject);
+const unsealedAs = (reason: string) => ({ unsealedPayload: reason });
+const values = (payloads: Payload[]) => payloads.map((p) => defaultPayloadConverter.fromPayload(p));
 
 test('a sealed payload carries neither the name nor the ID number, names its key, and opens to the same value', async () => {
   const codec = new EncryptionCodec(parsePayloadKeys(`a:${keyA}`));
@@ -36,21 +39,26 @@ test('rotation: the first key seals new payloads, an older key still opens what 
   const [fresh] = await rotated.encode([plain()]);
   expect(Buffer.from(fresh.metadata![keyIdMetadataKey]).toString()).toBe('b');
   expect((await rotated.decode([old, fresh])).map((p) => defaultPayloadConverter.fromPayload(p))).toEqual([subject, subject]);
-  await expect(new EncryptionCodec(parsePayloadKeys(`b:${keyB}`)).decode([old])).rejects.toThrow('key a, which is not configured');
+  expect(values(await new EncryptionCodec(parsePayloadKeys(`b:${keyB}`)).decode([old]))).toEqual([unsealedAs('unknown-key')]);
 });
 
-test('an altered sealed payload is refused (GCM authentication), not decoded into something else', async () => {
+test('an altered sealed payload (GCM authentication) or a truncated one opens as unsealed, never into something else and never as an exception', async () => {
   const codec = new EncryptionCodec(parsePayloadKeys(`a:${keyA}`));
   const [sealed] = await codec.encode([plain()]);
   const data = Buffer.from(sealed.data!);
   data[20] ^= 0xff;
-  await expect(codec.decode([{ ...sealed, data }])).rejects.toThrow();
+  const opened = await codec.decode([
+    { ...sealed, data },
+    { ...sealed, data: data.subarray(0, 10) },
+  ]);
+  expect(values(opened)).toEqual([unsealedAs('altered'), unsealedAs('altered')]);
 });
 
-test('payloads written before encryption was configured pass through decode unchanged', async () => {
+test('a payload in the clear (sent around the API, with no key) opens as unsealed: the case refuses it', async () => {
   const codec = new EncryptionCodec(parsePayloadKeys(`a:${keyA}`));
-  const before = plain();
-  expect(await codec.decode([before])).toEqual([before]);
+  const [opened] = await codec.decode([plain()]);
+  expect(unsealedReason(defaultPayloadConverter.fromPayload(opened))).toBe('plaintext');
+  expect(unsealedReason(subject)).toBeUndefined();
 });
 
 test.each([

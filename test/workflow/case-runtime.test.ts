@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type WorkflowHandle, WorkflowFailedError } from '@temporalio/client';
+import { Client, type WorkflowHandle, WorkflowFailedError } from '@temporalio/client';
 import type { BailStart } from '../../src/procedures/bail-surveillance/schema';
 import type { DisputeRecords } from '../../src/procedures/dispute/descriptor';
 import type { CaseActivities } from '../../activities';
-import { type CaseView, caseStartRejected, submitActionUpdate } from '../../src/case/contract';
+import { type CaseView, calendarChangedSignal, caseStartRejected, submitActionUpdate } from '../../src/case/contract';
 import { recordsBlockedSinceKey } from '../../src/domain/search-attributes';
 import { addDays, addMonths, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/case/legal-time';
 import { useCaseHarness } from '../support/case-harness';
@@ -19,6 +19,7 @@ import {
   obligation,
   realTime,
   rejection,
+  sealedFor,
   settle,
   view,
 } from '../support/cases';
@@ -110,7 +111,7 @@ test('invalid actions are rejected with a reason and change nothing; a repeated 
       // A retried request carries the same actionId as its Update id: the server answers with the first result.
       expect(await act(handle, { ...report })).toEqual(first);
       // After continue-as-new the server no longer remembers the Update id; the case itself does.
-      const again = await handle.executeUpdate(submitActionUpdate, { args: [{ ...report }], updateId: randomUUID() });
+      const again = await handle.executeUpdate(submitActionUpdate, { args: [sealedFor(handle, report)], updateId: randomUUID() });
       expect(again.duplicate).toBe(true);
       expect(again.obligations).toEqual(first.obligations);
       expect(await rejection(act(handle, { ...report, at: formatInstant(Date.now() - day) }))).toMatch(/already used/);
@@ -118,6 +119,38 @@ test('invalid actions are rejected with a reason and change nothing; a repeated 
       const { rows } = await harness.pool.query('SELECT type FROM audit_log WHERE case_id = $1', [handle.workflowId]);
       expect(rows.map((r) => r.type)).toEqual(['subject-reported']);
     },
+  );
+});
+
+test('only the API can send an action: one in the clear (around the API, no key) or sealed for another case is refused and writes nothing; a calendar in the clear is ignored; the case goes on', async () => {
+  const fakes = fakeActivities();
+  await withCase(
+    (now) => bailStart(now),
+    async (handle) => {
+      const before = await view(handle);
+      // What the `temporal` CLI sends to the frontend: JSON in the clear, under the case's real id.
+      const outsider = new Client({ connection: harness.env.connection, namespace: 'default' }).workflow.getHandle(handle.workflowId);
+      const forged = { ...action({ type: 'subject-reported', actor: 'FORGED-ACTOR' }), caseId: handle.workflowId };
+      expect(await rejection(outsider.executeUpdate(submitActionUpdate, { args: [forged] }))).toBe(
+        '操作未经 API 提交，不予受理 (the action did not come through the API)',
+      );
+      await outsider.signal(calendarChangedSignal, { year: 2030, version: 99, holidays: [], workdays: [] } as never);
+      // Sealed, but for another case (copied from its history): refused too.
+      const elsewhere = { ...action({ type: 'subject-reported' }), caseId: 'bail-surveillance:ANOTHER' };
+      expect(await rejection(handle.executeUpdate(submitActionUpdate, { args: [elsewhere] }))).toBe(
+        '操作不属于本案件 (the action was sealed for bail-surveillance:ANOTHER)',
+      );
+      expect(await view(handle)).toEqual(before);
+
+      const reported = await act(handle, action({ type: 'subject-reported' }));
+      expect(obligation(reported, 'subject-report').status).toBe('done');
+      await settle(handle);
+      expect(fakes.actionRecorded.mock.calls.map(([entry]) => [entry.type, entry.actor])).toEqual([['subject-reported', 'P-20931']]);
+      const events = (await handle.fetchHistory()).events ?? [];
+      expect(events.filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);
+      expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(1);
+    },
+    { activities: fakes },
   );
 });
 
@@ -187,7 +220,7 @@ test('actions that arrive while the case is writing its records still get every 
   await withCase(
     (now) => bailStart(now),
     async (handle) => {
-      const send = (a: ReturnType<typeof action>) => handle.executeUpdate(submitActionUpdate, { args: [a], updateId: a.actionId });
+      const send = (a: ReturnType<typeof action>) => handle.executeUpdate(submitActionUpdate, { args: [sealedFor(handle, a)], updateId: a.actionId });
       await send(action({ type: 'violation-reported', by: 'subject', description: '未按时报到' }));
       await send(action({ type: 'violation-reported', by: 'guarantor', description: '保证人失联' }));
       await send(action({ type: 'authority-decided', decision: 'revoked' }));
@@ -336,7 +369,7 @@ test('continue-as-new of a dispute (forced at 30 history events): the case runs 
       const v = await view(handle);
       expect(v.run).toBeGreaterThanOrEqual(1);
       expect(obligation(v, 'superior-report', '1').status).toBe('overdue');
-      const again = await handle.executeUpdate(submitActionUpdate, { args: [{ ...alarm }], updateId: randomUUID() });
+      const again = await handle.executeUpdate(submitActionUpdate, { args: [sealedFor(handle, alarm)], updateId: randomUUID() });
       expect(again.duplicate).toBe(true);
       expect(disputeRecords(again).repeatCount).toBe(1);
 

@@ -63,7 +63,16 @@ export function accessEntries(request: FastifyRequest, status: number, at: Date)
   if (request.refusal || status === 403) {
     const year = typeof params.year === 'string' && /^\d{4}$/.test(params.year) ? Number(params.year) : undefined;
     const reason = request.refusal ?? 'forbidden';
-    entries.push({ ...common, kind: 'refused', type: request.actionType, details: { ...details, reason, message: request.refusalMessage, year } });
+    const refused = {
+      ...common,
+      kind: 'refused' as const,
+      type: request.actionType,
+      details: { ...details, reason, message: request.refusalMessage, year },
+    };
+    // A case outside the caller's scope (or none at all) is not theirs to add to: the refusal joins the access chain,
+    // naming the case it asked for.
+    const outside = reason === 'station' || reason === 'assignment';
+    entries.push(outside ? { ...refused, caseId: undefined, chain: 'access', details: { ...refused.details, caseId } } : refused);
   }
   if (request.calendarLoaded && status < 300) {
     entries.push({ ...common, caseId: undefined, chain: 'calendar', kind: 'calendar-loaded', details: { ...details, ...request.calendarLoaded } });

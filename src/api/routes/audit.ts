@@ -1,12 +1,13 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { coversStation, hasRole } from '../../domain/roles';
+import { z } from 'zod';
+import { allStations, coversStation, hasRole } from '../../domain/roles';
 import { caseAssignment } from '../scope';
 import { HttpError } from '../errors';
 import { caseIdParams } from './cases';
 import { auditChain, responses } from '../contract';
 
-/** A case's audit log: its hash chain, readable by the station leader and the supervisor of the case's station. */
+/** A case's audit log: its hash chain, readable by the station leader and the supervisor of the case's station; the chains outside any case. */
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/cases/:caseId/audit',
@@ -35,6 +36,28 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         throw new HttpError(403, 'forbidden', "a case's audit log is read by its station's leader or a supervisor");
       }
       return app.db.audit.chain(caseId);
+    },
+  );
+
+  app.get(
+    '/v1/audit/:chain',
+    {
+      schema: {
+        summary:
+          'A chain of events outside any case, oldest first, and whether it verifies: refusals and reads outside the caller’s cases (access), calendar loads (calendar); a supervisor of every station or an admin',
+        tags: ['audit'],
+        params: z.object({ chain: z.enum(['access', 'calendar']) }),
+        response: responses({ 200: auditChain }, 403, 503),
+      },
+    },
+    async (request) => {
+      const principal = request.principal;
+      const everyStation = principal !== undefined && hasRole(principal, 'supervisor') && principal.stationIds.includes(allStations);
+      if (!principal || !(everyStation || hasRole(principal, 'admin'))) {
+        request.refusal = 'role';
+        throw new HttpError(403, 'forbidden', 'the chains outside any case are read by a supervisor of every station or an admin');
+      }
+      return app.db.audit.chain(request.params.chain);
     },
   );
 };

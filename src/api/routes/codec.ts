@@ -14,7 +14,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { hasRole, resourceRoles } from '../../domain/roles';
 import { personalContent, maskPeople } from '../payload-masking';
-import { caseAssignment, mayReadUnmasked, principalOf } from '../scope';
+import { caseAssignment, mayReadUnmasked, principalOf, scopeRefusal } from '../scope';
 import { responses, withBody } from '../contract';
 import { HttpError } from '../errors';
 
@@ -82,8 +82,12 @@ const routes: FastifyPluginAsyncZod<CodecRoutesOptions> = async (app, { codec, c
     return true;
   };
 
-  /** A decoded payload as the caller may see it, and the case it opened unmasked, if any. */
-  const forCaller = async (request: FastifyRequest, payload: Payload): Promise<{ payload: Payload; unmaskedCase?: string }> => {
+  /**
+   * A decoded payload as the caller may see it, and the case it opened unmasked, if any. A payload that names a case
+   * the caller may not see (another station's, another officer's) stays sealed for them, as the case answers 404 on
+   * the API; one that names no case (a timer's or a write's summary, a calendar) opens for every role the endpoint takes.
+   */
+  const forCaller = async (request: FastifyRequest, sealed: Payload, payload: Payload): Promise<{ payload: Payload; unmaskedCase?: string }> => {
     if (Buffer.from(payload.metadata?.encoding ?? []).toString() !== 'json/plain') return { payload };
     let value: unknown;
     try {
@@ -92,24 +96,19 @@ const routes: FastifyPluginAsyncZod<CodecRoutesOptions> = async (app, { codec, c
       return { payload };
     }
     const { caseIds, people } = personalContent(value);
-    if (!people.length) return { payload };
     const principal = principalOf(request);
     const assignments = await Promise.all([...caseIds].map((caseId) => caseAssignment(app, request, caseId)));
+    if (assignments.some((a) => scopeRefusal(principal, a))) return { payload: sealed };
+    if (!people.length) return { payload };
     const unmasked = assignments.length > 0 && assignments.every((a) => a !== undefined && mayReadUnmasked(principal, a));
     if (unmasked) return { payload, unmaskedCase: [...caseIds][0] };
     return { payload: { ...payload, data: Buffer.from(JSON.stringify(maskPeople(value, people)), 'utf8') } };
   };
 
-  const convert = (direction: 'encode' | 'decode') => async (request: FastifyRequest<{ Body: z.infer<typeof payloadsBody> }>) => {
-    let converted: Payload[];
-    try {
-      converted = await codec[direction](request.body.payloads.map(fromJson));
-    } catch (err) {
-      // The reason names a key id or says the payload is altered; never a payload's content.
-      throw new HttpError(400, 'payload-not-decodable', `a payload could not be ${direction}d: ${(err as Error).message}`);
-    }
-    if (direction === 'encode') return { payloads: converted.map(toJson) };
-    const opened = await Promise.all(converted.map((payload) => forCaller(request, payload)));
+  const decode = async (request: FastifyRequest<{ Body: z.infer<typeof payloadsBody> }>) => {
+    const sealed = request.body.payloads.map(fromJson);
+    const converted = await codec.decode(sealed);
+    const opened = await Promise.all(converted.map((payload, i) => forCaller(request, sealed[i], payload)));
     const unmaskedCase = opened.find((o) => o.unmaskedCase)?.unmaskedCase;
     if (unmaskedCase && toAudit(principalOf(request).sub, unmaskedCase, Date.now())) {
       request.caseId = unmaskedCase;
@@ -125,12 +124,13 @@ const routes: FastifyPluginAsyncZod<CodecRoutesOptions> = async (app, { codec, c
     headers: z.object({ 'x-namespace': z.string().optional() }),
     response: responses({ 200: payloadsBody }, 403, ...withBody),
   });
+  // Decode only: the UI's write actions are off, and an encode endpoint would seal, for anyone signed in, an action the
+  // worker would take as the API's (workflows/case-runtime.ts, `sealRejection`).
   app.post(
     '/codec/decode',
     { schema: schema('Opens sealed payloads for the Temporal UI (the session of the person signed in), personal data as their role allows') },
-    convert('decode'),
+    decode,
   );
-  app.post('/codec/encode', { schema: schema('Seals payloads for the Temporal UI (the session of the person signed in)') }, convert('encode'));
 };
 
 /** The codec endpoint, encapsulated so that its CORS answers only its own routes. */
