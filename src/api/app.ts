@@ -69,7 +69,7 @@ export interface AppOptions {
   metrics?: ApiMetrics;
 }
 
-/** One line per request: route, status, case and action type; never a body (it may carry personal data). */
+/** One line per request: route, status, case, action type, caller and address; never a body (it may carry personal data). */
 class RequestLog extends LogController {
   override incomingRequest(): void {}
 
@@ -81,6 +81,9 @@ class RequestLog extends LogController {
         status: reply.statusCode,
         caseId: request.caseId,
         action: request.actionType,
+        // Who asked, and from where: the token's subject (an id, never a name) and the peer's address.
+        sub: request.principal?.sub,
+        ip: request.ip,
         ms: Math.round(reply.elapsedTime),
       },
       'request',
@@ -144,6 +147,10 @@ export const app = fp<AppOptions>(
     // the check belongs to the routes, so no spelling of a path that reaches a route can skip it.
     await instance.register(async (authenticated) => {
       await authenticated.register(authPlugin, options.auth);
+      // Answers name cases and, for some callers, their people: no cache between the API and its caller keeps them.
+      authenticated.addHook('onSend', async (_request, reply) => {
+        reply.header('cache-control', 'no-store');
+      });
       await authenticated.register(rateLimit, {
         global: true,
         max: options.rateLimit?.max ?? 600,

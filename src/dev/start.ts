@@ -134,7 +134,9 @@ async function main(): Promise<void> {
   API docs    ${address}/docs
   Temporal UI ${uiUrl ?? '(external Temporal at ' + temporalAddress + ')'}${uiUrl ? `, decoding through ${address}/codec for the person signed in` : ''}
   Sign in     ${auth.jwtSecret ? `${address}/sign-in (development identities; the Temporal UI then decodes as that person)` : '(through the identity provider: POST /session)'}
-  Data        ${config.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : dataDir}
+  Data        ${config.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : dataDir}${
+    uiUrl ? `\n  Temporal    ${temporalAddress}: the development server has no authentication; it listens on this machine only (127.0.0.1)` : ''
+  }
 Press Ctrl+C to stop.\n`);
     if (auth.jwtSecret) console.log(await developmentTokens(auth.jwtSecret, config.AUTH_ISSUER, config.AUTH_AUDIENCE));
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(0));
@@ -148,14 +150,14 @@ Press Ctrl+C to stop.\n`);
 /** Development station of the printed tokens. */
 const devStation = 'S-01';
 
-/** One token per role for station S-01 (the supervisor's for every station), valid 30 days; subjects are role names, no person's. */
+/** One token per role for station S-01 (the supervisor's for every station), valid a working day (12 h); subjects are role names, no person's. */
 async function developmentTokens(secret: string, issuer: string, audience: string): Promise<string> {
   const lines = [
-    'Development tokens (Authorization: Bearer <token>; mint others with `npm run token -- --role officer --station S-01 --sub P-20931`):',
+    'Development tokens, valid 12 hours (Authorization: Bearer <token>; mint others with `npm run token -- --role officer --station S-01 --sub P-20931`):',
   ];
   for (const role of roles) {
     const stationIds = role === 'supervisor' ? ['*'] : role === 'admin' ? [] : [devStation];
-    const token = await mintToken({ secret, issuer, audience, sub: `dev-${role}`, roles: [role], stationIds, ttlSeconds: 30 * 24 * 3600 });
+    const token = await mintToken({ secret, issuer, audience, sub: `dev-${role}`, roles: [role], stationIds, ttlSeconds: 12 * 3600 });
     lines.push(`  ${role.padEnd(15)} ${token}`);
   }
   return lines.join('\n') + '\n';

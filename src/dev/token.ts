@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { maxTokenLifetimeSeconds } from '../api/plugins/auth';
 import { mintToken, principalClaims } from '../api/tokens';
 import { loadConfig } from '../config';
 import type { Role } from '../domain/roles';
@@ -22,7 +23,9 @@ async function main(): Promise<void> {
   const secret = config.AUTH_JWT_SECRET ?? (await devSecret(path.resolve(config.BEATFLOW_DATA_DIR), false));
   if (!secret) throw new Error('no signing secret: set AUTH_JWT_SECRET, or run `npm start` once to create the development secret');
   const ttlHours = Number(values['ttl-hours']);
-  if (!Number.isFinite(ttlHours) || ttlHours <= 0) throw new Error('--ttl-hours: a positive number of hours');
+  if (!Number.isFinite(ttlHours) || ttlHours <= 0 || ttlHours * 3600 > maxTokenLifetimeSeconds) {
+    throw new Error(`--ttl-hours: a positive number of hours, at most ${maxTokenLifetimeSeconds / 3600} (the API refuses longer-lived tokens)`);
+  }
   if (!values.role?.length || !values.sub) throw new Error('usage: npm run token -- --role <role> --station <id> --sub <id>');
   const bad = principalClaims.safeParse({ sub: values.sub, roles: values.role, stationIds: values.station ?? [] });
   if (!bad.success) throw new Error(bad.error.issues.map((i) => `${i.path.join('.') || 'claims'}: ${i.message}`).join('; '));

@@ -210,6 +210,25 @@ describe('what the API records', () => {
     ]);
   });
 
+  test("every answer under /v1 says no-store; the request's log line names the caller's subject and address, never the body", async () => {
+    const caseId = await caseOfStation1();
+    logLines.length = 0;
+    const res = await api.inject({
+      method: 'GET',
+      url: `/v1/cases/${encodeURIComponent(caseId)}`,
+      headers: await as(leader),
+      remoteAddress: '10.1.2.3',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    await api.auditWritten();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(logLines.filter((l) => l.msg === 'request')).toEqual([
+      expect.objectContaining({ method: 'GET', route: '/v1/cases/:caseId', status: 200, caseId, sub: 'L-0101', ip: '10.1.2.3' }),
+    ]);
+    expect(JSON.stringify(logLines)).not.toContain('张三');
+  });
+
   test("a refusal outside any case goes to the 'access' chain", async () => {
     const res = await api.inject({ method: 'PUT', url: '/v1/calendar/2031', headers: await as(officer), payload: {} });
     expect(res.statusCode).toBe(403);

@@ -145,6 +145,21 @@ describe('no spelling of a /v1 path escapes the token check', () => {
 
 describe('a token that is not valid is 401', () => {
   const officer: Caller = { role: 'officer', sub: 'P-20931' };
+  const now = () => Math.floor(Date.now() / 1000);
+  /** An officer's token signed with the right secret, its times and type as given. */
+  const signedAt = ({ iat, exp }: { iat?: number; exp: number }, typ = 'JWT') =>
+    new SignJWT({ sub: 'P-1', roles: ['officer'], stationIds: ['S-01'], ...(iat === undefined ? {} : { iat }), exp })
+      .setProtectedHeader({ alg: 'HS256', typ })
+      .setIssuer('beatflow')
+      .setAudience('beatflow-api')
+      .sign(new TextEncoder().encode(testSecret));
+
+  test('a token issued a second ago for 31 days, of type JWT or at+jwt, is taken', async () => {
+    for (const typ of ['JWT', 'at+jwt']) {
+      const token = await signedAt({ iat: now() - 1, exp: now() - 1 + 31 * 86_400 }, typ);
+      expect((await t.app.inject({ method: 'GET', url: '/v1/procedures', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+    }
+  });
 
   test.each<[string, () => Promise<string>]>([
     ['without the Bearer scheme', async () => tokenFor(officer)],
@@ -173,6 +188,11 @@ describe('a token that is not valid is 401', () => {
     ["every station ('*') for an officer", async () => `Bearer ${await sign({ sub: 'P-1', roles: ['officer'], stationIds: ['*'] })}`],
     ['a subject that is no system id', async () => `Bearer ${await sign({ sub: '张三 P-1', roles: ['officer'], stationIds: ['S-01'] })}`],
     ['no subject', async () => `Bearer ${await sign({ roles: ['officer'], stationIds: ['S-01'] })}`],
+    ['issued in the future', async () => `Bearer ${await signedAt({ iat: now() + 3600, exp: now() + 7200 })}`],
+    ['expiring in 9999', async () => `Bearer ${await signedAt({ iat: now(), exp: 253402300799 })}`],
+    ['living 32 days', async () => `Bearer ${await signedAt({ iat: now(), exp: now() + 32 * 86_400 })}`],
+    ['without iat', async () => `Bearer ${await signedAt({ exp: now() + 3600 })}`],
+    ['of another type', async () => `Bearer ${await signedAt({ iat: now(), exp: now() + 3600 }, 'secevent+jwt')}`],
   ])('%s', async (_what, header) => {
     const res = await t.app.inject({ method: 'GET', url: '/v1/cases', headers: { authorization: await header() } });
     expectUnauthorized(res);
@@ -195,7 +215,13 @@ describe('a token that is not valid is 401', () => {
     try {
       const claims = { sub: 'SUP-1', roles: ['supervisor'], stationIds: ['*'] };
       const signed = (alg: 'RS256' | 'ES256', key: KeyLike, kid: string) =>
-        new SignJWT(claims).setProtectedHeader({ alg, kid }).setIssuer('idp').setAudience('beatflow-api').setExpirationTime('5m').sign(key);
+        new SignJWT(claims)
+          .setProtectedHeader({ alg, kid })
+          .setIssuer('idp')
+          .setAudience('beatflow-api')
+          .setIssuedAt()
+          .setExpirationTime('5m')
+          .sign(key);
       for (const token of [await signed('RS256', rsa.privateKey, 'rsa'), await signed('ES256', ec.privateKey, 'ec')]) {
         expect((await server.inject({ method: 'GET', url: '/v1/procedures', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
       }

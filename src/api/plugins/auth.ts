@@ -58,14 +58,26 @@ export function tokenVerifier(options: AuthConfig): TokenVerifier {
     throw new Error('invalid configuration: AUTH_JWKS_URL or AUTH_JWT_SECRET is required: the API verifies the bearer token of every caller');
   }
   const secret = options.jwtSecret ? new TextEncoder().encode(options.jwtSecret) : undefined;
-  const expected = { issuer: options.issuer, audience: options.audience, requiredClaims: ['sub', 'exp'] };
+  const expected = { issuer: options.issuer, audience: options.audience, requiredClaims: ['sub', 'exp', 'iat'] };
   return async (token) => {
-    const { alg } = decodeProtectedHeader(token);
-    if (secret && alg === 'HS256') return (await jwtVerify(token, secret, { ...expected, algorithms: secretAlgorithms })).payload;
-    if (keySet) return (await jwtVerify(token, keySet, { ...expected, algorithms: keySetAlgorithms })).payload;
-    throw new Error(`tokens signed with ${String(alg)} are not accepted`);
+    const { alg, typ } = decodeProtectedHeader(token);
+    if (typ !== undefined && !acceptedTypes.includes(typ.toLowerCase())) throw new Error(`tokens of type ${typ} are not accepted`);
+    let payload: JWTPayload;
+    if (secret && alg === 'HS256') payload = (await jwtVerify(token, secret, { ...expected, algorithms: secretAlgorithms })).payload;
+    else if (keySet) payload = (await jwtVerify(token, keySet, { ...expected, algorithms: keySetAlgorithms })).payload;
+    else throw new Error(`tokens signed with ${String(alg)} are not accepted`);
+    const now = Math.floor(Date.now() / 1000);
+    if (payload.iat! > now + clockSkewSeconds) throw new Error('"iat" claim lies in the future');
+    if (payload.exp! - payload.iat! > maxTokenLifetimeSeconds) throw new Error('the token lives longer than 31 days ("exp" - "iat")');
+    return payload;
   };
 }
+
+/** An access token's `typ`, when it names one: a JWT (RFC 7519) or an OAuth access token (RFC 9068). */
+const acceptedTypes = ['jwt', 'at+jwt', 'application/at+jwt'];
+const clockSkewSeconds = 60;
+/** A token that outlives a month is a key, not a session: refused, whoever signed it. */
+export const maxTokenLifetimeSeconds = 31 * 24 * 3600;
 
 /**
  * Identity: every request of the scope it is registered in must carry a valid bearer token, whose claims become

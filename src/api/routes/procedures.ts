@@ -51,5 +51,6 @@ export const openApiTags = [
   { name: 'notices', description: "The notices outbox: each notice's delivery to the station system, dead letters and redelivery." },
   { name: 'obligations', description: 'Duties across cases from the read model: what is overdue or due soon, by station.' },
   { name: 'kpis', description: "The regulation's rates per station and period, and the duties behind each number." },
+  { name: 'audit', description: 'The hash-chained audit log: the chains of events outside any case.' },
   { name: 'codec', description: "The Temporal UI's remote codec: opens the sealed payloads of a case's history for a supervisor." },
 ];
