@@ -69,6 +69,7 @@ describe('the codec endpoint', () => {
     const altered = { ...sealed, data: Buffer.from(Buffer.from(sealed.data, 'base64').map((b, i) => (i === 20 ? b ^ 0xff : b))).toString('base64') };
     const decoded = await codecPost('/codec/decode', [sealed, uiPayload('plain, sent around the API'), altered]);
     expect(decoded.statusCode).toBe(200);
+    expect(decoded.headers['cache-control']).toBe('no-store');
     const [openedPayload, plain, broken] = decoded.json().payloads.map((p: { data: string }) => JSON.parse(Buffer.from(p.data, 'base64').toString()));
     // Not a case's start or view: nothing in it is a declared personal field, and nothing is recorded.
     expect(openedPayload).toEqual(subject);

@@ -145,17 +145,19 @@ describe('who may see and do what, on the real servers', () => {
     expect(await settledCount(`SELECT count(*)::int AS n FROM audit_log WHERE case_id = $1 AND kind = 'action'`, [caseId])).toBe(1);
     const { rows } = await api.pool.query(`SELECT actor FROM audit_log WHERE case_id = $1 AND kind = 'action'`, [caseId]);
     expect(rows).toEqual([{ actor: 'P-20931' }]);
-    // Each refusal is in the case's audit chain, under the verified caller, with its reason.
+    // Each refusal is recorded under the verified caller, with its reason: a caller who may see the case in the case's
+    // chain; another station's in the access chain, naming the case.
     await api.app.auditWritten();
     const refused = await api.pool.query(
-      `SELECT actor, payload->>'reason' AS reason, payload->>'status' AS status FROM audit_log WHERE case_id = $1 AND kind = 'refused' ORDER BY id`,
+      `SELECT chain = $1 AS in_case_chain, actor, payload->>'reason' AS reason, payload->>'status' AS status FROM audit_log
+        WHERE (case_id = $1 OR (chain = 'access' AND payload->>'caseId' = $1)) AND kind = 'refused' ORDER BY id`,
       [caseId],
     );
     expect(refused.rows).toEqual([
-      { actor: 'P-30001', reason: 'station', status: '404' },
-      { actor: 'P-30001', reason: 'station', status: '404' },
-      { actor: 'P-20931', reason: 'role', status: '403' },
-      { actor: 'P-20931', reason: 'actor', status: '403' },
+      { in_case_chain: false, actor: 'P-30001', reason: 'station', status: '404' },
+      { in_case_chain: false, actor: 'P-30001', reason: 'station', status: '404' },
+      { in_case_chain: true, actor: 'P-20931', reason: 'role', status: '403' },
+      { in_case_chain: true, actor: 'P-20931', reason: 'actor', status: '403' },
     ]);
 
     // The read model's list is scoped in SQL: the case is listed for its station, never for another.
