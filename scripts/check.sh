@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The static half of `npm test`: the typecheck, the lint, the format check and the build, side by side (each is one
-# process; on two cores the four take about as long as the two longest), after the API client they all read is
-# generated. Each one's output is printed only when it fails; the exit status is the first failure's.
+# The static half of `npm test`, side by side after the API client they all read is generated: the compile (the
+# typecheck of everything, tests included, and the build into dist/ in one pass of tsc: `npm run compile`), the lint
+# and the format check. Each one's output is printed only when it fails; the exit status is the first failure's.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,10 +9,10 @@ npm run generate:client --silent || exit 1
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-steps=(typecheck lint format:check build)
+steps=(compile lint format:check)
 declare -A pids
 for name in "${steps[@]}"; do
-  # --ignore-scripts: not the typecheck's pre-step again, which would rewrite the client while the others read it.
+  # --ignore-scripts: no pre-step (the typecheck's would rewrite the client while the others read it).
   npm run --silent --ignore-scripts "$name" >"$out/$name.log" 2>&1 &
   pids[$name]=$!
 done

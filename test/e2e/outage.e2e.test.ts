@@ -137,7 +137,8 @@ test(
     for (let i = 0; i < 4; i++) await load.startCase();
     expect(load.cases).toHaveLength(4);
     load.start();
-    await sleep(10_000);
+    // A few seconds of load before the outage: every path (start, act, write) has run once.
+    await sleep(4_000);
 
     // pg_ctl stop -m fast on the suite's own cluster, by its PID.
     await cluster.halt();
@@ -158,7 +159,8 @@ test(
     expect(load.cases).toHaveLength(casesBefore);
     await cluster.resume();
     const resumedAt = Date.now();
-    await sleep(10_000);
+    // The load goes on a little: each case's next action tries its blocked records again at once.
+    await sleep(5_000);
     await load.stop();
 
     // Every start refused during the outage was a quick 503 naming the database; every action was accepted.
