@@ -38,6 +38,11 @@ export const configSchema = z.object({
    * least-privilege application role (a member of beatflow_app, which may only INSERT and SELECT the audit log).
    */
   DATABASE_MIGRATION_URL: unsetWhenEmpty(z.string().optional()),
+  /**
+   * Whether the worker and the API migrate the schema when they start. Production's compose turns it off: a one-shot
+   * job (`npm run migrate`) migrates with the owner's connection, which then no long-running process holds.
+   */
+  MIGRATE_ON_START: z.stringbool().default(true),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(10),
   /** How long a request waits for a database connection before it is answered 503 (the worker's activity fails and retries). */
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_000),

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   }
   const codec = payloadCodecOf(config, (message) => logger.warn(message));
   const dataConverter = dataConverterOf(codec);
-  await runMigrations(config.DATABASE_MIGRATION_URL ?? config.DATABASE_URL, logger);
+  if (config.MIGRATE_ON_START) await runMigrations(config.DATABASE_MIGRATION_URL ?? config.DATABASE_URL, logger);
   const pool = createPool(config.DATABASE_URL, {
     max: config.DATABASE_POOL_SIZE,
     connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     throw new Error('TEMPORAL_ADDRESS and DATABASE_URL are required (npm start runs embedded servers instead)');
   }
   const payloadCodec = payloadCodecOf(config, (message) => logger.warn(message));
-  await runMigrations(config.DATABASE_MIGRATION_URL ?? config.DATABASE_URL, logger);
+  if (config.MIGRATE_ON_START) await runMigrations(config.DATABASE_MIGRATION_URL ?? config.DATABASE_URL, logger);
   const server = Fastify(serverOptions(logger, { requestTimeoutMs: config.REQUEST_TIMEOUT_MS }));
   closeOnSignals(server, logger, config.SHUTDOWN_GRACE_MS);
   const metrics = config.API_METRICS_PORT ? createApiMetrics() : undefined;

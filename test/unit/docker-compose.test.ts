@@ -120,19 +120,39 @@ describe('docker-compose.yml', () => {
     expect(urls.filter(([, , password]) => !/^\$\{[A-Z_]+:\?[^}]*\}$/.test(password))).toEqual([]);
   });
 
-  it.each(['worker', 'api'])('connects %s as the least-privilege role beatflow and migrates as the owner', (service) => {
-    // A required variable stands for what the operator sets: the payload keys in their own form.
-    const env = { ...interpolated(environment(service)), PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}` };
-    const config = loadConfig(env);
-    const app = new URL(config.DATABASE_URL!);
+  it.each(['worker', 'api'])(
+    'connects %s as the least-privilege role beatflow, holds no owner URL and leaves the migrations to the one-shot job',
+    (service) => {
+      // A required variable stands for what the operator sets: the payload keys in their own form.
+      const env = { ...interpolated(environment(service)), PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}` };
+      const config = loadConfig(env);
+      const app = new URL(config.DATABASE_URL!);
+      expect(app.username).toBe('beatflow');
+      expect(config.DATABASE_MIGRATION_URL).toBeUndefined();
+      expect(config.MIGRATE_ON_START).toBe(false);
+      expect(JSON.stringify(environment(service))).not.toContain('beatflow_owner');
+      // not the server's superuser, which Temporal uses
+      expect(app.username).not.toBe(environment('postgresql').POSTGRES_USER);
+      expect(compose.services[service].depends_on?.['beatflow-migrate']).toEqual({ condition: 'service_completed_successfully' });
+    },
+  );
+
+  it('migrates in a one-shot job as the owner of the same database, after the roles exist', () => {
+    const config = loadConfig(interpolated(environment('beatflow-migrate')));
     const migrations = new URL(config.DATABASE_MIGRATION_URL!);
-    expect(app.username).toBe('beatflow');
     expect(migrations.username).toBe('beatflow_owner');
-    expect(app.pathname).toBe(migrations.pathname);
-    // not the server's superuser, which Temporal uses
-    expect(app.username).not.toBe(environment('postgresql').POSTGRES_USER);
+    expect(migrations.pathname).toBe(
+      new URL(
+        loadConfig({ ...interpolated(environment('api')), PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}` }).DATABASE_URL!,
+      ).pathname,
+    );
     expect(migrations.username).not.toBe(environment('postgresql').POSTGRES_USER);
-    expect(compose.services[service].depends_on?.['beatflow-db-roles']).toEqual({ condition: 'service_completed_successfully' });
+    expect(compose.services['beatflow-migrate'].command).toEqual(['node', 'dist/src/db/migrate-main.js']);
+    expect(compose.services['beatflow-migrate'].depends_on?.['beatflow-db-roles']).toEqual({ condition: 'service_completed_successfully' });
+  });
+
+  it("publishes no port of Temporal's frontend to the host", () => {
+    expect(compose.services.temporal.ports ?? []).toEqual([]);
   });
 
   it('creates beatflow as a login member of the group beatflow_app, the role the migrations grant to', () => {
