@@ -1,4 +1,5 @@
 import { sampleStart } from '../support/samples';
+import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { ServiceError } from '@temporalio/client';
 import pino from 'pino';
@@ -130,6 +131,56 @@ describe('POST /v1/cases', () => {
     expect(unknownProcedure.statusCode).toBe(400);
     expect(fieldPaths(unknownProcedure.json())).toContain('body.procedure');
     expect(t.temporal.executions.size).toBe(0);
+  });
+});
+
+describe('POST /v1/imports: what cannot stall the service', () => {
+  const ndjson = async (body: string | Buffer, role: 'station-system' | 'station-leader' = 'station-system') =>
+    t.app.inject({
+      method: 'POST',
+      url: '/v1/imports',
+      payload: body,
+      headers: { ...(await authHeader({ role, sub: role === 'station-system' ? 'SYS-01' : 'L-0101' })), 'content-type': 'application/x-ndjson' },
+    });
+
+  test('16 MiB of empty starts is refused at start 5,001, read no further and parsed not at all; the event loop hardly notices', async () => {
+    const body = Buffer.from('{}\n'.repeat((16 * 1024 * 1024) / 3));
+    // The longest the event loop went without running a 1 ms ticker while the import was answered.
+    let last = performance.now();
+    let longest = 0;
+    const ticker = setInterval(() => {
+      longest = Math.max(longest, performance.now() - last);
+      last = performance.now();
+    }, 1);
+    const began = performance.now();
+    const res = await ndjson(body);
+    clearInterval(ticker);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toEqual({ code: 'invalid-request', message: 'at most 5000 starts per import (line 5001)' });
+    console.log(
+      `16 MiB NDJSON import refused at line 5001 in ${(performance.now() - began).toFixed(0)} ms; the event loop's longest stall ${longest.toFixed(1)} ms`,
+    );
+    expect(t.temporal.executions.size).toBe(0);
+  });
+
+  test('a line longer than a start may be is refused at that line; an import over 16 MiB is 413', async () => {
+    const long = await ndjson(`${JSON.stringify(bailStart(Date.now()))}\n{"pad":"${'x'.repeat(1024 * 1024 + 1)}"}\n`);
+    expect(long.statusCode).toBe(400);
+    expect(long.json().error.message).toBe('line 2: a start is at most 1048576 bytes');
+    const huge = await ndjson(Buffer.from(`${'\n'.repeat(16 * 1024 * 1024 + 1)}`));
+    expect(huge.statusCode).toBe(413);
+  });
+
+  test('a role that may not import is refused (403) before its body is read: a body that is no JSON at all does not matter', async () => {
+    const res = await ndjson('this is not JSON', 'station-leader');
+    expect(res.statusCode).toBe(403);
+    const array = await t.app.inject({
+      method: 'POST',
+      url: '/v1/imports',
+      payload: '[{"not": "json"',
+      headers: { ...(await authHeader({ role: 'station-leader', sub: 'L-0101' })), 'content-type': 'application/json' },
+    });
+    expect(array.statusCode).toBe(403);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import fp from 'fastify-plugin';
 import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
 import { caseStartSchema } from '../../procedures/index';
@@ -9,6 +10,7 @@ import { dryRun } from '../../import/dry-run';
 import { type LineError, type ValidStart, validateLines, validateStarts } from '../../import/validate';
 import { arrivedDue, responses, withBody } from '../contract';
 import { HttpError } from '../errors';
+import { bodyLimits } from '../limits';
 import { requireRole } from '../scope';
 
 /** Starts at most this many cases at once: an import never crowds out the station system's other calls. */
@@ -49,7 +51,11 @@ const dryRunAnswer = z.object({ dryRun: z.literal(true), lines: z.array(dryRunLi
  * before anything starts, then started as POST /v1/cases starts them (idempotent by case number).
  */
 const routes: FastifyPluginAsyncZod = async (app) => {
-  app.addContentTypeParser('application/x-ndjson', { parseAs: 'string', bodyLimit: importBodyLimit }, (_request, body, done) => done(null, body));
+  // NDJSON is read as it arrives, with the caps applied while reading: a body of more starts than an import takes, or
+  // with a line longer than a start may be, is refused at that line, before the rest is read or anything is parsed.
+  app.addContentTypeParser('application/x-ndjson', (_request, payload, done) => {
+    readNdjson(payload).then((body) => done(null, body), done);
+  });
 
   app.post(
     '/v1/imports',
@@ -64,6 +70,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: responses({ 200: z.union([importAnswer, dryRunAnswer]) }, 403, 503, ...withBody),
       },
       bodyLimit: importBodyLimit,
+      // The caller's role before a byte of the body is read (the auth plugin has verified the token by then).
+      preParsing: async (request) => {
+        requireRole(request, resourceRoles.startCase, 'importing cases');
+      },
       validatorCompiler: (route) => (route.httpPart === 'body' ? (data) => ({ value: data }) : validatorCompiler({ ...route, schema: importQuery })),
     },
     async (request) => {
@@ -137,3 +147,43 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 };
 
 export const importsRoutes = fp(routes, { name: 'imports-routes', dependencies: ['auth', 'db', 'temporal'], encapsulate: true });
+
+/**
+ * The body of an NDJSON import, read chunk by chunk: refused once it exceeds the import's size, holds more non-blank
+ * lines than `maxStarts`, or a line longer than a single start may be (`bodyLimits.start`), at the byte that does it.
+ */
+function readNdjson(payload: Readable): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let lines = 0;
+    let lineBytes = 0;
+    let lineHasContent = false;
+    const refuse = (error: HttpError) => {
+      payload.removeAllListeners('data');
+      payload.resume();
+      reject(error);
+    };
+    payload.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > importBodyLimit) return refuse(new HttpError(413, 'payload-too-large', `an import is at most ${importBodyLimit} bytes`));
+      for (const byte of chunk) {
+        if (byte === 0x0a) {
+          lineBytes = 0;
+          lineHasContent = false;
+          continue;
+        }
+        if (++lineBytes > bodyLimits.start) {
+          return refuse(new HttpError(400, 'invalid-request', `line ${lines}: a start is at most ${bodyLimits.start} bytes`));
+        }
+        if (!lineHasContent && byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) {
+          lineHasContent = true;
+          if (++lines > maxStarts) return refuse(new HttpError(400, 'invalid-request', `at most ${maxStarts} starts per import (line ${lines})`));
+        }
+      }
+      chunks.push(chunk);
+    });
+    payload.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    payload.on('error', reject);
+  });
+}
