@@ -26,6 +26,9 @@ import { startTemporalDevServer } from './temporal-dev-server';
 import { startTemporalUiServer } from './temporal-ui-server';
 
 async function main(): Promise<void> {
+  // What npm start writes (the embedded databases, the development keys and secret) is the user's alone, and so is what
+  // the servers it starts write: they inherit the mask.
+  process.umask(0o077);
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const dataDir = path.resolve(config.BEATFLOW_DATA_DIR);

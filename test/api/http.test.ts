@@ -339,6 +339,16 @@ describe('the working-day calendar', () => {
       ['2098', { ...good, holidays: [...good.holidays, { from: '2098-01-01', to: '2098-01-03', name: 'Overlap' }] }, /2098-01-01/],
       ['2098', { ...good, holidays: [{ from: '2098-02-30', to: '2098-03-01', name: 'Bad date' }] }, /from/],
       ['98', good, /a year between 2000 and 2100/],
+      [
+        '2098',
+        { ...good, holidays: [{ from: '2098-01-01', to: '2098-12-31', name: 'A whole year' }] },
+        /假期超过 15 天 \(a holiday of more than 15 days\)/,
+      ],
+      [
+        '2098',
+        { ...good, holidays: Array.from({ length: 5 }, (_, m) => ({ from: `2098-0${m + 1}-01`, to: `2098-0${m + 1}-14`, name: `Month ${m + 1}` })) },
+        /全年假期合计 70 天，超过 60 天/,
+      ],
     ];
     for (const [year, body, message] of faults) {
       const res = await put(`/v1/calendar/${year}`, body);
@@ -505,6 +515,13 @@ describe('errors and readiness', () => {
     expect((await post(`${casePath(caseId)}/actions`, action({ type: 'subject-reported' }))).statusCode).toBe(200);
     expect((await get('/readyz')).json()).toEqual({ status: 'not-ready', temporal: 'up', database: 'down' });
     expect((await get('/healthz')).json()).toEqual({ status: 'ok' });
+  });
+
+  test('readiness, asked by many at once, checks Temporal and PostgreSQL once a second', async () => {
+    const ping = jest.spyOn(t.db, 'ping');
+    const answers = await Promise.all(Array.from({ length: 50 }, () => get('/readyz')));
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(50).fill(200));
+    expect(ping).toHaveBeenCalledTimes(1);
   });
 
   test('a database error that is not an outage stays a hidden 500', async () => {
