@@ -3,6 +3,7 @@
  * environment — the Temporal dev server (state in BEATFLOW_DATA_DIR, Web UI) and an embedded PostgreSQL — then
  * runs the migrations, the worker and the API in this process. Production runs worker/main and src/api/main.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import Fastify from 'fastify';
@@ -32,6 +33,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const dataDir = path.resolve(config.BEATFLOW_DATA_DIR);
+  // The folder itself the user's alone: files an earlier start wrote before the mask (or PGlite's own 0666) are closed too.
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dataDir, 0o700);
   const stops: Array<() => Promise<void>> = [];
   const shutdown = async (code: number) => {
     for (const stop of stops.reverse()) await stop().catch((err) => logger.error({ err }, 'shutdown step failed'));
