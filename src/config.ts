@@ -141,5 +141,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.data.AUTH_DEV_SIGN_IN && (parsed.data.NODE_ENV === 'production' || !parsed.data.AUTH_JWT_SECRET)) {
     throw new Error('invalid configuration: AUTH_DEV_SIGN_IN: only outside production, with AUTH_JWT_SECRET to sign its tokens');
   }
+  if (parsed.data.NODE_ENV === 'production') {
+    // One way in, and a key set nobody on the path can swap: production verifies the identity provider's tokens only.
+    if (parsed.data.AUTH_JWKS_URL && parsed.data.AUTH_JWT_SECRET) {
+      throw new Error('invalid configuration: AUTH_JWT_SECRET: not beside AUTH_JWKS_URL in production (a shared secret would be a second way in)');
+    }
+    if (parsed.data.AUTH_JWKS_URL && !parsed.data.AUTH_JWKS_URL.startsWith('https://')) {
+      throw new Error('invalid configuration: AUTH_JWKS_URL: https in production (a key set fetched over http can be replaced on the way)');
+    }
+  }
   return parsed.data;
 }

@@ -264,6 +264,16 @@ describe('a configuration without a usable key refuses to start', () => {
     ['a JWKS URL of another scheme', { AUTH_JWKS_URL: 'ftp://keys.example/jwks' }, /AUTH_JWKS_URL/],
     ['an empty JWKS URL', { AUTH_JWKS_URL: '' }, /AUTH_JWKS_URL/],
     ['an empty issuer', { AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_ISSUER: '' }, /AUTH_ISSUER/],
+    [
+      'in production, a secret beside the key set',
+      { NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example/jwks.json', AUTH_JWT_SECRET: 'x'.repeat(32) },
+      /AUTH_JWT_SECRET: not beside AUTH_JWKS_URL in production/,
+    ],
+    [
+      'in production, a key set over http',
+      { NODE_ENV: 'production', AUTH_JWKS_URL: 'http://idp.example/jwks.json' },
+      /AUTH_JWKS_URL: https in production/,
+    ],
   ])('loadConfig refuses %s, naming the variable', (_what, env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
