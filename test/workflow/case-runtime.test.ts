@@ -6,6 +6,8 @@ import type { CaseActivities } from '../../activities';
 import { type CaseView, calendarChangedSignal, caseStartRejected, submitActionUpdate } from '../../src/case/contract';
 import { recordsBlockedSinceKey } from '../../src/domain/search-attributes';
 import { addDays, addMonths, endOfDay, formatInstant, localDate, parseInstant, startOfDay } from '../../src/case/legal-time';
+import { caseArgs } from '../../src/temporal/cases';
+import { workflowTypes } from '../../src/procedures/index';
 import { useCaseHarness } from '../support/case-harness';
 import {
   act,
@@ -122,7 +124,7 @@ test('invalid actions are rejected with a reason and change nothing; a repeated 
   );
 });
 
-test('only the API can send an action: one in the clear (around the API, no key) or sealed for another case is refused and writes nothing; a calendar in the clear is ignored; the case goes on', async () => {
+test('only the API can send an action: one in the clear (around the API, no key) or sealed for another case is refused and writes nothing; a calendar in the clear is ignored; the case goes on; a case started in the clear does not begin', async () => {
   const fakes = fakeActivities();
   await withCase(
     (now) => bailStart(now),
@@ -149,6 +151,23 @@ test('only the API can send an action: one in the clear (around the API, no key)
       const events = (await handle.fetchHistory()).events ?? [];
       expect(events.filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);
       expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(1);
+
+      // A case started in the clear on the same task queue (`temporal workflow start` around the API) does not begin.
+      const { taskQueue } = await handle.describe();
+      const forgedStart = bailStart(Date.now());
+      const started = await new Client({ connection: harness.env.connection, namespace: 'default' }).workflow.start(
+        workflowTypes['bail-surveillance'],
+        {
+          taskQueue,
+          workflowId: `bail-surveillance:${forgedStart.caseNumber}`,
+          args: [caseArgs(forgedStart)],
+        },
+      );
+      const failure = await started.result().catch((err: unknown) => err);
+      expect((failure as WorkflowFailedError).cause).toMatchObject({
+        type: caseStartRejected,
+        message: 'the case cannot start: its start did not come through the API',
+      });
     },
     { activities: fakes },
   );
