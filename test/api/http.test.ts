@@ -9,7 +9,7 @@ import { formatInstant } from '../../src/case/legal-time';
 import { procedureRules } from '../../src/procedures/rules';
 import { buildTestApp, FakeRepository, type TestApp } from '../helper';
 import { authFor, authHeader } from '../support/auth';
-import { action, bailStart, deprivedStart } from '../support/cases';
+import { action, bailStart, deprivedStart, disputeStart } from '../support/cases';
 
 let t: TestApp;
 
@@ -700,23 +700,14 @@ describe('the cases the issue names', () => {
   });
 
   test('a set named twice is 400 naming the field and the index of the repeat', async () => {
-    const dispute = {
-      procedure: 'dispute',
-      caseNumber: 'JF-1',
-      stationId: 'S-01',
-      officerId: 'P-20931',
-      source: 'alarm',
-      category: 'neighbour',
+    const dispute = disputeStart(Date.now(), {
       parties: [
         { name: '王五', role: 'complainant' },
         { name: '赵六', role: 'respondent' },
         { name: '王五 ', role: 'complainant' },
       ],
-      place: '某小区',
-      occurredAt: '2026-03-02T09:00:00+08:00',
-      riskLevel: 'low',
       relatedCaseNumbers: ['A-1', 'A-1'],
-    };
+    });
     const res = await post('/v1/cases', dispute);
     expect(res.statusCode).toBe(400);
     expect(res.json().error.fields).toEqual([

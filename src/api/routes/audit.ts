@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { allStations, coversStation, hasRole } from '../../domain/roles';
-import { caseAssignment } from '../scope';
+import { hasRole } from '../../domain/roles';
+import { caseAssignment, principalOf, requireCase, stationScope } from '../scope';
 import { HttpError } from '../errors';
 import { caseIdParams } from './cases';
 import { auditChain, responses } from '../contract';
@@ -22,15 +22,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { caseId } = request.params;
       request.caseId = caseId;
-      const principal = request.principal;
-      if (!principal) throw new HttpError(403, 'forbidden', "a case's audit log is read with a station leader's or a supervisor's token");
-      const stationId = (await caseAssignment(app, request, caseId))?.stationId;
-      if (!stationId) throw new HttpError(404, 'case-not-found', 'no such case');
-      // Another station's case does not exist for the caller (404, not 403), whatever its role.
-      if (!coversStation(principal, stationId)) {
-        request.refusal = 'station';
-        throw new HttpError(404, 'case-not-found', 'no such case');
-      }
+      // Another station's case (or another officer's) does not exist for the caller (404, not 403), whatever its role.
+      const principal = requireCase(request, await caseAssignment(app, request, caseId));
       if (!hasRole(principal, 'station-leader', 'supervisor')) {
         request.refusal = 'role';
         throw new HttpError(403, 'forbidden', "a case's audit log is read by its station's leader or a supervisor");
@@ -51,9 +44,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const principal = request.principal;
-      const everyStation = principal !== undefined && hasRole(principal, 'supervisor') && principal.stationIds.includes(allStations);
-      if (!principal || !(everyStation || hasRole(principal, 'admin'))) {
+      const principal = principalOf(request);
+      const everyStation = hasRole(principal, 'supervisor') && stationScope(principal) === undefined;
+      if (!everyStation && !hasRole(principal, 'admin')) {
         request.refusal = 'role';
         throw new HttpError(403, 'forbidden', 'the chains outside any case are read by a supervisor of every station or an admin');
       }
